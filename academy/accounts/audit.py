@@ -1,0 +1,71 @@
+"""The one way to write the audit log: who did what to whose record, from where.
+
+Callers pass the objects; this module decides what is kept. Detail must never carry a
+national ID or other identifiers beyond ids: it is shown to administrators as is.
+"""
+
+from django.db import models
+
+from .models import AuditEntry
+
+
+class AuditAction:
+    """The action codes: one per kind of event, shown and filtered in the admin."""
+
+    PERSON_VIEW = "person.view"
+    PERSON_ANONYMISE = "person.anonymise"
+    EVIDENCE_RECORD = "evidence.record"
+    EVIDENCE_ATTACHMENT_DOWNLOAD = "evidence.attachment.download"
+    STAFF_IMPORT_PLAN = "staff_import.plan"
+    STAFF_IMPORT_APPLY = "staff_import.apply"
+    EXPORT = "export"
+    PERSONAL_DATA_EXPORT = "personal_data.export"
+    PRIVACY_NOTICE_ACCEPT = "privacy_notice.accept"
+    ROLE_GRANT = "role.grant"
+    ROLE_REVOKE = "role.revoke"
+    CERTIFICATE_REVOKE = "certificate.revoke"
+    CERTIFICATE_VIEW = "certificate.view"
+    RESULTS_VIEW = "results.view"
+    MFA_ENROL = "mfa.enrol"
+    MFA_REMOVE = "mfa.remove"
+
+
+def client_ip(request) -> str | None:
+    """The peer address Django saw; behind a proxy, set it from a trusted header there."""
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def _subject_id(subject) -> int | None:
+    if subject is None:
+        return None
+    if isinstance(subject, models.Model):
+        return subject.pk
+    return int(subject)
+
+
+def audit_record(
+    *,
+    actor,
+    action: str,
+    obj: models.Model | None = None,
+    subject=None,
+    request=None,
+    detail: dict | None = None,
+) -> AuditEntry:
+    """Append one entry. `subject` is the Person (or its id) whose data was touched."""
+    if actor is not None and not getattr(actor, "is_authenticated", False):
+        actor = None
+    entry = AuditEntry(
+        actor=actor,
+        actor_label=getattr(actor, "email", "") if actor is not None else "",
+        action=action,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        subject_person_id=_subject_id(subject),
+        ip=client_ip(request),
+        detail=detail or {},
+    )
+    entry.save()
+    return entry

@@ -1,0 +1,13 @@
+"""The person's own account pages, beside allauth's under /accounts/."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("profile/", views.account, name="account"),
+    path("privacy/", views.privacy_notice, name="privacy_notice"),
+    path("my-data.json", views.personal_data_download, name="personal_data"),
+]

@@ -1,0 +1,352 @@
+"""`python manage.py seed_demo`: the demo data a newcomer's `make run` serves; idempotent.
+
+The demo is a sequence of small steps. Each looks for what it would create and creates
+only what is missing, so a second run changes nothing, with one exception: the demo
+users' password is set again to the one printed at the end, so whoever ran the command
+always has a working password in front of them.
+"""
+
+import os
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from academy.accounts.roles import Role
+from academy.accounts.services import user_provision
+from benchmarks.org_blueprint import MINISTRY_CODE
+from benchmarks.population import generate_population
+from competencies.models import (
+    Competency,
+    Evidence,
+    Framework,
+    LineOfWork,
+    OrgUnit,
+    Person,
+    Placement,
+    PositionLevel,
+)
+from competencies.services import (
+    evidence_record,
+    person_create,
+    placement_start,
+    standards_load,
+)
+
+DEMO_STAFF = 300
+DEMO_SEED = 2569
+PASSWORD_VARIABLE = "ACADEMY_DEMO_PASSWORD"  # noqa: S105 - a variable name
+SIGN_IN_URL = "http://127.0.0.1:8000/accounts/login/"
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    """One demo account and the civil servant behind it."""
+
+    email: str
+    role: Role
+    employee_number: str
+    title: tuple[str, str]
+    first_name: tuple[str, str]
+    last_name: tuple[str, str]
+    unit_codes: tuple[str, ...]  # the first that exists is used
+    position_type: str
+    level_rank: int
+    line_of_work: str
+    is_superuser: bool = False
+
+
+DEMO_USERS = (
+    # A non-IT practitioner with gaps to close: the learner's dashboard has content.
+    DemoUser(
+        email="learner@academy.example",
+        role=Role.LEARNER,
+        employee_number="DEMO-0001",
+        title=("นางสาว", "Miss"),
+        first_name=("วิไลวรรณ", "Wilaiwan"),
+        last_name=("ศรีสุข", "Srisuk"),
+        unit_codes=("MDGD-DSD-HR-01", "MDGD-DSD-HR"),
+        position_type="knowledge",
+        level_rank=1,
+        line_of_work="3-1-0016",
+    ),
+    DemoUser(
+        email="instructor@academy.example",
+        role=Role.INSTRUCTOR,
+        employee_number="DEMO-0002",
+        title=("นาย", "Mr."),
+        first_name=("ธีรภัทร", "Teerapat"),
+        last_name=("แสงทอง", "Saengthong"),
+        unit_codes=("MDGD-DSD-CUR-01", "MDGD-DSD-CUR"),
+        position_type="knowledge",
+        level_rank=2,
+        line_of_work="3-1-0013",
+    ),
+    # In the same division as the learner, so the learner is in the HR officer's
+    # subtree.
+    DemoUser(
+        email="hr@academy.example",
+        role=Role.HR_OFFICER,
+        employee_number="DEMO-0003",
+        title=("นาง", "Mrs."),
+        first_name=("สุภาพร", "Supaporn"),
+        last_name=("บุญมา", "Boonma"),
+        unit_codes=("MDGD-DSD-HR",),
+        position_type="knowledge",
+        level_rank=3,
+        line_of_work="3-1-0016",
+    ),
+    DemoUser(
+        email="admin@academy.example",
+        role=Role.ACADEMY_ADMIN,
+        employee_number="DEMO-0004",
+        title=("นาย", "Mr."),
+        first_name=("ณัฐพล", "Nattapon"),
+        last_name=("วงศ์สวัสดิ์", "Wongsawat"),
+        unit_codes=("MDGD-OPS-ICT",),
+        position_type="knowledge",
+        level_rank=3,
+        line_of_work="3-1-0013",
+        is_superuser=True,
+    ),
+)
+
+# The learner's evidence: (framework, competency, level rank, source, days ago,
+# valid for days). Some requirements met, some not, one only self-assessed, one expired.
+LEARNER_EVIDENCE = (
+    ("th-dg-2024", "LIT-01", 2, Evidence.Source.ASSESSMENT, 120, 730),
+    ("th-dg-2024", "LIT-02", 1, Evidence.Source.ASSESSMENT, 120, 730),
+    ("th-dg-2024", "GOV-01", 1, Evidence.Source.ASSESSMENT, 120, 730),
+    ("th-dg-2024", "GOV-02", 2, Evidence.Source.SELF_ASSESSMENT, 60, None),
+    ("th-dg-2024", "LEAD-01", 1, Evidence.Source.COURSE_COMPLETION, 30, None),
+    ("th-dg-2018", "CEC-OQZN-027", 2, Evidence.Source.IMPORT, 1500, 1095),
+    ("th-dg-2018", "DL-02", 2, Evidence.Source.IMPORT, 400, 1095),
+)
+
+
+@dataclass
+class DemoContext:
+    password: str
+    password_from_environment: bool
+    users: dict[str, object] = field(default_factory=dict)  # email -> User
+
+
+def step_standards(context: DemoContext) -> str:
+    if Framework.objects.filter(status=Framework.Status.ACTIVE).exists():
+        return "Standards: already loaded."
+    standards_load()
+    return "Standards: loaded."
+
+
+def step_ministry(context: DemoContext) -> str:
+    if OrgUnit.objects.filter(code=MINISTRY_CODE).exists():
+        return "Demo ministry: already there."
+    summary = generate_population(staff=DEMO_STAFF, seed=DEMO_SEED)
+    return (
+        f"Demo ministry: {summary.org_units} organisation units, {summary.staff} staff, "
+        f"{summary.evidence:,} evidence records."
+    )
+
+
+def step_users(context: DemoContext) -> str:
+    """One user per role, each a civil servant placed in the demo ministry."""
+    created = 0
+    for demo in DEMO_USERS:
+        existed = get_user_model().objects.filter(email__iexact=demo.email).exists()
+        user = user_provision(
+            email=demo.email,
+            first_name=demo.first_name[0],
+            last_name=demo.last_name[0],
+            password=context.password,
+            roles=(demo.role,),
+        )
+        if demo.is_superuser and not user.is_superuser:
+            # user_provision grants roles, not superuser status.
+            user.is_superuser = True
+            user.save(update_fields=["is_superuser"])
+        _person_for(demo, user)
+        context.users[demo.email] = user
+        created += not existed
+    return f"Demo users: {created} created, {len(DEMO_USERS) - created} already there."
+
+
+def _person_for(demo: DemoUser, user) -> Person:
+    person = Person.objects.filter(user=user).first()
+    if person is None:
+        person = Person.objects.filter(employee_number=demo.employee_number).first()
+        if person is not None and person.user_id is None:
+            person.user = user
+            person.save(update_fields=["user", "updated_at"])
+    if person is None:
+        person = person_create(
+            employee_number=demo.employee_number,
+            title_th=demo.title[0],
+            first_name_th=demo.first_name[0],
+            last_name_th=demo.last_name[0],
+            title_en=demo.title[1],
+            first_name_en=demo.first_name[1],
+            last_name_en=demo.last_name[1],
+            email=demo.email,
+            user=user,
+        )
+    if not Placement.objects.current().filter(person=person).exists():
+        _place(demo, person)
+    return person
+
+
+def _place(demo: DemoUser, person: Person) -> Placement:
+    """Place the person in the first of their units that exists, under its director."""
+    units = {
+        unit.code: unit for unit in OrgUnit.objects.filter(code__in=demo.unit_codes)
+    }
+    unit = next((units[code] for code in demo.unit_codes if code in units), None)
+    if unit is None:  # a smaller ministry generated by hand: any division will do
+        ministry = OrgUnit.objects.get(code=MINISTRY_CODE)
+        unit = (
+            OrgUnit.objects.filter(
+                kind=OrgUnit.Kind.DIVISION, path__startswith=ministry.path
+            )
+            .order_by("path")
+            .first()
+        )
+    division = unit.get_parent() if unit.kind == OrgUnit.Kind.UNIT else unit
+    director = (
+        Placement.objects.current()
+        .filter(unit=division, position_type__code="managerial")
+        .select_related("person")
+        .first()
+    )
+    level = PositionLevel.objects.select_related("position_type").get(
+        position_type__code=demo.position_type, rank=demo.level_rank
+    )
+    line = LineOfWork.objects.get(code=demo.line_of_work)
+    return placement_start(
+        person=person,
+        unit=unit,
+        position_type=level.position_type,
+        position_level=level,
+        line_of_work=line,
+        supervisor=director.person if director else None,
+        position_title=f"{line.name_th}{level.name_th}",
+        starts_on=timezone.localdate() - timedelta(days=400),
+    )
+
+
+def step_learner_evidence(context: DemoContext) -> str:
+    learner = Person.objects.get(user=context.users[DEMO_USERS[0].email])
+    if learner.evidence.exists():
+        return "Learner's evidence: already there."
+    today = timezone.localdate()
+    recorded = 0
+    for code, competency_code, rank, source, days_ago, valid_days in LEARNER_EVIDENCE:
+        competency = (
+            Competency.objects.filter(
+                framework__code=code,
+                framework__status=Framework.Status.ACTIVE,
+                code=competency_code,
+            )
+            .select_related("framework__scale")
+            .first()
+        )
+        if competency is None:  # an administrator changed the framework
+            continue
+        observed_on = today - timedelta(days=days_ago)
+        evidence_record(
+            person=learner,
+            competency=competency,
+            level=competency.framework.scale.levels.get(rank=rank),
+            source=source,
+            observed_on=observed_on,
+            expires_on=observed_on + timedelta(days=valid_days) if valid_days else None,
+            reference="demo",
+        )
+        recorded += 1
+    return f"Learner's evidence: {recorded} records."
+
+
+def step_hr_scope(context: DemoContext) -> str:
+    """The demo HR officer looks after the whole demo ministry."""
+    from competencies.hr.services import hr_scope_assign
+    from competencies.models import HRScope
+
+    ministry = OrgUnit.objects.get(code=MINISTRY_CODE)
+    officers = [
+        context.users[demo.email] for demo in DEMO_USERS if demo.role == Role.HR_OFFICER
+    ]
+    added = 0
+    for officer in officers:
+        if not HRScope.objects.filter(user=officer, unit=ministry).exists():
+            hr_scope_assign(user=officer, unit=ministry)
+            added += 1
+    if not added:
+        return "HR officer's scope: already set."
+    return f"HR officer's scope: {ministry.name_th} and every unit below it."
+
+
+def step_catalogue(context: DemoContext) -> str:
+    """The demo courses under the catalogue, owned by the demo instructor."""
+    from courses.demo import catalogue_seed
+
+    instructor = next(
+        context.users[demo.email] for demo in DEMO_USERS if demo.role == Role.INSTRUCTOR
+    )
+    created = catalogue_seed(owner=instructor)
+    if not created:
+        return "Demo catalogue: already there."
+    return f"Demo catalogue: {created} courses created."
+
+
+def step_certificates(context: DemoContext) -> str:
+    """A signing key, the default template, and valid, revoked and expired certificates."""
+    from io import StringIO
+
+    from certificates.demo import certificates_seed
+
+    out = StringIO()
+    certificates_seed(stdout=out, password=context.password)
+    return out.getvalue().rstrip() or "Demo certificates: already there."
+
+
+STEPS: tuple[Callable[[DemoContext], str], ...] = (
+    step_standards,
+    step_ministry,
+    step_users,
+    step_learner_evidence,
+    step_hr_scope,
+    step_catalogue,
+    step_certificates,
+)
+
+
+class Command(BaseCommand):
+    help = (
+        "Load demo data for a local Academy: the standards, a demo ministry with "
+        "staff, and one user per role. Idempotent; prints the accounts and password."
+    )
+
+    def handle(self, *args, **options):
+        from_environment = bool(os.environ.get(PASSWORD_VARIABLE))
+        context = DemoContext(
+            password=os.environ.get(PASSWORD_VARIABLE) or secrets.token_urlsafe(12),
+            password_from_environment=from_environment,
+        )
+        for step in STEPS:
+            with transaction.atomic():
+                self.stdout.write(step(context))
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS(f"Sign in at {SIGN_IN_URL} with:"))
+        for demo in DEMO_USERS:
+            self.stdout.write(f"  {demo.email:<28} {demo.role.label}")
+        if from_environment:
+            self.stdout.write(f"and the password in {PASSWORD_VARIABLE}.")
+        else:
+            self.stdout.write(f"and the password: {context.password}")
+            self.stdout.write(
+                f"(Set {PASSWORD_VARIABLE} to choose it; running seed_demo again "
+                "prints a new one.)"
+            )

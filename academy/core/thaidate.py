@@ -1,0 +1,83 @@
+"""Thai dates in the Buddhist Era (B.E. = C.E. + 543), the one formatter every page uses."""
+
+from datetime import date, datetime
+
+BUDDHIST_ERA_OFFSET = 543
+
+THAI_MONTHS = (
+    "มกราคม",
+    "กุมภาพันธ์",
+    "มีนาคม",
+    "เมษายน",
+    "พฤษภาคม",
+    "มิถุนายน",
+    "กรกฎาคม",
+    "สิงหาคม",
+    "กันยายน",
+    "ตุลาคม",
+    "พฤศจิกายน",
+    "ธันวาคม",
+)
+THAI_MONTHS_SHORT = (
+    "ม.ค.",
+    "ก.พ.",
+    "มี.ค.",
+    "เม.ย.",
+    "พ.ค.",
+    "มิ.ย.",
+    "ก.ค.",
+    "ส.ค.",
+    "ก.ย.",
+    "ต.ค.",
+    "พ.ย.",
+    "ธ.ค.",
+)
+ENGLISH_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def buddhist_year(year: int) -> int:
+    return year + BUDDHIST_ERA_OFFSET
+
+
+def format_thai_date(value: date | datetime, *, short: bool = False) -> str:
+    """22 พฤศจิกายน 2569 (or 22 พ.ย. 2569 when short)."""
+    months = THAI_MONTHS_SHORT if short else THAI_MONTHS
+    return f"{value.day} {months[value.month - 1]} {buddhist_year(value.year)}"
+
+
+def format_english_date(value: date | datetime, *, short: bool = False) -> str:
+    month = ENGLISH_MONTHS[value.month - 1]
+    return f"{value.day} {month[:3] if short else month} {value.year}"
+
+
+def format_date(value: date | datetime, language: str, *, short: bool = False) -> str:
+    """Format a date for a language: Thai in the Buddhist Era, anything else in C.E."""
+    if language.startswith("th"):
+        return format_thai_date(value, short=short)
+    return format_english_date(value, short=short)
+
+
+def fiscal_year(value: date) -> int:
+    """The Thai government fiscal year (October to September), in C.E.
+
+    Fiscal year 2027 runs from 1 October 2026 to 30 September 2027 (B.E. 2570).
+    """
+    return value.year + 1 if value.month >= 10 else value.year
+
+
+def fiscal_year_bounds(year: int) -> tuple[date, date]:
+    """First and last day of a fiscal year given in C.E."""
+    return date(year - 1, 10, 1), date(year, 9, 30)

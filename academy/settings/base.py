@@ -1,0 +1,445 @@
+"""Settings shared by every environment; secrets and service addresses come from the environment."""
+
+import os
+from pathlib import Path
+
+from django.utils.translation import gettext_lazy as _
+
+import dj_database_url
+from celery.schedules import crontab
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+VAR_DIR = Path(os.environ.get("ACADEMY_VAR_DIR", BASE_DIR / "var"))
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item]
+
+
+# ------------------------------------------------------------------------------
+# Core
+# ------------------------------------------------------------------------------
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
+DEBUG = env_bool("DJANGO_DEBUG", False)
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+ROOT_URLCONF = "academy.urls"
+WSGI_APPLICATION = "academy.wsgi.application"
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+SITE_ID = 1
+
+# ------------------------------------------------------------------------------
+# Applications
+# ------------------------------------------------------------------------------
+DJANGO_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.sites",
+    "django.contrib.humanize",
+]
+WAGTAIL_APPS = [
+    "wagtail.contrib.forms",
+    "wagtail.contrib.redirects",
+    "wagtail.contrib.settings",
+    "wagtail.embeds",
+    "wagtail.sites",
+    "wagtail.users",
+    "wagtail.snippets",
+    "wagtail.documents",
+    "wagtail.images",
+    "wagtail.search",
+    "wagtail.admin",
+    "wagtail",
+    "modelcluster",
+    "taggit",
+    "treebeard",
+]
+THIRD_PARTY_APPS = [
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.usersessions",
+    "csp",
+]
+LOCAL_APPS = [
+    "academy.accounts",
+    "academy.core",
+    "competencies",
+    "courses",
+    "certificates",
+    "benchmarks",
+]
+INSTALLED_APPS = DJANGO_APPS + WAGTAIL_APPS + THIRD_PARTY_APPS + LOCAL_APPS
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "academy.core.security.SecurityHeadersMiddleware",
+    "academy.core.security.AcademyCSPMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "academy.accounts.middleware.StaffMFAMiddleware",
+    "academy.accounts.middleware.PrivacyNoticeMiddleware",
+    "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+]
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "academy" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.debug",
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "academy.core.navigation.navigation",
+            ],
+        },
+    },
+]
+
+# ------------------------------------------------------------------------------
+# Database: embedded SQLite by default, PostgreSQL with DATABASE_URL
+# ------------------------------------------------------------------------------
+DATABASES = {
+    "default": dj_database_url.config(
+        default=f"sqlite:///{VAR_DIR / 'academy.sqlite3'}",
+        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+
+# ------------------------------------------------------------------------------
+# Cache
+# ------------------------------------------------------------------------------
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "academy",
+        }
+    }
+
+# ------------------------------------------------------------------------------
+# Authentication (django-allauth; email is the login, sign-up is closed)
+# ------------------------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+# allauth's backend only: Django's ModelBackend would let a login form other than
+# allauth's (Wagtail's, the admin's) check a password without allauth's rate limits,
+# lockout and MFA stage. Permissions still come from ModelBackend, which allauth's
+# backend extends.
+AUTHENTICATION_BACKENDS = ["allauth.account.auth_backends.AuthenticationBackend"]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "/"
+ACCOUNT_ADAPTER = "academy.accounts.adapters.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_VERIFICATION = "optional"
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = False
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 3
+ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 300
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_ALLOW_SIGNUPS = env_bool("ACADEMY_ALLOW_SIGNUPS", False)
+# Counted in the cache (see CACHES: Redis in production, so every host shares them).
+# "login_failed" is both the limit and the lockout: ten failures a minute from one
+# address, five in five minutes on one account, whichever comes first; it covers the
+# Wagtail admin, whose login is allauth's. A refused attempt answers 429 or shows the
+# form's "too many attempts" error, the same for known and unknown addresses.
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/5m/key",
+    "confirm_email": "1/3m/key",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "request_login_code": "10/m/ip,3/5m/key",
+    "change_password": "5/m/user",
+    "reauthenticate": "10/m/user",
+    "manage_email": "10/m/user",
+    "change_phone": "1/m/user",
+    "signup": "20/m/ip",
+}
+# MFA: TOTP with recovery codes. WebAuthn is left out: it needs a JavaScript flow
+# whose inline configuration conflicts with the site's Content Security Policy.
+MFA_ADAPTER = "academy.accounts.adapters.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Digital Government Academy"
+MFA_TOTP_TOLERANCE = 1
+MFA_RECOVERY_CODE_COUNT = 10
+MFA_TRUST_ENABLED = False
+MFA_ALLOW_UNVERIFIED_EMAIL = True
+# Sessions: allauth records each sign-in's session (address, browser, time), and its
+# page lets a person end any of them or all others: "sign out everywhere". Activity
+# is not tracked per request, which would cost two queries on every page.
+USERSESSIONS_TRACK_ACTIVITY = False
+AUTH_PASSWORD_VALIDATORS = [
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"
+    },
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# ------------------------------------------------------------------------------
+# Internationalisation: Thai first, English second
+# ------------------------------------------------------------------------------
+LANGUAGE_CODE = "th"
+LANGUAGES = [("th", _("Thai")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Bangkok"
+USE_I18N = True
+USE_TZ = True
+WAGTAIL_I18N_ENABLED = False
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+
+# ------------------------------------------------------------------------------
+# Static and media
+# ------------------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", VAR_DIR / "static"))
+STATICFILES_DIRS = [
+    BASE_DIR / "academy" / "static",
+    # The certificates' bundled Sarabun doubles as the site's web font: one copy.
+    ("fonts", BASE_DIR / "certificates" / "pdf" / "fonts"),
+]
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", VAR_DIR / "media"))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# ------------------------------------------------------------------------------
+# Email
+# ------------------------------------------------------------------------------
+EMAIL_BACKEND = os.environ.get(
+    "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"
+)
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "DJANGO_DEFAULT_FROM_EMAIL", "Academy <no-reply@academy.localhost>"
+)
+
+# ------------------------------------------------------------------------------
+# Celery: in-process when no broker is configured
+# ------------------------------------------------------------------------------
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", "") or None
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_TASK_DEFAULT_QUEUE = "default"
+# With acks_late, Redis redelivers a task not acknowledged within the visibility
+# timeout: it must exceed the longest task (a 100,000-row staff import, a bundle).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "7200"))
+}
+CELERY_BEAT_SCHEDULE = {
+    # Completions whose certificate task was lost (broker outage): every 10 minutes.
+    "certificates-issue-missing": {
+        "task": "certificates.tasks.certificate_issue_missing",
+        "schedule": crontab(minute="*/10"),
+    },
+    # The organisation matrix's rollup, which a whole ministry's heat map reads.
+    "competencies-matrix-rollups": {
+        "task": "competencies.tasks.matrix_rollups_build",
+        "schedule": crontab(hour=0, minute=45),
+    },
+    # The HR heat map's monthly trend figures; idempotent within a month, so daily
+    # runs fill in a month a stopped beat missed.
+    "competencies-matrix-snapshots": {
+        "task": "competencies.tasks.matrix_snapshots_take",
+        "schedule": crontab(hour=1, minute=15),
+    },
+    # Uploaded staff files (national IDs in clear) of dry runs never applied.
+    "competencies-discard-stale-imports": {
+        "task": "competencies.tasks.staff_imports_discard_stale",
+        "schedule": crontab(hour=3, minute=0),
+    },
+    # PDPA retention (academy/accounts/privacy.py): nightly, at 02:30 Bangkok time.
+    "accounts-anonymise-leavers": {
+        "task": "academy.accounts.tasks.anonymise_leavers",
+        "schedule": crontab(hour=2, minute=30),
+    },
+    # Course assignments: due in 7 days, due tomorrow, overdue; each mailed once.
+    "courses-assignment-reminders": {
+        "task": "courses.assignments.tasks.assignment_reminders_send",
+        "schedule": crontab(hour=7, minute=0),
+    },
+}
+# Subtrees with at least this many staff read the nightly matrix rollup (when it holds
+# today's figures) instead of aggregating their evidence on every request.
+ACADEMY_MATRIX_ROLLUP_MIN_STAFF = int(
+    os.environ.get("ACADEMY_MATRIX_ROLLUP_MIN_STAFF", "10000")
+)
+CELERY_TASK_ROUTES = {
+    "certificates.*": {"queue": "certificates"},
+    "competencies.tasks.*report*": {"queue": "reports"},
+    "competencies.tasks.matrix_*": {"queue": "reports"},
+}
+
+# ------------------------------------------------------------------------------
+# Wagtail
+# ------------------------------------------------------------------------------
+WAGTAIL_SITE_NAME = "Academy"
+WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+WAGTAILDOCS_EXTENSIONS = [
+    "csv",
+    "docx",
+    "key",
+    "odt",
+    "pdf",
+    "pptx",
+    "rtf",
+    "txt",
+    "xlsx",
+    "zip",
+]
+WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
+# The admin signs in, resets passwords and changes them through allauth only (rate
+# limits, lockout, MFA): no second login form (see academy/urls.py).
+WAGTAILADMIN_LOGIN_URL = "account_login"
+WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
+WAGTAIL_PASSWORD_RESET_ENABLED = False
+WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
+WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+
+# ------------------------------------------------------------------------------
+# Security
+# ------------------------------------------------------------------------------
+# A session lasts a working day from sign-in and ends when the browser closes; the
+# cookies are HttpOnly and SameSite, and Secure in production (production.py).
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = 60 * 60 * 8
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_FAILURE_VIEW = "django.views.csrf.csrf_failure"
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+#: Sent by academy.core.security.SecurityHeadersMiddleware on every response.
+ACADEMY_PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=(), interest-cohort=()"
+)
+
+# Content Security Policy (django-csp). The site's own pages load scripts and styles
+# from this origin only: no inline script, no inline style, no eval. Lesson videos
+# are embedded from the two providers the video block accepts.
+_SELF = "'self'"
+_NONE = "'none'"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [_SELF],
+        "script-src": [_SELF],
+        "style-src": [_SELF],
+        "img-src": [_SELF, "data:"],
+        "font-src": [_SELF],
+        "connect-src": [_SELF],
+        "media-src": [_SELF],
+        "frame-src": ["https://www.youtube-nocookie.com", "https://player.vimeo.com"],
+        "object-src": [_NONE],
+        "base-uri": [_SELF],
+        "form-action": [_SELF],
+        "frame-ancestors": [_NONE],
+    },
+}
+# Wagtail 8's admin still writes inline scripts (date choosers, inline panels, page
+# choosers; checked in Chromium by tests/e2e/test_security_journey.py) and style
+# attributes, so it gets a policy of its own: inline allowed, but still no script or
+# style from another origin, no eval, no plugins, no framing by other sites. Applied
+# by academy.core.security.AcademyCSPMiddleware to paths under /admin/.
+ACADEMY_ADMIN_CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+        "script-src": [_SELF, "'unsafe-inline'"],
+        "style-src": [_SELF, "'unsafe-inline'"],
+        "img-src": [_SELF, "data:", "blob:"],
+        "frame-src": [_SELF, *CONTENT_SECURITY_POLICY["DIRECTIVES"]["frame-src"]],
+        "frame-ancestors": [_SELF],
+    },
+}
+
+# ------------------------------------------------------------------------------
+# Logging
+# ------------------------------------------------------------------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {
+        "redact_national_ids": {
+            "()": "academy.accounts.logging.NationalIdRedactingFilter"
+        }
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["redact_national_ids"],
+        }
+    },
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+# ------------------------------------------------------------------------------
+# The Academy
+# ------------------------------------------------------------------------------
+ACADEMY_NAME = _("Digital Government Academy")
+#: Raise when the privacy notice's text changes: everyone is asked to read and
+#: accept it again at their next page (academy/templates/accounts/privacy_notice.html).
+ACADEMY_PRIVACY_NOTICE_VERSION = "2026-01"
+#: PDPA retention: how long after leaving the service a person's identifying data is
+#: kept (README, "Personal data and retention"); then the nightly task anonymises it.
+ACADEMY_RETENTION_DAYS = int(os.environ.get("ACADEMY_RETENTION_DAYS", str(365 * 2)))

@@ -1,0 +1,29 @@
+"""Test settings: fast hashing, in-memory mail and cache, eager Celery unless a broker is set."""
+
+import os
+
+from .base import *  # noqa: F403
+
+SECRET_KEY = "test-only-secret-key-not-for-production"  # noqa: S105
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "academy-tests",
+    }
+}
+# Tests run tasks in-process; the real-worker tests switch the app to a broker.
+CELERY_TASK_ALWAYS_EAGER = True
+# A real worker started by the tests writes mail where the test can read it.
+if os.environ.get("ACADEMY_TEST_EMAIL_DIR"):
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = os.environ["ACADEMY_TEST_EMAIL_DIR"]
+WAGTAILADMIN_BASE_URL = "http://testserver"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "root": {"handlers": [], "level": "WARNING"},
+}

@@ -1,0 +1,52 @@
+"""The Academy's URLs: site pages, public verification, allauth, and the Wagtail admin."""
+
+from django.conf import settings
+from django.urls import include, path, reverse
+from django.views.generic import RedirectView
+
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+
+class SignInRedirect(RedirectView):
+    """Wagtail's own sign-in forms (the admin's, and the one for private pages) are
+    never served: everyone signs in through allauth, with its rate limits, lockout
+    and MFA, and comes back where they were going."""
+
+    default_next = "/"
+
+    def get_redirect_url(self, *args, **kwargs):
+        query = self.request.META.get("QUERY_STRING", "")
+        return reverse("account_login") + (
+            f"?{query}" if query else f"?next={self.default_next}"
+        )
+
+
+urlpatterns = [
+    path(
+        "admin/login/",
+        SignInRedirect.as_view(default_next="/admin/"),
+        name="wagtailadmin_login",
+    ),
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("accounts/", include("academy.accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("courses.assignments.urls")),
+    path("hr/", include("competencies.hr.urls")),
+    path("", include("courses.urls")),
+    path("", include("certificates.urls")),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# Wagtail's page serving comes last: it owns every remaining path.
+urlpatterns += [
+    path("_util/login/", SignInRedirect.as_view(), name="wagtailcore_login"),
+    path("", include(wagtail_urls)),
+]

@@ -1,0 +1,125 @@
+from io import StringIO
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+
+import pytest
+
+from certificates.models import Certificate
+from competencies.models import (
+    Evidence,
+    Framework,
+    HRScope,
+    LineOfWork,
+    OrgUnit,
+    Person,
+    Placement,
+)
+from competencies.selectors import person_profile
+from courses.models import CoursePage, LessonPage
+
+pytestmark = pytest.mark.django_db
+
+ROLES = {
+    "learner@academy.example": "learner",
+    "instructor@academy.example": "instructor",
+    "hr@academy.example": "hr_officer",
+    "admin@academy.example": "academy_admin",
+}
+
+
+def _seed(monkeypatch=None, password: str | None = None) -> str:
+    if monkeypatch is not None:
+        if password is None:
+            monkeypatch.delenv("ACADEMY_DEMO_PASSWORD", raising=False)
+        else:
+            monkeypatch.setenv("ACADEMY_DEMO_PASSWORD", password)
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+def _counts() -> dict[str, int]:
+    User = get_user_model()
+    return {
+        "users": User.objects.count(),
+        "memberships": User.groups.through.objects.count(),
+        "groups": Group.objects.count(),
+        "frameworks": Framework.objects.count(),
+        "org units": OrgUnit.objects.count(),
+        "people": Person.objects.count(),
+        "placements": Placement.objects.count(),
+        "evidence": Evidence.objects.count(),
+        "hr scopes": HRScope.objects.count(),
+        "courses": CoursePage.objects.count(),
+        "lessons": LessonPage.objects.count(),
+        "certificates": Certificate.objects.count(),
+    }
+
+
+def test_seed_demo_twice_changes_no_counts(monkeypatch):
+    _seed(monkeypatch, "demo-password-1")
+    first = _counts()
+    _seed(monkeypatch, "demo-password-1")
+    assert _counts() == first
+    assert first["people"] > 300
+    assert first["frameworks"] >= 2
+    assert first["courses"] >= 20
+    assert first["lessons"] > first["courses"]
+    assert first["certificates"] >= 3
+    assert first["hr scopes"] == 1
+
+
+def test_demo_users_reach_their_pages(monkeypatch, client):
+    _seed(monkeypatch, "demo-password-1")
+    client.force_login(get_user_model().objects.get(email="learner@academy.example"))
+    assert client.get("/dashboard/").status_code == 200
+    assert client.get("/courses/").status_code == 200
+    client.force_login(get_user_model().objects.get(email="hr@academy.example"))
+    response = client.get("/hr/people/")
+    assert response.status_code == 200
+    assert response.context["page"].paginator.count > 300
+
+
+def test_seed_demo_creates_one_user_per_role(monkeypatch):
+    _seed(monkeypatch, "demo-password-1")
+    User = get_user_model()
+    for email, role in ROLES.items():
+        user = User.objects.get(email=email)
+        assert set(user.groups.values_list("name", flat=True)) == {role}
+        assert user.is_superuser == (role == "academy_admin")
+        assert Placement.objects.current().filter(person__user=user).count() == 1
+
+
+def test_learner_has_a_group_in_each_active_framework_and_gaps(monkeypatch):
+    _seed(monkeypatch, "demo-password-1")
+    learner = Person.objects.get(user__email="learner@academy.example")
+    profile = person_profile(learner)
+    active = Framework.objects.filter(status=Framework.Status.ACTIVE).count()
+    assert profile.placement.position_type.code == "knowledge"
+    assert profile.placement.position_level.rank == 1
+    assert profile.placement.line_of_work.category != LineOfWork.Category.DIGITAL
+    assert profile.placement.unit.kind in ("division", "unit")
+    assert len(profile.frameworks) == active
+    for framework_profile in profile.frameworks:
+        assert framework_profile.group is not None
+        assert framework_profile.total_gap > 0
+    assert any(row.attained_level for fp in profile.frameworks for row in fp.rows)
+
+
+def test_password_from_the_environment_signs_in_and_is_not_printed(monkeypatch, client):
+    output = _seed(monkeypatch, "demo-password-1")
+    assert "demo-password-1" not in output
+    assert "learner@academy.example" in output
+    assert client.login(email="learner@academy.example", password="demo-password-1")
+
+
+def test_rerun_prints_a_new_password_that_works(monkeypatch, client):
+    _seed(monkeypatch, "demo-password-1")
+    output = _seed(monkeypatch)
+    printed = output.split("password: ", 1)[1].split()[0]
+    assert printed != "demo-password-1"
+    for email in ROLES:
+        assert client.login(email=email, password=printed)
+        client.logout()

@@ -1,0 +1,208 @@
+"""factory_boy factories for the Academy's models."""
+
+from datetime import date
+
+from django.contrib.auth import get_user_model
+
+import factory
+
+from competencies.models import (
+    Competency,
+    Evidence,
+    LineOfWork,
+    OrgUnit,
+    Person,
+    Placement,
+    PositionLevel,
+    PositionType,
+    ProficiencyLevel,
+)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("email",)
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@example.go.th")
+    first_name = "สมชาย"
+    last_name = "ใจดี"
+    password = factory.django.Password("correct-horse-42")
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        if not create or not extracted:
+            return
+        from academy.accounts.services import user_grant_roles
+
+        user_grant_roles(user=self, roles=tuple(extracted))
+
+
+def org_unit(
+    code: str, *, parent: OrgUnit | None = None, kind: str = "unit", name=None
+):
+    """Create an organisation unit through the tree API (treebeard needs add_child)."""
+    from competencies.services import org_unit_create
+
+    return org_unit_create(
+        code=code,
+        name_th=name or f"หน่วยงาน {code}",
+        name_en=f"Unit {code}",
+        kind=kind,
+        parent=parent,
+    )
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    employee_number = factory.Sequence(lambda n: f"E{n:06d}")
+    title_th = "นาย"
+    first_name_th = factory.Sequence(lambda n: f"สมชาย{n}")
+    last_name_th = "ใจดี"
+    first_name_en = factory.Sequence(lambda n: f"Somchai{n}")
+    last_name_en = "Jaidee"
+    email = factory.Sequence(lambda n: f"person{n}@example.go.th")
+
+
+def position(type_code: str, level_code: str) -> tuple[PositionType, PositionLevel]:
+    position_type = PositionType.objects.get(code=type_code)
+    return position_type, position_type.levels.get(code=level_code)
+
+
+class PlacementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Placement
+
+    person = factory.SubFactory(PersonFactory)
+    position_type = factory.LazyFunction(
+        lambda: PositionType.objects.get(code="knowledge")
+    )
+    position_level = factory.LazyAttribute(
+        lambda o: o.position_type.levels.order_by("rank").first()
+    )
+    line_of_work = factory.LazyFunction(lambda: LineOfWork.objects.get(code="3-1-0014"))
+    starts_on = date(2020, 10, 1)
+
+
+def level(framework, rank: int) -> ProficiencyLevel:
+    return framework.scale.levels.get(rank=rank)
+
+
+def competency(framework, code: str) -> Competency:
+    return framework.competencies.get(code=code)
+
+
+class EvidenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Evidence
+
+    person = factory.SubFactory(PersonFactory)
+    source = Evidence.Source.ASSESSMENT
+    observed_on = date(2026, 1, 15)
+
+
+def course(
+    title: str = "การกำกับดูแลข้อมูลภาครัฐ",
+    *,
+    lessons: int = 2,
+    competencies: list[tuple[Competency, int]] = (),
+    publish: bool = True,
+    owner=None,
+    **fields,
+):
+    """A live course under the catalogue with `lessons` live lessons.
+
+    competencies: (competency, level rank) pairs the course develops.
+    """
+    from django.utils.text import slugify
+
+    from courses.models import CatalogPage, CourseCompetency, CoursePage, LessonPage
+
+    catalogue = CatalogPage.objects.get()
+    fields.setdefault("summary", f"สรุปหลักสูตร {title}")
+    page = CoursePage(
+        title=title,
+        slug=fields.pop("slug", None)
+        or slugify(fields.get("title_en") or title, allow_unicode=True)
+        or "course",
+        owner=owner,
+        live=publish,
+        **fields,
+    )
+    for rank_order, (item, rank) in enumerate(competencies):
+        page.competency_links.add(
+            CourseCompetency(
+                competency=item,
+                level=item.framework.scale.levels.get(rank=rank),
+                sort_order=rank_order,
+            )
+        )
+    catalogue.add_child(instance=page)
+    if publish:
+        page.save_revision().publish()
+    for n in range(1, lessons + 1):
+        lesson = LessonPage(
+            title=f"บทที่ {n}",
+            slug=f"lesson-{n}",
+            body=[("paragraph", f"<p>เนื้อหาบทที่ {n}</p>")],
+            live=publish,
+        )
+        page.add_child(instance=lesson)
+        if publish:
+            lesson.save_revision().publish()
+    return CoursePage.objects.get(pk=page.pk)
+
+
+# ------------------------------------------------------------------------------
+# The HR workspace
+# ------------------------------------------------------------------------------
+
+
+def hr_officer(*units: OrgUnit, **fields):
+    """A user with the HR officer role whose scope is `units`' subtrees."""
+    from academy.accounts.roles import Role
+    from competencies.hr.services import hr_scope_assign
+
+    user = UserFactory(roles=[Role.HR_OFFICER], **fields)
+    for unit in units:
+        hr_scope_assign(user=user, unit=unit)
+    return user
+
+
+def thai_national_id(number: int) -> str:
+    """A valid 13-digit Thai national ID (mod-11 check digit) made from `number`."""
+    body = f"1{number % 10**11:011d}"
+    total = sum(int(digit) * (13 - index) for index, digit in enumerate(body))
+    return body + str((11 - total % 11) % 10)
+
+
+STAFF_CSV_HEADER = (
+    "employee_number,national_id,title_th,first_name_th,last_name_th,first_name_en,"
+    "last_name_en,email,unit_code,position_type,position_level,line_of_work,"
+    "supervisor_employee_number,start_date\n"
+)
+
+
+def staff_csv_line(number: int, **overrides) -> str:
+    """One line of the HR system's staff file (see STAFF_CSV_HEADER), valid by default."""
+    values = {
+        "employee_number": f"H{number:06d}",
+        "national_id": thai_national_id(number),
+        "title_th": "นางสาว",
+        "first_name_th": f"ทดสอบ{number}",
+        "last_name_th": "นำเข้า",
+        "first_name_en": f"Test{number}",
+        "last_name_en": "Import",
+        "email": f"e{number}@example.go.th",
+        "unit_code": "V1",
+        "position_type": "knowledge",
+        "position_level": "practitioner",
+        "line_of_work": "3-1-0014",
+        "supervisor_employee_number": "",
+        "start_date": "2024-10-01",
+    }
+    values.update(overrides)
+    return ",".join(str(value) for value in values.values()) + "\n"
