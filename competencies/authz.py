@@ -1,0 +1,75 @@
+"""Authorisation rules for people's records (see academy/accounts/authz.py).
+
+The scope itself is competencies.hr.selectors' (an HR officer's subtree, a
+supervisor's reports); these rules only name it, so that views, exports and any
+future API ask one question in one way.
+"""
+
+from django.http import Http404
+
+from academy.accounts.authz import is_academy_admin, rule
+
+
+def _access(user):
+    from competencies.hr.selectors import hr_access
+
+    return hr_access(user)
+
+
+@rule("hr.use_workspace")
+def use_workspace(user, obj) -> bool:
+    """HR officers with a scope, and supervisors of anyone."""
+    return _access(user).has_workspace
+
+
+@rule("hr.act_as_officer")
+def act_as_officer(user, obj) -> bool:
+    """Exports, imports, evidence and attachments: HR officers with a scope only."""
+    return _access(user).is_hr_officer
+
+
+@rule("hr.view_person")
+def view_person(user, person) -> bool:
+    """Officers see people placed in their subtree; supervisors see their reports."""
+    from competencies.hr.selectors import person_get_visible
+
+    try:
+        person_get_visible(_access(user), person.pk)
+    except Http404:
+        return False
+    return True
+
+
+@rule("hr.change_person")
+def change_person(user, person) -> bool:
+    """Record evidence or export a person's data: officers of their current unit."""
+    from competencies.hr.selectors import person_get_for_hr
+
+    try:
+        person_get_for_hr(_access(user), person.pk)
+    except Http404:
+        return False
+    return True
+
+
+@rule("hr.download_attachment")
+def download_attachment(user, attachment) -> bool:
+    from competencies.hr.selectors import attachment_get_for_hr
+
+    try:
+        attachment_get_for_hr(_access(user), attachment.pk)
+    except Http404:
+        return False
+    return True
+
+
+@rule("competencies.view_own_record")
+def view_own_record(user, person) -> bool:
+    """A learner sees their own competency record."""
+    return person is not None and person.user_id == user.pk
+
+
+@rule("competencies.manage_standards")
+def manage_standards(user, obj) -> bool:
+    """Frameworks, scales and requirement matrices: academy administrators."""
+    return is_academy_admin(user)

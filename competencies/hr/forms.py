@@ -1,0 +1,241 @@
+"""Forms of the HR workspace: the directory's filters, manual evidence, staff upload."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from competencies.attachments import (
+    AttachmentRefused,
+    attachment_type,
+    refusal_message,
+)
+from competencies.models import (
+    Competency,
+    Framework,
+    LineOfWork,
+    OrgUnit,
+    PersonnelGroup,
+    PositionLevel,
+    PositionType,
+    ProficiencyLevel,
+)
+
+from .selectors import DirectoryFilters, HRAccess, units_in_scope
+from .services import MANUAL_SOURCES, MAX_IMPORT_BYTES
+
+INDENT = "\u2002\u2002"
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    """Units indented by depth, so the subtree reads as a tree in a plain select."""
+
+    def label_from_instance(self, obj: OrgUnit) -> str:
+        return f"{INDENT * max(obj.depth - 1, 0)}{obj.name} ({obj.code})"
+
+
+class LevelChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: PositionLevel) -> str:
+        return f"{obj.position_type.name} · {obj.name}"
+
+
+class GroupChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: PersonnelGroup) -> str:
+        return f"{obj.framework.code} · {obj.name}"
+
+
+class CompetencyChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Competency) -> str:
+        return f"{obj.framework.code} · {obj.code} {obj.name}"
+
+
+class ScaleLevelChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: ProficiencyLevel) -> str:
+        return f"{obj.rank}. {obj.name}"
+
+
+class DirectoryFilterForm(forms.Form):
+    """GET filters; choices are limited to the officer's scope and active frameworks."""
+
+    MEETING_CHOICES = [
+        ("", _("Any")),
+        ("yes", _("Meeting the requirement")),
+        ("no", _("Not meeting the requirement")),
+    ]
+
+    q = forms.CharField(
+        label=_("Name or employee number"), required=False, max_length=100
+    )
+    unit = UnitChoiceField(
+        label=_("Unit (and the units under it)"),
+        queryset=OrgUnit.objects.none(),
+        required=False,
+    )
+    position_type = forms.ModelChoiceField(
+        label=_("Position type"), queryset=PositionType.objects.all(), required=False
+    )
+    position_level = LevelChoiceField(
+        label=_("Position level"),
+        queryset=PositionLevel.objects.select_related("position_type"),
+        required=False,
+    )
+    line_of_work = forms.ModelChoiceField(
+        label=_("Line of work"), queryset=LineOfWork.objects.all(), required=False
+    )
+    framework = forms.ModelChoiceField(
+        label=_("Framework"),
+        queryset=Framework.objects.filter(status=Framework.Status.ACTIVE),
+        required=False,
+        empty_label=None,
+    )
+    group = GroupChoiceField(
+        label=_("Personnel group"),
+        queryset=PersonnelGroup.objects.filter(
+            framework__status=Framework.Status.ACTIVE
+        ).select_related("framework"),
+        required=False,
+    )
+    competency = CompetencyChoiceField(
+        label=_("Competency"),
+        queryset=Competency.objects.filter(framework__status=Framework.Status.ACTIVE)
+        .exclude(kind=Competency.Kind.AREA)
+        .select_related("framework")
+        .order_by("framework__code", "sort_order", "code"),
+        required=False,
+    )
+    meeting = forms.ChoiceField(
+        label=_("On that competency"), choices=MEETING_CHOICES, required=False
+    )
+
+    def __init__(self, *args, access: HRAccess, frameworks: list[Framework], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.frameworks = frameworks
+        for name in ("unit", "position_type", "position_level", "line_of_work"):
+            self.fields[name].empty_label = _("All")
+        self.fields["group"].empty_label = _("Any group")
+        self.fields["competency"].empty_label = _("None chosen")
+        self.fields["unit"].queryset = units_in_scope(access)
+        self.fields["framework"].queryset = Framework.objects.filter(
+            pk__in=[framework.pk for framework in frameworks]
+        ).order_by("-adopted_on", "code")
+
+    def clean(self):
+        cleaned = super().clean()
+        framework = cleaned.get("framework")
+        for name in ("group", "competency"):
+            value = cleaned.get(name)
+            if (
+                value is not None
+                and framework is not None
+                and value.framework_id != framework.pk
+            ):
+                self.add_error(name, _("Choose one of the chosen framework's."))
+        return cleaned
+
+    def filters(self) -> DirectoryFilters:
+        """The valid filters; an invalid one is left out (and shown as an error)."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        chosen = data.get("framework")
+        framework = next(
+            (item for item in self.frameworks if chosen and item.pk == chosen.pk),
+            self.frameworks[0] if self.frameworks else None,
+        )
+        meeting = {"yes": True, "no": False}.get(data.get("meeting") or "")
+        competency = data.get("competency")
+        return DirectoryFilters(
+            framework=framework,
+            unit=data.get("unit"),
+            position_type_id=getattr(data.get("position_type"), "pk", None),
+            position_level_id=getattr(data.get("position_level"), "pk", None),
+            line_of_work_id=getattr(data.get("line_of_work"), "pk", None),
+            group=data.get("group"),
+            competency=competency,
+            meeting=meeting if competency is not None else None,
+            query=data.get("q") or "",
+        )
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class EvidenceForm(forms.Form):
+    competency = CompetencyChoiceField(
+        label=_("Competency"),
+        queryset=Competency.objects.filter(framework__status=Framework.Status.ACTIVE)
+        .exclude(kind=Competency.Kind.AREA)
+        .select_related("framework", "framework__scale")
+        .order_by("framework__code", "sort_order", "code"),
+    )
+    level = ScaleLevelChoiceField(
+        label=_("Level shown"),
+        queryset=ProficiencyLevel.objects.filter(
+            scale__frameworks__status=Framework.Status.ACTIVE
+        )
+        .distinct()
+        .order_by("scale", "rank"),
+    )
+    source = forms.ChoiceField(
+        label=_("Kind of evidence"),
+        choices=[(source.value, source.label) for source in MANUAL_SOURCES],
+    )
+    observed_on = forms.DateField(label=_("Observed on"), widget=DateInput)
+    expires_on = forms.DateField(
+        label=_("Expires on"), widget=DateInput, required=False
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+        help_text=_(
+            "How the level was shown: the rating, the prior learning, who saw it."
+        ),
+    )
+    attachment = forms.FileField(
+        label=_("Attachment (optional)"),
+        required=False,
+        help_text=_("PDF, PNG or JPEG, at most 5 MB."),
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"
+            }
+        ),
+    )
+
+    def clean_attachment(self):
+        upload = self.cleaned_data.get("attachment")
+        if not upload:
+            return None
+        upload.seek(0)
+        head = upload.read(16)
+        upload.seek(0)
+        try:
+            attachment_type(name=upload.name or "", size=upload.size, head=head)
+        except AttachmentRefused as refused:
+            raise forms.ValidationError(refusal_message(refused)) from refused
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        competency, level = cleaned.get("competency"), cleaned.get("level")
+        if competency and level and level.scale_id != competency.framework.scale_id:
+            self.add_error("level", _("The level is not on the framework's scale."))
+        observed, expires = cleaned.get("observed_on"), cleaned.get("expires_on")
+        if observed and expires and expires <= observed:
+            self.add_error("expires_on", _("It must be after the day it was observed."))
+        return cleaned
+
+
+class StaffUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Staff file (CSV)"),
+        help_text=_("UTF-8 CSV exported from the HR system, at most 64 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not (upload.name or "").lower().endswith(".csv"):
+            raise forms.ValidationError(_("Choose a .csv file."))
+        if upload.size > MAX_IMPORT_BYTES:
+            raise forms.ValidationError(_("The file is larger than 64 MB."))
+        return upload

@@ -1,0 +1,680 @@
+"""Every read of the HR workspace, with the access scope applied here and nowhere else.
+
+Who sees whom:
+- An HR officer (the HR officer role and one or more HRScope nodes) sees the people
+  whose *current* placement is in one of their nodes' subtrees (path prefix), and only
+  while they have not left the service. Someone who moved out of the subtree is no
+  longer visible there: their record, history included, follows them to the officers
+  of their new unit. People who left (left_on on or before today) are visible to no one
+  here. A role without a scope, or a scope without the role, sees nothing.
+- A supervisor (the person linked to the account) sees, read-only, the competency
+  profiles of everyone who reports to them directly or through others, following the
+  supervisors of current placements: the team page and the person page only.
+- Everything else, including a person, unit or job outside the scope, is a 404: the
+  workspace never confirms that something it will not show exists.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db import connection
+from django.db.models import Exists, F, OuterRef, Q, Subquery, Sum
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
+from django.http import Http404
+
+from academy.accounts.roles import Role, user_has_role
+from competencies.models import (
+    Competency,
+    Evidence,
+    EvidenceAttachment,
+    Framework,
+    GroupRule,
+    HRScope,
+    ImportJob,
+    LineOfWork,
+    MatrixSnapshot,
+    OrgUnit,
+    Person,
+    PersonnelGroup,
+    Placement,
+    Requirement,
+)
+from competencies.selectors import (
+    MatrixCell,
+    OrgMatrix,
+    PersonProfile,
+    framework_list_active,
+    group_case_sql,
+    group_for_placement,
+    org_matrix,
+    person_profile,
+    today,
+)
+
+DIRECTORY_PAGE_SIZE = 50
+TREND_MONTHS = 24
+
+
+# ------------------------------------------------------------------------------
+# Access
+# ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HRAccess:
+    """What one user may see in the workspace; computed once per request."""
+
+    user: object
+    scope_units: tuple[OrgUnit, ...] = ()
+    person_id: int | None = None
+    report_ids: frozenset[int] = frozenset()
+
+    @property
+    def is_hr_officer(self) -> bool:
+        return bool(self.scope_units)
+
+    @property
+    def is_supervisor(self) -> bool:
+        return bool(self.report_ids)
+
+    @property
+    def has_workspace(self) -> bool:
+        return self.is_hr_officer or self.is_supervisor
+
+    @property
+    def scope_paths(self) -> list[str]:
+        return [unit.path for unit in self.scope_units]
+
+    def covers(self, unit: OrgUnit) -> bool:
+        return any(unit.path.startswith(path) for path in self.scope_paths)
+
+    def scope_root_of(self, unit: OrgUnit) -> OrgUnit | None:
+        for root in self.scope_units:
+            if unit.path.startswith(root.path):
+                return root
+        return None
+
+
+def _outermost(units: list[OrgUnit]) -> tuple[OrgUnit, ...]:
+    """Drop nodes already inside another node of the scope."""
+    kept: list[OrgUnit] = []
+    for unit in sorted(units, key=lambda unit: unit.path):
+        if not any(unit.path.startswith(other.path) for other in kept):
+            kept.append(unit)
+    return tuple(kept)
+
+
+def reports_of(person_id: int, *, on: date | None = None) -> frozenset[int]:
+    """Everyone under `person_id` through current placements' supervisors, any depth.
+
+    One recursive query; UNION (not UNION ALL) makes it stop on a cycle.
+    """
+    on = on or today()
+    placement = connection.ops.quote_name(Placement._meta.db_table)
+    person = connection.ops.quote_name(Person._meta.db_table)
+    current = "pl.starts_on <= %s AND (pl.ends_on IS NULL OR pl.ends_on >= %s)"
+    sql = f"""
+        WITH RECURSIVE chain(person_id) AS (
+            SELECT pl.person_id FROM {placement} pl
+            WHERE pl.supervisor_id = %s AND {current}
+            UNION
+            SELECT pl.person_id FROM {placement} pl
+            JOIN chain c ON pl.supervisor_id = c.person_id
+            WHERE {current}
+        )
+        SELECT c.person_id FROM chain c JOIN {person} p ON p.id = c.person_id
+        WHERE c.person_id <> %s AND (p.left_on IS NULL OR p.left_on > %s)
+    """  # noqa: S608 - only table names are interpolated
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [person_id, on, on, on, on, person_id, on])
+        return frozenset(row[0] for row in cursor.fetchall())
+
+
+def hr_access(user) -> HRAccess:
+    """The scope of `user`, cached on the user object for the rest of the request."""
+    cached = getattr(user, "_hr_access", None)
+    if cached is not None:
+        return cached
+    if not user.is_authenticated:
+        return HRAccess(user=user)
+    scope_units: tuple[OrgUnit, ...] = ()
+    if user_has_role(user, Role.HR_OFFICER):
+        scope_units = _outermost(
+            [
+                scope.unit
+                for scope in HRScope.objects.filter(user=user).select_related("unit")
+            ]
+        )
+    person_id = Person.objects.filter(user=user).values_list("pk", flat=True).first()
+    report_ids = reports_of(person_id) if person_id else frozenset()
+    access = HRAccess(
+        user=user, scope_units=scope_units, person_id=person_id, report_ids=report_ids
+    )
+    user._hr_access = access
+    return access
+
+
+def _scope_q(paths: list[str], lookup: str = "unit__path") -> Q:
+    if not paths:
+        return Q(pk__in=[])
+    condition = Q()
+    for path in paths:
+        condition |= Q(**{f"{lookup}__startswith": path})
+    return condition
+
+
+def _not_left(on: date, lookup: str = "person__left_on") -> Q:
+    return Q(**{f"{lookup}__isnull": True}) | Q(**{f"{lookup}__gt": on})
+
+
+def placements_in_scope(access: HRAccess, *, on: date | None = None):
+    """Current placements of the people an HR officer may see (none for others)."""
+    on = on or today()
+    return (
+        Placement.objects.current(on)
+        .filter(_scope_q(access.scope_paths))
+        .filter(_not_left(on))
+    )
+
+
+def unit_get_in_scope(access: HRAccess, unit_id) -> OrgUnit:
+    unit = OrgUnit.objects.filter(pk=unit_id).first() if unit_id else None
+    if unit is None or not access.covers(unit):
+        raise Http404
+    return unit
+
+
+def units_in_scope(access: HRAccess):
+    return OrgUnit.objects.filter(_scope_q(access.scope_paths, "path")).order_by("path")
+
+
+def person_get_for_hr(access: HRAccess, person_id: int) -> Person:
+    """A person an HR officer may act on: currently placed in their scope."""
+    if not access.is_hr_officer:
+        raise Http404
+    person = (
+        Person.objects.filter(pk=person_id)
+        .filter(Exists(placements_in_scope(access).filter(person=OuterRef("pk"))))
+        .first()
+    )
+    if person is None:
+        raise Http404
+    return person
+
+
+def person_get_visible(access: HRAccess, person_id: int) -> tuple[Person, bool]:
+    """(person, read_only): HR officers of their unit act; their supervisors look."""
+    if not access.has_workspace:
+        raise Http404
+    people = Person.objects.filter(pk=person_id)
+    if access.is_hr_officer:
+        people = people.annotate(
+            hr_in_scope=Exists(
+                placements_in_scope(access).filter(person=OuterRef("pk"))
+            )
+        )
+    person = people.first()
+    if person is None:
+        raise Http404
+    if getattr(person, "hr_in_scope", False):
+        return person, False
+    if person.pk in access.report_ids:
+        return person, True
+    raise Http404
+
+
+# ------------------------------------------------------------------------------
+# The staff directory
+# ------------------------------------------------------------------------------
+
+
+@dataclass
+class DirectoryFilters:
+    framework: Framework | None = None
+    unit: OrgUnit | None = None
+    position_type_id: int | None = None
+    position_level_id: int | None = None
+    line_of_work_id: int | None = None
+    group: PersonnelGroup | None = None
+    competency: Competency | None = None
+    meeting: bool | None = None
+    query: str = ""
+
+
+def _per_placement_sql(expression: str) -> str:
+    """`expression` over the placement row and its line of work (`hr_lw`), as a
+    scalar subquery: the line of work is looked up by primary key."""
+    placement = connection.ops.quote_name(Placement._meta.db_table)
+    line = connection.ops.quote_name(LineOfWork._meta.db_table)
+    return (
+        f"(SELECT {expression} FROM {line} hr_lw "  # noqa: S608 - names only
+        f"WHERE hr_lw.id = {placement}.line_of_work_id)"
+    )
+
+
+def group_expression(rules: list[GroupRule]) -> RawSQL:
+    """A placement's personnel group by the framework's rules, as a SQL expression.
+
+    The rule CASE is competencies.selectors.group_case_sql, evaluated against the
+    placement row and its line of work.
+    """
+    placement = connection.ops.quote_name(Placement._meta.db_table)
+    case_sql, params = group_case_sql(rules, placement=placement, line="hr_lw")
+    # Table names and integer ids only are interpolated.
+    return RawSQL(_per_placement_sql(case_sql), params)  # noqa: S611
+
+
+def required_rank_expression(rules: list[GroupRule], competency: Competency) -> RawSQL:
+    """The rank a placement's group must reach on `competency` (NULL: not required).
+
+    The group's requirement is read once here, so the database maps group to rank
+    with a CASE instead of looking a requirement up for every row.
+    """
+    ranks = dict(
+        Requirement.objects.filter(competency=competency)
+        .order_by()
+        .values_list("group_id", "required_level__rank")
+    )
+    placement = connection.ops.quote_name(Placement._meta.db_table)
+    case_sql, params = group_case_sql(rules, placement=placement, line="hr_lw")
+    if not ranks:
+        return RawSQL("NULL", [])  # noqa: S611
+    whens = " ".join("WHEN %s THEN %s" for _ in ranks)
+    for group_id, rank in ranks.items():
+        params = [*params, group_id, rank]
+    sql = _per_placement_sql(f"CASE {case_sql} {whens} ELSE NULL END")
+    return RawSQL(sql, params)  # noqa: S611
+
+
+def _attained_rank(competency: Competency, on: date):
+    return Subquery(
+        Evidence.objects.filter(
+            person_id=OuterRef("person_id"), competency=competency, observed_on__lte=on
+        )
+        .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=on))
+        .exclude(source=Evidence.Source.SELF_ASSESSMENT)
+        .order_by("-level__rank")
+        .values("level__rank")[:1]
+    )
+
+
+def directory_placements(
+    access: HRAccess, filters: DirectoryFilters, *, on: date | None = None
+):
+    """The current placements of the directory, one per person, filtered and ordered.
+
+    With a competency, annotates `required_rank` (NULL where the person's group has no
+    requirement on it) and `attained_rank`; staff with no requirement are neither
+    meeting nor not meeting it. The personnel group shown on each row is worked out
+    for the page's rows only (with_groups), not in SQL for every row.
+    """
+    on = on or today()
+    placements = placements_in_scope(access, on=on).select_related(
+        "person", "unit", "position_type", "position_level", "line_of_work"
+    )
+    if filters.unit is not None:
+        placements = placements.filter(unit__path__startswith=filters.unit.path)
+    if filters.position_type_id:
+        placements = placements.filter(position_type_id=filters.position_type_id)
+    if filters.position_level_id:
+        placements = placements.filter(position_level_id=filters.position_level_id)
+    if filters.line_of_work_id:
+        placements = placements.filter(line_of_work_id=filters.line_of_work_id)
+    if filters.query:
+        words = filters.query.strip()
+        placements = placements.filter(
+            Q(person__employee_number__iexact=words)
+            | Q(person__first_name_th__icontains=words)
+            | Q(person__last_name_th__icontains=words)
+            | Q(person__first_name_en__icontains=words)
+            | Q(person__last_name_en__icontains=words)
+        )
+    if filters.framework is not None:
+        rules = list(filters.framework.group_rules.all())
+        if filters.group is not None:
+            placements = placements.alias(group_id=group_expression(rules)).filter(
+                group_id=filters.group.pk
+            )
+        if filters.competency is not None:
+            placements = placements.annotate(
+                required_rank=required_rank_expression(rules, filters.competency),
+                attained_rank=Coalesce(_attained_rank(filters.competency, on), 0),
+            )
+            # A NULL requirement makes either comparison NULL: the row drops out.
+            if filters.meeting is True:
+                placements = placements.filter(attained_rank__gte=F("required_rank"))
+            elif filters.meeting is False:
+                placements = placements.filter(required_rank__gt=F("attained_rank"))
+    return placements.order_by(
+        "person__first_name_th", "person__last_name_th", "person_id"
+    )
+
+
+def with_groups(placements, framework: Framework | None) -> None:
+    """Set `hr_group` on each placement (a page's worth): the framework's rules in
+    Python, as competencies.selectors.group_for_placement applies them."""
+    if framework is None:
+        for placement in placements:
+            placement.hr_group = None
+        return
+    rules = list(framework.group_rules.all())
+    groups = {group.pk: group for group in getattr(framework, "hr_groups", [])}
+    for placement in placements:
+        placement.hr_group = groups.get(group_for_placement(placement, rules))
+
+
+def directory_export_rows(access: HRAccess, filters: DirectoryFilters):
+    """The directory as tuples for export, streamed in chunks, group code last."""
+    placements = directory_placements(access, filters)
+    fields = [
+        "person__employee_number",
+        "person__national_id_masked",
+        "person__title_th",
+        "person__first_name_th",
+        "person__last_name_th",
+        "person__first_name_en",
+        "person__last_name_en",
+        "person__email",
+        "unit__code",
+        "unit__name_th",
+        "position_type__code",
+        "position_level__code",
+        "line_of_work__code",
+        "supervisor__employee_number",
+        "starts_on",
+    ]
+    if filters.framework is None:
+        yield from placements.values_list(*fields).iterator(chunk_size=2000)
+        return
+    codes = {
+        group.pk: group.code for group in getattr(filters.framework, "hr_groups", [])
+    }
+    placements = placements.annotate(
+        export_group_id=group_expression(list(filters.framework.group_rules.all()))
+    )
+    for row in placements.values_list(*fields, "export_group_id").iterator(
+        chunk_size=2000
+    ):
+        yield (*row[:-1], codes.get(row[-1], ""))
+
+
+def frameworks_for_hr() -> list[Framework]:
+    """The active frameworks, newest first, with their rules and groups loaded."""
+    frameworks = framework_list_active()
+    groups = defaultdict(list)
+    for group in PersonnelGroup.objects.filter(framework__in=frameworks).order_by(
+        "sort_order", "code"
+    ):
+        groups[group.framework_id].append(group)
+    for framework in frameworks:
+        framework.hr_groups = groups[framework.pk]
+    return frameworks
+
+
+# ------------------------------------------------------------------------------
+# The supervisor's team
+# ------------------------------------------------------------------------------
+
+
+def team_placements(access: HRAccess, *, on: date | None = None):
+    """Current placements of everyone reporting to the user, directly or not."""
+    on = on or today()
+    if not access.report_ids:
+        return Placement.objects.none()
+    return (
+        Placement.objects.current(on)
+        .filter(person_id__in=access.report_ids)
+        .select_related(
+            "person", "unit", "position_type", "position_level", "supervisor"
+        )
+        .order_by("person__first_name_th", "person__last_name_th", "person_id")
+    )
+
+
+# ------------------------------------------------------------------------------
+# One person
+# ------------------------------------------------------------------------------
+
+
+@dataclass
+class PersonPage:
+    person: Person
+    read_only: bool
+    profile: PersonProfile
+    placements: list[Placement]
+
+
+def person_page(access: HRAccess, person_id: int) -> PersonPage:
+    """Everything the person page shows, in a constant number of queries."""
+    person, read_only = person_get_visible(access, person_id)
+    profile = person_profile(person)
+    placements = list(
+        person.placements.select_related(
+            "unit", "position_type", "position_level", "line_of_work", "supervisor"
+        ).order_by("-starts_on", "-pk")
+    )
+    attachments = {
+        attachment.evidence_id: attachment
+        for attachment in EvidenceAttachment.objects.filter(evidence__person=person)
+    }
+    for framework_profile in profile.frameworks:
+        for row in framework_profile.rows:
+            for item in row.evidence:
+                item.hr_attachment = attachments.get(item.pk)
+    return PersonPage(
+        person=person, read_only=read_only, profile=profile, placements=placements
+    )
+
+
+def attachment_get_for_hr(access: HRAccess, attachment_id: int) -> EvidenceAttachment:
+    """An attachment whose person is in the officer's scope (supervisors: 404)."""
+    if not access.is_hr_officer:
+        raise Http404
+    attachment = (
+        EvidenceAttachment.objects.filter(pk=attachment_id)
+        .filter(
+            Exists(
+                placements_in_scope(access).filter(
+                    person_id=OuterRef("evidence__person_id")
+                )
+            )
+        )
+        .select_related("evidence")
+        .first()
+    )
+    if attachment is None:
+        raise Http404
+    return attachment
+
+
+def evidence_for_export(person: Person):
+    return (
+        Evidence.objects.filter(person=person)
+        .order_by("competency__framework__code", "competency__code", "-observed_on")
+        .values_list(
+            "competency__framework__code",
+            "competency__code",
+            "competency__name_th",
+            "competency__name_en",
+            "level__rank",
+            "level__name_th",
+            "source",
+            "observed_on",
+            "expires_on",
+            "recorded_by__email",
+            "reference",
+            "note",
+            "attachment__original_name",
+        )
+    )
+
+
+# ------------------------------------------------------------------------------
+# The heat map and its trend
+# ------------------------------------------------------------------------------
+
+SHARE_BANDS = (
+    (0.8, "band-4"),
+    (0.6, "band-3"),
+    (0.4, "band-2"),
+    (0.0, "band-1"),
+)
+
+
+def share_band(cell: MatrixCell | None) -> str:
+    if cell is None or not cell.staff:
+        return "band-none"
+    for threshold, band in SHARE_BANDS:
+        if cell.share_meeting >= threshold:
+            return band
+    return "band-1"
+
+
+@dataclass
+class HeatRow:
+    label: str
+    unit: OrgUnit | None
+    group: PersonnelGroup | None
+    is_root: bool
+    cells: list[tuple[Competency, MatrixCell | None, str]]
+
+    @property
+    def staff(self) -> int:
+        return max((cell.staff for _, cell, _ in self.cells if cell), default=0)
+
+
+@dataclass
+class TrendPoint:
+    month: date
+    staff: int
+    meeting: int
+
+    @property
+    def share(self) -> float:
+        return self.meeting / self.staff if self.staff else 0.0
+
+
+@dataclass
+class Heatmap:
+    node: OrgUnit
+    framework: Framework
+    by: str
+    matrix: OrgMatrix
+    rows: list[HeatRow]
+    breadcrumbs: list[OrgUnit]
+    trend_root: OrgUnit
+    trend: list[TrendPoint] = field(default_factory=list)
+
+    @property
+    def areas(self) -> list[tuple[Competency | None, int]]:
+        """Consecutive competencies of the same area, for a grouped header row."""
+        spans: list[list] = []
+        for competency in self.matrix.competencies:
+            if spans and spans[-1][0] == competency.parent:
+                spans[-1][1] += 1
+            else:
+                spans.append([competency.parent, 1])
+        return [(area, span) for area, span in spans]
+
+
+def heatmap(
+    access: HRAccess,
+    *,
+    node_id: int | None,
+    framework: Framework,
+    by: str = "child",
+    on: date | None = None,
+) -> Heatmap:
+    """org_matrix from a node of the scope (default: the first scope node)."""
+    if not access.is_hr_officer:
+        raise Http404
+    node = unit_get_in_scope(access, node_id) if node_id else access.scope_units[0]
+    by = by if by in ("child", "group") else "child"
+    matrix = org_matrix(node, framework=framework, by=by, on=on)
+    rows = []
+    for row in matrix.rows:
+        is_unit = isinstance(row, OrgUnit)
+        rows.append(
+            HeatRow(
+                label=row.name,
+                unit=row if is_unit else None,
+                group=None if is_unit else row,
+                is_root=is_unit and row.pk == node.pk,
+                cells=[
+                    (competency, cell, share_band(cell))
+                    for competency in matrix.competencies
+                    for cell in [matrix.cell(row.pk, competency.pk)]
+                ],
+            )
+        )
+    root = access.scope_root_of(node)
+    steplen = OrgUnit.steplen
+    ancestor_paths = [
+        node.path[: steplen * depth] for depth in range(root.depth, node.depth)
+    ]
+    breadcrumbs = (
+        list(OrgUnit.objects.filter(path__in=ancestor_paths).order_by("path"))
+        if ancestor_paths
+        else []
+    )
+    return Heatmap(
+        node=node,
+        framework=framework,
+        by=by,
+        matrix=matrix,
+        rows=rows,
+        breadcrumbs=breadcrumbs,
+        trend_root=root,
+        trend=trend_points(root=root, framework=framework),
+    )
+
+
+def trend_points(
+    *, root: OrgUnit, framework: Framework, months: int = TREND_MONTHS
+) -> list[TrendPoint]:
+    """Share of staff meeting their requirement, all competencies together, by month."""
+    rows = (
+        MatrixSnapshot.objects.filter(root=root, framework=framework)
+        .values("taken_on")
+        .annotate(staff_total=Sum("staff"), meeting_total=Sum("meeting"))
+        .order_by("-taken_on")[:months]
+    )
+    return [
+        TrendPoint(
+            month=row["taken_on"],
+            staff=row["staff_total"],
+            meeting=row["meeting_total"],
+        )
+        for row in reversed(list(rows))
+    ]
+
+
+# ------------------------------------------------------------------------------
+# Imports
+# ------------------------------------------------------------------------------
+
+
+def import_jobs_recent(access: HRAccess, *, limit: int = 10) -> list[ImportJob]:
+    if not access.is_hr_officer:
+        return []
+    return list(
+        ImportJob.objects.filter(created_by=access.user)
+        .defer("source", "report")
+        .order_by("-created_at", "-pk")[:limit]
+    )
+
+
+def import_job_get(access: HRAccess, job_id: int) -> ImportJob:
+    """Only the officer who uploaded a file sees its job."""
+    if not access.is_hr_officer:
+        raise Http404
+    job = (
+        ImportJob.objects.filter(pk=job_id, created_by=access.user)
+        .defer("source")
+        .first()
+    )
+    if job is None:
+        raise Http404
+    return job

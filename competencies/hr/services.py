@@ -1,0 +1,952 @@
+"""Writes of the HR workspace: manual evidence, staff imports, monthly matrix snapshots.
+
+Each write that touches someone's personal record is audited here, in the same
+transaction as the write (academy.accounts.audit).
+"""
+
+import hashlib
+import hmac
+import os
+import zlib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from academy.accounts.audit import AuditAction, audit_record
+from competencies.models import (
+    Competency,
+    Evidence,
+    Framework,
+    HRScope,
+    ImportJob,
+    LineOfWork,
+    MatrixSnapshot,
+    OrgUnit,
+    Person,
+    Placement,
+    PositionLevel,
+    PositionType,
+    ProficiencyLevel,
+)
+from competencies.selectors import org_matrix, today
+from competencies.services import evidence_record, placement_start
+
+from . import staff_csv
+from .selectors import HRAccess, hr_access
+from .staff_csv import Problem, Reason, StaffRow
+
+#: Files with more data rows than this are checked and applied by a Celery worker.
+BACKGROUND_ROWS = 2000
+#: Largest staff file accepted (100,000 rows are about 20 MB).
+MAX_IMPORT_BYTES = 64 * 1024 * 1024
+#: How many changed and bad rows a job's report lists (the counts are always exact).
+REPORT_LIMIT = 500
+BAD_REPORT_LIMIT = 5000
+LOOKUP_CHUNK = 1000
+WRITE_BATCH = 2000
+PROGRESS_EVERY = 1000
+#: A dry run not applied within this long is discarded with its upload.
+STALE_AFTER = timedelta(days=1)
+
+
+def pii_key() -> bytes:
+    """The key of national-ID digests: ACADEMY_PII_KEY, or derived from SECRET_KEY.
+
+    Production sets ACADEMY_PII_KEY and never rotates it without re-digesting: the
+    digest is how a later import recognises the same person.
+    """
+    configured = getattr(settings, "ACADEMY_PII_KEY", "") or os.environ.get(
+        "ACADEMY_PII_KEY", ""
+    )
+    if configured:
+        return configured.encode()
+    return hmac.new(
+        settings.SECRET_KEY.encode(), b"academy.pii.national-id", hashlib.sha256
+    ).digest()
+
+
+# ------------------------------------------------------------------------------
+# Scopes
+# ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def hr_scope_assign(*, user, unit: OrgUnit) -> HRScope:
+    scope, _created = HRScope.objects.get_or_create(user=user, unit=unit)
+    if hasattr(user, "_hr_access"):
+        del user._hr_access
+    return scope
+
+
+# ------------------------------------------------------------------------------
+# Manual ratings and recognition of prior learning
+# ------------------------------------------------------------------------------
+
+MANUAL_SOURCES = (Evidence.Source.MANUAL_RATING, Evidence.Source.PRIOR_LEARNING)
+
+
+@transaction.atomic
+def evidence_record_manual(
+    *,
+    actor,
+    person: Person,
+    competency: Competency,
+    level: ProficiencyLevel,
+    source: str,
+    observed_on: date,
+    note: str,
+    expires_on: date | None = None,
+    attachment=None,
+    request=None,
+) -> Evidence:
+    """An HR officer's rating or recognition of prior learning, audited."""
+    if source not in MANUAL_SOURCES:
+        raise ValidationError(
+            {"source": "Only manual ratings and prior learning are recorded here."}
+        )
+    evidence = evidence_record(
+        person=person,
+        competency=competency,
+        level=level,
+        source=source,
+        observed_on=observed_on,
+        expires_on=expires_on,
+        recorded_by=actor,
+        note=note,
+        attachment=attachment,
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.EVIDENCE_RECORD,
+        obj=evidence,
+        subject=person,
+        request=request,
+        detail={
+            "competency": competency.code,
+            "framework": competency.framework.code,
+            "level": level.rank,
+            "source": source,
+            "attachment": attachment is not None,
+        },
+    )
+    return evidence
+
+
+# ------------------------------------------------------------------------------
+# Staff import: the plan
+# ------------------------------------------------------------------------------
+
+
+class Action:
+    CREATE = "create"
+    UPDATE = "update"
+    MOVE = "move"
+    UNCHANGED = "unchanged"
+    BAD = "bad"
+    ALL = (CREATE, UPDATE, MOVE, UNCHANGED, BAD)
+
+
+PERSON_FIELDS = (
+    "employee_number",
+    "national_id_digest",
+    "national_id_masked",
+    "title_th",
+    "first_name_th",
+    "last_name_th",
+    "title_en",
+    "first_name_en",
+    "last_name_en",
+    "email",
+)
+OPTIONAL_PERSON_FIELDS = {
+    "title_th",
+    "title_en",
+    "first_name_en",
+    "last_name_en",
+    "email",
+}
+
+
+@dataclass
+class PlannedRow:
+    line: int
+    employee_number: str
+    action: str
+    row: StaffRow | None = None
+    problems: list[Problem] = field(default_factory=list)
+    changes: list[str] = field(default_factory=list)
+    person_id: int | None = None
+    placement_id: int | None = None
+    unit_id: int | None = None
+    position_type_id: int | None = None
+    position_level_id: int | None = None
+    line_of_work_id: int | None = None
+
+    def fingerprint_line(self) -> str:
+        problems = ",".join(sorted(problem.code for problem in self.problems))
+        return (
+            f"{self.line}|{self.employee_number}|{self.action}|{self.person_id}|"
+            f"{self.placement_id}|{','.join(self.changes)}|{problems}"
+        )
+
+
+@dataclass
+class StaffImportPlan:
+    columns: tuple[str, ...]
+    rows: list[PlannedRow]
+    header_problems: list[Problem]
+
+    def of(self, action: str) -> list[PlannedRow]:
+        return [row for row in self.rows if row.action == action]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts = dict.fromkeys(Action.ALL, 0)
+        for row in self.rows:
+            counts[row.action] += 1
+        counts["total"] = len(self.rows)
+        counts["changes"] = counts["create"] + counts["update"] + counts["move"]
+        return counts
+
+    @property
+    def fingerprint(self) -> str:
+        digest = hashlib.sha256()
+        for problem in self.header_problems:
+            digest.update(f"header|{problem.code}|{problem.params}\n".encode())
+        for row in self.rows:
+            digest.update(row.fingerprint_line().encode() + b"\n")
+        return digest.hexdigest()
+
+    def report(self) -> dict:
+        """What the job keeps to show: every bad row (up to a cap), samples of changes."""
+
+        def problems(items):
+            return [{"code": p.code, "params": p.params} for p in items]
+
+        bad = self.of(Action.BAD)
+        changes = {}
+        for action in (Action.CREATE, Action.MOVE, Action.UPDATE):
+            changes[action] = [
+                {
+                    "line": planned.line,
+                    "employee_number": planned.employee_number,
+                    "name": f"{planned.row.first_name_th} {planned.row.last_name_th}",
+                    "unit": planned.row.unit_code,
+                    "changes": planned.changes,
+                }
+                for planned in self.of(action)[:REPORT_LIMIT]
+            ]
+        return {
+            "header_errors": problems(self.header_problems),
+            "bad": [
+                {
+                    "line": planned.line,
+                    "employee_number": planned.employee_number,
+                    "problems": problems(planned.problems),
+                }
+                for planned in bad[:BAD_REPORT_LIMIT]
+            ],
+            "changes": changes,
+        }
+
+
+def _chunks(items: list, size: int = LOOKUP_CHUNK):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+@dataclass
+class _Lookups:
+    """Everything the plan compares against, read in a bounded number of queries."""
+
+    units: dict[str, tuple[int, str]]
+    position_types: dict[str, int]
+    levels: dict[tuple[int, str], int]
+    lines: dict[str, int]
+    people_by_number: dict[str, dict]
+    people_by_digest: dict[str, dict]
+    current: dict[int, dict]
+    latest_start: dict[int, date]
+    known_numbers: dict[str, int]
+
+
+PERSON_VALUES = ("pk", "left_on", *PERSON_FIELDS)
+
+
+def _lookups(rows: list[StaffRow], *, on: date) -> _Lookups:
+    unit_codes = sorted({row.unit_code for row in rows})
+    units = {}
+    for chunk in _chunks(unit_codes):
+        for code, pk, path in OrgUnit.objects.filter(code__in=chunk).values_list(
+            "code", "pk", "path"
+        ):
+            units[code] = (pk, path)
+    position_types = {}
+    for code, pk in PositionType.objects.order_by("-scheme__code").values_list(
+        "code", "pk"
+    ):
+        position_types[code] = pk
+    levels = {
+        (type_id, code): pk
+        for type_id, code, pk in PositionLevel.objects.values_list(
+            "position_type_id", "code", "pk"
+        )
+    }
+    lines = {}
+    for code, pk in LineOfWork.objects.order_by("-scheme__code").values_list(
+        "code", "pk"
+    ):
+        lines[code] = pk
+
+    numbers = sorted({row.employee_number for row in rows})
+    people_by_number: dict[str, dict] = {}
+    for chunk in _chunks(numbers):
+        for values in Person.objects.filter(employee_number__in=chunk).values(
+            *PERSON_VALUES
+        ):
+            people_by_number[values["employee_number"]] = values
+    digests = sorted({row.national_id_digest for row in rows})
+    people_by_digest: dict[str, dict] = {}
+    for chunk in _chunks(digests):
+        for values in Person.objects.filter(national_id_digest__in=chunk).values(
+            *PERSON_VALUES
+        ):
+            people_by_digest[values["national_id_digest"]] = values
+    supervisor_numbers = sorted(
+        {
+            row.supervisor_employee_number
+            for row in rows
+            if row.supervisor_employee_number
+        }
+        - set(people_by_number)
+    )
+    known_numbers = {
+        number: values["pk"] for number, values in people_by_number.items()
+    }
+    for chunk in _chunks(supervisor_numbers):
+        known_numbers.update(
+            Person.objects.filter(employee_number__in=chunk).values_list(
+                "employee_number", "pk"
+            )
+        )
+    person_ids = sorted(
+        {values["pk"] for values in people_by_number.values()}
+        | {values["pk"] for values in people_by_digest.values()}
+    )
+    current: dict[int, dict] = {}
+    latest_start: dict[int, date] = {}
+    for chunk in _chunks(person_ids):
+        for values in (
+            Placement.objects.current(on)
+            .filter(person_id__in=chunk)
+            .order_by("person_id", "starts_on", "pk")
+            .values(
+                "pk",
+                "person_id",
+                "unit_id",
+                "unit__path",
+                "position_type_id",
+                "position_level_id",
+                "line_of_work_id",
+                "supervisor_id",
+                "starts_on",
+            )
+        ):
+            current[values["person_id"]] = values  # the latest current one wins
+        for person_id, starts_on in Placement.objects.filter(
+            person_id__in=chunk
+        ).values_list("person_id", "starts_on"):
+            if person_id not in latest_start or starts_on > latest_start[person_id]:
+                latest_start[person_id] = starts_on
+    return _Lookups(
+        units=units,
+        position_types=position_types,
+        levels=levels,
+        lines=lines,
+        people_by_number=people_by_number,
+        people_by_digest=people_by_digest,
+        current=current,
+        latest_start=latest_start,
+        known_numbers=known_numbers,
+    )
+
+
+def _resolve(row: StaffRow, lookups: _Lookups, access: HRAccess) -> PlannedRow:
+    planned = PlannedRow(
+        line=row.line, employee_number=row.employee_number, action=Action.BAD, row=row
+    )
+    problems = planned.problems
+    unit = lookups.units.get(row.unit_code)
+    if unit is None:
+        problems.append(Problem(Reason.UNKNOWN_UNIT, {"value": row.unit_code}))
+    elif not any(unit[1].startswith(path) for path in access.scope_paths):
+        problems.append(Problem(Reason.UNIT_OUT_OF_SCOPE, {"value": row.unit_code}))
+    else:
+        planned.unit_id = unit[0]
+    type_id = lookups.position_types.get(row.position_type)
+    if type_id is None:
+        problems.append(
+            Problem(Reason.UNKNOWN_POSITION_TYPE, {"value": row.position_type})
+        )
+    else:
+        planned.position_type_id = type_id
+        planned.position_level_id = lookups.levels.get((type_id, row.position_level))
+        if planned.position_level_id is None:
+            problems.append(
+                Problem(
+                    Reason.UNKNOWN_LEVEL,
+                    {"value": row.position_level, "type": row.position_type},
+                )
+            )
+    planned.line_of_work_id = lookups.lines.get(row.line_of_work)
+    if planned.line_of_work_id is None:
+        problems.append(
+            Problem(Reason.UNKNOWN_LINE_OF_WORK, {"value": row.line_of_work})
+        )
+    if row.supervisor_employee_number == row.employee_number:
+        problems.append(Problem(Reason.SELF_SUPERVISOR))
+
+    person = lookups.people_by_number.get(row.employee_number)
+    by_digest = lookups.people_by_digest.get(row.national_id_digest)
+    if person is not None and by_digest is not None and by_digest["pk"] != person["pk"]:
+        problems.append(Problem(Reason.NATIONAL_ID_CONFLICT))
+    person = person or by_digest
+    if person is not None:
+        planned.person_id = person["pk"]
+        current = lookups.current.get(person["pk"])
+        left = person["left_on"] is not None and person["left_on"] <= today()
+        if current is not None and not any(
+            current["unit__path"].startswith(path) for path in access.scope_paths
+        ):
+            problems.append(
+                Problem(Reason.PERSON_OUT_OF_SCOPE, {"value": row.employee_number})
+            )
+        elif left:
+            problems.append(Problem(Reason.PERSON_LEFT, {"value": row.employee_number}))
+        planned.placement_id = current["pk"] if current else None
+    return planned
+
+
+def _compare(planned: PlannedRow, lookups: _Lookups, columns: set[str]) -> None:
+    """Set the action and the list of changed fields of a row without problems."""
+    row = planned.row
+    if planned.person_id is None:
+        planned.action = Action.CREATE
+        planned.changes = ["person", "placement"]
+        return
+    person = (
+        lookups.people_by_number.get(row.employee_number)
+        or (lookups.people_by_digest[row.national_id_digest])
+    )
+    changes = [
+        name
+        for name in PERSON_FIELDS
+        if (name not in OPTIONAL_PERSON_FIELDS or name in columns)
+        and (person[name] or "") != getattr(row, name)
+    ]
+    current = lookups.current.get(planned.person_id)
+    supervisor_id = lookups.known_numbers.get(row.supervisor_employee_number)
+    moved = current is None or (
+        current["unit_id"] != planned.unit_id
+        or current["position_type_id"] != planned.position_type_id
+        or current["position_level_id"] != planned.position_level_id
+        or current["line_of_work_id"] != planned.line_of_work_id
+    )
+    if moved:
+        latest = lookups.latest_start.get(planned.person_id)
+        if latest is not None and row.start_date <= latest:
+            planned.problems.append(
+                Problem(Reason.START_NOT_AFTER_CURRENT, {"value": latest.isoformat()})
+            )
+            planned.action = Action.BAD
+            return
+        changes.append("placement")
+    elif "supervisor_employee_number" in columns and (
+        current["supervisor_id"]
+        != (supervisor_id if row.supervisor_employee_number else None)
+    ):
+        changes.append("supervisor")
+    planned.changes = changes
+    if moved:
+        planned.action = Action.MOVE
+    elif changes:
+        planned.action = Action.UPDATE
+    else:
+        planned.action = Action.UNCHANGED
+
+
+def staff_import_plan(
+    *, access: HRAccess, parsed: staff_csv.ParsedFile, on: date | None = None
+) -> StaffImportPlan:
+    """What importing the file would do, row by row; writes nothing.
+
+    A supervisor may be a person on record or any good row of the same file, before
+    or after the row that names them; a row whose supervisor's own row is bad is bad.
+    """
+    on = on or today()
+    columns = set(parsed.columns)
+    if parsed.header_problems:
+        return StaffImportPlan(parsed.columns, [], parsed.header_problems)
+    lookups = _lookups(parsed.rows, on=on)
+    planned_rows = [_resolve(row, lookups, access) for row in parsed.rows]
+
+    # Supervisors named in the file must be good rows; bad rows spread down the chain.
+    good_numbers = {
+        planned.employee_number for planned in planned_rows if not planned.problems
+    }
+    changed = True
+    while changed:
+        changed = False
+        for planned in planned_rows:
+            number = planned.row.supervisor_employee_number
+            if planned.problems or not number:
+                continue
+            if number in good_numbers or number in lookups.known_numbers:
+                continue
+            planned.problems.append(
+                Problem(Reason.UNKNOWN_SUPERVISOR, {"value": number})
+            )
+            good_numbers.discard(planned.employee_number)
+            changed = True
+
+    for planned in planned_rows:
+        if not planned.problems:
+            _compare(planned, lookups, columns)
+    everything = [
+        *planned_rows,
+        *(
+            PlannedRow(
+                line=bad.line,
+                employee_number=bad.employee_number,
+                action=Action.BAD,
+                problems=list(bad.problems),
+            )
+            for bad in parsed.bad_rows
+        ),
+    ]
+    everything.sort(key=lambda planned: planned.line)
+    return StaffImportPlan(parsed.columns, everything, [])
+
+
+# ------------------------------------------------------------------------------
+# Staff import: jobs, dry run and real run
+# ------------------------------------------------------------------------------
+
+
+class StaleImportPlan(Exception):
+    """The records changed between the dry run and the real run."""
+
+
+def _progress_key(job_id: int) -> str:
+    return f"hr:import:{job_id}:progress"
+
+
+def import_progress_set(job_id: int, *, phase: str, done: int, total: int) -> None:
+    cache.set(
+        _progress_key(job_id), {"phase": phase, "done": done, "total": total}, 3600
+    )
+
+
+def import_progress_get(job_id: int) -> dict | None:
+    return cache.get(_progress_key(job_id))
+
+
+def _source(job: ImportJob) -> bytes:
+    data = ImportJob.objects.filter(pk=job.pk).values_list("source", flat=True).get()
+    if not data:
+        raise ValidationError("The uploaded file is no longer kept; upload it again.")
+    return zlib.decompress(bytes(data))
+
+
+def _plan_job(job: ImportJob) -> StaffImportPlan:
+    data = _source(job)
+    access = hr_access(job.created_by)
+    total = max(job.rows_total, 1)
+
+    def progress(done: int) -> None:
+        import_progress_set(job.pk, phase="check", done=done, total=total)
+
+    parsed = staff_csv.parse(data, key=pii_key(), progress=progress)
+    return staff_import_plan(access=access, parsed=parsed)
+
+
+def staff_import_start(*, user, upload, request=None) -> ImportJob:
+    """Keep the upload, then check it now (small files) or in a worker (large ones).
+
+    Older checked-but-not-applied jobs of the same officer are discarded, and their
+    files dropped: only the latest dry run can be applied.
+    """
+    data = upload.read()
+    if len(data) > MAX_IMPORT_BYTES:
+        raise ValidationError({"file": "The file is larger than 64 MB."})
+    rows = staff_csv.count_rows(data)
+    with transaction.atomic():
+        ImportJob.objects.filter(
+            created_by=user,
+            status__in=[ImportJob.Status.PLANNED, ImportJob.Status.FAILED],
+        ).update(status=ImportJob.Status.DISCARDED, source=None)
+        job = ImportJob.objects.create(
+            created_by=user,
+            file_name=(upload.name or "staff.csv").rsplit("/", 1)[-1][:255],
+            source=zlib.compress(data, 6),
+            source_sha256=hashlib.sha256(data).hexdigest(),
+            rows_total=rows,
+            in_background=rows > BACKGROUND_ROWS,
+        )
+        audit_record(
+            actor=user,
+            action=AuditAction.STAFF_IMPORT_PLAN,
+            obj=job,
+            request=request,
+            detail={"file": job.file_name, "rows": rows},
+        )
+        if job.in_background:
+            from competencies import tasks
+
+            transaction.on_commit(lambda: tasks.staff_import_check.delay(job.pk))
+    if not job.in_background:
+        staff_import_check(job_id=job.pk)
+        job.refresh_from_db()
+    return job
+
+
+def staff_import_check(*, job_id: int) -> ImportJob:
+    """The dry run: compute and keep the plan of a job."""
+    job = ImportJob.objects.select_related("created_by").defer("source").get(pk=job_id)
+    if job.status not in (ImportJob.Status.QUEUED, ImportJob.Status.PLANNING):
+        return job
+    job.status = ImportJob.Status.PLANNING
+    job.save(update_fields=["status"])
+    try:
+        plan = _plan_job(job)
+    except (ValidationError, zlib.error, UnicodeDecodeError) as error:
+        job.status = ImportJob.Status.FAILED
+        job.error = _error_text(error)
+        job.save(update_fields=["status", "error"])
+        return job
+    _keep_plan(job, plan)
+    job.status = ImportJob.Status.PLANNED
+    job.planned_at = timezone.now()
+    job.save(
+        update_fields=[
+            "status",
+            "planned_at",
+            "counts",
+            "report",
+            "plan_fingerprint",
+            "error",
+        ]
+    )
+    return job
+
+
+def staff_imports_discard_stale(*, older_than: timedelta = STALE_AFTER) -> int:
+    """Drop the uploads of dry runs nobody applied: they hold national IDs in clear.
+
+    Jobs keep their report (counts and bad rows, no national IDs); their file goes.
+    Meant for a daily beat task; returns the number of jobs discarded.
+    """
+    return ImportJob.objects.filter(
+        status__in=[ImportJob.Status.PLANNED, ImportJob.Status.FAILED],
+        created_at__lt=timezone.now() - older_than,
+    ).update(status=ImportJob.Status.DISCARDED, source=None)
+
+
+def _keep_plan(job: ImportJob, plan: StaffImportPlan) -> None:
+    job.counts = plan.counts
+    job.report = plan.report()
+    job.plan_fingerprint = plan.fingerprint
+    job.error = ""
+
+
+def _error_text(error: Exception) -> str:
+    if isinstance(error, ValidationError):
+        return "; ".join(error.messages)
+    return str(error)
+
+
+def staff_import_apply_start(*, job: ImportJob, user, request=None) -> ImportJob:
+    """Queue (large files) or run (small ones) the real run of a checked job."""
+    with transaction.atomic():
+        locked = ImportJob.objects.select_for_update().defer("source").get(pk=job.pk)
+        if locked.created_by_id != user.pk or not locked.can_apply:
+            raise ValidationError("This import cannot be applied now.")
+        locked.status = ImportJob.Status.APPLYING
+        locked.save(update_fields=["status"])
+        if locked.in_background:
+            from competencies import tasks
+
+            transaction.on_commit(lambda: tasks.staff_import_apply.delay(locked.pk))
+    if not locked.in_background:
+        staff_import_apply(job_id=locked.pk, request=request)
+    locked.refresh_from_db()
+    return locked
+
+
+def _rollups_refresh_on_commit() -> None:
+    """Placements moved: rebuild today's matrix rollups (if any), so a ministry's heat
+    map does not show the organisation as it was before the import until tonight."""
+    from competencies import tasks
+    from competencies.models import MatrixRollupRun
+
+    if MatrixRollupRun.objects.filter(built_for=today()).exists():
+        transaction.on_commit(lambda: tasks.matrix_rollups_build.delay())
+
+
+def staff_import_apply(*, job_id: int, request=None) -> ImportJob:
+    """The real run: recompute the plan, insist it is the dry run's, write it all.
+
+    One transaction: either every good row is written or nothing is. If the records
+    changed since the dry run, nothing is written and the job shows the new plan to
+    be confirmed again. Bad rows are skipped (the dry run listed each of them).
+    """
+    job = ImportJob.objects.select_related("created_by").defer("source").get(pk=job_id)
+    if job.status != ImportJob.Status.APPLYING:
+        return job
+    try:
+        with transaction.atomic():
+            plan = _plan_job(job)
+            if plan.fingerprint != job.plan_fingerprint:
+                raise StaleImportPlan
+            _apply(plan, job=job)
+            audit_record(
+                actor=job.created_by,
+                action=AuditAction.STAFF_IMPORT_APPLY,
+                obj=job,
+                request=request,
+                detail={"file": job.file_name, **plan.counts},
+            )
+            job.status = ImportJob.Status.APPLIED
+            job.applied_at = timezone.now()
+            job.source = None
+            job.error = ""
+            job.save(update_fields=["status", "applied_at", "source", "error"])
+            _rollups_refresh_on_commit()
+    except StaleImportPlan:
+        _keep_plan(job, plan)
+        job.status = ImportJob.Status.PLANNED
+        job.error = "stale"
+        job.save(
+            update_fields=["status", "counts", "report", "plan_fingerprint", "error"]
+        )
+    except (ValidationError, zlib.error) as error:
+        job.status = ImportJob.Status.FAILED
+        job.error = _error_text(error)
+        job.save(update_fields=["status", "error"])
+    return job
+
+
+def _person_from(row: StaffRow, *, pk: int | None = None) -> Person:
+    return Person(
+        pk=pk,
+        employee_number=row.employee_number,
+        national_id_digest=row.national_id_digest,
+        national_id_masked=row.national_id_masked,
+        title_th=row.title_th,
+        first_name_th=row.first_name_th,
+        last_name_th=row.last_name_th,
+        title_en=row.title_en,
+        first_name_en=row.first_name_en,
+        last_name_en=row.last_name_en,
+        email=row.email,
+    )
+
+
+def _apply(plan: StaffImportPlan, *, job: ImportJob) -> None:
+    total = max(plan.counts["changes"], 1)
+    done = 0
+
+    def step(count: int = 1) -> None:
+        nonlocal done
+        before = done // PROGRESS_EVERY
+        done += count
+        if done // PROGRESS_EVERY != before:
+            import_progress_set(job.pk, phase="apply", done=done, total=total)
+
+    # 1. People: new ones in bulk, changed ones in bulk.
+    creates = plan.of(Action.CREATE)
+    new_people = []
+    for planned in creates:
+        person = _person_from(planned.row)
+        person.clean_fields(exclude=["user"])
+        new_people.append(person)
+    for batch in _chunks(new_people, WRITE_BATCH):
+        Person.objects.bulk_create(batch)
+        step(len(batch))
+    now = timezone.now()
+    changed_people = []
+    person_fields: set[str] = set()
+    for planned in plan.of(Action.UPDATE) + plan.of(Action.MOVE):
+        fields = [name for name in planned.changes if name in PERSON_FIELDS]
+        if fields:
+            person_fields.update(fields)
+            person = _person_from(planned.row, pk=planned.person_id)
+            person.updated_at = now
+            changed_people.append(person)
+    if changed_people:
+        # Every field changed on anyone is written for everyone changed: the others
+        # get the value they already have (their row matched it).
+        Person.objects.bulk_update(
+            changed_people,
+            [*sorted(person_fields), "updated_at"],
+            batch_size=WRITE_BATCH // 2,
+        )
+
+    # 2. Everyone's id by employee number, for supervisors named in the file.
+    wanted = sorted(
+        {
+            planned.row.employee_number
+            for planned in plan.rows
+            if planned.row is not None and planned.action != Action.BAD
+        }
+        | {
+            planned.row.supervisor_employee_number
+            for planned in plan.rows
+            if planned.row is not None
+            and planned.action != Action.BAD
+            and planned.row.supervisor_employee_number
+        }
+    )
+    ids: dict[str, int] = {}
+    for chunk in _chunks(wanted):
+        ids.update(
+            Person.objects.filter(employee_number__in=chunk).values_list(
+                "employee_number", "pk"
+            )
+        )
+
+    def supervisor_of(row: StaffRow) -> int | None:
+        if not row.supervisor_employee_number:
+            return None
+        return ids[row.supervisor_employee_number]
+
+    # 3. Placements of new people, in bulk.
+    placements = []
+    for planned in creates:
+        row = planned.row
+        placements.append(
+            Placement(
+                person_id=ids[row.employee_number],
+                unit_id=planned.unit_id,
+                position_type_id=planned.position_type_id,
+                position_level_id=planned.position_level_id,
+                line_of_work_id=planned.line_of_work_id,
+                supervisor_id=supervisor_of(row),
+                starts_on=row.start_date,
+            )
+        )
+    for batch in _chunks(placements, WRITE_BATCH):
+        Placement.objects.bulk_create(batch)
+        step(len(batch))
+
+    # 4. Moves, one by one through placement_start (it ends the previous placement).
+    moves = plan.of(Action.MOVE)
+    if moves:
+        units = OrgUnit.objects.in_bulk({planned.unit_id for planned in moves})
+        types = PositionType.objects.in_bulk(
+            {planned.position_type_id for planned in moves}
+        )
+        levels = PositionLevel.objects.in_bulk(
+            {planned.position_level_id for planned in moves}
+        )
+        lines = LineOfWork.objects.in_bulk(
+            {planned.line_of_work_id for planned in moves}
+        )
+        supervisors = Person.objects.in_bulk(
+            {supervisor_of(planned.row) for planned in moves} - {None}
+        )
+        people = Person.objects.in_bulk({planned.person_id for planned in moves})
+        for planned in moves:
+            row = planned.row
+            supervisor_id = supervisor_of(row)
+            placement_start(
+                person=people[planned.person_id],
+                unit=units[planned.unit_id],
+                position_type=types[planned.position_type_id],
+                position_level=levels[planned.position_level_id],
+                line_of_work=lines[planned.line_of_work_id],
+                supervisor=supervisors.get(supervisor_id) if supervisor_id else None,
+                starts_on=row.start_date,
+            )
+            step()
+
+    # 5. A new supervisor on an unchanged position is a correction of the placement.
+    supervised = [
+        Placement(pk=planned.placement_id, supervisor_id=supervisor_of(planned.row))
+        for planned in plan.of(Action.UPDATE)
+        if "supervisor" in planned.changes
+    ]
+    if supervised:
+        Placement.objects.bulk_update(
+            supervised, ["supervisor"], batch_size=WRITE_BATCH // 2
+        )
+    import_progress_set(job.pk, phase="apply", done=total, total=total)
+
+
+# ------------------------------------------------------------------------------
+# Monthly matrix snapshots
+# ------------------------------------------------------------------------------
+
+
+@dataclass
+class SnapshotReport:
+    month: date
+    created: int = 0
+    skipped: int = 0
+
+
+def matrix_snapshots_take(*, on: date | None = None) -> SnapshotReport:
+    """This month's figures for every HR scope node × active framework; idempotent.
+
+    A (node, framework) pair already taken this month is left as it is, so the beat
+    task may run daily or be retried. Figures are org_matrix's, summed over the node's
+    children: staff with a requirement, staff meeting it, and the staff-weighted mean
+    gap, per competency.
+    """
+    on = on or today()
+    report = SnapshotReport(month=on.replace(day=1))
+    roots = list(
+        OrgUnit.objects.filter(pk__in=HRScope.objects.values("unit_id")).order_by(
+            "path"
+        )
+    )
+    frameworks = list(Framework.objects.filter(status=Framework.Status.ACTIVE))
+    taken = set(
+        MatrixSnapshot.objects.filter(taken_on=report.month).values_list(
+            "root_id", "framework_id"
+        )
+    )
+    for root in roots:
+        for framework in frameworks:
+            if (root.pk, framework.pk) in taken:
+                report.skipped += 1
+                continue
+            matrix = org_matrix(root, framework=framework, by="child", on=on)
+            totals: dict[int, list] = defaultdict(lambda: [0, 0, 0.0])
+            for (_row, competency_id), cell in matrix.cells.items():
+                total = totals[competency_id]
+                total[0] += cell.staff
+                total[1] += cell.meeting
+                total[2] += cell.mean_gap * cell.staff
+            snapshots = [
+                MatrixSnapshot(
+                    root=root,
+                    framework=framework,
+                    competency_id=competency_id,
+                    taken_on=report.month,
+                    staff=staff,
+                    meeting=meeting,
+                    mean_gap=gap / staff if staff else 0.0,
+                )
+                for competency_id, (staff, meeting, gap) in sorted(totals.items())
+            ]
+            with transaction.atomic():
+                MatrixSnapshot.objects.bulk_create(snapshots, ignore_conflicts=True)
+            report.created += len(snapshots)
+    return report

@@ -1,0 +1,397 @@
+"""Reading the HR system's staff CSV: pure code, no database.
+
+The file is UTF-8 (with or without a byte-order mark; Thai Windows' TIS-620/cp874 is
+accepted too) with one header row. Columns, by header name (case and spaces ignored;
+the Thai names in HEADER_ALIASES are accepted as well):
+
+    employee_number, national_id, title_th, first_name_th, last_name_th, title_en,
+    first_name_en, last_name_en, email, unit_code, position_type, position_level,
+    line_of_work, supervisor_employee_number, start_date
+
+Required columns (and cells): employee_number, national_id, first_name_th,
+last_name_th, unit_code, position_type, position_level, line_of_work, start_date.
+An optional column left out of the file leaves that field as it is; an optional cell
+left empty clears it.
+
+Dates are ISO (2024-10-01) or Thai day/month/year in the Buddhist Era (01/10/2567);
+a day/month/year date whose year is not a Buddhist-Era year is refused rather than
+guessed.
+
+The national ID is checked (13 digits, mod-11 check digit) and then dropped: a row
+keeps only its keyed HMAC-SHA256 digest, to match people, and its masked form, to show.
+Nothing here logs, and no message repeats an ID.
+"""
+
+import csv
+import hashlib
+import hmac
+import io
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils.translation import gettext as _
+
+BUDDHIST_ERA_OFFSET = 543
+
+REQUIRED_COLUMNS = (
+    "employee_number",
+    "national_id",
+    "first_name_th",
+    "last_name_th",
+    "unit_code",
+    "position_type",
+    "position_level",
+    "line_of_work",
+    "start_date",
+)
+OPTIONAL_COLUMNS = (
+    "title_th",
+    "title_en",
+    "first_name_en",
+    "last_name_en",
+    "email",
+    "supervisor_employee_number",
+)
+COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
+HEADER_ALIASES = {
+    "เลขประจำตัวพนักงาน": "employee_number",
+    "เลขประจำตัวประชาชน": "national_id",
+    "คำนำหน้า": "title_th",
+    "ชื่อ": "first_name_th",
+    "นามสกุล": "last_name_th",
+    "อีเมล": "email",
+    "รหัสหน่วยงาน": "unit_code",
+    "ประเภทตำแหน่ง": "position_type",
+    "ระดับตำแหน่ง": "position_level",
+    "รหัสสายงาน": "line_of_work",
+    "เลขประจำตัวผู้บังคับบัญชา": "supervisor_employee_number",
+    "วันที่เริ่มดำรงตำแหน่ง": "start_date",
+    "level": "position_level",
+    "line_of_work_code": "line_of_work",
+    "supervisor": "supervisor_employee_number",
+}
+MAX_LENGTHS = {
+    "employee_number": 32,
+    "title_th": 64,
+    "title_en": 64,
+    "first_name_th": 150,
+    "last_name_th": 150,
+    "first_name_en": 150,
+    "last_name_en": 150,
+    "email": 254,
+    "unit_code": 64,
+    "position_type": 64,
+    "position_level": 64,
+    "line_of_work": 32,
+    "supervisor_employee_number": 32,
+}
+
+
+# ------------------------------------------------------------------------------
+# Reasons a row is refused
+# ------------------------------------------------------------------------------
+
+
+class Reason:
+    """Stable codes for every kind of bad row (tests and reports key on them)."""
+
+    MISSING_FIELD = "missing_field"
+    TOO_LONG = "too_long"
+    BAD_NATIONAL_ID = "bad_national_id"
+    BAD_EMAIL = "bad_email"
+    BAD_DATE = "bad_date"
+    DUPLICATE_EMPLOYEE_NUMBER = "duplicate_employee_number"
+    DUPLICATE_NATIONAL_ID = "duplicate_national_id"
+    # Found against the database by the import service:
+    UNKNOWN_UNIT = "unknown_unit"
+    UNIT_OUT_OF_SCOPE = "unit_out_of_scope"
+    UNKNOWN_POSITION_TYPE = "unknown_position_type"
+    UNKNOWN_LEVEL = "unknown_level"
+    UNKNOWN_LINE_OF_WORK = "unknown_line_of_work"
+    UNKNOWN_SUPERVISOR = "unknown_supervisor"
+    SELF_SUPERVISOR = "self_supervisor"
+    PERSON_OUT_OF_SCOPE = "person_out_of_scope"
+    PERSON_LEFT = "person_left"
+    NATIONAL_ID_CONFLICT = "national_id_conflict"
+    START_NOT_AFTER_CURRENT = "start_not_after_current"
+
+
+def reason_message(code: str, params: dict) -> str:
+    """The reader's sentence for a reason, in the active language."""
+    messages = {
+        Reason.MISSING_FIELD: _("%(column)s is missing."),
+        Reason.TOO_LONG: _("%(column)s is longer than %(limit)s characters."),
+        Reason.BAD_NATIONAL_ID: _(
+            "The national ID is not 13 digits with a valid check digit."
+        ),
+        Reason.BAD_EMAIL: _("The email address is not valid."),
+        Reason.BAD_DATE: _(
+            "start_date %(value)s is not a date: use 2024-10-01 or 01/10/2567 "
+            "(Buddhist Era)."
+        ),
+        Reason.DUPLICATE_EMPLOYEE_NUMBER: _(
+            "Employee number %(value)s appears more than once (lines %(lines)s)."
+        ),
+        Reason.DUPLICATE_NATIONAL_ID: _(
+            "The same national ID appears on more than one row (lines %(lines)s)."
+        ),
+        Reason.UNKNOWN_UNIT: _("Unit code %(value)s does not exist."),
+        Reason.UNIT_OUT_OF_SCOPE: _("Unit %(value)s is outside your organisation."),
+        Reason.UNKNOWN_POSITION_TYPE: _("Position type %(value)s does not exist."),
+        Reason.UNKNOWN_LEVEL: _(
+            "Level %(value)s is not a level of position type %(type)s."
+        ),
+        Reason.UNKNOWN_LINE_OF_WORK: _("Line of work %(value)s does not exist."),
+        Reason.UNKNOWN_SUPERVISOR: _(
+            "Supervisor %(value)s is neither on record nor a valid row of this file."
+        ),
+        Reason.SELF_SUPERVISOR: _("A person cannot be their own supervisor."),
+        Reason.PERSON_OUT_OF_SCOPE: _(
+            "Employee %(value)s is placed outside your organisation; an "
+            "administrator must transfer them."
+        ),
+        Reason.PERSON_LEFT: _("Employee %(value)s is recorded as having left."),
+        Reason.NATIONAL_ID_CONFLICT: _(
+            "The national ID is already recorded for another employee number."
+        ),
+        Reason.START_NOT_AFTER_CURRENT: _(
+            "The new position must start after the current one (started %(value)s)."
+        ),
+    }
+    template = messages.get(code)
+    if template is None:
+        return code
+    return template % defaultdict(str, params)
+
+
+@dataclass(frozen=True)
+class Problem:
+    code: str
+    params: dict = field(default_factory=dict)
+
+    @property
+    def message(self) -> str:
+        return reason_message(self.code, self.params)
+
+
+# ------------------------------------------------------------------------------
+# National ID and dates
+# ------------------------------------------------------------------------------
+
+NON_DIGITS = re.compile(r"[\s\-]")
+
+
+def national_id_normalise(value: str) -> str:
+    return NON_DIGITS.sub("", value or "")
+
+
+def national_id_is_valid(value: str) -> bool:
+    """13 digits whose last is the mod-11 check digit of the first 12."""
+    digits = national_id_normalise(value)
+    if len(digits) != 13 or not digits.isascii() or not digits.isdigit():
+        return False
+    total = sum(int(digit) * (13 - index) for index, digit in enumerate(digits[:12]))
+    return (11 - total % 11) % 10 == int(digits[12])
+
+
+def national_id_mask(value: str) -> str:
+    """1-2345-xxxxx-xx-3: the office-of-issue prefix and the check digit, no more."""
+    digits = national_id_normalise(value)
+    return f"{digits[0]}-{digits[1:5]}-xxxxx-xx-{digits[12]}"
+
+
+def national_id_digest(value: str, *, key: bytes) -> str:
+    """Keyed so that the digest of a 13-digit ID cannot be reversed by enumeration."""
+    digits = national_id_normalise(value)
+    return hmac.new(key, digits.encode("ascii"), hashlib.sha256).hexdigest()
+
+
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+THAI_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+
+
+def date_parse(value: str) -> date:
+    """An ISO date or a Thai d/m/yyyy date in the Buddhist Era; ValueError otherwise."""
+    value = (value or "").strip()
+    if ISO_DATE.match(value):
+        return date.fromisoformat(value)
+    match = THAI_DATE.match(value)
+    if match:
+        day, month, year = (int(part) for part in match.groups())
+        if not 2400 <= year <= 2800:
+            raise ValueError("day/month/year dates must be in the Buddhist Era")
+        return date(year - BUDDHIST_ERA_OFFSET, month, day)
+    raise ValueError("not a date")
+
+
+# ------------------------------------------------------------------------------
+# Rows
+# ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StaffRow:
+    """One valid line of the file, national ID reduced to digest and mask."""
+
+    line: int
+    employee_number: str
+    national_id_digest: str
+    national_id_masked: str
+    first_name_th: str
+    last_name_th: str
+    unit_code: str
+    position_type: str
+    position_level: str
+    line_of_work: str
+    start_date: date
+    title_th: str = ""
+    title_en: str = ""
+    first_name_en: str = ""
+    last_name_en: str = ""
+    email: str = ""
+    supervisor_employee_number: str = ""
+
+
+@dataclass(frozen=True)
+class BadRow:
+    line: int
+    employee_number: str
+    problems: tuple[Problem, ...]
+
+
+@dataclass
+class ParsedFile:
+    columns: tuple[str, ...]
+    rows: list[StaffRow]
+    bad_rows: list[BadRow]
+    header_problems: list[Problem]
+
+    @property
+    def total(self) -> int:
+        return len(self.rows) + len(self.bad_rows)
+
+    def has_column(self, name: str) -> bool:
+        return name in self.columns
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 (BOM or not); failing that, the Thai Windows code page."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp874")
+
+
+def count_rows(data: bytes) -> int:
+    """A fast estimate of data rows (lines after the header) to choose sync or Celery."""
+    lines = data.count(b"\n") + (0 if not data or data.endswith(b"\n") else 1)
+    return max(lines - 1, 0)
+
+
+def _header_name(raw: str) -> str:
+    name = raw.strip().lstrip("\ufeff")
+    if name in HEADER_ALIASES:
+        return HEADER_ALIASES[name]
+    name = re.sub(r"[\s\-]+", "_", name.lower())
+    return HEADER_ALIASES.get(name, name)
+
+
+def parse(data: bytes | str, *, key: bytes, progress=None) -> ParsedFile:
+    """Parse a whole file. Every bad row is reported with every reason found."""
+    text = data if isinstance(data, str) else decode(data)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = next(reader, None)
+    if header is None:
+        return ParsedFile((), [], [], [Problem(Reason.MISSING_FIELD, {"column": "*"})])
+    columns = tuple(_header_name(name) for name in header)
+    missing = [name for name in REQUIRED_COLUMNS if name not in columns]
+    if missing:
+        return ParsedFile(
+            columns,
+            [],
+            [],
+            [Problem(Reason.MISSING_FIELD, {"column": name}) for name in missing],
+        )
+    index = {name: position for position, name in enumerate(columns) if name}
+
+    candidates: list[tuple[int, dict, list[Problem], str]] = []
+    lines_by_number: dict[str, list[int]] = defaultdict(list)
+    lines_by_digest: dict[str, list[int]] = defaultdict(list)
+    for number, record in enumerate(reader, start=2):
+        if progress is not None and number % 1000 == 0:
+            progress(number)
+        if not any(cell.strip() for cell in record):
+            continue
+        values = {
+            name: (record[position].strip() if position < len(record) else "")
+            for name, position in index.items()
+            if name in COLUMNS
+        }
+        problems: list[Problem] = []
+        for name in REQUIRED_COLUMNS:
+            if not values.get(name):
+                problems.append(Problem(Reason.MISSING_FIELD, {"column": name}))
+        for name, limit in MAX_LENGTHS.items():
+            if len(values.get(name, "")) > limit:
+                problems.append(
+                    Problem(Reason.TOO_LONG, {"column": name, "limit": limit})
+                )
+        national_id = values.pop("national_id", "")
+        digest = ""
+        if national_id:
+            if national_id_is_valid(national_id):
+                digest = national_id_digest(national_id, key=key)
+                values["national_id_digest"] = digest
+                values["national_id_masked"] = national_id_mask(national_id)
+                lines_by_digest[digest].append(number)
+            else:
+                problems.append(Problem(Reason.BAD_NATIONAL_ID))
+        if values.get("email"):
+            try:
+                validate_email(values["email"])
+            except ValidationError:
+                problems.append(Problem(Reason.BAD_EMAIL))
+        if values.get("start_date"):
+            try:
+                values["start_date"] = date_parse(values["start_date"])
+            except ValueError:
+                problems.append(
+                    Problem(Reason.BAD_DATE, {"value": values["start_date"]})
+                )
+        employee_number = values.get("employee_number", "")
+        if employee_number:
+            lines_by_number[employee_number].append(number)
+        candidates.append((number, values, problems, digest))
+
+    rows, bad_rows = [], []
+    for number, values, problems, digest in candidates:
+        employee_number = values.get("employee_number", "")
+        same_number = lines_by_number.get(employee_number, [])
+        if len(same_number) > 1:
+            problems.append(
+                Problem(
+                    Reason.DUPLICATE_EMPLOYEE_NUMBER,
+                    {
+                        "value": employee_number,
+                        "lines": ", ".join(map(str, same_number)),
+                    },
+                )
+            )
+        if digest and len(lines_by_digest[digest]) > 1:
+            problems.append(
+                Problem(
+                    Reason.DUPLICATE_NATIONAL_ID,
+                    {"lines": ", ".join(map(str, lines_by_digest[digest]))},
+                )
+            )
+        if problems:
+            bad_rows.append(BadRow(number, employee_number, tuple(problems)))
+            continue
+        rows.append(
+            StaffRow(line=number, **{k: v for k, v in values.items() if v != ""})
+        )
+    return ParsedFile(columns, rows, bad_rows, [])

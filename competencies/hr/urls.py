@@ -1,0 +1,35 @@
+"""The HR officer's workspace, mounted at /hr/ (see academy/urls.py)."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "hr"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("people/", views.directory, name="directory"),
+    path("people/export.<slug:fmt>", views.directory_export, name="directory_export"),
+    path("people/<int:person_id>/", views.person, name="person"),
+    path(
+        "people/<int:person_id>/evidence.<slug:fmt>",
+        views.person_evidence_export,
+        name="person_evidence_export",
+    ),
+    path(
+        "people/<int:person_id>/evidence/new/",
+        views.evidence_new,
+        name="evidence_new",
+    ),
+    path(
+        "attachments/<int:attachment_id>/",
+        views.attachment_download,
+        name="attachment",
+    ),
+    path("team/", views.team, name="team"),
+    path("heatmap/", views.heatmap, name="heatmap"),
+    path("heatmap/export.<slug:fmt>", views.heatmap_export, name="heatmap_export"),
+    path("import/", views.import_index, name="import"),
+    path("import/<int:job_id>/", views.import_job, name="import_job"),
+    path("import/<int:job_id>/apply/", views.import_apply, name="import_apply"),
+]

@@ -1,0 +1,500 @@
+"""The HR officer's workspace at /hr/: thin views over competencies.hr selectors and services.
+
+Every view needs a signed-in user (anonymous visitors are sent to sign in) and answers
+404 to anyone the scope does not cover (see selectors.py); exports, imports, evidence
+and attachments are for HR officers only, the team page for supervisors.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from academy.accounts.audit import AuditAction, audit_record
+from academy.accounts.authz import require
+from academy.core.thaidate import ENGLISH_MONTHS, THAI_MONTHS_SHORT, buddhist_year
+from competencies.models import Person
+
+from . import selectors, services
+from .charts import share_line_chart
+from .exports import FORMATS, export_response
+from .forms import DirectoryFilterForm, EvidenceForm, StaffUploadForm
+from .sections import hr_nav_items, person_sections_render
+from .staff_csv import COLUMNS, Problem
+
+
+def _access(request, *, officer: bool = False) -> selectors.HRAccess:
+    require(request.user, "hr.act_as_officer" if officer else "hr.use_workspace")
+    return selectors.hr_access(request.user)
+
+
+def _render(request, template: str, access, section: str, context: dict):
+    return render(
+        request,
+        f"competencies/hr/{template}",
+        {
+            "access": access,
+            "section": section,
+            "hr_nav": hr_nav_items() if access.is_hr_officer else [],
+            **context,
+        },
+    )
+
+
+def _format(fmt: str) -> str:
+    if fmt not in FORMATS:
+        raise Http404
+    return fmt
+
+
+def _stamp() -> str:
+    return timezone.localdate().isoformat()
+
+
+def month_label(month) -> str:
+    """Nov 2026, or พ.ย. 69 in Thai (the Buddhist Era's short year, as Thai offices write)."""
+    if (translation.get_language() or "th").startswith("th"):
+        return f"{THAI_MONTHS_SHORT[month.month - 1]} {buddhist_year(month.year) % 100:02d}"
+    return f"{ENGLISH_MONTHS[month.month - 1][:3]} {month.year}"
+
+
+@login_required
+def home(request):
+    access = _access(request)
+    return _render(request, "home.html", access, "home", {})
+
+
+# ------------------------------------------------------------------------------
+# Directory
+# ------------------------------------------------------------------------------
+
+
+def _directory(request, access):
+    frameworks = selectors.frameworks_for_hr()
+    form = DirectoryFilterForm(request.GET, access=access, frameworks=frameworks)
+    filters = form.filters()
+    return form, filters, selectors.directory_placements(access, filters)
+
+
+@login_required
+def directory(request):
+    access = _access(request, officer=True)
+    form, filters, placements = _directory(request, access)
+    page = Paginator(placements, selectors.DIRECTORY_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    selectors.with_groups(page.object_list, filters.framework)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return _render(
+        request,
+        "directory.html",
+        access,
+        "directory",
+        {
+            "form": form,
+            "filters": filters,
+            "page": page,
+            "querystring": query.urlencode(),
+        },
+    )
+
+
+@login_required
+def directory_export(request, fmt: str):
+    access = _access(request, officer=True)
+    fmt = _format(fmt)
+    _form, filters, _placements = _directory(request, access)
+    audit_record(
+        actor=request.user,
+        action=AuditAction.EXPORT,
+        request=request,
+        detail={"table": "directory", "format": fmt, "filters": request.GET.dict()},
+    )
+    header = [
+        "employee_number",
+        "national_id_masked",
+        "title_th",
+        "first_name_th",
+        "last_name_th",
+        "first_name_en",
+        "last_name_en",
+        "email",
+        "unit_code",
+        "unit_name_th",
+        "position_type",
+        "position_level",
+        "line_of_work",
+        "supervisor_employee_number",
+        "start_date",
+    ]
+    if filters.framework is not None:
+        header.append(f"group_{filters.framework.code}")
+    return export_response(
+        fmt,
+        filename=f"staff-{_stamp()}",
+        title=_("Staff"),
+        header=header,
+        rows=selectors.directory_export_rows(access, filters),
+    )
+
+
+# ------------------------------------------------------------------------------
+# One person
+# ------------------------------------------------------------------------------
+
+
+@login_required
+def person(request, person_id: int):
+    access = _access(request)
+    page = selectors.person_page(access, person_id)
+    audit_record(
+        actor=request.user,
+        action=AuditAction.PERSON_VIEW,
+        obj=page.person,
+        subject=page.person,
+        request=request,
+        detail={"read_only": page.read_only},
+    )
+    sections = person_sections_render(
+        person=page.person, user=request.user, request=request
+    )
+    return _render(
+        request,
+        "person.html",
+        access,
+        "team" if page.read_only else "directory",
+        {"page": page, "person": page.person, "sections": sections},
+    )
+
+
+@login_required
+def person_evidence_export(request, person_id: int, fmt: str):
+    access = _access(request, officer=True)
+    fmt = _format(fmt)
+    person = selectors.person_get_for_hr(access, person_id)
+    audit_record(
+        actor=request.user,
+        action=AuditAction.EXPORT,
+        obj=person,
+        subject=person,
+        request=request,
+        detail={"table": "person_evidence", "format": fmt},
+    )
+    header = [
+        "framework",
+        "competency_code",
+        "competency_name_th",
+        "competency_name_en",
+        "level",
+        "level_name_th",
+        "source",
+        "observed_on",
+        "expires_on",
+        "recorded_by",
+        "reference",
+        "note",
+        "attachment",
+    ]
+    rows = selectors.evidence_for_export(person).iterator(chunk_size=2000)
+    return export_response(
+        fmt,
+        filename=f"evidence-{person.employee_number or person.pk}-{_stamp()}",
+        title=_("Evidence"),
+        header=header,
+        rows=rows,
+    )
+
+
+@login_required
+def evidence_new(request, person_id: int):
+    access = _access(request, officer=True)
+    person = selectors.person_get_for_hr(access, person_id)
+    form = EvidenceForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.evidence_record_manual(
+                actor=request.user,
+                person=person,
+                competency=data["competency"],
+                level=data["level"],
+                source=data["source"],
+                observed_on=data["observed_on"],
+                expires_on=data["expires_on"],
+                note=data["note"],
+                attachment=data["attachment"],
+                request=request,
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("The evidence is recorded."))
+            return redirect("hr:person", person_id=person.pk)
+    return _render(
+        request,
+        "evidence_form.html",
+        access,
+        "directory",
+        {"form": form, "person": person},
+    )
+
+
+@login_required
+def attachment_download(request, attachment_id: int):
+    access = _access(request, officer=True)
+    attachment = selectors.attachment_get_for_hr(access, attachment_id)
+    audit_record(
+        actor=request.user,
+        action=AuditAction.EVIDENCE_ATTACHMENT_DOWNLOAD,
+        obj=attachment,
+        subject=attachment.evidence.person_id,
+        request=request,
+    )
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def team(request):
+    access = _access(request)
+    if not access.is_supervisor:
+        raise Http404
+    page = Paginator(
+        selectors.team_placements(access), selectors.DIRECTORY_PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    return _render(
+        request,
+        "team.html",
+        access,
+        "team",
+        {"page": page, "querystring": ""},
+    )
+
+
+# ------------------------------------------------------------------------------
+# Heat map
+# ------------------------------------------------------------------------------
+
+
+def _heatmap(request, access):
+    frameworks = selectors.frameworks_for_hr()
+    if not frameworks:
+        raise Http404
+    chosen = request.GET.get("framework")
+    framework = next(
+        (item for item in frameworks if str(item.pk) == chosen), frameworks[0]
+    )
+    node = request.GET.get("node")
+    node_id = int(node) if node and node.isdigit() else None
+    return frameworks, selectors.heatmap(
+        access,
+        node_id=node_id,
+        framework=framework,
+        by=request.GET.get("by", "child"),
+    )
+
+
+@login_required
+def heatmap(request):
+    access = _access(request, officer=True)
+    frameworks, heat = _heatmap(request, access)
+    chart = share_line_chart(
+        [(month_label(point.month), point.share) for point in heat.trend]
+    )
+    return _render(
+        request,
+        "heatmap.html",
+        access,
+        "heatmap",
+        {
+            "heat": heat,
+            "frameworks": frameworks,
+            "chart": chart,
+            "export_query": request.GET.urlencode(),
+        },
+    )
+
+
+@login_required
+def heatmap_export(request, fmt: str):
+    access = _access(request, officer=True)
+    fmt = _format(fmt)
+    _frameworks, heat = _heatmap(request, access)
+    audit_record(
+        actor=request.user,
+        action=AuditAction.EXPORT,
+        request=request,
+        detail={
+            "table": "heatmap",
+            "format": fmt,
+            "node": heat.node.code,
+            "framework": heat.framework.code,
+            "by": heat.by,
+        },
+    )
+    header = [
+        "row_code",
+        "row_name",
+        "competency_code",
+        "competency_name_th",
+        "staff",
+        "meeting",
+        "share_meeting",
+        "mean_gap",
+    ]
+
+    def rows():
+        for row in heat.rows:
+            code = row.unit.code if row.unit else row.group.code
+            for competency, cell, _band in row.cells:
+                if cell is None:
+                    continue
+                yield (
+                    code,
+                    row.label,
+                    competency.code,
+                    competency.name_th,
+                    cell.staff,
+                    cell.meeting,
+                    round(cell.share_meeting, 4),
+                    round(cell.mean_gap, 4),
+                )
+
+    return export_response(
+        fmt,
+        filename=f"heatmap-{heat.node.code}-{heat.framework.code}-{_stamp()}",
+        title=_("Heat map"),
+        header=header,
+        rows=rows(),
+    )
+
+
+# ------------------------------------------------------------------------------
+# Staff import
+# ------------------------------------------------------------------------------
+
+
+@login_required
+def import_index(request):
+    access = _access(request, officer=True)
+    form = StaffUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = services.staff_import_start(
+                user=request.user, upload=form.cleaned_data["file"], request=request
+            )
+        except ValidationError as error:
+            form.add_error("file", error.messages)
+        else:
+            return redirect("hr:import_job", job_id=job.pk)
+    return _render(
+        request,
+        "import.html",
+        access,
+        "import",
+        {
+            "form": form,
+            "jobs": selectors.import_jobs_recent(access),
+            "columns": COLUMNS,
+        },
+    )
+
+
+def _change_labels(changes: list[str]) -> str:
+    """The plan's field names as the reader's words, in the active language."""
+    labels = {
+        "person": _("new person"),
+        "placement": _("position"),
+        "supervisor": _("supervisor"),
+        "national_id_digest": _("national ID"),
+        "national_id_masked": None,  # the same change as the digest
+    }
+    words = []
+    for name in changes:
+        label = (
+            labels[name]
+            if name in labels
+            else Person._meta.get_field(name).verbose_name
+        )
+        if label is not None:
+            words.append(str(label))
+    return ", ".join(words)
+
+
+def _problems(items: list[dict]) -> list[str]:
+    return [Problem(item["code"], item.get("params", {})).message for item in items]
+
+
+@login_required
+def import_job(request, job_id: int):
+    access = _access(request, officer=True)
+    job = selectors.import_job_get(access, job_id)
+    report = job.report or {}
+    bad_rows = [
+        {**row, "messages": _problems(row["problems"])} for row in report.get("bad", [])
+    ]
+    return _render(
+        request,
+        "import_job.html",
+        access,
+        "import",
+        {
+            "job": job,
+            "progress": services.import_progress_get(job.pk)
+            if job.is_running
+            else None,
+            "header_errors": _problems(report.get("header_errors", [])),
+            "bad_rows": bad_rows,
+            "changes": {
+                action: [
+                    {**row, "changes": _change_labels(row["changes"])} for row in rows
+                ]
+                for action, rows in report.get("changes", {}).items()
+            },
+            "refresh_url": reverse("hr:import_job", kwargs={"job_id": job.pk}),
+        },
+    )
+
+
+@login_required
+@require_POST
+def import_apply(request, job_id: int):
+    access = _access(request, officer=True)
+    job = selectors.import_job_get(access, job_id)
+    if job.counts.get("bad") and not request.POST.get("skip_bad"):
+        messages.error(
+            request, _("Confirm that the bad rows are to be skipped, then apply.")
+        )
+        return redirect("hr:import_job", job_id=job.pk)
+    try:
+        job = services.staff_import_apply_start(
+            job=job, user=request.user, request=request
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("hr:import_job", job_id=job.pk)
+    if job.status == job.Status.APPLIED:
+        messages.success(request, _("The staff file is applied."))
+    elif job.status == job.Status.PLANNED and job.error == "stale":
+        messages.warning(
+            request,
+            _(
+                "The records changed since the dry run, so nothing was written. "
+                "Check the new plan below and apply again."
+            ),
+        )
+    return redirect("hr:import_job", job_id=job.pk)

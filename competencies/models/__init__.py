@@ -1,0 +1,56 @@
+"""The competencies app's models, re-exported from their modules."""
+
+from .evidence import (
+    AppendOnlyError,
+    Evidence,
+    EvidenceAttachment,
+    EvidenceQuerySet,
+)
+from .hr import HRScope, ImportJob, MatrixSnapshot
+from .people import (
+    GroupRule,
+    LineOfWork,
+    OrgUnit,
+    Person,
+    Placement,
+    PlacementQuerySet,
+    PositionLevel,
+    PositionType,
+    StaffScheme,
+)
+from .rollups import MatrixRollup, MatrixRollupRun
+from .standards import (
+    Competency,
+    Framework,
+    PersonnelGroup,
+    ProficiencyLevel,
+    ProficiencyScale,
+    Requirement,
+)
+
+__all__ = [
+    "MatrixRollup",
+    "MatrixRollupRun",
+    "AppendOnlyError",
+    "Competency",
+    "Evidence",
+    "EvidenceAttachment",
+    "EvidenceQuerySet",
+    "Framework",
+    "GroupRule",
+    "HRScope",
+    "ImportJob",
+    "LineOfWork",
+    "MatrixSnapshot",
+    "OrgUnit",
+    "Person",
+    "PersonnelGroup",
+    "Placement",
+    "PlacementQuerySet",
+    "PositionLevel",
+    "PositionType",
+    "ProficiencyLevel",
+    "ProficiencyScale",
+    "Requirement",
+    "StaffScheme",
+]

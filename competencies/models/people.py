@@ -1,0 +1,345 @@
+"""People and positions: the position structure, the organisation tree, placements over time."""
+
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from treebeard.mp_tree import MP_Node
+
+from .standards import BilingualNameMixin, Framework, PersonnelGroup, SourceNoteMixin
+
+
+class StaffScheme(BilingualNameMixin):
+    """A personnel scheme (civil service, government employees, ...) added as data."""
+
+    code = models.SlugField(_("code"), max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = _("staff scheme")
+        verbose_name_plural = _("staff schemes")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PositionType(BilingualNameMixin, SourceNoteMixin):
+    scheme = models.ForeignKey(
+        StaffScheme, on_delete=models.CASCADE, related_name="position_types"
+    )
+    code = models.SlugField(_("code"), max_length=64)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("position type")
+        verbose_name_plural = _("position types")
+        ordering = ["scheme", "sort_order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scheme", "code"], name="position_type_code_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PositionLevel(BilingualNameMixin, SourceNoteMixin):
+    position_type = models.ForeignKey(
+        PositionType, on_delete=models.CASCADE, related_name="levels"
+    )
+    code = models.SlugField(_("code"), max_length=64)
+    rank = models.PositiveSmallIntegerField(_("rank"), help_text=_("1 is the lowest."))
+
+    class Meta:
+        verbose_name = _("position level")
+        verbose_name_plural = _("position levels")
+        ordering = ["position_type", "rank"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["position_type", "code"], name="position_level_code_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["position_type", "rank"], name="position_level_rank_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position_type.name} {self.name}"
+
+
+class LineOfWork(BilingualNameMixin, SourceNoteMixin):
+    """A line of work (สายงาน) with its official code, e.g. 3-1-0013."""
+
+    class Category(models.TextChoices):
+        DIGITAL = "digital", _("Digital technology")
+        SERVICE = "service", _("Front-line service")
+        OTHER = "other", _("Other")
+
+    scheme = models.ForeignKey(
+        StaffScheme, on_delete=models.CASCADE, related_name="lines_of_work"
+    )
+    code = models.CharField(_("code"), max_length=32)
+    category = models.CharField(
+        _("category"),
+        max_length=16,
+        choices=Category.choices,
+        default=Category.OTHER,
+        help_text=_("Used by personnel-group rules (IT or non-IT, service)."),
+    )
+
+    class Meta:
+        verbose_name = _("line of work")
+        verbose_name_plural = _("lines of work")
+        ordering = ["scheme", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scheme", "code"], name="line_of_work_code_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class GroupRule(SourceNoteMixin):
+    """Places a position (type, level, line of work) in a personnel group of a framework.
+
+    Rules are tried in ascending priority; the first whose set conditions all match wins.
+    An empty condition matches anything.
+    """
+
+    framework = models.ForeignKey(
+        Framework, on_delete=models.CASCADE, related_name="group_rules"
+    )
+    group = models.ForeignKey(
+        PersonnelGroup, on_delete=models.CASCADE, related_name="rules"
+    )
+    priority = models.PositiveSmallIntegerField(_("priority"), default=100)
+    position_type = models.ForeignKey(
+        PositionType, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    position_level = models.ForeignKey(
+        PositionLevel, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    line_of_work = models.ForeignKey(
+        LineOfWork, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    line_of_work_category = models.CharField(
+        _("line-of-work category"),
+        max_length=16,
+        choices=LineOfWork.Category.choices,
+        blank=True,
+    )
+
+    class Meta:
+        verbose_name = _("personnel-group rule")
+        verbose_name_plural = _("personnel-group rules")
+        ordering = ["framework", "priority", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.framework.code} #{self.priority} → {self.group.code}"
+
+    def clean(self) -> None:
+        if self.group_id and self.group.framework_id != self.framework_id:
+            raise ValidationError({"group": _("The group is not in this framework.")})
+        if (
+            self.position_level_id
+            and self.position_type_id
+            and self.position_level.position_type_id != self.position_type_id
+        ):
+            raise ValidationError(
+                {"position_level": _("The level does not belong to the position type.")}
+            )
+
+    def matches(
+        self,
+        *,
+        position_type_id: int | None,
+        position_level_id: int | None,
+        line_of_work_id: int | None,
+        line_of_work_category: str | None,
+    ) -> bool:
+        return (
+            (self.position_type_id is None or self.position_type_id == position_type_id)
+            and (
+                self.position_level_id is None
+                or self.position_level_id == position_level_id
+            )
+            and (
+                self.line_of_work_id is None or self.line_of_work_id == line_of_work_id
+            )
+            and (
+                not self.line_of_work_category
+                or self.line_of_work_category == line_of_work_category
+            )
+        )
+
+
+class OrgUnit(MP_Node, BilingualNameMixin):
+    """A node of the organisation tree: ministry, department, division, unit; any depth."""
+
+    class Kind(models.TextChoices):
+        MINISTRY = "ministry", _("Ministry")
+        DEPARTMENT = "department", _("Department")
+        DIVISION = "division", _("Division")
+        UNIT = "unit", _("Unit")
+
+    code = models.CharField(_("code"), max_length=64, unique=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+
+    steplen = 4
+
+    class Meta:
+        verbose_name = _("organisation unit")
+        verbose_name_plural = _("organisation units")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Person(models.Model):
+    """A civil servant as the HR system knows them; may or may not have an account."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="person",
+    )
+    employee_number = models.CharField(
+        _("employee number"), max_length=32, unique=True, null=True, blank=True
+    )
+    title_th = models.CharField(_("title (Thai)"), max_length=64, blank=True)
+    first_name_th = models.CharField(_("first name (Thai)"), max_length=150)
+    last_name_th = models.CharField(_("last name (Thai)"), max_length=150)
+    title_en = models.CharField(_("title (English)"), max_length=64, blank=True)
+    first_name_en = models.CharField(
+        _("first name (English)"), max_length=150, blank=True
+    )
+    last_name_en = models.CharField(
+        _("last name (English)"), max_length=150, blank=True
+    )
+    email = models.EmailField(_("email"), blank=True)
+    # The national ID itself is never stored: a keyed digest to match people on import
+    # and the masked form to show (see competencies/hr/staff_csv.py).
+    national_id_digest = models.CharField(
+        _("national ID digest"),
+        max_length=64,
+        unique=True,
+        null=True,
+        blank=True,
+        editable=False,
+    )
+    national_id_masked = models.CharField(
+        _("national ID (masked)"), max_length=17, blank=True, editable=False
+    )
+    left_on = models.DateField(_("left the service on"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["first_name_th", "last_name_th"]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name_th(self) -> str:
+        return f"{self.title_th}{self.first_name_th} {self.last_name_th}".strip()
+
+    @property
+    def full_name_en(self) -> str:
+        return " ".join(
+            part
+            for part in (self.title_en, self.first_name_en, self.last_name_en)
+            if part
+        )
+
+    @property
+    def full_name(self) -> str:
+        language = translation.get_language() or "th"
+        if language.startswith("en") and self.first_name_en:
+            return self.full_name_en
+        return self.full_name_th
+
+
+class PlacementQuerySet(models.QuerySet):
+    def current(self, on: date | None = None):
+        on = on or date.today()
+        return self.filter(
+            Q(ends_on__isnull=True) | Q(ends_on__gte=on), starts_on__lte=on
+        )
+
+
+class Placement(models.Model):
+    """Where a person sits, from one date to another: unit, position, supervisor."""
+
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="placements"
+    )
+    unit = models.ForeignKey(
+        OrgUnit, on_delete=models.PROTECT, related_name="placements"
+    )
+    position_type = models.ForeignKey(
+        PositionType, on_delete=models.PROTECT, related_name="+"
+    )
+    position_level = models.ForeignKey(
+        PositionLevel, on_delete=models.PROTECT, related_name="+"
+    )
+    line_of_work = models.ForeignKey(
+        LineOfWork, on_delete=models.PROTECT, related_name="+"
+    )
+    position_title = models.CharField(_("position title"), max_length=255, blank=True)
+    supervisor = models.ForeignKey(
+        Person,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="supervised_placements",
+    )
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("to"), null=True, blank=True)
+
+    objects = PlacementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("placement")
+        verbose_name_plural = _("placements")
+        ordering = ["person", "-starts_on"]
+        indexes = [
+            models.Index(fields=["person", "starts_on"], name="placement_person_start"),
+            models.Index(fields=["unit", "ends_on"], name="placement_unit_end"),
+            models.Index(fields=["supervisor"], name="placement_supervisor"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
+                name="placement_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} @ {self.unit} ({self.starts_on}–{self.ends_on or ''})"
+
+    def clean(self) -> None:
+        if (
+            self.position_level_id
+            and self.position_type_id
+            and self.position_level.position_type_id != self.position_type_id
+        ):
+            raise ValidationError(
+                {"position_level": _("The level does not belong to the position type.")}
+            )
+        if self.supervisor_id and self.supervisor_id == self.person_id:
+            raise ValidationError(
+                {"supervisor": _("A person cannot supervise themself.")}
+            )

@@ -1,0 +1,481 @@
+"""Reads for standards and people: profiles, personnel groups, and the subtree matrix.
+
+The attained level on a competency is derived by one rule, here and in the SQL below:
+the highest level among the person's *verified* evidence (anything but self assessment)
+that was observed on or before the day and has not expired by it. Self assessments are
+shown beside it but never counted. The gap is max(required - attained, 0), with no
+evidence counting as 0.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.db import connection
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+
+from .models import (
+    Competency,
+    Evidence,
+    Framework,
+    GroupRule,
+    LineOfWork,
+    OrgUnit,
+    Person,
+    PersonnelGroup,
+    Placement,
+    ProficiencyLevel,
+    Requirement,
+)
+
+
+def today() -> date:
+    return timezone.localdate()
+
+
+# ------------------------------------------------------------------------------
+# Frameworks and groups
+# ------------------------------------------------------------------------------
+
+
+def framework_list_active():
+    return list(
+        Framework.objects.filter(status=Framework.Status.ACTIVE)
+        .select_related("scale")
+        .prefetch_related(
+            Prefetch(
+                "group_rules", queryset=GroupRule.objects.order_by("priority", "pk")
+            )
+        )
+        .order_by("-adopted_on", "code")
+    )
+
+
+def group_for_placement(placement: Placement, rules: list[GroupRule]) -> int | None:
+    """The id of the first group whose rule matches, trying rules by ascending priority."""
+    for rule in sorted(rules, key=lambda rule: (rule.priority, rule.pk)):
+        if rule.matches(
+            position_type_id=placement.position_type_id,
+            position_level_id=placement.position_level_id,
+            line_of_work_id=placement.line_of_work_id,
+            line_of_work_category=placement.line_of_work.category,
+        ):
+            return rule.group_id
+    return None
+
+
+def group_case_sql(
+    rules: list[GroupRule], *, placement: str, line: str
+) -> tuple[str, list]:
+    """The same rule as group_for_placement, as a SQL CASE over placement columns."""
+    whens, params = [], []
+    for rule in sorted(rules, key=lambda rule: (rule.priority, rule.pk)):
+        conditions, condition_params = [], []
+        if rule.position_type_id:
+            conditions.append(f"{placement}.position_type_id = %s")
+            condition_params.append(rule.position_type_id)
+        if rule.position_level_id:
+            conditions.append(f"{placement}.position_level_id = %s")
+            condition_params.append(rule.position_level_id)
+        if rule.line_of_work_id:
+            conditions.append(f"{placement}.line_of_work_id = %s")
+            condition_params.append(rule.line_of_work_id)
+        if rule.line_of_work_category:
+            conditions.append(f"{line}.category = %s")
+            condition_params.append(rule.line_of_work_category)
+        whens.append(f"WHEN {' AND '.join(conditions) or '1 = 1'} THEN %s")
+        params.extend([*condition_params, rule.group_id])
+    if not whens:
+        return "NULL", []
+    return f"CASE {' '.join(whens)} ELSE NULL END", params
+
+
+# ------------------------------------------------------------------------------
+# One person's profile
+# ------------------------------------------------------------------------------
+
+
+@dataclass
+class ProfileRow:
+    competency: Competency
+    area: Competency | None
+    required_level: ProficiencyLevel | None
+    is_core: bool
+    attained_level: ProficiencyLevel | None
+    self_assessed_level: ProficiencyLevel | None
+    evidence: list[Evidence]
+
+    @property
+    def required_rank(self) -> int:
+        return self.required_level.rank if self.required_level else 0
+
+    @property
+    def attained_rank(self) -> int:
+        return self.attained_level.rank if self.attained_level else 0
+
+    @property
+    def gap(self) -> int:
+        return max(self.required_rank - self.attained_rank, 0)
+
+    @property
+    def is_required(self) -> bool:
+        return self.required_level is not None
+
+    @property
+    def meets_requirement(self) -> bool:
+        return self.is_required and self.gap == 0
+
+
+@dataclass
+class FrameworkProfile:
+    framework: Framework
+    group: PersonnelGroup | None
+    rows: list[ProfileRow] = field(default_factory=list)
+    levels: list[ProficiencyLevel] = field(default_factory=list)
+
+    @property
+    def required_rows(self) -> list[ProfileRow]:
+        return [row for row in self.rows if row.is_required]
+
+    @property
+    def total_gap(self) -> int:
+        return sum(row.gap for row in self.rows)
+
+    @property
+    def met_count(self) -> int:
+        return sum(1 for row in self.rows if row.meets_requirement)
+
+
+@dataclass
+class PersonProfile:
+    person: Person
+    placement: Placement | None
+    frameworks: list[FrameworkProfile]
+
+
+def placement_current(person: Person, *, on: date | None = None) -> Placement | None:
+    return (
+        Placement.objects.current(on or today())
+        .filter(person=person)
+        .select_related(
+            "unit", "position_type", "position_level", "line_of_work", "supervisor"
+        )
+        .order_by("-starts_on")
+        .first()
+    )
+
+
+def attained_from_evidence(
+    evidence: list[Evidence], *, on: date
+) -> tuple[ProficiencyLevel | None, ProficiencyLevel | None]:
+    """(attained, self-assessed) levels by the documented rule, from loaded evidence."""
+    attained = self_assessed = None
+    for item in evidence:
+        if item.observed_on > on or (item.expires_on and item.expires_on < on):
+            continue
+        if item.source == Evidence.Source.SELF_ASSESSMENT:
+            if self_assessed is None or item.level.rank > self_assessed.rank:
+                self_assessed = item.level
+        elif attained is None or item.level.rank > attained.rank:
+            attained = item.level
+    return attained, self_assessed
+
+
+def person_profile(
+    person: Person, *, framework: Framework | None = None, on: date | None = None
+) -> PersonProfile:
+    """Required vs attained vs gap on every competency of the active frameworks.
+
+    A constant number of queries, whatever the number of competencies or evidence.
+    """
+    on = on or today()
+    placement = placement_current(person, on=on)
+    frameworks = [framework] if framework else framework_list_active()
+    if framework is not None:
+        framework.rules_for_profile = list(
+            framework.group_rules.order_by("priority", "pk")
+        )
+    group_ids = {}
+    for item in frameworks:
+        rules = getattr(item, "rules_for_profile", None) or list(item.group_rules.all())
+        group_ids[item.pk] = (
+            group_for_placement(placement, rules) if placement else None
+        )
+
+    framework_ids = [item.pk for item in frameworks]
+    competencies = list(
+        Competency.objects.filter(framework_id__in=framework_ids)
+        .select_related("parent")
+        .order_by("framework_id", "sort_order", "code")
+    )
+    groups = {
+        group.pk: group
+        for group in PersonnelGroup.objects.filter(
+            pk__in=[gid for gid in group_ids.values() if gid]
+        )
+    }
+    requirements = {
+        requirement.competency_id: requirement
+        for requirement in Requirement.objects.filter(
+            group_id__in=[gid for gid in group_ids.values() if gid]
+        ).select_related("required_level")
+    }
+    evidence_by_competency: dict[int, list[Evidence]] = defaultdict(list)
+    for item in (
+        Evidence.objects.filter(
+            person=person, competency__framework_id__in=framework_ids
+        )
+        .select_related("level", "recorded_by")
+        .order_by("-observed_on", "-pk")
+    ):
+        evidence_by_competency[item.competency_id].append(item)
+    levels_by_scale: dict[int, list[ProficiencyLevel]] = defaultdict(list)
+    for level in ProficiencyLevel.objects.filter(
+        scale_id__in={item.scale_id for item in frameworks}
+    ).order_by("rank"):
+        levels_by_scale[level.scale_id].append(level)
+
+    profiles = []
+    for item in frameworks:
+        profile = FrameworkProfile(
+            framework=item,
+            group=groups.get(group_ids[item.pk]),
+            levels=levels_by_scale[item.scale_id],
+        )
+        for competency in competencies:
+            if (
+                competency.framework_id != item.pk
+                or competency.kind == Competency.Kind.AREA
+            ):
+                continue
+            requirement = requirements.get(competency.pk)
+            evidence = evidence_by_competency.get(competency.pk, [])
+            attained, self_assessed = attained_from_evidence(evidence, on=on)
+            profile.rows.append(
+                ProfileRow(
+                    competency=competency,
+                    area=competency.parent,
+                    required_level=requirement.required_level if requirement else None,
+                    is_core=requirement.is_core if requirement else False,
+                    attained_level=attained,
+                    self_assessed_level=self_assessed,
+                    evidence=evidence,
+                )
+            )
+        profiles.append(profile)
+    return PersonProfile(person=person, placement=placement, frameworks=profiles)
+
+
+# ------------------------------------------------------------------------------
+# An organisation subtree's matrix
+# ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MatrixCell:
+    staff: int
+    meeting: int
+    mean_gap: float
+
+    @property
+    def share_meeting(self) -> float:
+        return self.meeting / self.staff if self.staff else 0.0
+
+
+@dataclass
+class OrgMatrix:
+    root: OrgUnit
+    framework: Framework
+    by: str
+    rows: list  # OrgUnit or PersonnelGroup, in display order
+    competencies: list[Competency]
+    cells: dict[tuple[int, int], MatrixCell]
+    #: When the figures come from the nightly rollup: the time it was built.
+    as_of: datetime | None = None
+
+    def cell(self, row_id: int, competency_id: int) -> MatrixCell | None:
+        return self.cells.get((row_id, competency_id))
+
+
+MATRIX_BY = ("unit", "child", "group")
+
+
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def matrix_ctes(root_path: str, *, framework: Framework, on: date) -> tuple[str, list]:
+    """The `staff` (current placements under `root_path`, with their personnel group)
+    and `attained` (highest verified unexpired level per person and competency)
+    common table expressions that the live matrix and its rollup both aggregate."""
+    rules = list(
+        GroupRule.objects.filter(framework=framework).order_by("priority", "pk")
+    )
+    case_sql, case_params = group_case_sql(rules, placement="pl", line="lw")
+    # Only table names and the rule CASE (built from integer ids) are interpolated.
+    sql = f"""
+        staff AS (
+            SELECT pl.person_id AS person_id, u.id AS unit_id, u.path AS unit_path,
+                   {case_sql} AS group_id
+            FROM {_table(Placement)} pl
+            JOIN {_table(OrgUnit)} u ON u.id = pl.unit_id
+            JOIN {_table(LineOfWork)} lw ON lw.id = pl.line_of_work_id
+            JOIN {_table(Person)} p ON p.id = pl.person_id
+            WHERE u.path LIKE %s
+              AND pl.starts_on <= %s AND (pl.ends_on IS NULL OR pl.ends_on >= %s)
+              AND (p.left_on IS NULL OR p.left_on > %s)
+        ),
+        attained AS (
+            SELECT e.person_id AS person_id, e.competency_id AS competency_id,
+                   MAX(lv.rank) AS rank
+            FROM {_table(Evidence)} e
+            JOIN staff s2 ON s2.person_id = e.person_id
+            JOIN {_table(ProficiencyLevel)} lv ON lv.id = e.level_id
+            JOIN {_table(Competency)} c ON c.id = e.competency_id
+            WHERE c.framework_id = %s AND e.source <> %s
+              AND e.observed_on <= %s
+              AND (e.expires_on IS NULL OR e.expires_on >= %s)
+            GROUP BY e.person_id, e.competency_id
+        )"""  # noqa: S608
+    params = [
+        *case_params,
+        root_path + "%",
+        on,
+        on,
+        on,
+        framework.pk,
+        Evidence.Source.SELF_ASSESSMENT.value,
+        on,
+        on,
+    ]
+    return sql, params
+
+
+#: Gap of one staff member on one requirement: required rank minus attained, at least 0.
+GAP_SQL = (
+    "CASE WHEN rl.rank > COALESCE(a.rank, 0) THEN rl.rank - COALESCE(a.rank, 0) "
+    "ELSE 0 END"
+)
+MEETS_SQL = "CASE WHEN COALESCE(a.rank, 0) >= rl.rank THEN 1 ELSE 0 END"
+
+
+def _bucket_sql(root: OrgUnit, by: str, alias: str) -> tuple[str, list]:
+    if by == "group":
+        return f"{alias}.group_id", []
+    if by == "child":
+        return f"SUBSTR({alias}.unit_path, 1, %s)", [OrgUnit.steplen * (root.depth + 1)]
+    return f"{alias}.unit_path", []
+
+
+def _usable_rollup(root: OrgUnit, framework: Framework, on: date):
+    """The rollup run a large subtree reads: built for the date asked about (or None)."""
+    from django.conf import settings
+
+    from .models import MatrixRollupRun
+
+    threshold = getattr(settings, "ACADEMY_MATRIX_ROLLUP_MIN_STAFF", 10_000)
+    run = MatrixRollupRun.objects.filter(framework=framework).first()
+    if run is None or run.built_for != on:
+        return None
+    staff = (
+        Placement.objects.current(on)
+        .filter(unit__path__startswith=root.path)
+        .filter(Q(person__left_on__isnull=True) | Q(person__left_on__gt=on))
+        .count()
+    )
+    return run if staff >= threshold else None
+
+
+def org_matrix(
+    root: OrgUnit, *, framework: Framework, by: str = "child", on: date | None = None
+) -> OrgMatrix:
+    """Per unit (or child subtree, or personnel group) × competency of `root`'s subtree:
+    staff counted, staff meeting the requirement, mean gap.
+
+    A constant number of queries whatever the number of staff: whether a rollup is
+    there, the rules, one SQL aggregate over placements, requirements and evidence,
+    the competencies and the row labels. Subtrees of ACADEMY_MATRIX_ROLLUP_MIN_STAFF staff or more read the
+    nightly rollup instead when it holds today's figures (two more small queries
+    decide that); `as_of` then says when it was built.
+    """
+    if by not in MATRIX_BY:
+        raise ValueError(f"by must be one of {MATRIX_BY}")
+    on = on or today()
+    as_of = None
+    rollup_run = _usable_rollup(root, framework, on)
+    if rollup_run is not None:
+        from .models import MatrixRollup
+
+        bucket_sql, bucket_params = _bucket_sql(root, by, "x")
+        sql = f"""
+            SELECT {bucket_sql} AS bucket, x.competency_id, SUM(x.staff),
+                   SUM(x.meeting), SUM(x.gap_sum) * 1.0 / SUM(x.staff)
+            FROM {_table(MatrixRollup)} x
+            WHERE x.framework_id = %s AND x.unit_path LIKE %s
+            GROUP BY {bucket_sql}, x.competency_id
+        """  # noqa: S608
+        params = [*bucket_params, framework.pk, root.path + "%", *bucket_params]
+        as_of = rollup_run.finished_at
+    else:
+        ctes, cte_params = matrix_ctes(root.path, framework=framework, on=on)
+        bucket_sql, bucket_params = _bucket_sql(root, by, "s")
+        sql = f"""
+            WITH {ctes}
+            SELECT {bucket_sql} AS bucket, r.competency_id,
+                   COUNT(*) AS staff, SUM({MEETS_SQL}), AVG({GAP_SQL} * 1.0)
+            FROM staff s
+            JOIN {_table(Requirement)} r ON r.group_id = s.group_id
+            JOIN {_table(ProficiencyLevel)} rl ON rl.id = r.required_level_id
+            LEFT JOIN attained a
+                   ON a.person_id = s.person_id AND a.competency_id = r.competency_id
+            GROUP BY {bucket_sql}, r.competency_id
+        """  # noqa: S608
+        params = [*cte_params, *bucket_params, *bucket_params]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        results = cursor.fetchall()
+
+    competencies = list(
+        framework.competencies.exclude(kind=Competency.Kind.AREA)
+        .select_related("parent")
+        .order_by("sort_order", "code")
+    )
+    buckets = {row[0] for row in results}
+    if by == "group":
+        labels = {
+            group.pk: group
+            for group in PersonnelGroup.objects.filter(framework=framework)
+        }
+        rows = list(labels.values())
+        key_of = {group_id: group_id for group_id in labels}
+    else:
+        if by == "child":
+            units = list(
+                OrgUnit.objects.filter(
+                    Q(pk=root.pk) | Q(path__startswith=root.path, depth=root.depth + 1)
+                ).order_by("path")
+            )
+        else:
+            units = list(OrgUnit.objects.filter(path__in=buckets).order_by("path"))
+        rows = units
+        key_of = {unit.path: unit.pk for unit in units}
+    cells = {}
+    for bucket, competency_id, staff, meeting, mean_gap in results:
+        row_id = key_of.get(bucket)
+        if row_id is None:
+            continue
+        cells[(row_id, competency_id)] = MatrixCell(
+            staff=int(staff), meeting=int(meeting or 0), mean_gap=float(mean_gap or 0)
+        )
+    if by == "child":
+        rows = [unit for unit in rows if any(k[0] == unit.pk for k in cells)] or rows
+    return OrgMatrix(
+        root=root,
+        framework=framework,
+        by=by,
+        rows=rows,
+        competencies=competencies,
+        cells=cells,
+        as_of=as_of,
+    )

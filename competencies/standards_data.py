@@ -1,0 +1,14 @@
+"""The shipped standards (frameworks, scale, position structure) read from competencies/data."""
+
+import json
+from pathlib import Path
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+POSITION_STRUCTURE_FILE = DATA_DIR / "position_structure.json"
+SCALE_FILES = (DATA_DIR / "scale-th-dg.json",)
+FRAMEWORK_FILES = (DATA_DIR / "th-dg-2018.json", DATA_DIR / "th-dg-2024.json")
+
+
+def read(path: Path) -> dict:
+    with path.open(encoding="utf-8") as handle:
+        return json.load(handle)

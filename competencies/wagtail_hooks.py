@@ -1,0 +1,60 @@
+"""Registers the competency standards admin: the menu group, the grid and the import."""
+
+from django.templatetags.static import static
+from django.urls import path
+from django.utils.html import format_html
+
+from wagtail import hooks
+
+from .viewsets import (
+    SUBMENU_HOOK,
+    FrameworkImportView,
+    RequirementMatrixIndexView,
+    RequirementMatrixView,
+    StandardsViewSetGroup,
+    framework_import_menu_item,
+    org_unit_chooser,
+    person_chooser,
+    requirement_matrix_menu_item,
+)
+
+
+@hooks.register("register_admin_viewset")
+def register_standards_viewsets():
+    # Each viewset's views check Wagtail's model permissions, which academy
+    # administrators hold through competencies.permissions.grant_standards_permissions.
+    # The choosers come first: they replace the <select> of every admin form field
+    # pointing at a person or an organisation unit.
+    return [person_chooser, org_unit_chooser, StandardsViewSetGroup()]
+
+
+@hooks.register("register_admin_urls")
+def register_standards_urls():
+    return [
+        path(
+            "competencies/requirements/",
+            RequirementMatrixIndexView.as_view(),
+            name="competencies_requirement_matrix_index",
+        ),
+        path(
+            "competencies/frameworks/<int:framework_id>/requirements/",
+            RequirementMatrixView.as_view(),
+            name="competencies_requirement_matrix",
+        ),
+        path(
+            "competencies/frameworks/import/",
+            FrameworkImportView.as_view(),
+            name="competencies_framework_import",
+        ),
+    ]
+
+
+hooks.register(SUBMENU_HOOK, requirement_matrix_menu_item)
+hooks.register(SUBMENU_HOOK, framework_import_menu_item)
+
+
+@hooks.register("insert_global_admin_css")
+def standards_admin_css():
+    return format_html(
+        '<link rel="stylesheet" href="{}">', static("competencies/admin.css")
+    )

@@ -1,0 +1,100 @@
+"""Fixtures of the HR workspace tests: a small ministry with officers at three levels."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+import pytest
+
+from competencies.hr.services import evidence_record_manual
+from tests.factories import (
+    PlacementFactory,
+    UserFactory,
+    competency,
+    hr_officer,
+    level,
+    org_unit,
+)
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@dataclass
+class HRWorld:
+    framework: object
+    ministry: object
+    department: object
+    other_department: object
+    unit: object
+    sibling: object
+    target: object
+    attachment: object
+    supervisor_user: object
+    supervisor: object
+    learner_user: object
+    officer: object
+    sibling_officer: object
+    parent_officer: object
+
+
+@pytest.fixture
+def hr_world(framework_2024):
+    """M ▸ D1 ▸ {V1, V2}, M ▸ D2. The target works in V1 under a supervisor in D1.
+
+    Officers look after V1 (this unit), V2 (a sibling) and D1 (the parent).
+    """
+    ministry = org_unit("M", kind="ministry", name="กระทรวงดิจิทัลทดสอบ")
+    department = org_unit("D1", parent=ministry, kind="department", name="กรมหนึ่ง")
+    other_department = org_unit("D2", parent=ministry, kind="department", name="กรมสอง")
+    unit = org_unit("V1", parent=department, kind="division", name="กองหนึ่ง")
+    sibling = org_unit("V2", parent=department, kind="division", name="กองสอง")
+
+    supervisor_user = UserFactory(email="chief@example.go.th")
+    supervisor = PlacementFactory(
+        unit=department,
+        person__user=supervisor_user,
+        person__first_name_th="หัวหน้า",
+        person__employee_number="S0001",
+    ).person
+    target = PlacementFactory(
+        unit=unit,
+        supervisor=supervisor,
+        person__first_name_th="สมศรี",
+        person__last_name_th="มีสุข",
+        person__employee_number="T0001",
+        person__national_id_masked="1-1017-xxxxx-xx-8",
+    ).person
+    learner_user = UserFactory(email="learner@example.go.th")
+    PlacementFactory(unit=unit, person__user=learner_user)
+
+    officer = hr_officer(unit, email="hr-v1@example.go.th")
+    sibling_officer = hr_officer(sibling, email="hr-v2@example.go.th")
+    parent_officer = hr_officer(department, email="hr-d1@example.go.th")
+
+    evidence = evidence_record_manual(
+        actor=officer,
+        person=target,
+        competency=competency(framework_2024, "LIT-01"),
+        level=level(framework_2024, 2),
+        source="manual",
+        observed_on=date(2026, 1, 15),
+        note="ประเมินโดยหัวหน้างาน",
+        attachment=SimpleUploadedFile("rating.pdf", PDF, "application/pdf"),
+    )
+    return HRWorld(
+        framework=framework_2024,
+        ministry=ministry,
+        department=department,
+        other_department=other_department,
+        unit=unit,
+        sibling=sibling,
+        target=target,
+        attachment=evidence.attachment,
+        supervisor_user=supervisor_user,
+        supervisor=supervisor,
+        learner_user=learner_user,
+        officer=officer,
+        sibling_officer=sibling_officer,
+        parent_officer=parent_officer,
+    )

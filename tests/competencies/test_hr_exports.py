@@ -1,0 +1,130 @@
+"""Exports of the HR tables: CSV with BOM and XLSX, Thai intact, scoped, audited."""
+
+import csv
+import io
+
+from django.http import StreamingHttpResponse
+from django.urls import reverse
+
+import pytest
+from openpyxl import load_workbook
+
+from academy.accounts.models import AuditEntry
+from competencies.hr.exports import csv_lines, xlsx_write
+from tests.factories import PlacementFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _csv(response) -> list[list[str]]:
+    assert isinstance(response, StreamingHttpResponse)
+    body = b"".join(response.streaming_content)
+    assert body.startswith("\ufeff".encode())
+    return list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+
+
+def _xlsx(response) -> list[tuple]:
+    body = b"".join(response.streaming_content)
+    workbook = load_workbook(io.BytesIO(body), read_only=True)
+    return [tuple(row) for row in workbook.active.iter_rows(values_only=True)]
+
+
+def test_directory_csv_keeps_thai_and_follows_the_scope(client, hr_world):
+    PlacementFactory(unit=hr_world.sibling, person__first_name_th="นอกขอบเขต")
+    client.force_login(hr_world.officer)
+    rows = _csv(client.get(reverse("hr:directory_export", args=["csv"])))
+    header, body = rows[0], rows[1:]
+    assert header[:5] == [
+        "employee_number",
+        "national_id_masked",
+        "title_th",
+        "first_name_th",
+        "last_name_th",
+    ]
+    assert header[-1] == f"group_{hr_world.framework.code}"
+    by_number = {row[0]: row for row in body}
+    target = by_number["T0001"]
+    assert target[3:5] == ["สมศรี", "มีสุข"]
+    assert target[1] == "1-1017-xxxxx-xx-8"
+    assert target[9] == "กองหนึ่ง"
+    assert target[13] == "S0001"
+    assert target[-1]  # a personnel group code
+    assert not any("นอกขอบเขต" in cell for row in body for cell in row)
+    entry = AuditEntry.objects.get(action="export")
+    assert entry.detail["table"] == "directory" and entry.detail["format"] == "csv"
+
+
+def test_directory_export_applies_the_filters(client, hr_world):
+    client.force_login(hr_world.parent_officer)
+    response = client.get(
+        reverse("hr:directory_export", args=["csv"]), {"unit": hr_world.unit.pk}
+    )
+    numbers = {row[0] for row in _csv(response)[1:]}
+    assert "T0001" in numbers and "S0001" not in numbers
+
+
+def test_directory_xlsx_keeps_thai(client, hr_world):
+    client.force_login(hr_world.officer)
+    response = client.get(reverse("hr:directory_export", args=["xlsx"]))
+    assert response["Content-Type"].startswith(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml"
+    )
+    rows = _xlsx(response)
+    assert rows[0][0] == "employee_number"
+    target = next(row for row in rows if row[0] == "T0001")
+    assert target[3:5] == ("สมศรี", "มีสุข")
+
+
+def test_person_evidence_exports(client, hr_world):
+    client.force_login(hr_world.officer)
+    rows = _csv(
+        client.get(
+            reverse("hr:person_evidence_export", args=[hr_world.target.pk, "csv"])
+        )
+    )
+    assert rows[1][:2] == [hr_world.framework.code, "LIT-01"]
+    assert rows[1][4] == "2" and rows[1][6] == "manual"
+    assert rows[1][11] == "ประเมินโดยหัวหน้างาน" and rows[1][12] == "rating.pdf"
+    sheet = _xlsx(
+        client.get(
+            reverse("hr:person_evidence_export", args=[hr_world.target.pk, "xlsx"])
+        )
+    )
+    assert sheet[1][11] == "ประเมินโดยหัวหน้างาน"
+    entry = AuditEntry.objects.filter(action="export").first()
+    assert entry.subject_person_id == hr_world.target.pk
+
+
+def test_heat_map_export_matches_the_page(client, hr_world):
+    client.force_login(hr_world.parent_officer)
+    page = client.get(reverse("hr:heatmap"))
+    expected = {
+        (row.unit.code, competency.code, cell.staff, cell.meeting)
+        for row in page.context["heat"].rows
+        for competency, cell, _band in row.cells
+        if cell
+    }
+    rows = _csv(client.get(reverse("hr:heatmap_export", args=["csv"])))
+    assert rows[0][:4] == [
+        "row_code",
+        "row_name",
+        "competency_code",
+        "competency_name_th",
+    ]
+    assert {(r[0], r[2], int(r[4]), int(r[5])) for r in rows[1:]} == expected
+    assert expected
+    assert any(r[1] == "กองหนึ่ง" for r in rows[1:])
+
+
+def test_cells_that_look_like_formulas_are_written_as_text(tmp_path):
+    lines = "".join(csv_lines(["name"], [["=HYPERLINK(1)"], ["-1+2"], ["ปกติ"]]))
+    assert "'=HYPERLINK(1)" in lines and "'-1+2" in lines and "\nปกติ" in lines
+    path = tmp_path / "x.xlsx"
+    xlsx_write(str(path), title="t", header=["name"], rows=[["=1+1"]])
+    sheet = load_workbook(path).active
+    assert sheet["A2"].data_type == "s" and sheet["A2"].value == "=1+1"
+
+
+def test_csv_is_streamed_in_chunks():
+    chunks = list(csv_lines(["n"], ([n] for n in range(1200))))
+    assert len(chunks) == 4  # header, 500, 500, 200

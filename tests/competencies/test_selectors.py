@@ -1,0 +1,179 @@
+from collections import defaultdict
+from datetime import date
+
+import pytest
+
+from competencies.models import LineOfWork
+from competencies.selectors import org_matrix, person_profile
+from competencies.services import evidence_record
+from tests.factories import PlacementFactory, level, org_unit, position
+
+pytestmark = pytest.mark.django_db
+
+TODAY = date(2026, 11, 22)
+LINES = ["3-1-0013", "3-1-0014", "4-1-0001", "4-1-0004"]
+POSITIONS = [
+    ("knowledge", "practitioner"),
+    ("general", "operational"),
+    ("managerial", "managerial-primary"),
+]
+
+
+def _build(framework, *, divisions: int, staff_per_division: int):
+    ministry = org_unit("M", kind="ministry")
+    departments = [
+        org_unit(f"D{i}", parent=ministry, kind="department") for i in range(2)
+    ]
+    people = []
+    competencies = list(framework.competencies.exclude(kind="area").order_by("pk"))
+    for d in range(divisions):
+        division = org_unit(f"V{d}", parent=departments[d % 2], kind="division")
+        for s in range(staff_per_division):
+            n = d * staff_per_division + s
+            position_type, position_level = position(*POSITIONS[n % len(POSITIONS)])
+            placement = PlacementFactory(
+                unit=division,
+                position_type=position_type,
+                position_level=position_level,
+                line_of_work=LineOfWork.objects.get(code=LINES[n % len(LINES)]),
+            )
+            people.append(placement.person)
+            for k, item in enumerate(competencies[: (n % 5) + 1]):
+                evidence_record(
+                    person=placement.person,
+                    competency=item,
+                    level=level(framework, (n + k) % 4 + 1),
+                    source=["assessment", "course", "self"][(n + k) % 3],
+                    observed_on=date(2026, 1, 1),
+                )
+    return ministry, departments, people
+
+
+def _expected(framework, people, bucket_of):
+    cells = defaultdict(lambda: [0, 0, 0])
+    for person in people:
+        profile = person_profile(person, framework=framework, on=TODAY)
+        bucket = bucket_of(profile)
+        for row in profile.frameworks[0].required_rows:
+            cell = cells[(bucket, row.competency.pk)]
+            cell[0] += 1
+            cell[1] += int(row.meets_requirement)
+            cell[2] += row.gap
+    return {
+        key: (staff, meeting, gap / staff)
+        for key, (staff, meeting, gap) in cells.items()
+    }
+
+
+def _actual(matrix):
+    return {
+        key: (cell.staff, cell.meeting, pytest.approx(cell.mean_gap))
+        for key, cell in matrix.cells.items()
+    }
+
+
+def test_matrix_by_unit_matches_the_profile_rule(framework_2024):
+    ministry, _, people = _build(framework_2024, divisions=3, staff_per_division=8)
+    matrix = org_matrix(ministry, framework=framework_2024, by="unit", on=TODAY)
+    expected = _expected(framework_2024, people, lambda p: p.placement.unit_id)
+    assert _actual(matrix) == expected
+
+
+def test_matrix_by_child_rolls_divisions_up_to_departments(framework_2018):
+    ministry, departments, people = _build(
+        framework_2018, divisions=4, staff_per_division=5
+    )
+    matrix = org_matrix(ministry, framework=framework_2018, by="child", on=TODAY)
+    department_of = {}
+    for department in departments:
+        for unit in department.get_descendants():
+            department_of[unit.pk] = department.pk
+    expected = _expected(
+        framework_2018, people, lambda p: department_of[p.placement.unit_id]
+    )
+    assert _actual(matrix) == expected
+    assert {unit.pk for unit in matrix.rows} >= {d.pk for d in departments}
+
+
+def test_matrix_by_group_counts_each_personnel_group(framework_2024):
+    ministry, _, people = _build(framework_2024, divisions=2, staff_per_division=6)
+    matrix = org_matrix(ministry, framework=framework_2024, by="group", on=TODAY)
+    expected = _expected(framework_2024, people, lambda p: p.frameworks[0].group.pk)
+    assert _actual(matrix) == expected
+
+
+def test_matrix_of_a_subtree_excludes_staff_outside_it(framework_2024):
+    ministry, departments, people = _build(
+        framework_2024, divisions=4, staff_per_division=3
+    )
+    inside = [
+        p for p in people if p.placements.get().unit.is_descendant_of(departments[0])
+    ]
+    matrix = org_matrix(departments[0], framework=framework_2024, by="unit", on=TODAY)
+    staff = {cell.staff for (unit, _), cell in matrix.cells.items()}
+    assert sum(
+        cell.staff
+        for (_, comp), cell in matrix.cells.items()
+        if comp == matrix.competencies[0].pk
+    ) <= len(inside)
+    assert staff
+    expected = _expected(framework_2024, inside, lambda p: p.placement.unit_id)
+    assert _actual(matrix) == expected
+
+
+def test_staff_who_left_are_not_counted(framework_2024):
+    ministry, _, people = _build(framework_2024, divisions=1, staff_per_division=3)
+    before = org_matrix(ministry, framework=framework_2024, by="unit", on=TODAY)
+    people[0].left_on = date(2026, 1, 1)
+    people[0].save()
+    after = org_matrix(ministry, framework=framework_2024, by="unit", on=TODAY)
+    total = lambda m: sum(c.staff for c in m.cells.values())  # noqa: E731
+    assert total(after) < total(before)
+
+
+@pytest.mark.parametrize("by", ["unit", "child", "group"])
+def test_matrix_query_count_is_constant_in_units_and_staff(
+    framework_2024, django_assert_num_queries, by
+):
+    small, _, _ = _build(framework_2024, divisions=1, staff_per_division=1)
+    # Whether a rollup is there, the rules, the aggregate, competencies, row labels.
+    with django_assert_num_queries(5):
+        org_matrix(small, framework=framework_2024, by=by, on=TODAY)
+
+
+def test_matrix_query_count_same_for_fifty_units(
+    framework_2024, django_assert_num_queries
+):
+    ministry, _, _ = _build(framework_2024, divisions=50, staff_per_division=1)
+    with django_assert_num_queries(5):
+        matrix = org_matrix(ministry, framework=framework_2024, by="unit", on=TODAY)
+    assert len(matrix.rows) == 50
+
+
+def _profile_queries(framework, evidence_count, django_assert_max_num_queries):
+    ministry = org_unit("M", kind="ministry")
+    person = PlacementFactory(unit=ministry).person
+    competencies = list(framework.competencies.exclude(kind="area"))
+    for n in range(evidence_count):
+        evidence_record(
+            person=person,
+            competency=competencies[n % len(competencies)],
+            level=level(framework, n % 4 + 1),
+            source="assessment",
+            observed_on=date(2026, 1, 1),
+        )
+    return person
+
+
+@pytest.mark.parametrize("evidence_count", [1, 50])
+def test_profile_query_count_is_constant(
+    standards, evidence_count, django_assert_max_num_queries
+):
+    person = _profile_queries(standards["th-dg-2024"], evidence_count, None)
+    with django_assert_max_num_queries(8):
+        profile = person_profile(person, on=TODAY)
+        # Reading every row and its evidence must not query again.
+        for framework_profile in profile.frameworks:
+            for row in framework_profile.rows:
+                _ = (row.gap, row.area, [e.level.rank for e in row.evidence])
+    assert len(profile.frameworks) == 2
