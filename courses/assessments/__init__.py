@@ -1,0 +1,1 @@
+"""Assessments: question banks, quizzes, attempts and the evidence they record."""

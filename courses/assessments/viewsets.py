@@ -1,0 +1,325 @@
+"""Assessments in the Wagtail admin: question banks, questions, assessments and results.
+
+Django model permissions (granted to instructors and academy administrators in
+courses/migrations/0004_assessments.py) decide who reaches these views at all; the
+selectors `banks_for_author` and `assessments_for_author` decide which rows: an
+instructor lists, edits, deletes, imports into, exports from and reads the results of
+only their own banks and assessments (and those of the courses they own or co-teach);
+anything else is a 404.
+"""
+
+from django import forms
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.text import slugify
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import View
+
+from wagtail.admin import messages
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import ObjectList
+from wagtail.admin.views import generic
+from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
+
+from ..models import Assessment, CoursePage, Question, QuestionBank
+from ..permissions import authored_course_paths
+from ..question_io import QuestionImportError
+from ..questions import DraftOption, QuestionDraft, QuestionKind
+from .forms import QuestionImportForm
+from .selectors import (
+    _authors_everything,
+    assessment_results,
+    assessments_for_author,
+    banks_for_author,
+)
+from .services import question_draft_check, questions_export, questions_import
+
+# ------------------------------------------------------------------------------
+# Views narrowed to what the user authors
+# ------------------------------------------------------------------------------
+
+
+def _narrowed(request, model):
+    if model is QuestionBank:
+        return banks_for_author(request.user)
+    if model is Question:
+        return Question.objects.filter(
+            bank__in=banks_for_author(request.user)
+        ).select_related("bank", "competency", "level")
+    return assessments_for_author(request.user)
+
+
+class NarrowedIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        return _narrowed(self.request, self.model)
+
+
+class NarrowedObjectMixin:
+    def get_object(self, queryset=None):
+        found = _narrowed(self.request, self.model).filter(pk=self.kwargs["pk"]).first()
+        if found is None:
+            raise Http404
+        return found
+
+
+class NarrowedEditView(NarrowedObjectMixin, generic.EditView):
+    pass
+
+
+class NarrowedDeleteView(NarrowedObjectMixin, generic.DeleteView):
+    pass
+
+
+class OwnedCreateView(generic.CreateView):
+    def save_instance(self):
+        instance = self.form.instance
+        if getattr(instance, "owner_id", False) is None:
+            instance.owner = self.request.user
+        return super().save_instance()
+
+
+# ------------------------------------------------------------------------------
+# Forms: choices narrowed, questions checked as they will be drawn
+# ------------------------------------------------------------------------------
+
+
+class QuestionAdminForm(WagtailAdminModelForm):
+    """Refuses a question that could not be drawn into an attempt, saying why."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.for_user is not None and "bank" in self.fields:
+            self.fields["bank"].queryset = banks_for_author(self.for_user)
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors or not all(
+            cleaned.get(name) for name in ("bank", "competency", "level", "prompt")
+        ):
+            return cleaned
+        formset = self.formsets.get("options")
+        rows = []
+        # The parent form is cleaned before its formsets; clean them now to read them.
+        if formset is not None and formset.is_valid():
+            for form in formset.forms:
+                data = getattr(form, "cleaned_data", None) or {}
+                if not data or data.get("DELETE"):
+                    continue
+                rows.append((data.get("ORDER") or 0, data))
+        rows.sort(key=lambda row: row[0])
+        accepted = cleaned.get("accepted_answers") or ""
+        draft = QuestionDraft(
+            bank=cleaned["bank"].code,
+            external_id=cleaned.get("external_id") or "-",
+            kind=QuestionKind(cleaned.get("kind") or "single"),
+            competency_code=cleaned["competency"].code,
+            level=cleaned["level"].rank,
+            prompt=cleaned["prompt"],
+            options=tuple(
+                DraftOption(
+                    text=data.get("text") or "",
+                    feedback=data.get("feedback") or "",
+                    is_correct=bool(data.get("is_correct")),
+                    match=data.get("match") or "",
+                )
+                for _order, data in rows
+            ),
+            numeric_answer=cleaned.get("numeric_answer"),
+            numeric_tolerance=cleaned.get("numeric_tolerance") or 0,
+            accepted_answers=tuple(
+                line.strip() for line in accepted.splitlines() if line.strip()
+            ),
+            case_sensitive=bool(cleaned.get("case_sensitive")),
+            all_or_nothing=bool(cleaned.get("all_or_nothing")),
+            explanation=cleaned.get("explanation") or "",
+            points=cleaned.get("points") or 1,
+        )
+        try:
+            question_draft_check(draft)
+        except forms.ValidationError as error:
+            self.add_error(
+                None,
+                gettext("This question cannot be drawn as written: %(reason)s")
+                % {"reason": "; ".join(error.messages)},
+            )
+        return cleaned
+
+
+class AssessmentAdminForm(WagtailAdminModelForm):
+    """Courses and banks limited to those the author may use."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = self.for_user
+        if user is None or _authors_everything(user):
+            return
+        if "course" in self.fields:
+            self.fields["course"].queryset = CoursePage.objects.filter(
+                path__in=list(authored_course_paths(user))
+            )
+        banks = banks_for_author(user)
+        rules = self.formsets.get("rules")
+        if rules is not None:
+            for form in [*rules.forms, rules.empty_form]:
+                if "bank" in form.fields:
+                    form.fields["bank"].queryset = banks
+
+
+# ------------------------------------------------------------------------------
+# Import, export, results
+# ------------------------------------------------------------------------------
+
+
+class BankObjectView(View):
+    """A view about one bank the user authors (404 otherwise)."""
+
+    def bank(self, request, pk) -> QuestionBank:
+        bank = banks_for_author(request.user).filter(pk=pk).first()
+        if bank is None:
+            raise Http404
+        return bank
+
+
+class QuestionExportView(BankObjectView):
+    def get(self, request, pk):
+        bank = self.bank(request, pk)
+        response = HttpResponse(
+            questions_export(bank=bank), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = (
+            f'attachment; filename="questions-{slugify(bank.code)}.csv"'
+        )
+        return response
+
+
+class QuestionImportView(BankObjectView):
+    template_name = "courses/assessments/admin/question_import.html"
+
+    def render(self, request, bank, form, problems=()):
+        return TemplateResponse(
+            request,
+            self.template_name,
+            {"bank": bank, "form": form, "problems": problems},
+        )
+
+    def get(self, request, pk):
+        return self.render(request, self.bank(request, pk), QuestionImportForm())
+
+    def post(self, request, pk):
+        bank = self.bank(request, pk)
+        form = QuestionImportForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render(request, bank, form)
+        try:
+            summary = questions_import(
+                bank=bank, content=form.cleaned_data["file"].read()
+            )
+        except QuestionImportError as error:
+            messages.error(
+                request,
+                gettext("Nothing was imported: the file has %(count)d problem(s).")
+                % {"count": len(error.problems)},
+            )
+            return self.render(request, bank, form, error.problems)
+        messages.success(
+            request,
+            gettext("Imported: %(created)d new question(s), %(updated)d updated.")
+            % {"created": summary.created, "updated": summary.updated},
+        )
+        return redirect("question_banks:edit", bank.pk)
+
+
+class AssessmentResultsView(View):
+    template_name = "courses/assessments/admin/results.html"
+
+    def get(self, request, pk):
+        assessment = assessments_for_author(request.user).filter(pk=pk).first()
+        if assessment is None:
+            raise Http404
+        results = assessment_results(assessment=assessment)
+        bins = [
+            {"low": index * 10, "high": index * 10 + 10, "count": count}
+            for index, count in enumerate(results.distribution.bins)
+        ]
+        widest = max(results.distribution.bins) or 1
+        for item in bins:
+            item["width"] = round(100 * item["count"] / widest)
+        return TemplateResponse(
+            request,
+            self.template_name,
+            {"results": results, "assessment": assessment, "bins": bins},
+        )
+
+
+# ------------------------------------------------------------------------------
+# Viewsets
+# ------------------------------------------------------------------------------
+
+
+class NarrowedViewSet(ModelViewSet):
+    index_view_class = NarrowedIndexView
+    add_view_class = OwnedCreateView
+    edit_view_class = NarrowedEditView
+    delete_view_class = NarrowedDeleteView
+    copy_view_enabled = False
+    inspect_view_enabled = False
+
+
+class QuestionBankViewSet(NarrowedViewSet):
+    model = QuestionBank
+    icon = "folder-open-inverse"
+    menu_label = _("Question banks")
+    name = "question_banks"
+    url_prefix = "assessments/banks"
+    list_display = ["title", "code", "framework"]
+    search_fields = ["title", "code"]
+
+    def get_urlpatterns(self):
+        return super().get_urlpatterns() + [
+            path("<int:pk>/import/", QuestionImportView.as_view(), name="import"),
+            path("<int:pk>/export/", QuestionExportView.as_view(), name="export"),
+        ]
+
+
+class QuestionViewSet(NarrowedViewSet):
+    model = Question
+    icon = "help"
+    menu_label = _("Questions")
+    name = "questions"
+    url_prefix = "assessments/questions"
+    list_display = ["external_id", "prompt", "bank", "kind", "competency", "level"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["external_id", "prompt"]
+    edit_handler = ObjectList(Question.panels, base_form_class=QuestionAdminForm)
+
+
+class AssessmentViewSet(NarrowedViewSet):
+    model = Assessment
+    icon = "tasks"
+    menu_label = _("Assessments")
+    name = "assessments"
+    url_prefix = "assessments/assessments"
+    list_display = ["title", "kind", "course", "area", "is_published"]
+    list_filter = ["kind", "is_published"]
+    search_fields = ["title"]
+    edit_handler = ObjectList(Assessment.panels, base_form_class=AssessmentAdminForm)
+
+    def get_urlpatterns(self):
+        return super().get_urlpatterns() + [
+            path("<int:pk>/results/", AssessmentResultsView.as_view(), name="results"),
+        ]
+
+
+class AssessmentViewSetGroup(ViewSetGroup):
+    menu_label = _("Assessments")
+    menu_icon = "tasks"
+    menu_order = 220
+    items = (QuestionBankViewSet, QuestionViewSet, AssessmentViewSet)
+
+
+def results_url(assessment: Assessment) -> str:
+    return reverse("assessments:results", args=[assessment.pk])

@@ -1,0 +1,1 @@
+"""Course assignments with deadlines, compliance, reminders and development plans."""

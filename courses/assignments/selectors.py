@@ -1,0 +1,622 @@
+"""Reads of assignments, compliance and development plans, with the HR scope applied.
+
+The HR officer's scope is competencies.hr.selectors' (people whose current placement is
+in their subtrees); an assignment is visible to an officer when someone in their scope
+was assigned it, and they see and count only those people. Anything else is a 404.
+Compliance is counted in the database, one aggregate query per report, whatever the
+number of people:
+
+- completed: the person's account has a completion of the course (at any time: a
+  course done before it was assigned counts);
+- in progress: not completed, and an open enrolment (active or awaiting approval);
+- overdue: not completed and the due date has passed;
+- not started: the rest (people without an account are never started).
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Substr
+from django.http import Http404
+from django.utils import timezone
+
+from academy.core.thaidate import fiscal_year, fiscal_year_bounds
+from competencies.hr.selectors import (
+    HRAccess,
+    group_expression,
+    person_get_visible,
+    placements_in_scope,
+    unit_get_in_scope,
+)
+from competencies.models import OrgUnit, Person, Placement
+from competencies.selectors import FrameworkProfile, person_profile
+
+from ..models import (
+    Assignee,
+    CourseAssignment,
+    CourseCompetency,
+    CourseCompletion,
+    CoursePage,
+    DevelopmentPlan,
+    Enrolment,
+    PlanCourse,
+    PlanGap,
+)
+
+PAGE_SIZE = 50
+
+
+def today() -> date:
+    return timezone.localdate()
+
+
+# ------------------------------------------------------------------------------
+# Who an assignment reaches
+# ------------------------------------------------------------------------------
+
+
+@dataclass
+class AssignmentTarget:
+    """The criteria of an assignment, as the HR officer chose them."""
+
+    unit: OrgUnit | None = None
+    group: object | None = None  # PersonnelGroup
+    position_type: object | None = None
+    position_level: object | None = None
+    employee_numbers: list[str] = field(default_factory=list)
+
+
+def assignment_people(access: HRAccess, target: AssignmentTarget):
+    """(person ids queryset, employee numbers not found in the scope).
+
+    By list: exactly the people listed, each of whom must be in the scope. Otherwise
+    everyone currently placed in the scope who matches every criterion given.
+    """
+    placements = placements_in_scope(access)
+    if target.employee_numbers:
+        placements = placements.filter(
+            person__employee_number__in=target.employee_numbers
+        )
+        found = set(
+            placements.values_list("person__employee_number", flat=True).distinct()
+        )
+        missing = [number for number in target.employee_numbers if number not in found]
+        return placements.values("person_id").distinct(), missing
+    if target.unit is not None:
+        placements = placements.filter(unit__path__startswith=target.unit.path)
+    if target.position_type is not None:
+        placements = placements.filter(position_type=target.position_type)
+    if target.position_level is not None:
+        placements = placements.filter(position_level=target.position_level)
+    if target.group is not None:
+        rules = list(target.group.framework.group_rules.all())
+        placements = placements.alias(group_id=group_expression(rules)).filter(
+            group_id=target.group.pk
+        )
+    return placements.values("person_id").distinct(), []
+
+
+def courses_assignable():
+    """Live courses an officer may assign, by title."""
+    return CoursePage.objects.live().public().order_by("title")
+
+
+# ------------------------------------------------------------------------------
+# Status of each assignee, in SQL
+# ------------------------------------------------------------------------------
+
+
+def _completed():
+    return Exists(
+        CourseCompletion.objects.filter(
+            user_id=OuterRef("person__user_id"),
+            course_id=OuterRef("assignment__course_id"),
+        )
+    )
+
+
+def _started():
+    return Exists(
+        Enrolment.objects.filter(
+            user_id=OuterRef("person__user_id"),
+            course_id=OuterRef("assignment__course_id"),
+            status__in=Enrolment.OPEN_STATUSES,
+        )
+    )
+
+
+def _unit_path(access: HRAccess, on: date):
+    """The path of the person's current unit in the scope (NULL: out of scope)."""
+    return Subquery(
+        placements_in_scope(access, on=on)
+        .filter(person_id=OuterRef("person_id"))
+        .order_by("-starts_on", "-pk")
+        .values("unit__path")[:1]
+    )
+
+
+def assignees_with_status(access: HRAccess, *, on: date | None = None):
+    """The assignees an officer may see, with done / started / unit_path annotated."""
+    on = on or today()
+    return (
+        Assignee.objects.annotate(
+            unit_path=_unit_path(access, on), done=_completed(), started=_started()
+        )
+        .filter(unit_path__isnull=False)
+        .order_by()
+    )
+
+
+def _counts(on: date) -> dict:
+    overdue = Q(done=False, assignment__due_on__lt=on)
+    return {
+        "assigned": Count("pk"),
+        "completed": Count("pk", filter=Q(done=True)),
+        "in_progress": Count("pk", filter=Q(done=False, started=True)),
+        "overdue": Count("pk", filter=overdue),
+    }
+
+
+@dataclass
+class Tally:
+    assigned: int = 0
+    completed: int = 0
+    in_progress: int = 0
+    overdue: int = 0
+
+    @property
+    def not_started(self) -> int:
+        return self.assigned - self.completed - self.in_progress
+
+    @property
+    def share_completed(self) -> float:
+        return self.completed / self.assigned if self.assigned else 0.0
+
+    @property
+    def percent_completed(self) -> int:
+        return round(100 * self.share_completed)
+
+    def add(self, other: "Tally") -> None:
+        self.assigned += other.assigned
+        self.completed += other.completed
+        self.in_progress += other.in_progress
+        self.overdue += other.overdue
+
+
+def _tally(row: dict) -> Tally:
+    return Tally(
+        assigned=row["assigned"],
+        completed=row["completed"],
+        in_progress=row["in_progress"],
+        overdue=row["overdue"],
+    )
+
+
+# ------------------------------------------------------------------------------
+# Assignments an officer sees
+# ------------------------------------------------------------------------------
+
+
+def _officer(access: HRAccess) -> None:
+    if not access.is_hr_officer:
+        raise Http404
+
+
+def assignments_visible(access: HRAccess, *, on: date | None = None):
+    """Assignments reaching at least one person in the officer's scope, newest first."""
+    _officer(access)
+    on = on or today()
+    reaching = Assignee.objects.filter(assignment_id=OuterRef("pk")).filter(
+        Exists(
+            placements_in_scope(access, on=on).filter(person_id=OuterRef("person_id"))
+        )
+    )
+    return (
+        CourseAssignment.objects.filter(Exists(reaching))
+        .select_related("course", "unit", "group", "position_type", "position_level")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def assignment_get(access: HRAccess, assignment_id: int) -> CourseAssignment:
+    assignment = assignments_visible(access).filter(pk=assignment_id).first()
+    if assignment is None:
+        raise Http404
+    return assignment
+
+
+def assignment_tallies(
+    access: HRAccess, assignments: list[CourseAssignment], *, on: date | None = None
+) -> dict[int, Tally]:
+    """Totals over the officer's scope for each assignment: one aggregate query."""
+    on = on or today()
+    rows = (
+        assignees_with_status(access, on=on)
+        .filter(assignment__in=[item.pk for item in assignments])
+        .values("assignment_id")
+        .annotate(**_counts(on))
+    )
+    tallies = {row["assignment_id"]: _tally(row) for row in rows}
+    return {item.pk: tallies.get(item.pk, Tally()) for item in assignments}
+
+
+# ------------------------------------------------------------------------------
+# Compliance per unit
+# ------------------------------------------------------------------------------
+
+
+@dataclass
+class ComplianceRow:
+    unit: OrgUnit
+    tally: Tally
+    is_node: bool  # people placed in the node itself, not in a unit below it
+
+
+@dataclass
+class ComplianceBlock:
+    assignment: CourseAssignment
+    total: Tally
+    rows: list[ComplianceRow]
+
+
+@dataclass
+class Compliance:
+    node: OrgUnit
+    breadcrumbs: list[OrgUnit]
+    blocks: list[ComplianceBlock]
+    on: date
+
+
+def compliance_node(access: HRAccess, node_id: int | None) -> OrgUnit:
+    _officer(access)
+    return unit_get_in_scope(access, node_id) if node_id else access.scope_units[0]
+
+
+def _breadcrumbs(access: HRAccess, node: OrgUnit) -> list[OrgUnit]:
+    root = access.scope_root_of(node)
+    steplen = OrgUnit.steplen
+    paths = [node.path[: steplen * depth] for depth in range(root.depth, node.depth)]
+    return (
+        list(OrgUnit.objects.filter(path__in=paths).order_by("path")) if paths else []
+    )
+
+
+def compliance_counts(
+    access: HRAccess,
+    *,
+    node: OrgUnit,
+    assignment_ids: list[int] | None = None,
+    on: date | None = None,
+    fields: tuple[str, ...] = (),
+):
+    """Rows of (assignment_id, bucket path, counts): people under `node`, grouped by
+    the child of `node` they sit in (or the node itself). One aggregate query;
+    `fields` adds columns that depend on the assignment alone (its course...)."""
+    on = on or today()
+    length = OrgUnit.steplen * (node.depth + 1)
+    assignees = assignees_with_status(access, on=on).filter(
+        unit_path__startswith=node.path
+    )
+    if assignment_ids is not None:
+        assignees = assignees.filter(assignment_id__in=assignment_ids)
+    return (
+        assignees.annotate(bucket=Substr("unit_path", 1, length))
+        .values("assignment_id", "bucket", *fields)
+        .annotate(**_counts(on))
+        .order_by("assignment_id", "bucket")
+    )
+
+
+def compliance(
+    access: HRAccess,
+    *,
+    node: OrgUnit,
+    assignments: list[CourseAssignment],
+    on: date | None = None,
+) -> Compliance:
+    on = on or today()
+    rows = list(
+        compliance_counts(
+            access, node=node, assignment_ids=[item.pk for item in assignments], on=on
+        )
+    )
+    units = {
+        unit.path: unit
+        for unit in OrgUnit.objects.filter(path__in={row["bucket"] for row in rows})
+    }
+    by_assignment: dict[int, list[ComplianceRow]] = defaultdict(list)
+    for row in rows:
+        unit = units.get(row["bucket"])
+        if unit is None:
+            continue
+        by_assignment[row["assignment_id"]].append(
+            ComplianceRow(unit=unit, tally=_tally(row), is_node=unit.pk == node.pk)
+        )
+    blocks = []
+    for assignment in assignments:
+        unit_rows = sorted(
+            by_assignment.get(assignment.pk, []),
+            key=lambda row: (not row.is_node, row.unit.path),
+        )
+        total = Tally()
+        for row in unit_rows:
+            total.add(row.tally)
+        blocks.append(
+            ComplianceBlock(assignment=assignment, total=total, rows=unit_rows)
+        )
+    return Compliance(
+        node=node, breadcrumbs=_breadcrumbs(access, node), blocks=blocks, on=on
+    )
+
+
+def compliance_export_rows(access: HRAccess, *, node: OrgUnit, on: date | None = None):
+    """The compliance report as tuples, one per assignment and unit, streamed: the
+    aggregate query and one query for the units under `node`."""
+    on = on or today()
+    units = {
+        unit.path: unit
+        for unit in OrgUnit.objects.filter(
+            path__startswith=node.path, depth__lte=node.depth + 1
+        )
+    }
+    counts = compliance_counts(
+        access,
+        node=node,
+        on=on,
+        fields=(
+            "assignment__course__code",
+            "assignment__course__title",
+            "assignment__due_on",
+        ),
+    )
+    for row in counts.iterator(chunk_size=2000):
+        unit = units.get(row["bucket"])
+        tally = _tally(row)
+        yield (
+            row["assignment_id"],
+            row["assignment__course__code"] or "",
+            row["assignment__course__title"],
+            row["assignment__due_on"],
+            unit.code if unit else "",
+            unit.name_th if unit else "",
+            tally.assigned,
+            tally.completed,
+            tally.in_progress,
+            tally.not_started,
+            tally.overdue,
+        )
+
+
+# ------------------------------------------------------------------------------
+# The people of one assignment
+# ------------------------------------------------------------------------------
+
+
+def assignment_people_status(
+    access: HRAccess, assignment: CourseAssignment, *, on: date | None = None
+):
+    """The assignment's people in the scope, with their state; page it in the view."""
+    on = on or today()
+    return (
+        assignees_with_status(access, on=on)
+        .filter(assignment=assignment)
+        .annotate(
+            unit_name=Subquery(
+                placements_in_scope(access, on=on)
+                .filter(person_id=OuterRef("person_id"))
+                .order_by("-starts_on", "-pk")
+                .values("unit__name_th")[:1]
+            )
+        )
+        .select_related("person")
+        .order_by("person__first_name_th", "person__last_name_th", "person_id")
+    )
+
+
+# ------------------------------------------------------------------------------
+# The learner's assigned courses
+# ------------------------------------------------------------------------------
+
+
+@dataclass
+class LearnerAssignment:
+    """A course assigned to the learner and not yet completed, earliest due first."""
+
+    course: CoursePage
+    due_on: date
+    note: str
+    started: bool
+    overdue: bool
+    days_left: int
+    summary: object | None = None  # courses.selectors.EnrolmentSummary
+
+
+def assignments_for_learner(*, user, on: date | None = None) -> list[LearnerAssignment]:
+    """One query. The same course assigned twice shows once, with the earliest date."""
+    if not user.is_authenticated:
+        return []
+    on = on or today()
+    assignees = (
+        Assignee.objects.filter(person__user=user, assignment__course__live=True)
+        .annotate(done=_completed(), started=_started())
+        .filter(done=False)
+        .select_related("assignment", "assignment__course")
+        .order_by("assignment__due_on", "assignment_id")
+    )
+    seen: set[int] = set()
+    items = []
+    for assignee in assignees:
+        assignment = assignee.assignment
+        if assignment.course_id in seen:
+            continue
+        seen.add(assignment.course_id)
+        items.append(
+            LearnerAssignment(
+                course=assignment.course,
+                due_on=assignment.due_on,
+                note=assignment.note,
+                started=assignee.started,
+                overdue=assignment.due_on < on,
+                days_left=(assignment.due_on - on).days,
+            )
+        )
+    return items
+
+
+def course_assigned_to(*, user, course: CoursePage) -> bool:
+    """Whether an assignment entitles the learner to enrol in `course`."""
+    if not user.is_authenticated:
+        return False
+    return Assignee.objects.filter(
+        person__user=user, assignment__course=course
+    ).exists()
+
+
+# ------------------------------------------------------------------------------
+# Development plans
+# ------------------------------------------------------------------------------
+
+
+@dataclass
+class PlanGapRow:
+    gap: PlanGap
+    attained_rank: int
+
+    @property
+    def closed(self) -> bool:
+        return self.attained_rank >= self.gap.target_level.rank
+
+
+@dataclass
+class PlanCourseRow:
+    planned: PlanCourse
+    completed: bool
+
+
+@dataclass
+class PlanView:
+    person: Person
+    fiscal_year: int
+    plan: DevelopmentPlan | None
+    gaps: list[PlanGapRow]
+    courses: list[PlanCourseRow]
+    profile: FrameworkProfile | None
+    supervisor: Person | None
+
+    @property
+    def gaps_closed(self) -> int:
+        return sum(1 for row in self.gaps if row.closed)
+
+    @property
+    def courses_completed(self) -> int:
+        return sum(1 for row in self.courses if row.completed)
+
+
+def supervisor_of(person: Person, *, on: date | None = None) -> Person | None:
+    placement = (
+        Placement.objects.current(on or today())
+        .filter(person=person, supervisor__isnull=False)
+        .select_related("supervisor")
+        .order_by("-starts_on", "-pk")
+        .first()
+    )
+    return placement.supervisor if placement else None
+
+
+def plan_view(person: Person, *, year: int | None = None) -> PlanView:
+    """The plan with its progress: gaps closed by today's attained level, planned
+    courses completed within the fiscal year. A constant number of queries."""
+    year = year or fiscal_year(today())
+    plan = (
+        DevelopmentPlan.objects.filter(person=person, fiscal_year=year)
+        .select_related("supervisor_agreed_by")
+        .first()
+    )
+    profile = person_profile(person)
+    primary = profile.frameworks[0] if profile.frameworks else None
+    attained = {
+        row.competency.pk: row.attained_rank
+        for framework_profile in profile.frameworks
+        for row in framework_profile.rows
+    }
+    gaps, courses = [], []
+    if plan is not None:
+        gaps = [
+            PlanGapRow(gap=gap, attained_rank=attained.get(gap.competency_id, 0))
+            for gap in plan.gaps.select_related("competency", "target_level").order_by(
+                "competency__sort_order", "competency__code"
+            )
+        ]
+        starts, ends = fiscal_year_bounds(year)
+        done = set()
+        if person.user_id:
+            done = set(
+                CourseCompletion.objects.filter(
+                    user_id=person.user_id,
+                    completed_at__date__gte=starts,
+                    completed_at__date__lte=ends,
+                ).values_list("course_id", flat=True)
+            )
+        courses = [
+            PlanCourseRow(planned=item, completed=item.course_id in done)
+            for item in plan.courses.select_related("course").order_by("course__title")
+        ]
+    return PlanView(
+        person=person,
+        fiscal_year=year,
+        plan=plan,
+        gaps=gaps,
+        courses=courses,
+        profile=primary,
+        supervisor=supervisor_of(person),
+    )
+
+
+def plan_course_choices(profile: FrameworkProfile | None, planned: list[int]):
+    """Live courses that develop one of the person's gaps, plus those already planned."""
+    gap_ids = [row.competency.pk for row in profile.rows if row.gap] if profile else []
+    linked = CourseCompetency.objects.filter(competency_id__in=gap_ids).values(
+        "page_id"
+    )
+    return (
+        CoursePage.objects.live()
+        .public()
+        .filter(Q(pk__in=linked) | Q(pk__in=planned))
+        .order_by("title")
+    )
+
+
+def person_for_learner(user) -> Person:
+    person = Person.objects.filter(user=user).first() if user.is_authenticated else None
+    if person is None:
+        raise Http404
+    return person
+
+
+@dataclass(frozen=True)
+class PlanAccess:
+    person: Person
+    supervisor: Person | None  # the viewer, when they may agree as direct supervisor
+
+    @property
+    def can_agree_as_supervisor(self) -> bool:
+        return self.supervisor is not None
+
+
+def plan_person_for_workspace(access: HRAccess, person_id: int) -> PlanAccess:
+    """HR officers of the person's unit and their supervisors (any depth) may look;
+    only the direct supervisor of the current placement may agree."""
+    person, _read_only = person_get_visible(access, person_id)
+    placement = (
+        Placement.objects.current(today())
+        .filter(person=person, supervisor_id=access.person_id)
+        .select_related("supervisor")
+        .first()
+        if access.person_id is not None
+        else None
+    )
+    return PlanAccess(
+        person=person, supervisor=placement.supervisor if placement else None
+    )

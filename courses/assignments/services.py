@@ -1,0 +1,336 @@
+"""Writes of assignments, reminders and development plans: validated, in a transaction."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from academy.accounts.audit import audit_record
+from academy.core.services import email_queue
+from competencies.hr.selectors import HRAccess
+from competencies.models import Competency, Person
+from competencies.selectors import FrameworkProfile
+
+from ..models import (
+    Assignee,
+    AssignmentReminder,
+    CourseAssignment,
+    CourseCompletion,
+    CoursePage,
+    DevelopmentPlan,
+    PlanCourse,
+    PlanGap,
+)
+from . import selectors
+
+AUDIT_ASSIGNMENT_CREATE = "assignment.create"
+AUDIT_PLAN_AGREE = "development_plan.agree"
+BATCH = 2000
+
+
+# ------------------------------------------------------------------------------
+# Assignments
+# ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def assignment_create(
+    *,
+    access: HRAccess,
+    course: CoursePage,
+    due_on: date,
+    target: selectors.AssignmentTarget,
+    note: str = "",
+    request=None,
+) -> CourseAssignment:
+    """Assign `course` to the people the target picks in the officer's scope.
+
+    Refuses (naming the field) a past due date, a course not live, an employee number
+    outside the scope, or a choice that reaches no one; writes nothing then.
+    """
+    if not access.is_hr_officer:
+        raise ValidationError(_("Only an HR officer can assign courses."))
+    if not course.live:
+        raise ValidationError({"course": _("This course is not published.")})
+    if due_on < selectors.today():
+        raise ValidationError({"due_on": _("The due date cannot be in the past.")})
+    people, missing = selectors.assignment_people(access, target)
+    if missing:
+        raise ValidationError(
+            {
+                "employee_numbers": _("Not found among your staff: %(numbers)s")
+                % {"numbers": ", ".join(missing)}
+            }
+        )
+    person_ids = list(people.values_list("person_id", flat=True))
+    if not person_ids:
+        raise ValidationError(_("No one in your organisation matches this choice."))
+    assignment = CourseAssignment(
+        course=course,
+        due_on=due_on,
+        note=note,
+        unit=target.unit,
+        group=target.group,
+        position_type=target.position_type,
+        position_level=target.position_level,
+        by_list=bool(target.employee_numbers),
+        assigned_by=access.user,
+    )
+    assignment.full_clean()
+    assignment.save()
+    for start in range(0, len(person_ids), BATCH):
+        Assignee.objects.bulk_create(
+            [
+                Assignee(assignment=assignment, person_id=person_id)
+                for person_id in person_ids[start : start + BATCH]
+            ]
+        )
+    audit_record(
+        actor=access.user,
+        action=AUDIT_ASSIGNMENT_CREATE,
+        obj=assignment,
+        request=request,
+        detail={
+            "course": course.pk,
+            "due_on": due_on.isoformat(),
+            "people": len(person_ids),
+        },
+    )
+    return assignment
+
+
+# ------------------------------------------------------------------------------
+# Reminders
+# ------------------------------------------------------------------------------
+
+Event = AssignmentReminder.Event
+
+# Each event and the days left to the due date for which it is due (inclusive).
+# A window rather than one exact day: a beat run missed for a day still reminds.
+EVENT_WINDOWS: dict[str, tuple[int | None, int | None]] = {
+    Event.DUE_IN_7_DAYS: (2, 7),
+    Event.DUE_IN_1_DAY: (0, 1),
+    Event.OVERDUE: (None, -1),
+}
+
+
+@dataclass
+class ReminderReport:
+    sent: dict[str, int]
+    skipped: int
+
+
+def _due_between(on: date, low: int | None, high: int | None) -> Q:
+    condition = Q()
+    if low is not None:
+        condition &= Q(assignment__due_on__gte=on + timedelta(days=low))
+    if high is not None:
+        condition &= Q(assignment__due_on__lte=on + timedelta(days=high))
+    return condition
+
+
+def reminders_due(*, event: str, on: date):
+    """Assignees owed the reminder `event` today: not completed, with an email, in the
+    event's window, and never reminded of it before."""
+    low, high = EVENT_WINDOWS[event]
+    completed = CourseCompletion.objects.filter(
+        user_id=OuterRef("person__user_id"),
+        course_id=OuterRef("assignment__course_id"),
+    )
+    already = AssignmentReminder.objects.filter(assignee_id=OuterRef("pk"), event=event)
+    return (
+        Assignee.objects.filter(_due_between(on, low, high))
+        .filter(Q(person__left_on__isnull=True) | Q(person__left_on__gt=on))
+        .filter(Q(person__email__gt="") | Q(person__user__email__gt=""))
+        .exclude(Exists(completed))
+        .exclude(Exists(already))
+        .select_related("person", "person__user", "assignment", "assignment__course")
+        .order_by("pk")
+    )
+
+
+def _reminder_message(
+    assignee: Assignee, *, event: str, on: date, urls: dict
+) -> EmailMultiAlternatives:
+    assignment = assignee.assignment
+    course = assignment.course
+    if course.pk not in urls:
+        urls[course.pk] = course.get_full_url() or ""
+    person = assignee.person
+    email = person.email or (person.user.email if person.user_id else "")
+    context = {
+        "person": person,
+        "course": course,
+        "assignment": assignment,
+        "event": event,
+        "days_left": (assignment.due_on - on).days,
+        "course_url": urls[course.pk],
+        "dashboard_url": settings.WAGTAILADMIN_BASE_URL.rstrip("/") + "/dashboard/",
+    }
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string(
+            "courses/assignments/email/reminder_subject.txt", context
+        )
+        body = render_to_string("courses/assignments/email/reminder_body.txt", context)
+    return EmailMultiAlternatives(
+        subject=" ".join(subject.split()),
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[email],
+    )
+
+
+def assignment_reminders_send(*, on: date | None = None) -> ReminderReport:
+    """Mail every reminder owed today, each at most once per assignee and event.
+
+    The reminder row and the queued mail commit together (the mail leaves on commit);
+    the unique (assignee, event) constraint turns a concurrent or repeated run into a
+    skip, so a second run sends nothing.
+    """
+    on = on or selectors.today()
+    sent = dict.fromkeys(EVENT_WINDOWS, 0)
+    skipped = 0
+    urls: dict[int, str] = {}
+    for event in EVENT_WINDOWS:
+        for assignee in reminders_due(event=event, on=on).iterator(chunk_size=BATCH):
+            try:
+                with transaction.atomic():
+                    AssignmentReminder.objects.create(assignee=assignee, event=event)
+                    email_queue(
+                        message=_reminder_message(
+                            assignee, event=event, on=on, urls=urls
+                        )
+                    )
+            except IntegrityError:
+                skipped += 1
+                continue
+            sent[event] += 1
+    return ReminderReport(sent=sent, skipped=skipped)
+
+
+# ------------------------------------------------------------------------------
+# Development plans
+# ------------------------------------------------------------------------------
+
+
+def _plan_lock(*, person: Person, year: int) -> DevelopmentPlan:
+    plan, _created = DevelopmentPlan.objects.get_or_create(
+        person=person, fiscal_year=year
+    )
+    return DevelopmentPlan.objects.select_for_update().get(pk=plan.pk)
+
+
+@transaction.atomic
+def plan_save(
+    *,
+    person: Person,
+    year: int,
+    profile: FrameworkProfile | None,
+    competencies: list[Competency],
+    courses: list[CoursePage],
+    note: str,
+) -> DevelopmentPlan:
+    """Set the plan's gaps, courses and note. Any change clears both agreements.
+
+    A gap aims at the level the person's position requires (from `profile`, the
+    person's current profile); the attained level when chosen is kept as the start.
+    """
+    plan = _plan_lock(person=person, year=year)
+    rows = {row.competency.pk: row for row in profile.rows} if profile else {}
+    wanted_gaps = {item.pk for item in competencies}
+    for competency_id in wanted_gaps:
+        row = rows.get(competency_id)
+        if row is None or row.required_level is None:
+            raise ValidationError(
+                {"gaps": _("Choose only competencies your position requires.")}
+            )
+    current_gaps = set(plan.gaps.values_list("competency_id", flat=True))
+    wanted_courses = {course.pk for course in courses}
+    current_courses = set(plan.courses.values_list("course_id", flat=True))
+    changed = (
+        wanted_gaps != current_gaps
+        or wanted_courses != current_courses
+        or note != plan.note
+    )
+    if not changed:
+        return plan
+    plan.gaps.exclude(competency_id__in=wanted_gaps).delete()
+    PlanGap.objects.bulk_create(
+        [
+            PlanGap(
+                plan=plan,
+                competency_id=competency_id,
+                target_level=rows[competency_id].required_level,
+                starting_rank=rows[competency_id].attained_rank,
+            )
+            for competency_id in wanted_gaps - current_gaps
+        ]
+    )
+    plan.courses.exclude(course_id__in=wanted_courses).delete()
+    PlanCourse.objects.bulk_create(
+        [
+            PlanCourse(plan=plan, course_id=course_id)
+            for course_id in wanted_courses - current_courses
+        ]
+    )
+    plan.note = note
+    plan.person_agreed_at = None
+    plan.supervisor_agreed_at = None
+    plan.supervisor_agreed_by = None
+    plan.full_clean()
+    plan.save()
+    return plan
+
+
+@transaction.atomic
+def plan_agree(
+    *,
+    plan: DevelopmentPlan,
+    actor,
+    as_supervisor: Person | None = None,
+    request=None,
+) -> DevelopmentPlan:
+    """Record the person's agreement, or (with `as_supervisor`) the supervisor's.
+
+    The caller has checked who may agree (see selectors.plan_person_for_workspace); an
+    empty plan cannot be agreed. Agreeing again keeps the first timestamp.
+    """
+    plan = DevelopmentPlan.objects.select_for_update().get(pk=plan.pk)
+    if not plan.gaps.exists() and not plan.courses.exists():
+        raise ValidationError(_("Choose at least one gap or course before agreeing."))
+    now = timezone.now()
+    if as_supervisor is not None:
+        if as_supervisor.pk == plan.person_id:
+            raise ValidationError(
+                _("A person cannot agree their own plan as supervisor.")
+            )
+        if plan.supervisor_agreed_at is None:
+            plan.supervisor_agreed_at = now
+            plan.supervisor_agreed_by = as_supervisor
+    elif plan.person_agreed_at is None:
+        plan.person_agreed_at = now
+    plan.full_clean()
+    plan.save(
+        update_fields=[
+            "person_agreed_at",
+            "supervisor_agreed_at",
+            "supervisor_agreed_by",
+            "updated_at",
+        ]
+    )
+    audit_record(
+        actor=actor,
+        action=AUDIT_PLAN_AGREE,
+        obj=plan,
+        subject=plan.person_id,
+        request=request,
+        detail={"as": "supervisor" if as_supervisor else "person"},
+    )
+    return plan

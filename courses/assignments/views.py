@@ -1,0 +1,314 @@
+"""Assignment, compliance and development-plan pages: thin views over the selectors.
+
+HR pages live in the HR workspace (/hr/assignments/, /hr/compliance/, a person's plan)
+and answer 404 to anyone the scope does not cover; the learner's plan is at
+/dashboard/plan/.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from academy.accounts.audit import AuditAction, audit_record
+from academy.core.thaidate import fiscal_year
+from competencies.hr.exports import FORMATS, export_response
+from competencies.hr.sections import hr_nav_items
+from competencies.hr.selectors import HRAccess, hr_access
+from competencies.models import Competency
+
+from . import selectors, services
+from .forms import AssignmentForm, PlanForm
+
+COMPLIANCE_PAGE_SIZE = 20
+COMPLIANCE_HEADER = [
+    "assignment_id",
+    "course_code",
+    "course_title",
+    "due_on",
+    "unit_code",
+    "unit_name_th",
+    "assigned",
+    "completed",
+    "in_progress",
+    "not_started",
+    "overdue",
+]
+
+
+def _officer(request) -> HRAccess:
+    access = hr_access(request.user)
+    if not access.is_hr_officer:
+        raise Http404
+    return access
+
+
+def _render(request, template: str, access: HRAccess, section: str, context: dict):
+    return render(
+        request,
+        f"courses/assignments/{template}",
+        {
+            "access": access,
+            "section": section,
+            "hr_nav": hr_nav_items() if access.is_hr_officer else [],
+            **context,
+        },
+    )
+
+
+def _int(value) -> int | None:
+    return int(value) if value and str(value).isdigit() else None
+
+
+def _year(value) -> int:
+    year = _int(value)
+    current = fiscal_year(timezone.localdate())
+    if year is None or not current - 10 <= year <= current + 1:
+        return current
+    return year
+
+
+# ------------------------------------------------------------------------------
+# Assignments
+# ------------------------------------------------------------------------------
+
+
+@login_required
+def assignment_list(request):
+    access = _officer(request)
+    page = Paginator(
+        selectors.assignments_visible(access), COMPLIANCE_PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    tallies = selectors.assignment_tallies(access, list(page.object_list))
+    rows = [(item, tallies[item.pk]) for item in page.object_list]
+    return _render(
+        request,
+        "list.html",
+        access,
+        "assignments",
+        {"page": page, "rows": rows, "querystring": "", "today": selectors.today()},
+    )
+
+
+@login_required
+def assignment_new(request):
+    access = _officer(request)
+    form = AssignmentForm(request.POST or None, access=access)
+    if request.method == "POST" and form.is_valid():
+        try:
+            assignment = services.assignment_create(
+                access=access,
+                course=form.cleaned_data["course"],
+                due_on=form.cleaned_data["due_on"],
+                target=form.target(),
+                note=form.cleaned_data["note"],
+                request=request,
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for name, errors in error.message_dict.items():
+                    form.add_error(name if name in form.fields else None, errors)
+            else:
+                form.add_error(None, error.messages)
+        else:
+            messages.success(
+                request,
+                _("The course is assigned to %(count)d people.")
+                % {"count": assignment.assignees.count()},
+            )
+            return redirect("assignments:detail", assignment_id=assignment.pk)
+    return _render(request, "form.html", access, "assignments", {"form": form})
+
+
+@login_required
+def assignment_detail(request, assignment_id: int):
+    access = _officer(request)
+    assignment = selectors.assignment_get(access, assignment_id)
+    node = selectors.compliance_node(access, _int(request.GET.get("node")))
+    report = selectors.compliance(access, node=node, assignments=[assignment])
+    people = Paginator(
+        selectors.assignment_people_status(access, assignment), selectors.PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    return _render(
+        request,
+        "detail.html",
+        access,
+        "assignments",
+        {
+            "assignment": assignment,
+            "report": report,
+            "page": people,
+            "querystring": f"node={node.pk}",
+            "today": report.on,
+        },
+    )
+
+
+# ------------------------------------------------------------------------------
+# Compliance
+# ------------------------------------------------------------------------------
+
+
+@login_required
+def compliance(request):
+    access = _officer(request)
+    node = selectors.compliance_node(access, _int(request.GET.get("node")))
+    page = Paginator(
+        selectors.assignments_visible(access), COMPLIANCE_PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    report = selectors.compliance(access, node=node, assignments=list(page.object_list))
+    return _render(
+        request,
+        "compliance.html",
+        access,
+        "compliance",
+        {
+            "report": report,
+            "page": page,
+            "querystring": f"node={node.pk}",
+            "today": report.on,
+        },
+    )
+
+
+@login_required
+def compliance_export(request, fmt: str):
+    access = _officer(request)
+    if fmt not in FORMATS:
+        raise Http404
+    node = selectors.compliance_node(access, _int(request.GET.get("node")))
+    audit_record(
+        actor=request.user,
+        action=AuditAction.EXPORT,
+        request=request,
+        detail={"table": "compliance", "format": fmt, "node": node.code},
+    )
+    return export_response(
+        fmt,
+        filename=f"compliance-{node.code}-{timezone.localdate().isoformat()}",
+        title=_("Compliance"),
+        header=COMPLIANCE_HEADER,
+        rows=selectors.compliance_export_rows(access, node=node),
+    )
+
+
+# ------------------------------------------------------------------------------
+# Development plans
+# ------------------------------------------------------------------------------
+
+
+@login_required
+def plan_mine(request):
+    person = selectors.person_for_learner(request.user)
+    year = _year(request.GET.get("year") or request.POST.get("year"))
+    view = selectors.plan_view(person, year=year)
+    planned_gaps = [row.gap.competency_id for row in view.gaps]
+    planned_courses = [row.planned.course_id for row in view.courses]
+    rows = (
+        {row.competency.pk: row for row in view.profile.rows if row.is_required}
+        if view.profile
+        else {}
+    )
+    form = PlanForm(
+        request.POST or None,
+        competencies=Competency.objects.filter(pk__in=list(rows)).order_by(
+            "sort_order", "code"
+        ),
+        rows=rows,
+        courses=selectors.plan_course_choices(view.profile, planned_courses),
+        initial={
+            "gaps": planned_gaps,
+            "courses": planned_courses,
+            "note": view.plan.note if view.plan else "",
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_save(
+                person=person,
+                year=year,
+                profile=view.profile,
+                competencies=list(form.cleaned_data["gaps"]),
+                courses=list(form.cleaned_data["courses"]),
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            for name, errors in error.message_dict.items():
+                form.add_error(name if name in form.fields else None, errors)
+        else:
+            messages.success(request, _("Your development plan is saved."))
+            return redirect(f"{request.path}?year={year}")
+    return render(
+        request,
+        "courses/assignments/plan_mine.html",
+        {"view": view, "form": form, "year": year},
+    )
+
+
+@login_required
+@require_POST
+def plan_mine_agree(request):
+    person = selectors.person_for_learner(request.user)
+    year = _year(request.POST.get("year"))
+    view = selectors.plan_view(person, year=year)
+    if view.plan is None:
+        raise Http404
+    try:
+        services.plan_agree(plan=view.plan, actor=request.user, request=request)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("You have agreed to your development plan."))
+    return redirect(f"{reverse('assignments:plan_mine')}?year={year}")
+
+
+@login_required
+def plan_workspace(request, person_id: int):
+    access = hr_access(request.user)
+    plan_access = selectors.plan_person_for_workspace(access, person_id)
+    year = _year(request.GET.get("year"))
+    view = selectors.plan_view(plan_access.person, year=year)
+    return _render(
+        request,
+        "plan_workspace.html",
+        access,
+        "directory" if access.is_hr_officer else "team",
+        {
+            "view": view,
+            "person": plan_access.person,
+            "can_agree": plan_access.can_agree_as_supervisor,
+            "year": year,
+        },
+    )
+
+
+@login_required
+@require_POST
+def plan_workspace_agree(request, person_id: int):
+    access = hr_access(request.user)
+    plan_access = selectors.plan_person_for_workspace(access, person_id)
+    if not plan_access.can_agree_as_supervisor:
+        raise Http404
+    year = _year(request.POST.get("year"))
+    view = selectors.plan_view(plan_access.person, year=year)
+    if view.plan is None:
+        raise Http404
+    try:
+        services.plan_agree(
+            plan=view.plan,
+            actor=request.user,
+            as_supervisor=plan_access.supervisor,
+            request=request,
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("You have agreed to this development plan."))
+    url = reverse("assignments:plan_workspace", args=[plan_access.person.pk])
+    return redirect(f"{url}?year={year}")

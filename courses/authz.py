@@ -1,0 +1,46 @@
+"""Authorisation rules for courses and learning (see academy/accounts/authz.py).
+
+An instructor's scope is the courses they own or co-teach, as the Wagtail page
+permissions read it (courses/permissions.py `authored_course_paths`); a learner's is
+their own enrolments and attempts.
+"""
+
+from academy.accounts.authz import is_academy_admin, rule
+from academy.accounts.roles import Role, user_has_role
+
+
+def _authors(user, course) -> bool:
+    from courses.permissions import authored_course_paths
+
+    return course is not None and course.path in authored_course_paths(user)
+
+
+@rule("courses.author_course")
+def author_course(user, course) -> bool:
+    """Edit a course and its lessons: its owner or a co-instructor, or an administrator."""
+    return is_academy_admin(user) or (
+        user_has_role(user, Role.INSTRUCTOR) and _authors(user, course)
+    )
+
+
+@rule("courses.view_course_results")
+def view_course_results(user, course) -> bool:
+    """Learners' results on a course: the course's instructors and administrators."""
+    return author_course(user, course)
+
+
+@rule("courses.view_enrolment")
+def view_enrolment(user, enrolment) -> bool:
+    """A learner's own enrolment, progress and completion."""
+    return enrolment is not None and enrolment.user_id == user.pk
+
+
+@rule("courses.view_attempt")
+def view_attempt(user, attempt) -> bool:
+    """An attempt: the learner who made it, or whoever may see the course's results."""
+    if attempt is None:
+        return False
+    if attempt.user_id == user.pk:
+        return True
+    course = getattr(attempt.assessment, "course", None)
+    return view_course_results(user, course)

@@ -1,0 +1,554 @@
+"""Reads for learning: the catalogue, Thai-aware search, course and lesson state, the
+learner's dashboard and recommendations. Every function runs a constant number of
+queries in the number of courses, lessons or enrolments it returns."""
+
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from functools import reduce
+from operator import or_
+
+from django.db.models import Count, Prefetch, Q
+from django.utils import timezone
+
+from academy.core.thaidate import fiscal_year, fiscal_year_bounds
+from competencies.models import Competency, Framework, Person, PersonnelGroup
+from competencies.selectors import FrameworkProfile, PersonProfile, person_profile
+
+from .models import (
+    CourseCompetency,
+    CourseCompletion,
+    CoursePage,
+    CoursePrerequisite,
+    Enrolment,
+    LessonPage,
+    LessonProgress,
+)
+
+# ------------------------------------------------------------------------------
+# Catalogue and search
+# ------------------------------------------------------------------------------
+
+ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\ufeff"))
+
+
+def normalise_query(text: str) -> list[str]:
+    """Terms of a search: NFC, zero-width characters dropped, split on whitespace.
+
+    Thai is written without spaces between words, so each term is matched as a
+    substring (ข้อมูล inside การกำกับดูแลข้อมูลภาครัฐ) rather than as a token: the
+    same behaviour on SQLite and PostgreSQL, with no word-segmentation model.
+    """
+    text = unicodedata.normalize("NFC", text or "").translate(ZERO_WIDTH)
+    return [term for term in text.split() if term][:8]
+
+
+SEARCH_FIELDS = (
+    "title",
+    "title_en",
+    "summary",
+    "summary_en",
+    "code",
+    "competency_links__competency__name_th",
+    "competency_links__competency__name_en",
+    "competency_links__competency__code",
+)
+
+
+def course_search_filter(terms: list[str]) -> Q:
+    """Every term must appear in some searchable field of the course."""
+    condition = Q()
+    for term in terms:
+        matching = CoursePage.objects.filter(
+            reduce(or_, (Q(**{f"{name}__icontains": term}) for name in SEARCH_FIELDS))
+        ).values("pk")
+        condition &= Q(pk__in=matching)
+    return condition
+
+
+@dataclass
+class CatalogueFilters:
+    q: str = ""
+    competency: int | None = None
+    level: int | None = None
+    group: int | None = None
+    max_hours: Decimal | None = None
+    mode: str = ""
+
+    @property
+    def active(self) -> bool:
+        return any(
+            (self.q, self.competency, self.level, self.group, self.max_hours, self.mode)
+        )
+
+
+def _int_or_none(value) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def catalogue_filters_parse(params) -> CatalogueFilters:
+    """Read filters from a query string; malformed values are ignored, not errors."""
+    try:
+        max_hours = Decimal(params.get("hours")) if params.get("hours") else None
+    except (InvalidOperation, TypeError):
+        max_hours = None
+    mode = params.get("mode", "")
+    return CatalogueFilters(
+        q=(params.get("q") or "")[:200],
+        competency=_int_or_none(params.get("competency")),
+        level=_int_or_none(params.get("level")),
+        group=_int_or_none(params.get("group")),
+        max_hours=max_hours,
+        mode=mode if mode in CoursePage.DeliveryMode.values else "",
+    )
+
+
+def _course_queryset():
+    return (
+        CoursePage.objects.live()
+        .public()
+        .prefetch_related(
+            Prefetch(
+                "competency_links",
+                queryset=CourseCompetency.objects.select_related(
+                    "competency", "level", "competency__framework"
+                ).order_by("sort_order"),
+            ),
+            "target_groups",
+        )
+    )
+
+
+def course_list_for_catalogue(*, filters: CatalogueFilters) -> list[CoursePage]:
+    courses = _course_queryset()
+    if filters.q:
+        courses = courses.filter(course_search_filter(normalise_query(filters.q)))
+    if filters.competency or filters.level:
+        links = CourseCompetency.objects.all()
+        if filters.competency:
+            links = links.filter(
+                Q(competency_id=filters.competency)
+                | Q(competency__parent_id=filters.competency)
+            )
+        if filters.level:
+            links = links.filter(level__rank__gte=filters.level)
+        courses = courses.filter(pk__in=links.values("page_id"))
+    if filters.group:
+        courses = courses.filter(
+            Q(target_groups__isnull=True) | Q(target_groups=filters.group)
+        ).distinct()
+    if filters.max_hours is not None:
+        courses = courses.filter(learning_hours__lte=filters.max_hours)
+    if filters.mode:
+        courses = courses.filter(delivery_mode=filters.mode)
+    return list(courses.order_by("title"))
+
+
+def catalogue_filter_choices() -> dict:
+    frameworks = list(Framework.objects.filter(status=Framework.Status.ACTIVE))
+    return {
+        "areas": list(
+            Competency.objects.filter(framework__in=frameworks, parent__isnull=True)
+            .select_related("framework")
+            .order_by("framework__code", "sort_order")
+        ),
+        "groups": list(
+            PersonnelGroup.objects.filter(framework__in=frameworks)
+            .select_related("framework")
+            .order_by("framework__code", "sort_order")
+        ),
+        "modes": CoursePage.DeliveryMode.choices,
+    }
+
+
+# ------------------------------------------------------------------------------
+# Course and lesson state for one learner
+# ------------------------------------------------------------------------------
+
+
+def lessons_of(course: CoursePage) -> list[LessonPage]:
+    return list(LessonPage.objects.live().child_of(course).order_by("path"))
+
+
+def completion_rule_met(*, enrolment: Enrolment) -> bool:
+    """All live lessons of the course completed (and at least one lesson exists)."""
+    lessons = LessonPage.objects.live().child_of(enrolment.course)
+    total = lessons.count()
+    if total == 0:
+        return False
+    done = LessonProgress.objects.filter(
+        enrolment=enrolment,
+        status=LessonProgress.Status.COMPLETED,
+        lesson__in=lessons,
+    ).count()
+    return done >= total
+
+
+@dataclass(frozen=True)
+class PrerequisiteCheck:
+    met: bool
+    unmet: list[str]
+
+
+def prerequisites_check(*, user, course: CoursePage) -> PrerequisiteCheck:
+    from django.utils.translation import gettext as _
+
+    prerequisites = list(
+        CoursePrerequisite.objects.filter(page=course).select_related(
+            "required_course", "competency", "level"
+        )
+    )
+    if not prerequisites:
+        return PrerequisiteCheck(met=True, unmet=[])
+    completed = set(
+        CourseCompletion.objects.filter(user=user).values_list("course_id", flat=True)
+    )
+    attained: dict[int, int] = {}
+    if any(item.competency_id for item in prerequisites):
+        person = Person.objects.filter(user=user).first()
+        if person is not None:
+            for framework_profile in person_profile(person).frameworks:
+                for row in framework_profile.rows:
+                    attained[row.competency.pk] = row.attained_rank
+    unmet = []
+    for item in prerequisites:
+        if item.required_course_id and item.required_course_id not in completed:
+            unmet.append(
+                _("Complete the course “%(course)s” first.")
+                % {"course": item.required_course.display_title}
+            )
+        elif (
+            item.competency_id and attained.get(item.competency_id, 0) < item.level.rank
+        ):
+            unmet.append(
+                _("Reach level %(level)s in “%(competency)s” first.")
+                % {"level": item.level.name, "competency": item.competency.name}
+            )
+    return PrerequisiteCheck(met=not unmet, unmet=unmet)
+
+
+@dataclass
+class LessonState:
+    lesson: LessonPage
+    status: str | None  # None, "viewed" or "completed"
+
+    @property
+    def completed(self) -> bool:
+        return self.status == LessonProgress.Status.COMPLETED
+
+
+@dataclass
+class CourseDetail:
+    course: CoursePage
+    lessons: list[LessonState]
+    enrolment: Enrolment | None
+    completion: CourseCompletion | None
+    prerequisites: PrerequisiteCheck | None
+    links: list[CourseCompetency]
+    # HR assigned the course to the learner: they may enrol even if "assigned only".
+    assigned: bool = False
+
+    @property
+    def completed_count(self) -> int:
+        return sum(1 for state in self.lessons if state.completed)
+
+    @property
+    def percent(self) -> int:
+        if not self.lessons:
+            return 0
+        return round(100 * self.completed_count / len(self.lessons))
+
+    @property
+    def resume_lesson(self) -> LessonPage | None:
+        """Where to continue: the last lesson opened if unfinished, else the first undone."""
+        if self.enrolment and self.enrolment.last_lesson_id:
+            for state in self.lessons:
+                if (
+                    state.lesson.pk == self.enrolment.last_lesson_id
+                    and not state.completed
+                ):
+                    return state.lesson
+        for state in self.lessons:
+            if not state.completed:
+                return state.lesson
+        return self.lessons[0].lesson if self.lessons else None
+
+
+def _latest_enrolment(user, course) -> Enrolment | None:
+    if not user.is_authenticated:
+        return None
+    return (
+        Enrolment.objects.filter(user=user, course=course)
+        .select_related("completion")
+        .order_by(
+            # An open enrolment first, then the most recent.
+            "-enrolled_at"
+        )
+        .first()
+    )
+
+
+def course_detail_for_learner(*, course: CoursePage, user) -> CourseDetail:
+    lessons = lessons_of(course)
+    enrolment = _latest_enrolment(user, course)
+    statuses: dict[int, str] = {}
+    if enrolment is not None:
+        statuses = dict(
+            LessonProgress.objects.filter(enrolment=enrolment).values_list(
+                "lesson_id", "status"
+            )
+        )
+    completion = getattr(enrolment, "completion", None) if enrolment else None
+    prerequisites = None
+    if user.is_authenticated and (enrolment is None or not enrolment.is_open):
+        prerequisites = prerequisites_check(user=user, course=course)
+    links = list(
+        course.competency_links.select_related(
+            "competency", "competency__framework", "level"
+        ).order_by("sort_order")
+    )
+    assigned = False
+    if course.enrolment_policy == CoursePage.EnrolmentPolicy.ASSIGNED and (
+        enrolment is None or not enrolment.is_open
+    ):
+        from .assignments.selectors import course_assigned_to
+
+        assigned = course_assigned_to(user=user, course=course)
+    return CourseDetail(
+        course=course,
+        lessons=[LessonState(lesson, statuses.get(lesson.pk)) for lesson in lessons],
+        enrolment=enrolment,
+        completion=completion,
+        prerequisites=prerequisites,
+        links=links,
+        assigned=assigned,
+    )
+
+
+@dataclass
+class LessonDetail:
+    course: CoursePage
+    course_detail: CourseDetail
+    lesson: LessonPage
+    previous: LessonPage | None
+    next: LessonPage | None
+    status: str | None
+
+
+def lesson_detail_for_learner(*, lesson: LessonPage, user) -> LessonDetail:
+    course = CoursePage.objects.get(pk=lesson.get_parent().pk)
+    detail = course_detail_for_learner(course=course, user=user)
+    index = next(
+        (i for i, state in enumerate(detail.lessons) if state.lesson.pk == lesson.pk), 0
+    )
+    states = detail.lessons
+    return LessonDetail(
+        course=course,
+        course_detail=detail,
+        lesson=lesson,
+        previous=states[index - 1].lesson if index > 0 else None,
+        next=states[index + 1].lesson if index + 1 < len(states) else None,
+        status=states[index].status if states else None,
+    )
+
+
+# ------------------------------------------------------------------------------
+# The learner's dashboard
+# ------------------------------------------------------------------------------
+
+
+@dataclass
+class EnrolmentSummary:
+    enrolment: Enrolment
+    lessons_total: int
+    lessons_done: int
+
+    @property
+    def percent(self) -> int:
+        if not self.lessons_total:
+            return 0
+        return round(100 * self.lessons_done / self.lessons_total)
+
+
+@dataclass
+class Recommendation:
+    course: CoursePage
+    gap_closed: int
+    score: float
+    closes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Dashboard:
+    person: Person | None
+    profile: PersonProfile | None
+    primary: FrameworkProfile | None
+    enrolments: list[EnrolmentSummary]
+    recommendations: list[Recommendation]
+    completions: list[CourseCompletion]
+    hours_this_year: Decimal
+    fiscal_year: int
+    # Courses assigned by HR and not completed, earliest due first (shown first).
+    assignments: list = field(default_factory=list)
+
+    @property
+    def other_enrolments(self) -> list[EnrolmentSummary]:
+        """Enrolments not already shown with the assigned courses."""
+        assigned = {item.course.pk for item in self.assignments}
+        return [
+            item for item in self.enrolments if item.enrolment.course_id not in assigned
+        ]
+
+
+def enrolment_summaries(enrolments: list[Enrolment]) -> list[EnrolmentSummary]:
+    """Progress of many enrolments in two queries: live lessons per course, done per enrolment."""
+    courses = {enrolment.course.pk: enrolment.course for enrolment in enrolments}
+    totals: dict[int, int] = defaultdict(int)
+    if courses:
+        path_of = {course.path: course.pk for course in courses.values()}
+        depth_filter = reduce(
+            or_,
+            (
+                Q(path__startswith=course.path, depth=course.depth + 1)
+                for course in courses.values()
+            ),
+        )
+        step = CoursePage.steplen
+        for path in (
+            LessonPage.objects.live()
+            .filter(depth_filter)
+            .values_list("path", flat=True)
+        ):
+            totals[path_of[path[: len(path) - step]]] += 1
+    done = dict(
+        LessonProgress.objects.filter(
+            enrolment__in=[enrolment.pk for enrolment in enrolments],
+            status=LessonProgress.Status.COMPLETED,
+            lesson__live=True,
+        )
+        .values("enrolment_id")
+        .annotate(n=Count("pk"))
+        .values_list("enrolment_id", "n")
+    )
+    return [
+        EnrolmentSummary(
+            enrolment=enrolment,
+            lessons_total=totals[enrolment.course.pk],
+            lessons_done=done.get(enrolment.pk, 0),
+        )
+        for enrolment in enrolments
+    ]
+
+
+def recommendations_for(
+    *, profile: FrameworkProfile | None, user, limit: int = 6
+) -> list[Recommendation]:
+    """Courses ranked by gap closed per learning hour, for the learner's open gaps.
+
+    Gap closed on a competency = min(course level, required) - attained, when positive.
+    Courses the learner is taking, or has completed, are left out.
+    """
+    if profile is None or profile.group is None:
+        return []
+    rows = {row.competency.pk: row for row in profile.rows if row.gap > 0}
+    if not rows:
+        return []
+    taken = set(
+        Enrolment.objects.filter(
+            user=user,
+            status__in=[*Enrolment.OPEN_STATUSES, Enrolment.Status.COMPLETED],
+        ).values_list("course_id", flat=True)
+    )
+    candidates = (
+        _course_queryset()
+        .filter(competency_links__competency_id__in=list(rows))
+        .exclude(pk__in=taken)
+        .distinct()
+    )
+    recommendations = []
+    for course in candidates:
+        targets = {group.pk for group in course.target_groups.all()}
+        if targets and profile.group.pk not in targets:
+            continue
+        gap_closed, closes = 0, []
+        for link in course.competency_links.all():
+            row = rows.get(link.competency_id)
+            if row is None:
+                continue
+            closed = min(link.level.rank, row.required_rank) - row.attained_rank
+            if closed > 0:
+                gap_closed += closed
+                closes.append(link.competency.name)
+        if gap_closed:
+            hours = float(course.learning_hours) or 1.0
+            recommendations.append(
+                Recommendation(
+                    course=course,
+                    gap_closed=gap_closed,
+                    score=gap_closed / hours,
+                    closes=closes,
+                )
+            )
+    recommendations.sort(
+        key=lambda item: (-item.score, -item.gap_closed, item.course.title)
+    )
+    return recommendations[:limit]
+
+
+def dashboard_for_user(*, user) -> Dashboard:
+    person = Person.objects.filter(user=user).first() if user.is_authenticated else None
+    profile = person_profile(person) if person else None
+    primary = profile.frameworks[0] if profile and profile.frameworks else None
+    open_enrolments = list(
+        Enrolment.objects.filter(user=user, status__in=Enrolment.OPEN_STATUSES)
+        .select_related("course", "last_lesson")
+        .order_by("-source", "-last_activity_at", "-enrolled_at")
+    )
+    today = timezone.localdate()
+    year = fiscal_year(today)
+    starts, ends = fiscal_year_bounds(year)
+    completions = list(
+        CourseCompletion.objects.filter(
+            user=user, completed_at__date__gte=starts, completed_at__date__lte=ends
+        )
+        .select_related("course")
+        .order_by("-completed_at")
+    )
+    hours = sum((item.learning_hours for item in completions), Decimal("0"))
+    summaries = enrolment_summaries(open_enrolments)
+    return Dashboard(
+        person=person,
+        profile=profile,
+        primary=primary,
+        enrolments=summaries,
+        recommendations=recommendations_for(profile=primary, user=user),
+        completions=completions,
+        hours_this_year=hours,
+        fiscal_year=year,
+        assignments=_assignments_with_progress(user=user, summaries=summaries),
+    )
+
+
+def _assignments_with_progress(*, user, summaries: list[EnrolmentSummary]) -> list:
+    """The learner's open assignments, each with its enrolment's progress if enrolled."""
+    from .assignments.selectors import assignments_for_learner
+
+    by_course = {summary.enrolment.course_id: summary for summary in summaries}
+    items = assignments_for_learner(user=user)
+    for item in items:
+        item.summary = by_course.get(item.course.pk)
+    return items
+
+
+def learning_hours_by_fiscal_year(*, user) -> dict[int, Decimal]:
+    """Hours of completed courses per Thai fiscal year, for profiles and reports."""
+    totals: dict[int, Decimal] = defaultdict(Decimal)
+    for completed_at, hours in CourseCompletion.objects.filter(user=user).values_list(
+        "completed_at", "learning_hours"
+    ):
+        totals[fiscal_year(timezone.localdate(completed_at))] += hours
+    return dict(totals)

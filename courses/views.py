@@ -1,0 +1,109 @@
+"""Learner views: thin, each parses, calls one service or selector, and renders."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .assessments.selectors import dashboard_assessments
+from .models import CoursePage, Enrolment, LessonPage
+from .selectors import (
+    catalogue_filter_choices,
+    catalogue_filters_parse,
+    course_list_for_catalogue,
+    dashboard_for_user,
+)
+from .services import (
+    EnrolmentError,
+    enrolment_create,
+    enrolment_withdraw,
+    lesson_complete,
+)
+
+
+@login_required
+def dashboard(request):
+    return render(
+        request,
+        "courses/dashboard.html",
+        {
+            "dashboard": dashboard_for_user(user=request.user),
+            "assessments": dashboard_assessments(user=request.user),
+        },
+    )
+
+
+def search(request):
+    filters = catalogue_filters_parse(request.GET)
+    courses = course_list_for_catalogue(filters=filters) if filters.active else []
+    return render(
+        request,
+        "courses/search.html",
+        {"filters": filters, "courses": courses, "choices": catalogue_filter_choices()},
+    )
+
+
+def _live_course(course_id: int) -> CoursePage:
+    course = CoursePage.objects.live().public().filter(pk=course_id).first()
+    if course is None:
+        raise Http404
+    return course
+
+
+@login_required
+@require_POST
+def enrol(request, course_id: int):
+    course = _live_course(course_id)
+    try:
+        enrolment = enrolment_create(user=request.user, course=course)
+    except EnrolmentError as error:
+        messages.error(request, error.message)
+        for reason in error.reasons:
+            messages.warning(request, reason)
+        return redirect(course.url)
+    if enrolment.status == Enrolment.Status.PENDING:
+        messages.info(request, _("Your request to join is waiting for approval."))
+    else:
+        messages.success(request, _("You are enrolled. Start with the first lesson."))
+    return redirect(course.url)
+
+
+@login_required
+@require_POST
+def withdraw(request, course_id: int):
+    course = _live_course(course_id)
+    enrolment = get_object_or_404(
+        Enrolment, user=request.user, course=course, status__in=Enrolment.OPEN_STATUSES
+    )
+    try:
+        enrolment_withdraw(enrolment=enrolment)
+    except EnrolmentError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("You have left the course."))
+    return redirect(course.url)
+
+
+@login_required
+@require_POST
+def complete_lesson(request, lesson_id: int):
+    lesson = LessonPage.objects.live().public().filter(pk=lesson_id).first()
+    if lesson is None:
+        raise Http404
+    try:
+        lesson_complete(user=request.user, lesson=lesson)
+    except EnrolmentError as error:
+        messages.error(request, error.message)
+        return redirect(lesson.url)
+    following = (
+        LessonPage.objects.live()
+        .sibling_of(lesson, inclusive=False)
+        .filter(path__gt=lesson.path)
+        .order_by("path")
+        .first()
+    )
+    if following is not None:
+        return redirect(following.url)
+    return redirect(lesson.get_parent().url)

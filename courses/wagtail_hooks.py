@@ -1,0 +1,29 @@
+"""Registers course authoring in the admin: who sees which pages, and enrolment requests."""
+
+from wagtail import hooks
+from wagtail.models import Page
+from wagtail.permissions import register_permission_policy
+
+from .permissions import AcademyPagePermissionPolicy
+from .viewsets import EnrolmentRequestViewSet
+
+# Registered at import, as Wagtail advises for custom policies, so that every view
+# that asks the registry for the page policy gets this one. It narrows what instructors
+# see in the explorer, the page search and the page-type listings to their own courses
+# (the construct_explorer_page_queryset hook would reach only the explorer); what they
+# may do with a page is decided by courses.permissions.CourseAuthoringPermissionTester.
+# The page chooser is left alone on purpose: instructors choose other instructors'
+# courses as prerequisites and link to them.
+register_permission_policy(Page, AcademyPagePermissionPolicy(Page))
+
+
+@hooks.register("register_admin_viewset")
+def register_enrolment_requests():
+    return EnrolmentRequestViewSet()
+
+
+@hooks.register("register_admin_viewset")
+def register_assessments():
+    from .assessments.viewsets import AssessmentViewSetGroup
+
+    return AssessmentViewSetGroup()

@@ -1,0 +1,217 @@
+"""Instructors in the admin: own banks only, CSV import all-or-nothing, results."""
+
+from django.utils import translation
+
+import pytest
+
+from academy.accounts.roles import Role
+from courses.assessments.selectors import assessment_results
+from courses.assessments.services import attempt_start, attempt_submit
+from courses.models import Question, QuestionBank
+from tests.courses.assessment_helpers import (
+    answers,
+    make_assessment,
+    make_bank,
+    single,
+    snapshots,
+)
+from tests.factories import UserFactory, competency
+
+pytestmark = pytest.mark.django_db
+
+HEADER = (
+    "bank,external_id,kind,competency_code,level,prompt,option_1,option_2,correct\n"
+)
+
+
+@pytest.fixture
+def instructor(standards):
+    return UserFactory(email="teacher@example.go.th", roles=[Role.INSTRUCTOR])
+
+
+@pytest.fixture
+def own_bank(instructor, framework_2024):
+    return make_bank(framework_2024, code="mine", owner=instructor)
+
+
+@pytest.fixture
+def other_bank(framework_2024):
+    other = UserFactory(email="other@example.go.th", roles=[Role.INSTRUCTOR])
+    return make_bank(framework_2024, code="theirs", owner=other)
+
+
+def test_instructor_lists_only_own_banks(client, instructor, own_bank, other_bank):
+    client.force_login(instructor)
+    page = client.get("/admin/assessments/banks/").content.decode()
+    assert own_bank.title in page and other_bank.title not in page
+    assert (
+        client.get(f"/admin/assessments/banks/edit/{own_bank.pk}/").status_code == 200
+    )
+    assert (
+        client.get(f"/admin/assessments/banks/edit/{other_bank.pk}/").status_code == 404
+    )
+    assert (
+        client.get(f"/admin/assessments/banks/{other_bank.pk}/export/").status_code
+        == 404
+    )
+
+
+def test_instructor_creates_a_bank_they_own(client, instructor, framework_2024):
+    client.force_login(instructor)
+    response = client.post(
+        "/admin/assessments/banks/new/",
+        {
+            "title": "คลังใหม่",
+            "code": "new-bank",
+            "framework": framework_2024.pk,
+            "description": "",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert QuestionBank.objects.get(code="new-bank").owner == instructor
+
+
+def test_a_bad_csv_writes_nothing_and_names_every_line(client, instructor, own_bank):
+    client.force_login(instructor)
+    content = (
+        HEADER
+        + "mine,Q1,single,GOV-02,2,ข้อดี,ก,ข,1\n"
+        + "mine,Q2,single,NOPE-99,2,ข้อเสีย,ก,ข,1\n"
+        + "other,Q3,single,GOV-02,9,ข้อผิด,ก,ข,1\n"
+    ).encode()
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = client.post(
+        f"/admin/assessments/banks/{own_bank.pk}/import/",
+        {"file": SimpleUploadedFile("q.csv", content, "text/csv")},
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert not Question.objects.exists()
+    assert "NOPE-99" in page and "<td>3</td>" in page and "<td>4</td>" in page
+
+
+def test_a_good_csv_imports_and_exports_round_trip(client, instructor, own_bank):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(instructor)
+    content = (HEADER + "mine,Q1,single,GOV-02,2,ข้อดี,ก,ข,2\n").encode()
+    response = client.post(
+        f"/admin/assessments/banks/{own_bank.pk}/import/",
+        {"file": SimpleUploadedFile("q.csv", content, "text/csv")},
+    )
+    assert response.status_code == 302
+    question = Question.objects.get()
+    assert [o.is_correct for o in question.options.order_by("sort_order")] == [
+        False,
+        True,
+    ]
+    exported = client.get(f"/admin/assessments/banks/{own_bank.pk}/export/")
+    assert exported["Content-Type"].startswith("text/csv")
+    # Importing the export again changes nothing but updates in place.
+    response = client.post(
+        f"/admin/assessments/banks/{own_bank.pk}/import/",
+        {"file": SimpleUploadedFile("q.csv", exported.content, "text/csv")},
+    )
+    assert response.status_code == 302
+    assert Question.objects.count() == 1
+
+
+def test_a_question_that_cannot_be_drawn_is_refused(
+    client, instructor, own_bank, framework_2024
+):
+    client.force_login(instructor)
+    gov = competency(framework_2024, "GOV-02")
+    data = {
+        "bank": own_bank.pk,
+        "external_id": "X1",
+        "kind": "single",
+        "competency": gov.pk,
+        "level": gov.framework.scale.levels.get(rank=2).pk,
+        "prompt": "ไม่มีข้อถูก",
+        "points": "1",
+        "numeric_tolerance": "0",
+        "is_active": "on",
+        "options-TOTAL_FORMS": "2",
+        "options-INITIAL_FORMS": "0",
+        "options-MIN_NUM_FORMS": "0",
+        "options-MAX_NUM_FORMS": "1000",
+        "options-0-text": "ก",
+        "options-0-ORDER": "1",
+        "options-1-text": "ข",
+        "options-1-ORDER": "2",
+    }
+    with translation.override("en"):
+        response = client.post("/admin/assessments/questions/new/", data)
+    assert response.status_code == 200
+    assert not response.context["form"].is_valid()
+    assert not Question.objects.exists()
+    data["options-1-is_correct"] = "on"
+    response = client.post("/admin/assessments/questions/new/", data)
+    assert response.status_code == 302
+    assert Question.objects.get().options.filter(is_correct=True).get().text == "ข"
+
+
+def test_item_analysis_on_a_known_data_set(framework_2024):
+    gov = competency(framework_2024, "GOV-02")
+    bank = make_bank(framework_2024)
+    questions = [single(bank, gov, 1, f"K{n}") for n in range(3)]
+    quiz = make_assessment(area=gov.parent, rules=[(bank, gov, 3)])
+    # Learners get the first 3, 2, 1 and 0 questions right.
+    for right_count in (3, 2, 1, 0):
+        user = UserFactory()
+        attempt = attempt_start(user=user, assessment=quiz)
+        right = {str(q.pk) for q in questions[:right_count]}
+        attempt_submit(attempt=attempt, responses=answers(attempt, right=right))
+    results = assessment_results(assessment=quiz)
+    by_id = {item.question_id: item.statistics for item in results.items}
+    first, second, third = (by_id[str(q.pk)] for q in questions)
+    assert (first.facility, second.facility, third.facility) == (0.75, 0.5, 0.25)
+    # corrected item-total correlation, worked by hand: .375 / sqrt(.75 * .6875)
+    assert first.discrimination == pytest.approx(0.5222, abs=1e-4)
+    assert first.n == 4
+    assert results.distribution.bins[10 - 1] == 1  # the 100% attempt
+    assert results.distribution.bins[0] == 1  # the 0% attempt
+    assert results.pass_count == 2  # 100% and 67% pass the 60% mark
+
+
+def test_results_page_is_for_the_assessments_author_only(
+    client, instructor, own_bank, framework_2024
+):
+    gov = competency(framework_2024, "GOV-02")
+    single(own_bank, gov, 1, "R1")
+    mine = make_assessment(
+        area=gov.parent, rules=[(own_bank, gov, 1)], owner=instructor
+    )
+    theirs = make_assessment(area=gov.parent, rules=[(own_bank, gov, 1)])
+    learner = UserFactory()
+    attempt = attempt_start(user=learner, assessment=mine)
+    attempt_submit(attempt=attempt, responses=answers(attempt))
+    client.force_login(instructor)
+    page = client.get(f"/admin/assessments/assessments/{mine.pk}/results/")
+    assert page.status_code == 200
+    assert "R1" in snapshots(attempt)[0].prompt
+    assert "คำถาม R1" in page.content.decode()
+    assert (
+        client.get(f"/admin/assessments/assessments/{theirs.pk}/results/").status_code
+        == 404
+    )
+
+
+@pytest.mark.parametrize("n", [1, 50])
+def test_results_page_query_budget(
+    client, instructor, own_bank, framework_2024, n, django_assert_max_num_queries
+):
+    gov = competency(framework_2024, "GOV-02")
+    single(own_bank, gov, 1, "B1")
+    quiz = make_assessment(
+        area=gov.parent, rules=[(own_bank, gov, 1)], owner=instructor
+    )
+    for _ in range(n):
+        attempt_submit(attempt=attempt_start(user=UserFactory(), assessment=quiz))
+    client.force_login(instructor)
+    with django_assert_max_num_queries(25):
+        assert (
+            client.get(f"/admin/assessments/assessments/{quiz.pk}/results/").status_code
+            == 200
+        )

@@ -1,0 +1,272 @@
+"""Learner pages: rendering, behaviour and query budgets (same for 1 and 50 items)."""
+
+from datetime import date
+
+import pytest
+
+from competencies.services import evidence_record
+from courses.models import Enrolment
+from courses.selectors import lessons_of
+from courses.services import enrolment_create, lesson_complete
+from tests.factories import competency, course, level
+
+pytestmark = pytest.mark.django_db
+
+
+def _courses(framework, n, **extra):
+    codes = ["GOV-01", "GOV-02", "LIT-01", "LIT-02", "LEAD-01", "DATA-01"]
+    return [
+        course(
+            f"หลักสูตรข้อมูลที่ {i}",
+            slug=f"c-{i}",
+            lessons=1,
+            competencies=[(competency(framework, codes[i % len(codes)]), 3)],
+            learning_hours=2 + i % 5,
+            **extra,
+        )
+        for i in range(n)
+    ]
+
+
+def test_catalogue_lists_live_courses_only(client, framework_2024):
+    live = course("หลักสูตรเปิด", slug="open")
+    course("หลักสูตรร่าง", slug="draft", publish=False)
+    page = client.get("/courses/").content.decode()
+    assert live.title in page
+    assert "หลักสูตรร่าง" not in page
+
+
+def test_catalogue_filters_by_mode_and_hours(client, framework_2024):
+    course("สั้น", slug="short", learning_hours=2, delivery_mode="classroom")
+    course("ยาว", slug="long", learning_hours=20, delivery_mode="self_paced")
+    page = client.get("/courses/", {"hours": "5"}).content.decode()
+    assert ">สั้น<" in page and ">ยาว<" not in page
+    page = client.get("/courses/", {"mode": "self_paced"}).content.decode()
+    assert ">ยาว<" in page and ">สั้น<" not in page
+
+
+def test_catalogue_ignores_malformed_filters(client, framework_2024):
+    course("หลักสูตร", slug="c")
+    response = client.get(
+        "/courses/", {"hours": "lots", "competency": "x", "mode": "<b>"}
+    )
+    assert response.status_code == 200
+    assert ">หลักสูตร<" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        ("ข้อมูล", True),
+        ("กำกับ", True),
+        ("ภาครัฐ", True),
+        ("governance", True),
+        ("GOV-02", True),
+        ("ข้อมูล ภาครัฐ", True),
+        ("ไซเบอร์", False),
+    ],
+)
+def test_thai_search_matches_inside_words(client, governance_course, query, found):
+    page = client.get("/search/", {"q": query}).content.decode()
+    assert (governance_course.title in page) is found
+
+
+def test_search_ignores_zero_width_spaces(client, governance_course):
+    page = client.get("/search/", {"q": "ข้อ\u200bมูล"}).content.decode()
+    assert governance_course.title in page
+
+
+def test_course_page_explains_unmet_prerequisite(client, learner, governance_course):
+    from courses.models import CoursePrerequisite
+
+    basics = course("พื้นฐานการใช้ข้อมูล", slug="basics")
+    CoursePrerequisite.objects.create(page=governance_course, required_course=basics)
+    client.force_login(learner)
+    page = client.get(governance_course.url).content.decode()
+    assert "พื้นฐานการใช้ข้อมูล" in page
+    response = client.post(f"/learn/courses/{governance_course.pk}/enrol/", follow=True)
+    assert not Enrolment.objects.filter(course=governance_course).exists()
+    assert "พื้นฐานการใช้ข้อมูล" in response.content.decode()
+
+
+def test_enrol_requires_post_and_sign_in(client, learner, governance_course):
+    url = f"/learn/courses/{governance_course.pk}/enrol/"
+    assert client.post(url).status_code == 302  # to sign in
+    client.force_login(learner)
+    assert client.get(url).status_code == 405
+    assert not Enrolment.objects.exists()
+
+
+def test_enrol_is_csrf_protected(learner, governance_course):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(learner)
+    response = client.post(f"/learn/courses/{governance_course.pk}/enrol/")
+    assert response.status_code == 403
+    assert not Enrolment.objects.exists()
+
+
+def test_learner_walks_through_a_course(client, learner, governance_course):
+    client.force_login(learner)
+    client.post(f"/learn/courses/{governance_course.pk}/enrol/")
+    first, second = lessons_of(governance_course)
+    assert client.get(first.url).status_code == 200
+    response = client.post(f"/learn/lessons/{first.pk}/complete/")
+    assert response["Location"] == second.url
+    response = client.post(f"/learn/lessons/{second.pk}/complete/")
+    assert response["Location"] == governance_course.url
+    enrolment = Enrolment.objects.get()
+    assert enrolment.status == Enrolment.Status.COMPLETED
+
+
+def test_completing_a_lesson_without_enrolment_is_refused(
+    client, learner, governance_course
+):
+    client.force_login(learner)
+    lesson = lessons_of(governance_course)[0]
+    response = client.post(f"/learn/lessons/{lesson.pk}/complete/", follow=True)
+    assert response.status_code == 200
+    assert not Enrolment.objects.exists()
+
+
+def test_dashboard_shows_group_gaps_and_recommendation(client, learner, framework_2024):
+    recommended = course(
+        "การกำกับดูแลข้อมูลภาครัฐ",
+        slug="gov",
+        competencies=[(competency(framework_2024, "GOV-02"), 2)],
+        learning_hours=3,
+    )
+    client.force_login(learner)
+    page = client.get("/dashboard/").content.decode()
+    assert "ผู้ปฏิบัติงาน สายงานอื่น" in page  # nonit-operational
+    assert recommended.title in page
+    assert "gap-chart" in page
+
+
+def test_recommendations_rank_gap_closed_per_hour(learner, framework_2024):
+    from competencies.selectors import person_profile
+    from courses.selectors import recommendations_for
+
+    quick = course(
+        "สั้นแต่ปิดช่องว่าง",
+        slug="quick",
+        competencies=[(competency(framework_2024, "GOV-01"), 2)],
+        learning_hours=2,
+    )
+    long = course(
+        "ยาวปิดมากกว่า",
+        slug="long",
+        competencies=[
+            (competency(framework_2024, "GOV-01"), 2),
+            (competency(framework_2024, "GOV-02"), 2),
+        ],
+        learning_hours=10,
+    )
+    already = course(
+        "ไม่ช่วยอะไร",
+        slug="none",
+        competencies=[(competency(framework_2024, "LIT-01"), 1)],
+        learning_hours=1,
+    )
+    evidence_record(
+        person=learner.person,
+        competency=competency(framework_2024, "LIT-01"),
+        level=level(framework_2024, 2),
+        source="assessment",
+        observed_on=date(2026, 1, 1),
+    )
+    profile = person_profile(learner.person).frameworks[0]
+    ranked = recommendations_for(profile=profile, user=learner)
+    assert [item.course.pk for item in ranked] == [quick.pk, long.pk]
+    assert ranked[0].gap_closed == 2 and ranked[1].gap_closed == 4
+    assert already.pk not in [item.course.pk for item in ranked]
+
+
+def test_recommendations_leave_out_courses_in_progress(learner, framework_2024):
+    from competencies.selectors import person_profile
+    from courses.selectors import recommendations_for
+
+    taking = course(
+        "กำลังเรียน",
+        slug="taking",
+        competencies=[(competency(framework_2024, "GOV-01"), 2)],
+    )
+    enrolment_create(user=learner, course=taking)
+    profile = person_profile(learner.person).frameworks[0]
+    assert recommendations_for(profile=profile, user=learner) == []
+
+
+def test_fiscal_year_hours_on_dashboard(client, learner, governance_course):
+    enrolment_create(user=learner, course=governance_course)
+    for lesson in lessons_of(governance_course):
+        lesson_complete(user=learner, lesson=lesson)
+    client.force_login(learner)
+    page = client.get("/dashboard/").content.decode()
+    assert "6.0" in page
+
+
+# ------------------------------------------------------------------------------
+# Query budgets: the same number of queries for 1 item and for 50
+# ------------------------------------------------------------------------------
+
+
+def _count(client, url, django_assert_max_num_queries, budget):
+    with django_assert_max_num_queries(budget) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured.captured_queries)
+
+
+@pytest.mark.parametrize("n", [1, 50])
+def test_catalogue_query_budget(
+    client, framework_2024, n, django_assert_max_num_queries
+):
+    _courses(framework_2024, n)
+    _count(client, "/courses/", django_assert_max_num_queries, 15)
+
+
+@pytest.mark.parametrize("n", [1, 50])
+def test_search_query_budget(client, framework_2024, n, django_assert_max_num_queries):
+    _courses(framework_2024, n)
+    _count(client, "/search/?q=ข้อมูล", django_assert_max_num_queries, 14)
+
+
+@pytest.mark.parametrize("n", [1, 50])
+def test_dashboard_query_budget(
+    client, learner, framework_2024, n, django_assert_max_num_queries
+):
+    courses = _courses(framework_2024, n)
+    for page in courses[: max(1, n // 2)]:
+        enrolment_create(user=learner, course=page)
+    client.force_login(learner)
+    _count(client, "/dashboard/", django_assert_max_num_queries, 30)
+
+
+@pytest.mark.parametrize("n", [1, 50])
+def test_course_page_query_budget(
+    client, learner, framework_2024, n, django_assert_max_num_queries
+):
+    page = course("บทเรียนมาก", slug="many", lessons=n)
+    enrolment_create(user=learner, course=page)
+    for lesson in lessons_of(page)[: n // 2]:
+        lesson_complete(user=learner, lesson=lesson)
+    client.force_login(learner)
+    _count(client, page.url, django_assert_max_num_queries, 25)
+
+
+@pytest.mark.parametrize("n", [1, 50])
+def test_lesson_page_query_budget(
+    client, learner, framework_2024, n, django_assert_max_num_queries
+):
+    page = course("บทเรียนมาก", slug="many", lessons=n)
+    enrolment_create(user=learner, course=page)
+    client.force_login(learner)
+    _count(client, lessons_of(page)[-1].url, django_assert_max_num_queries, 30)
+
+
+def test_catalogue_offers_filter_choices(client, framework_2024):
+    course("หลักสูตร", slug="c")
+    page = client.get("/courses/").content.decode()
+    assert 'name="competency"' in page
+    assert "การรู้ดิจิทัล" in page  # an area of the active frameworks
+    assert "ผู้ปฏิบัติงาน สายงานอื่น" in page  # a personnel group
