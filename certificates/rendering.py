@@ -1,0 +1,305 @@
+"""Certificate pages: a cut-down template language, plain-data context, QR code, PDF.
+
+A template is HTML written by administrators, so it is rendered by an engine of its
+own (certificates.template_library: no {% load %}, {% include %}, {% extends %}, no
+loaders at all) with a context of plain strings, numbers, dates and lists: there is
+no model instance in it to walk from. The PDF renderer then refuses any file or URL
+outside the bundled assets (certificates.pdf.render).
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import io
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.template import Context, Engine, TemplateSyntaxError
+from django.utils import timezone, translation
+
+import qrcode
+from PIL import Image as PILImage
+from qrcode.constants import ERROR_CORRECT_M
+from reportlab import rl_config
+
+from certificates import conf
+from certificates.pdf import render_pdf
+
+PDF_DIR = Path(__file__).resolve().parent / "pdf"
+ASSETS_DIR = PDF_DIR / "assets"
+DEFAULT_BODY_PATH = PDF_DIR / "default_body.html"
+DEFAULT_LOGO = "academy-seal.jpg"
+DEFAULT_PRIMARY_COLOUR = "#0b4f8a"
+DEFAULT_ACCENT_COLOUR = "#b8901a"
+#: Largest side of an uploaded logo or signature once embedded.
+EMBEDDED_IMAGE_MAX = 800
+
+# PDF streams as binary, not ASCII85 text: ReportLab's ASCII85 encoder is pure
+# Python without its optional C accelerator and took a third of the render time;
+# binary streams are also a fifth smaller. Nothing else in the process uses it.
+rl_config.useA85 = 0
+
+#: Every variable a template may use, with what it holds (shown in the admin).
+ALLOWED_VARIABLES: dict[str, str] = {
+    "language": "th or en: the language of this rendering",
+    "issuer_name": "the Academy's name in the language",
+    "issuer_name_th": "the Academy's name in Thai",
+    "issuer_name_en": "the Academy's name in English",
+    "name": "the learner's name (with title) in the language",
+    "name_th": "the learner's name in Thai",
+    "name_en": "the learner's name in English (may be empty)",
+    "position": "the learner's position at issue time, in the language",
+    "position_th": "position in Thai",
+    "position_en": "position in English",
+    "organisation": "the learner's organisation unit, in the language",
+    "organisation_th": "organisation in Thai",
+    "organisation_en": "organisation in English",
+    "course_title": "the course, in the language",
+    "course_title_th": "the course in Thai",
+    "course_title_en": "the course in English",
+    "learning_hours": "learning hours, e.g. 6 or 7.5",
+    "competencies": "list of {code, name, framework, level, level_rank}",
+    "issued_on": "issue date (use |thai_date for 22 พฤศจิกายน 2569)",
+    "valid_until": "expiry date, or empty when the certificate does not expire",
+    "number": "the certificate number, e.g. DGA-2569-000123",
+    "verify_url": "the public verification URL",
+    "qr_src": "the QR code image of verify_url (use as <img src>)",
+    "logo_src": "the template's logo (use as <img src>)",
+    "signature_src": "the signature image, or empty",
+    "signatory_name": "the signatory's name, in the language",
+    "signatory_position": "the signatory's position, in the language",
+    "primary_colour": "the template's primary colour (#rrggbb)",
+    "accent_colour": "the template's accent colour (#rrggbb)",
+}
+
+
+class _CertificateEngine(Engine):
+    # Django's Engine adds its default builtins (every tag and filter, include and
+    # extends among them) to the ones given; a certificate template gets none.
+    default_builtins: list[str] = []
+
+
+@functools.cache
+def template_engine() -> Engine:
+    return _CertificateEngine(
+        dirs=[],
+        app_dirs=False,
+        loaders=[],
+        context_processors=[],
+        libraries={},
+        builtins=["certificates.template_library"],
+        autoescape=True,
+        debug=False,
+        string_if_invalid="",
+    )
+
+
+@functools.cache
+def default_body() -> str:
+    return DEFAULT_BODY_PATH.read_text("utf-8")
+
+
+@functools.lru_cache(maxsize=32)
+def compile_body(body: str):
+    """The compiled template; TemplateSyntaxError names the refused tag or filter."""
+    return template_engine().from_string(body)
+
+
+class _RecordingContext(Context):
+    """A Context that remembers every name a template looked up and did not find."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.missing: set[str] = set()
+
+    def __getitem__(self, key):
+        try:
+            return super().__getitem__(key)
+        except KeyError:
+            self.missing.add(key)
+            raise
+
+
+def unknown_variables(body: str, context: dict[str, Any]) -> set[str]:
+    """Names the template uses that are not certificate variables (nor its own loop
+    or {% with %} names)."""
+    recording = _RecordingContext(context, autoescape=True)
+    with translation.override(context.get("language", "th")):
+        compile_body(body).render(recording)
+    return recording.missing - {"forloop"}
+
+
+@dataclass(frozen=True)
+class Design:
+    """What a certificate template contributes to the page, resolved to plain data."""
+
+    body: str
+    primary_colour: str = DEFAULT_PRIMARY_COLOUR
+    accent_colour: str = DEFAULT_ACCENT_COLOUR
+    logo_src: str = DEFAULT_LOGO
+    signature_src: str = ""
+    signatory_name_th: str = ""
+    signatory_name_en: str = ""
+    signatory_position_th: str = ""
+    signatory_position_en: str = ""
+
+
+def default_design() -> Design:
+    return Design(body=default_body())
+
+
+def qr_png(data: str) -> bytes:
+    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, box_size=4, border=2)
+    code.add_data(data)
+    code.make(fit=True)
+    out = io.BytesIO()
+    code.make_image(fill_color="black", back_color="white").save(out)
+    return out.getvalue()
+
+
+def png_data_uri(png: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+@functools.lru_cache(maxsize=16)
+def _image_file_data_uri(storage_name: str, cache_key: str, path_or_name: str) -> str:
+    from django.core.files.storage import storages
+
+    with (
+        storages[storage_name].open(path_or_name, "rb") as handle,
+        PILImage.open(handle) as image,
+    ):
+        if image.format not in {"PNG", "JPEG", "GIF", "WEBP"}:
+            return ""
+        image.thumbnail((EMBEDDED_IMAGE_MAX, EMBEDDED_IMAGE_MAX))
+        if image.mode not in {"RGB", "RGBA", "L", "LA"}:
+            image = image.convert("RGBA")
+        out = io.BytesIO()
+        image.save(out, "PNG", optimize=True)
+    return png_data_uri(out.getvalue())
+
+
+def image_data_uri(image) -> str:
+    """A Wagtail image as a PNG data: URI (the renderer reads no media files).
+
+    Empty for a missing file or a format Pillow should not open (SVG among them).
+    """
+    if image is None or not image.file:
+        return ""
+    try:
+        return _image_file_data_uri(
+            "default", f"{image.pk}:{image.file_hash}", image.file.name
+        )
+    except (OSError, ValueError, PILImage.DecompressionBombError):
+        return ""
+
+
+def _pick(language: str, thai: str, english: str) -> str:
+    if language.startswith("en") and english:
+        return english
+    return thai
+
+
+def _local_date(value) -> date | None:
+    if value is None:
+        return None
+    if hasattr(value, "tzinfo") and hasattr(value, "date"):
+        return timezone.localtime(value).date() if timezone.is_aware(value) else value
+    return value
+
+
+def hours_text(value: Decimal | float | int) -> str:
+    number = Decimal(str(value)).normalize()
+    return f"{number:f}"
+
+
+def certificate_context(
+    certificate, *, design: Design, language: str = "th"
+) -> dict[str, Any]:
+    """The template's variables for one certificate: plain data, nothing more."""
+    verify_url = conf.absolute_url(f"/verify/{certificate.public_id}/")
+    competencies = [
+        {
+            "code": item["code"],
+            "name": _pick(language, item["name_th"], item.get("name_en", "")),
+            "framework": _pick(
+                language, item.get("framework_th", ""), item.get("framework_en", "")
+            ),
+            "level": _pick(language, item["level_th"], item.get("level_en", "")),
+            "level_rank": item["level_rank"],
+        }
+        for item in certificate.competencies
+    ]
+    return {
+        "language": language,
+        "issuer_name": _pick(language, conf.issuer_name_th(), conf.issuer_name_en()),
+        "issuer_name_th": conf.issuer_name_th(),
+        "issuer_name_en": conf.issuer_name_en(),
+        "name": _pick(language, certificate.name_th, certificate.name_en),
+        "name_th": certificate.name_th,
+        "name_en": certificate.name_en,
+        "position": _pick(language, certificate.position_th, certificate.position_en),
+        "position_th": certificate.position_th,
+        "position_en": certificate.position_en,
+        "organisation": _pick(
+            language, certificate.organisation_th, certificate.organisation_en
+        ),
+        "organisation_th": certificate.organisation_th,
+        "organisation_en": certificate.organisation_en,
+        "course_title": _pick(
+            language, certificate.course_title_th, certificate.course_title_en
+        ),
+        "course_title_th": certificate.course_title_th,
+        "course_title_en": certificate.course_title_en,
+        "learning_hours": hours_text(certificate.learning_hours),
+        "competencies": competencies,
+        "issued_on": certificate.issued_on,
+        "valid_until": _local_date(certificate.valid_until),
+        "number": certificate.number,
+        "verify_url": verify_url,
+        "qr_src": png_data_uri(qr_png(verify_url)),
+        "logo_src": design.logo_src,
+        "signature_src": design.signature_src,
+        "signatory_name": _pick(
+            language, design.signatory_name_th, design.signatory_name_en
+        ),
+        "signatory_position": _pick(
+            language, design.signatory_position_th, design.signatory_position_en
+        ),
+        "primary_colour": design.primary_colour,
+        "accent_colour": design.accent_colour,
+    }
+
+
+def render_html(*, design: Design, context: dict[str, Any]) -> str:
+    with translation.override(context.get("language", "th")):
+        return compile_body(design.body).render(Context(context, autoescape=True))
+
+
+def render_certificate_pdf(*, design: Design, context: dict[str, Any]) -> bytes:
+    """The certificate page as PDF. Raises TemplateSyntaxError for a bad template,
+    certificates.pdf.RefusedResourceError when it names files or URLs."""
+    return render_pdf(
+        render_html(design=design, context=context), assets_dir=ASSETS_DIR
+    )
+
+
+__all__ = [
+    "ALLOWED_VARIABLES",
+    "ASSETS_DIR",
+    "Design",
+    "TemplateSyntaxError",
+    "certificate_context",
+    "compile_body",
+    "default_body",
+    "default_design",
+    "image_data_uri",
+    "qr_png",
+    "render_certificate_pdf",
+    "render_html",
+    "unknown_variables",
+]

@@ -1,0 +1,309 @@
+"""Public verification, published documents and the learner's certificates: thin views."""
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponse,
+    JsonResponse,
+)
+from django.shortcuts import redirect, render
+from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import condition, require_GET, require_POST
+
+from academy.accounts.authz import require
+from academy.core.ratelimit import attempt_refused
+from certificates import conf, selectors, services
+from certificates.forms import (
+    HRBundleForm,
+    SizeLimitUploadHandler,
+    VerifyByNumberForm,
+    VerifyUploadForm,
+)
+from certificates.verification import verification_of, verify_upload
+
+CREDENTIAL_CONTENT_TYPE = "application/vc+ld+json; charset=utf-8"
+
+
+# ------------------------------------------------------------------------------
+# Public verification
+# ------------------------------------------------------------------------------
+
+
+def _verify_page(request, *, number_form=None, upload_form=None, status=200, **extra):
+    context = {
+        "number_form": number_form or VerifyByNumberForm(),
+        "upload_form": upload_form or VerifyUploadForm(),
+        **extra,
+    }
+    return render(request, "certificates/verify.html", context, status=status)
+
+
+@csrf_exempt  # CSRF is checked by _verify_form, after the upload handler is set
+def verify_form(request):
+    """/verify/: by number and surname, or by uploading the PDF or the JSON."""
+    if request.method == "POST":
+        # The size limit applies while the body is read, before anything is parsed.
+        request.upload_handlers.insert(
+            0, SizeLimitUploadHandler(request, max_bytes=conf.upload_max_bytes())
+        )
+    return _verify_form(request)
+
+
+@csrf_protect
+@never_cache
+def _verify_form(request):
+    if request.method != "POST":
+        return _verify_page(request)
+    if attempt_refused(request, scope="verify", limit=conf.verify_rate_limit()):
+        response = _verify_page(
+            request,
+            status=429,
+            refused=_(
+                "Too many verification attempts from your network. "
+                "Please wait a minute and try again."
+            ),
+        )
+        response["Retry-After"] = "60"
+        return response
+    method = request.POST.get("method")  # reads the body, through the size limit
+    if getattr(request, "upload_too_large", False):
+        return _verify_page(
+            request,
+            status=413,
+            upload_error=_("The file is larger than %(size)s MB.")
+            % {"size": conf.upload_max_bytes() // (1024 * 1024)},
+        )
+    if method == "upload":
+        upload_form = VerifyUploadForm(request.POST, request.FILES)
+        if not upload_form.is_valid():
+            return _verify_page(request, upload_form=upload_form, status=400)
+        data = upload_form.cleaned_data["file"].read(conf.upload_max_bytes() + 1)
+        return render(
+            request,
+            "certificates/verify_result.html",
+            {"verification": verify_upload(data), "uploaded": True},
+        )
+    number_form = VerifyByNumberForm(request.POST)
+    if not number_form.is_valid():
+        return _verify_page(request, number_form=number_form, status=400)
+    certificate = selectors.certificate_by_number_and_surname(
+        number=number_form.cleaned_data["number"],
+        surname=number_form.cleaned_data["surname"],
+    )
+    if certificate is None:
+        number_form.add_error(
+            None,
+            _(
+                "No certificate matches this number and surname. Check both "
+                "against the certificate."
+            ),
+        )
+        return _verify_page(request, number_form=number_form, status=404)
+    return redirect("certificates:verify_certificate", public_id=certificate.public_id)
+
+
+@require_GET
+def verify_certificate(request, public_id: uuid.UUID):
+    """/verify/<public id>/: where the QR code leads."""
+    certificate = selectors.certificate_for_public(public_id=public_id)
+    if certificate is None:
+        return render(
+            request, "certificates/verify_result.html", {"not_found": True}, status=404
+        )
+    return render(
+        request,
+        "certificates/verify_result.html",
+        {"verification": verification_of(certificate)},
+    )
+
+
+# ------------------------------------------------------------------------------
+# Published documents
+# ------------------------------------------------------------------------------
+
+
+@require_GET
+def credential_json(request, public_id: uuid.UUID):
+    """/credentials/<public id>.json: the signed OpenBadgeCredential."""
+    document = selectors.certificate_credential_json(public_id=public_id)
+    if document is None:
+        raise Http404
+    response = HttpResponse(document, content_type=CREDENTIAL_CONTENT_TYPE)
+    response["Access-Control-Allow-Origin"] = "*"
+    if request.GET.get("download"):
+        response["Content-Disposition"] = (
+            f'attachment; filename="credential-{public_id}.json"'
+        )
+    return response
+
+
+def _status_list_etag(request, status_list_id: int):
+    published = selectors.status_list_published(status_list_id=status_list_id)
+    request._status_list = published
+    return published[1] if published else None
+
+
+@require_GET
+@condition(etag_func=_status_list_etag)
+def status_list_json(request, status_list_id: int):
+    """/status-lists/<id>.json: the signed BitstringStatusListCredential."""
+    published = getattr(request, "_status_list", None)
+    if published is None:
+        raise Http404
+    response = HttpResponse(published[0], content_type=CREDENTIAL_CONTENT_TYPE)
+    patch_cache_control(response, public=True, max_age=conf.status_list_max_age())
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@require_GET
+def did_document(request):
+    """/.well-known/did.json: every signing key, current and rotated."""
+    response = JsonResponse(
+        selectors.did_document(), json_dumps_params={"ensure_ascii": False, "indent": 2}
+    )
+    response["Content-Type"] = "application/did+json"
+    response["Access-Control-Allow-Origin"] = "*"
+    patch_cache_control(response, public=True, max_age=300)
+    return response
+
+
+# ------------------------------------------------------------------------------
+# The learner's certificates
+# ------------------------------------------------------------------------------
+
+
+@login_required
+def my_certificates(request):
+    certificates = selectors.certificate_list_for_user(user=request.user)
+    return render(
+        request,
+        "certificates/my_certificates.html",
+        {
+            "certificates": certificates,
+            "base_url": conf.base_url(),
+        },
+    )
+
+
+@login_required
+def my_certificate_pdf(request, public_id: uuid.UUID):
+    """The learner's own PDF (Thai as issued, or the English variant on request)."""
+    certificate = selectors.certificate_of_user(user=request.user, public_id=public_id)
+    if certificate is None or not certificate.pdf:
+        raise Http404
+    require(request.user, "certificates.download", certificate)
+    filename = f"{certificate.number}.pdf"
+    if request.GET.get("lang") == "en":
+        pdf = services.certificate_pdf(
+            certificate, credential_json=certificate.credential_json, language="en"
+        )
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = (
+            f'attachment; filename="{certificate.number}-en.pdf"'
+        )
+        return response
+    return FileResponse(
+        certificate.pdf.open("rb"),
+        as_attachment=True,
+        filename=filename,
+        content_type="application/pdf",
+    )
+
+
+# ------------------------------------------------------------------------------
+# The HR workspace: the certificates of an officer's staff, and ZIPs of them
+# ------------------------------------------------------------------------------
+
+HR_PAGE_SIZE = 50
+
+
+def _hr_page(request, *, form=None, status=200):
+    from competencies.hr.sections import hr_nav_items
+    from competencies.hr.selectors import hr_access, units_in_scope
+
+    access = hr_access(request.user)
+    units = units_in_scope(access)
+    unit = None
+    if request.GET.get("unit"):
+        unit = units.filter(pk=request.GET["unit"]).first()
+        if unit is None:
+            raise Http404
+    certificates = selectors.certificates_for_hr(access, unit=unit)
+    page = Paginator(certificates, HR_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "certificates/hr/certificates.html",
+        {
+            "access": access,
+            "section": "certificates",
+            "hr_nav": hr_nav_items(),
+            "page": page,
+            "unit": unit,
+            "units": units,
+            "querystring": query.urlencode(),
+            "form": form
+            or HRBundleForm(
+                units=units, courses=selectors.bundle_courses(), initial={"unit": unit}
+            ),
+            "bundles": selectors.bundles_for_user(user=request.user),
+        },
+        status=status,
+    )
+
+
+@login_required
+def hr_certificates(request):
+    """/hr/certificates/: certificates of the staff in the officer's scope."""
+    require(request.user, "hr.act_as_officer")
+    return _hr_page(request)
+
+
+@login_required
+@require_POST
+def hr_bundle_request(request):
+    from competencies.hr.selectors import hr_access, units_in_scope
+
+    require(request.user, "hr.act_as_officer")
+    form = HRBundleForm(
+        request.POST,
+        units=units_in_scope(hr_access(request.user)),
+        courses=selectors.bundle_courses(),
+    )
+    if not form.is_valid():
+        return _hr_page(request, form=form, status=400)
+    try:
+        services.certificate_bundle_request(
+            requested_by=request.user,
+            unit=form.cleaned_data["unit"],
+            course=form.cleaned_data["course"],
+        )
+    except PermissionDenied:
+        raise Http404 from None
+    messages.success(
+        request, _("The ZIP is being prepared; it appears below when ready.")
+    )
+    return redirect("certificates:hr_certificates")
+
+
+@login_required
+def hr_bundle_download(request, pk: int):
+    require(request.user, "hr.act_as_officer")
+    bundle = selectors.bundle_get_for_download(user=request.user, pk=pk)
+    return FileResponse(
+        bundle.file.open("rb"),
+        as_attachment=True,
+        filename=f"certificates-{bundle.file_stem}.zip",
+        content_type="application/zip",
+    )

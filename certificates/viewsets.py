@@ -1,0 +1,306 @@
+"""The Wagtail admin for certificates: templates, issued certificates, keys, bulk ZIPs.
+
+Issued certificates and signing keys are records, never edited in a form: their
+viewsets keep only the listing and the inspect view. Revoking goes through
+certificates.services (it re-signs the status list); keys are made by the
+`issuer_keys` command. Templates are snippets with a preview that is the real PDF.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
+
+from wagtail.admin import messages
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn
+from wagtail.admin.views import generic
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
+from wagtail.admin.viewsets.model import ModelViewSetGroup
+from wagtail.admin.widgets.button import HeaderButton
+from wagtail.permissions import policy_registry
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from academy.core.viewsets import RecordViewSet
+from certificates import selectors, services
+from certificates.forms import BundleForm, RevokeForm
+from certificates.models import (
+    Certificate,
+    CertificateBundle,
+    CertificateTemplate,
+    SigningKey,
+)
+from certificates.pdf import PdfRenderError, RefusedResourceError
+
+SUBMENU_HOOK = "register_certificates_menu_item"
+
+
+# ------------------------------------------------------------------------------
+# Templates
+# ------------------------------------------------------------------------------
+
+
+class CertificateTemplateViewSet(SnippetViewSet):
+    model = CertificateTemplate
+    icon = "doc-full"
+    menu_label = _("Certificate templates")
+    menu_order = 100
+    url_prefix = "certificates/templates"
+    add_to_reference_index = False
+    list_display = [
+        "name",
+        BooleanColumn("is_active", label=_("Active")),
+        DateColumn("updated_at", label=_("Updated")),
+    ]
+
+
+def template_preview_pdf(request, pk: int):
+    """The real PDF of the sample certificate in a saved template (?lang=en)."""
+    policy = policy_registry.get_by_type(CertificateTemplate)
+    if not policy.user_has_any_permission(request.user, ["change", "view"]):
+        raise PermissionDenied
+    template = get_object_or_404(CertificateTemplate, pk=pk)
+    language = "en" if request.GET.get("lang") == "en" else "th"
+    try:
+        pdf = selectors.certificate_template_preview(
+            template=template, language=language
+        )
+    except (RefusedResourceError, PdfRenderError) as error:
+        return HttpResponse(str(error), status=400, content_type="text/plain")
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="template-{pk}-{language}.pdf"'
+    return response
+
+
+# ------------------------------------------------------------------------------
+# Issued certificates and revocation
+# ------------------------------------------------------------------------------
+
+
+class CertificateInspectView(generic.InspectView):
+    fields = [
+        "number",
+        "status",
+        "name_th",
+        "name_en",
+        "position_th",
+        "organisation_th",
+        "course_title_th",
+        "learning_hours",
+        "issued_on",
+        "valid_from",
+        "valid_until",
+        "superseded_by",
+        "revoked_at",
+        "revocation_reason",
+        "revoked_by",
+        "public_id",
+        "status_list_index",
+    ]
+
+    @cached_property
+    def header_more_buttons(self):
+        buttons = []
+        policy = policy_registry.get_by_type(Certificate)
+        if self.object.status in (
+            Certificate.Status.VALID,
+            Certificate.Status.SUPERSEDED,
+        ) and policy.user_has_permission(self.request.user, "change"):
+            buttons.append(
+                HeaderButton(
+                    _("Revoke"),
+                    url=reverse("certificates_revoke", args=[self.object.pk]),
+                    icon_name="cross",
+                )
+            )
+        buttons.append(
+            HeaderButton(
+                _("Public verification page"),
+                url=reverse(
+                    "certificates:verify_certificate", args=[self.object.public_id]
+                ),
+                icon_name="link-external",
+            )
+        )
+        return buttons
+
+
+class CertificateViewSet(RecordViewSet):
+    model = Certificate
+    name = "certificates_certificate"
+    url_prefix = "certificates/issued"
+    icon = "doc-full-inverse"
+    menu_label = _("Issued certificates")
+    menu_order = 200
+    inspect_view_class = CertificateInspectView
+    list_filter = ["status"]
+    search_fields = ["number", "name_th", "name_en", "course_title_th"]
+    list_display = [
+        "number",
+        Column("name_th", label=_("Name")),
+        Column("course_title_th", label=_("Course")),
+        Column("get_status_display", label=_("Status"), sort_key="status"),
+        DateColumn("issued_on", label=_("Issued on"), sort_key="issued_on"),
+    ]
+
+    def get_queryset(self, request):
+        return Certificate.objects.exclude(status=Certificate.Status.PENDING)
+
+
+class RevokeView(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView):
+    model = Certificate
+    permission_required = "change"
+    template_name = "certificates/admin/revoke.html"
+    page_title = _("Revoke a certificate")
+    header_icon = "cross"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.permission_policy = policy_registry.get_by_type(Certificate)
+        self.certificate = get_object_or_404(
+            Certificate.objects.exclude(status=Certificate.Status.PENDING),
+            pk=kwargs["pk"],
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_subtitle(self):
+        return self.certificate.number
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(certificate=self.certificate, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        return self.render_to_response(self.get_context_data(form=RevokeForm()))
+
+    def post(self, request, *args, **kwargs):
+        form = RevokeForm(request.POST)
+        if form.is_valid():
+            try:
+                services.certificate_revoke(
+                    certificate=self.certificate,
+                    reason=form.cleaned_data["reason"],
+                    revoked_by=request.user,
+                )
+            except services.CertificateError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(
+                    request,
+                    gettext("Certificate %(number)s is revoked.")
+                    % {"number": self.certificate.number},
+                )
+                return redirect(
+                    reverse(
+                        "certificates_certificate:inspect", args=[self.certificate.pk]
+                    )
+                )
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+# ------------------------------------------------------------------------------
+# Signing keys
+# ------------------------------------------------------------------------------
+
+
+class SigningKeyViewSet(RecordViewSet):
+    model = SigningKey
+    name = "certificates_signingkey"
+    url_prefix = "certificates/keys"
+    icon = "key"
+    menu_label = _("Signing keys")
+    menu_order = 400
+    list_display = [
+        "verification_method",
+        BooleanColumn("is_active", label=_("Signs new certificates")),
+        DateColumn("created_at", label=_("Created")),
+        DateColumn("deactivated_at", label=_("Deactivated")),
+    ]
+    inspect_view_fields = [
+        "verification_method",
+        "controller",
+        "public_key_multibase",
+        "is_active",
+        "created_at",
+        "deactivated_at",
+    ]
+
+
+# ------------------------------------------------------------------------------
+# Bulk download
+# ------------------------------------------------------------------------------
+
+
+class BundleView(WagtailAdminTemplateMixin, TemplateView):
+    template_name = "certificates/admin/bundles.html"
+    page_title = _("Download certificates")
+    header_icon = "download"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not selectors.may_download_course_bundles(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        bundles = selectors.bundles_for_user(user=self.request.user)
+        return super().get_context_data(
+            bundles=bundles,
+            waiting=any(b.status == CertificateBundle.Status.PENDING for b in bundles),
+            **kwargs,
+        )
+
+    def _form(self, data=None):
+        return BundleForm(data, courses=selectors.bundle_courses())
+
+    def get(self, request, *args, **kwargs):
+        return self.render_to_response(self.get_context_data(form=self._form()))
+
+    def post(self, request, *args, **kwargs):
+        form = self._form(request.POST)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        services.certificate_bundle_request(
+            course=form.cleaned_data["course"], requested_by=request.user
+        )
+        messages.success(
+            request, gettext("The ZIP is being prepared; it appears below when ready.")
+        )
+        return redirect("certificates_bundles")
+
+
+def bundle_download(request, pk: int):
+    if not selectors.may_download_course_bundles(request.user):
+        raise PermissionDenied
+    bundle = selectors.bundle_get_for_download(user=request.user, pk=pk)
+    return FileResponse(
+        bundle.file.open("rb"),
+        as_attachment=True,
+        filename=f"certificates-{bundle.file_stem}.zip",
+        content_type="application/zip",
+    )
+
+
+class BundleMenuItem(MenuItem):
+    def is_shown(self, request):
+        return selectors.may_download_course_bundles(request.user)
+
+
+def bundle_menu_item() -> MenuItem:
+    return BundleMenuItem(
+        _("Download certificates"),
+        reverse("certificates_bundles"),
+        name="certificates-bundles",
+        icon_name="download",
+        order=300,
+    )
+
+
+class CertificatesViewSetGroup(ModelViewSetGroup):
+    menu_label = _("Certificates")
+    menu_icon = "doc-full-inverse"
+    menu_order = 260
+    submenu_hook = SUBMENU_HOOK
+    items = (CertificateTemplateViewSet(), CertificateViewSet(), SigningKeyViewSet())

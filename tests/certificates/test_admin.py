@@ -1,0 +1,187 @@
+"""The certificates admin: revoking, template previews, bulk ZIPs, who may do what."""
+
+import io
+import zipfile
+
+import pytest
+
+from academy.accounts.roles import Role
+from certificates.models import Certificate, CertificateBundle, CertificateTemplate
+from tests.certificates.conftest import issue
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def administrator(db):
+    return UserFactory(email="admin@example.go.th", roles=[Role.ACADEMY_ADMIN])
+
+
+@pytest.fixture
+def hr_officer(db):
+    return UserFactory(email="hr@example.go.th", roles=[Role.HR_OFFICER])
+
+
+@pytest.fixture
+def certificate(make_learner, governance_course):
+    return issue(make_learner(), governance_course)
+
+
+def test_administrator_lists_and_inspects_issued_certificates(
+    client, administrator, certificate
+):
+    client.force_login(administrator)
+
+    listing = client.get("/admin/certificates/issued/")
+    inspect = client.get(f"/admin/certificates/issued/inspect/{certificate.pk}/")
+
+    assert listing.status_code == 200
+    assert certificate.number in listing.content.decode()
+    assert inspect.status_code == 200
+    assert f"/admin/certificates/issued/{certificate.pk}/revoke/" in (
+        inspect.content.decode()
+    )
+
+
+def test_issued_certificates_cannot_be_added_edited_or_deleted(
+    client, administrator, certificate
+):
+    client.force_login(administrator)
+
+    for url in (
+        "/admin/certificates/issued/add/",
+        f"/admin/certificates/issued/edit/{certificate.pk}/",
+        f"/admin/certificates/issued/delete/{certificate.pk}/",
+    ):
+        assert client.get(url).status_code == 404
+
+
+def test_administrator_revokes_with_a_reason(client, administrator, certificate):
+    client.force_login(administrator)
+
+    response = client.post(
+        f"/admin/certificates/issued/{certificate.pk}/revoke/",
+        {"reason": "ตรวจพบการทุจริต"},
+    )
+
+    certificate.refresh_from_db()
+    assert response.status_code == 302
+    assert certificate.status == Certificate.Status.REVOKED
+    assert certificate.revoked_by == administrator
+    assert certificate.revocation_reason == "ตรวจพบการทุจริต"
+
+
+def test_an_hr_officer_cannot_revoke(client, hr_officer, certificate):
+    client.force_login(hr_officer)
+
+    client.post(f"/admin/certificates/issued/{certificate.pk}/revoke/", {"reason": "x"})
+
+    certificate.refresh_from_db()
+    assert certificate.status == Certificate.Status.VALID
+
+
+def test_template_preview_is_the_real_pdf(client, administrator):
+    template = CertificateTemplate.objects.create(name="แบบทดสอบ")
+    client.force_login(administrator)
+
+    response = client.get(f"/admin/certificates/templates/{template.pk}/preview.pdf")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF-")
+
+
+def test_administrator_creates_a_template_in_the_snippet_admin(client, administrator):
+    client.force_login(administrator)
+
+    listing = client.get("/admin/certificates/templates/")
+
+    assert listing.status_code == 200
+
+
+def test_bulk_zip_is_built_by_a_task_and_downloaded(
+    client, administrator, certificate, django_capture_on_commit_callbacks
+):
+    client.force_login(administrator)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/admin/certificates/bundles/", {"course": certificate.course_id}
+        )
+    bundle = CertificateBundle.objects.get()
+    download = client.get(f"/admin/certificates/bundles/{bundle.pk}/download/")
+
+    assert response.status_code == 302
+    assert bundle.status == CertificateBundle.Status.READY
+    assert bundle.certificate_count == 1
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(download.streaming_content)))
+    assert sorted(archive.namelist()) == sorted(
+        [f"{certificate.number}.pdf", f"{certificate.number}.json", "manifest.csv"]
+    )
+    manifest = archive.read("manifest.csv").decode("utf-8-sig")
+    assert certificate.number in manifest
+    assert f"/verify/{certificate.public_id}/" in manifest
+
+
+def test_bulk_download_is_for_administrators_only_for_now(
+    client, hr_officer, certificate
+):
+    client.force_login(hr_officer)
+
+    response = client.post(
+        "/admin/certificates/bundles/", {"course": certificate.course_id}
+    )
+
+    assert response.status_code in (302, 403)
+    assert not CertificateBundle.objects.exists()
+
+
+def _template_form(**overrides):
+    data = {
+        "name": "แบบใหม่",
+        "is_active": "on",
+        "body": "<html><body><p>{{ name }} {{ number }}</p></body></html>",
+        "primary_colour": "#0b4f8a",
+        "accent_colour": "#b8901a",
+        "signatory_name_th": "นายธนกร วิริยะพัฒน์",
+        "signatory_name_en": "",
+        "signatory_position_th": "ผู้อำนวยการ",
+        "signatory_position_en": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_administrator_adds_a_template(client, administrator):
+    client.force_login(administrator)
+
+    response = client.post("/admin/certificates/templates/add/", _template_form())
+
+    assert response.status_code == 302
+    assert CertificateTemplate.objects.get().is_active
+
+
+def test_a_template_reaching_outside_its_assets_is_not_saved(client, administrator):
+    client.force_login(administrator)
+
+    response = client.post(
+        "/admin/certificates/templates/add/",
+        _template_form(body='<html><body><img src="/etc/passwd"></body></html>'),
+    )
+
+    assert response.status_code == 200
+    assert "/etc/passwd" in response.content.decode()
+    assert not CertificateTemplate.objects.exists()
+
+
+def test_snippet_preview_serves_the_real_pdf(client, administrator):
+    client.force_login(administrator)
+    url = "/admin/certificates/templates/preview/"
+
+    checked = client.post(url, _template_form())
+    preview = client.get(url, {"mode": "en"})
+
+    assert checked.json()["is_valid"] is True
+    assert preview["Content-Type"] == "application/pdf"
+    assert preview.content.startswith(b"%PDF-")

@@ -1,0 +1,181 @@
+"""HR officers see, and download as a ZIP, the certificates of their own staff only."""
+
+import io
+import zipfile
+
+from django.urls import reverse
+
+import pytest
+
+from academy.accounts.roles import Role
+from certificates.models import CertificateBundle
+from tests.certificates.conftest import issue
+from tests.factories import PlacementFactory, UserFactory, hr_officer, org_unit
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(standards, governance_course):
+    """M ▸ D1 ▸ {V1, V2}; a certified learner in each of V1 and V2."""
+    ministry = org_unit("M", kind="ministry", name="กระทรวงทดสอบ")
+    department = org_unit("D1", parent=ministry, kind="department")
+    v1 = org_unit("V1", parent=department, kind="division")
+    v2 = org_unit("V2", parent=department, kind="division")
+
+    def certified(unit, email, surname):
+        user = UserFactory(email=email)
+        PlacementFactory(
+            unit=unit,
+            person__user=user,
+            person__email=email,
+            person__first_name_th="ทดสอบ",
+            person__last_name_th=surname,
+        )
+        return issue(user, governance_course)
+
+    world = type("World", (), {})()
+    world.units = {"M": ministry, "D1": department, "V1": v1, "V2": v2}
+    world.in_v1 = certified(v1, "v1@example.go.th", "หนึ่ง")
+    world.in_v2 = certified(v2, "v2@example.go.th", "สอง")
+    world.officer = hr_officer(v1, email="hr-v1@example.go.th")
+    world.sibling = hr_officer(v2, email="hr-v2@example.go.th")
+    world.parent = hr_officer(department, email="hr-d1@example.go.th")
+    world.course = governance_course
+    return world
+
+
+def _numbers(client, user):
+    client.force_login(user)
+    response = client.get(reverse("certificates:hr_certificates"))
+    assert response.status_code == 200
+    return {c.number for c in response.context["page"].object_list}
+
+
+def test_each_officer_sees_the_certificates_of_their_subtree(client, world):
+    assert _numbers(client, world.officer) == {world.in_v1.number}
+    assert _numbers(client, world.sibling) == {world.in_v2.number}
+    assert _numbers(client, world.parent) == {world.in_v1.number, world.in_v2.number}
+
+
+def test_filtering_by_a_unit_outside_the_scope_is_404(client, world):
+    client.force_login(world.officer)
+    url = reverse("certificates:hr_certificates")
+    assert client.get(url, {"unit": world.units["V2"].pk}).status_code == 404
+    response = client.get(url, {"unit": world.units["V1"].pk})
+    assert {c.number for c in response.context["page"].object_list} == {
+        world.in_v1.number
+    }
+
+
+@pytest.mark.parametrize("who", ["learner", "instructor", "admin"])
+def test_people_who_are_not_hr_officers_get_404(client, world, who):
+    roles = {
+        "learner": [],
+        "instructor": [Role.INSTRUCTOR],
+        "admin": [Role.ACADEMY_ADMIN],
+    }
+    client.force_login(UserFactory(roles=roles[who]))
+    assert client.get(reverse("certificates:hr_certificates")).status_code == 404
+    response = client.post(
+        reverse("certificates:hr_bundle_request"), {"unit": world.units["V1"].pk}
+    )
+    assert response.status_code == 404
+    assert not CertificateBundle.objects.exists()
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client, world):
+    response = client.get(reverse("certificates:hr_certificates"))
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+
+
+def _zip_names(response) -> set[str]:
+    content = b"".join(response.streaming_content)
+    return set(zipfile.ZipFile(io.BytesIO(content)).namelist())
+
+
+def test_a_unit_zip_holds_only_that_units_staff(
+    client, world, django_capture_on_commit_callbacks
+):
+    client.force_login(world.parent)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("certificates:hr_bundle_request"), {"unit": world.units["V1"].pk}
+        )
+    assert response.status_code == 302
+    bundle = CertificateBundle.objects.get()
+    assert bundle.status == CertificateBundle.Status.READY
+    assert bundle.certificate_count == 1
+    download = client.get(reverse("certificates:hr_bundle_download", args=[bundle.pk]))
+    assert download.status_code == 200
+    assert _zip_names(download) == {
+        f"{world.in_v1.number}.pdf",
+        f"{world.in_v1.number}.json",
+        "manifest.csv",
+    }
+    # Another officer, even one whose scope covers the unit, gets nothing.
+    client.force_login(world.officer)
+    url = reverse("certificates:hr_bundle_download", args=[bundle.pk])
+    assert client.get(url).status_code == 404
+
+
+def test_a_zip_of_a_unit_outside_the_scope_is_refused_and_nothing_is_queued(
+    client, world
+):
+    client.force_login(world.officer)
+    response = client.post(
+        reverse("certificates:hr_bundle_request"), {"unit": world.units["V2"].pk}
+    )
+    assert response.status_code == 400  # not a choice the form offers
+    response = client.post(
+        reverse("certificates:hr_bundle_request"), {"unit": world.units["D1"].pk}
+    )
+    assert response.status_code == 400
+    assert not CertificateBundle.objects.exists()
+
+
+def test_a_forged_post_without_csrf_is_refused(world):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.officer)
+    response = client.post(
+        reverse("certificates:hr_bundle_request"), {"unit": world.units["V1"].pk}
+    )
+    assert response.status_code == 403
+    assert not CertificateBundle.objects.exists()
+
+
+def test_the_person_page_lists_their_certificates(client, world):
+    client.force_login(world.officer)
+    person = world.in_v1.person
+    response = client.get(reverse("hr:person", args=[person.pk]))
+    assert response.status_code == 200
+    assert world.in_v1.number in response.content.decode()
+
+
+def test_query_count_is_the_same_for_1_and_50_certificates(
+    client, world, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(world.officer)
+    url = reverse("certificates:hr_certificates")
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    count()  # warm the per-process caches (content types, site)
+    one = count()
+    for n in range(49):
+        user = UserFactory(email=f"many{n}@example.go.th")
+        PlacementFactory(unit=world.units["V1"], person__user=user)
+        issue(user, world.course)
+    assert len(client.get(url).context["page"].object_list) == 50
+    assert count() == one
+    with django_assert_max_num_queries(20):
+        client.get(url)
