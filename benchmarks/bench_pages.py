@@ -1,0 +1,621 @@
+"""Page throughput under gunicorn: requests per second and latency of the learner's
+pages against a bare Django view, on 127.0.0.1 only. Figures, never pass/fail.
+
+`run()` prepares a dedicated database in a child process (migrate, standards, the demo
+catalogue, a signed-in learner with a placement, enrolments and evidence), collects
+static files into a temporary folder (production settings serve them from a
+manifest), starts gunicorn with two sync workers on a free loopback port under
+`benchmarks.settings`, and loads each target for a fixed time with `wrk` when it is
+installed, else with a pool of Python threads using keep-alive connections.
+
+    python -m benchmarks.bench_pages [--seconds 10]
+
+The database: with DATABASE_URL pointing at PostgreSQL, a database named
+`academy_bench_pages` on that server (created if missing); otherwise SQLite in
+var/bench-pages.sqlite3. Preparing it is idempotent, so later runs reuse it.
+"""
+
+import argparse
+import http.client
+import json
+import math
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
+from urllib.parse import urlsplit, urlunsplit
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+SETTINGS_MODULE = "benchmarks.settings"
+BENCH_DATABASE_NAME = "academy_bench_pages"
+SQLITE_PATH = BASE_DIR / "var" / "bench-pages.sqlite3"
+CONCURRENCY = 8
+WORKERS = 2
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+LEARNER_EMAIL = "bench-learner@example.go.th"
+COURSE_CODE = "GOV-202"
+PREPARED = "BENCH-PREPARED "
+WRK_SCRIPT = """
+done = function(summary, latency, requests)
+  local errors = summary.errors
+  io.write(string.format("BENCH-WRK %d %d %d %d %d %d\\n",
+    summary.requests, summary.duration, errors.status,
+    errors.connect + errors.read + errors.write + errors.timeout,
+    latency:percentile(50), latency:percentile(95)))
+end
+"""
+
+
+# ------------------------------------------------------------------------------
+# Load generation
+# ------------------------------------------------------------------------------
+
+
+@dataclass
+class LoadResult:
+    target: str
+    requests: int
+    seconds: float
+    p50_ms: float
+    p95_ms: float
+    statuses: Counter = field(default_factory=Counter)
+    errors: int = 0  # connection errors, and with wrk also HTTP statuses >= 400
+    tool: str = "python"
+
+    @property
+    def rate(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+
+def percentile(ordered: list[float], fraction: float) -> float:
+    """Nearest-rank percentile of an ascending list (0.0 when empty)."""
+    if not ordered:
+        return 0.0
+    rank = max(1, math.ceil(fraction * len(ordered)))
+    return ordered[min(rank, len(ordered)) - 1]
+
+
+def _loopback(url: str) -> tuple[str, int, str]:
+    parts = urlsplit(url)
+    if parts.scheme != "http" or parts.hostname not in LOOPBACK:
+        raise ValueError(f"The benchmark only loads http://127.0.0.1, not {url!r}.")
+    path = parts.path or "/"
+    if parts.query:
+        path += f"?{parts.query}"
+    return parts.hostname, parts.port or 80, path
+
+
+def issue_requests(
+    url: str,
+    *,
+    count: int | None = None,
+    seconds: float | None = None,
+    concurrency: int = CONCURRENCY,
+    headers: dict[str, str] | None = None,
+    target: str = "",
+) -> LoadResult:
+    """GET `url` from `concurrency` threads, each on a keep-alive connection, until
+    `count` responses or `seconds` have passed (whichever comes first)."""
+    if count is None and seconds is None:
+        raise ValueError("Give a number of requests, a duration, or both.")
+    host, port, path = _loopback(url)
+    headers = {"Host": f"{host}:{port}", **(headers or {})}
+    lock = threading.Lock()
+    issued = 0
+    statuses: Counter = Counter()
+    latencies: list[float] = []
+    errors = 0
+    started = time.perf_counter()
+    deadline = started + seconds if seconds is not None else None
+
+    def take_ticket() -> bool:
+        nonlocal issued
+        with lock:
+            if count is not None and issued >= count:
+                return False
+            if deadline is not None and time.perf_counter() >= deadline:
+                return False
+            issued += 1
+            return True
+
+    def worker() -> None:
+        nonlocal errors
+        connection = http.client.HTTPConnection(host, port, timeout=30)
+        mine: list[float] = []
+        seen: Counter = Counter()
+        failed = 0
+        try:
+            while take_ticket():
+                began = time.perf_counter()
+                try:
+                    connection.request("GET", path, headers=headers)
+                    response = connection.getresponse()
+                    response.read()
+                except (OSError, http.client.HTTPException):
+                    failed += 1
+                    connection.close()  # the next request reconnects
+                    continue
+                mine.append((time.perf_counter() - began) * 1000)
+                seen[response.status] += 1
+        finally:
+            connection.close()
+            with lock:
+                latencies.extend(mine)
+                statuses.update(seen)
+                errors += failed
+
+    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    latencies.sort()
+    return LoadResult(
+        target=target or path,
+        requests=sum(statuses.values()),
+        seconds=elapsed,
+        p50_ms=percentile(latencies, 0.50),
+        p95_ms=percentile(latencies, 0.95),
+        statuses=statuses,
+        errors=errors,
+    )
+
+
+def run_wrk(
+    url: str,
+    *,
+    seconds: float,
+    concurrency: int = CONCURRENCY,
+    headers: dict[str, str] | None = None,
+    target: str = "",
+) -> LoadResult:
+    """Load `url` with wrk (one thread: the server needs the other cores)."""
+    _loopback(url)
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(WRK_SCRIPT)
+    command = [
+        shutil.which("wrk") or "wrk",
+        "-t1",
+        f"-c{concurrency}",
+        f"-d{max(1, round(seconds))}s",
+        "--timeout",
+        "10s",
+        "-s",
+        script.name,
+    ]
+    for name, value in (headers or {}).items():
+        command += ["-H", f"{name}: {value}"]
+    try:
+        output = subprocess.run(
+            [*command, url],
+            capture_output=True,
+            text=True,
+            timeout=seconds + 60,
+            check=True,
+        ).stdout
+    finally:
+        os.unlink(script.name)
+    line = next(row for row in output.splitlines() if row.startswith("BENCH-WRK "))
+    requests, duration_us, status_errors, socket_errors, p50_us, p95_us = map(
+        int, line.split()[1:]
+    )
+    return LoadResult(
+        target=target or urlsplit(url).path,
+        requests=requests,
+        seconds=duration_us / 1e6,
+        p50_ms=p50_us / 1000,
+        p95_ms=p95_us / 1000,
+        errors=status_errors + socket_errors,
+        tool="wrk",
+    )
+
+
+# ------------------------------------------------------------------------------
+# The database and the server
+# ------------------------------------------------------------------------------
+
+
+def bench_database_url() -> str:
+    configured = os.environ.get("DATABASE_URL", "")
+    if configured.split("://", 1)[0] in {"postgres", "postgresql", "pgsql"}:
+        return urlunsplit(urlsplit(configured)._replace(path=f"/{BENCH_DATABASE_NAME}"))
+    return f"sqlite:///{SQLITE_PATH}"
+
+
+def _postgres_ensure(url: str) -> None:
+    import psycopg
+    from psycopg import sql
+
+    parts = urlsplit(url)
+    with psycopg.connect(
+        dbname="postgres",
+        host=parts.hostname,
+        port=parts.port,
+        user=parts.username,
+        password=parts.password,
+        autocommit=True,
+    ) as maintenance:
+        exists = maintenance.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DATABASE_NAME]
+        ).fetchone()
+        if not exists:
+            maintenance.execute(
+                sql.SQL("CREATE DATABASE {}").format(
+                    sql.Identifier(BENCH_DATABASE_NAME)
+                )
+            )
+
+
+def _masked(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.password:
+        netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
+        return urlunsplit(parts._replace(netloc=netloc))
+    return url
+
+
+def bench_environment(*, database_url: str, static_root: str) -> dict[str, str]:
+    """Production-like settings for loopback: DEBUG off, no TLS redirect."""
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE=SETTINGS_MODULE,
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(64),
+        DJANGO_ALLOWED_HOSTS="127.0.0.1",
+        DJANGO_SECURE_SSL_REDIRECT="0",
+        DJANGO_STATIC_ROOT=static_root,
+        DATABASE_URL=database_url,
+        ACADEMY_BENCH_BARE_VIEW="1",
+        LOG_LEVEL="WARNING",
+        PYTHONPATH=str(BASE_DIR),
+    )
+    env.setdefault("DATABASE_CONN_MAX_AGE", "60")
+    return env
+
+
+def _child(args: list[str], env: dict[str, str], *, timeout: float) -> str:
+    completed = subprocess.run(
+        [sys.executable, *args],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    if completed.returncode != 0:
+        raise RuntimeError(
+            f"{' '.join(args)} failed:\n{completed.stdout}\n{completed.stderr}"
+        )
+    return completed.stdout
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _gunicorn_start(env: dict[str, str], port: int) -> subprocess.Popen:
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "academy.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(WORKERS),
+            "--worker-class",
+            "sync",
+            "--log-level",
+            "warning",
+            "--timeout",
+            "30",
+        ],
+        cwd=BASE_DIR,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its own process group: stopped as one
+    )
+
+
+def _gunicorn_wait(process: subprocess.Popen, url: str, *, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"gunicorn exited:\n{process.stderr.read()}")
+        result = issue_requests(url, count=1, concurrency=1)
+        if result.statuses.get(200):
+            return
+        time.sleep(0.3)
+    raise RuntimeError(f"gunicorn did not answer {url} within {timeout:.0f} s.")
+
+
+def _gunicorn_stop(process: subprocess.Popen) -> None:
+    if process.poll() is not None:
+        return
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=5)
+
+
+# ------------------------------------------------------------------------------
+# The run
+# ------------------------------------------------------------------------------
+
+
+def format_table(results: list[LoadResult]) -> str:
+    bare = results[0].rate if results else 0.0
+    rows = [("target", "req/s", "p50 ms", "p95 ms", "vs bare")]
+    for result in results:
+        rows.append(
+            (
+                result.target,
+                f"{result.rate:,.0f}",
+                f"{result.p50_ms:.1f}",
+                f"{result.p95_ms:.1f}",
+                f"{result.rate / bare:.2f}" if bare else "-",
+            )
+        )
+    widths = [max(len(row[column]) for row in rows) for column in range(5)]
+    lines = []
+    for number, row in enumerate(rows):
+        cells = [row[0].ljust(widths[0])] + [
+            cell.rjust(width) for cell, width in zip(row[1:], widths[1:], strict=True)
+        ]
+        lines.append("  ".join(cells))
+        if number == 0:
+            lines.append("  ".join("-" * width for width in widths))
+    return "\n".join(lines)
+
+
+def run(*, seconds_per_target: float = 10, stdout: TextIO) -> list[LoadResult]:
+    """Prepare, serve, load each target for `seconds_per_target`; print the table."""
+    database_url = bench_database_url()
+    if database_url.startswith("postgres"):
+        _postgres_ensure(database_url)
+    SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
+    static_root = tempfile.mkdtemp(prefix="academy-bench-static-")
+    env = bench_environment(database_url=database_url, static_root=static_root)
+    use_wrk = shutil.which("wrk") is not None
+    stdout.write(
+        f"Page throughput: gunicorn {WORKERS} sync workers on 127.0.0.1, "
+        f"{CONCURRENCY} concurrent clients, {seconds_per_target:g} s per target, "
+        f"load from {'wrk' if use_wrk else 'Python threads'}, "
+        f"{os.cpu_count()} CPUs shared by server and client.\n"
+        f"Database: {_masked(database_url)}\n"
+    )
+    process = None
+    try:
+        started = time.perf_counter()
+        prepared = _prepare(env)
+        _child(
+            ["manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
+            env,
+            timeout=600,
+        )
+        stdout.write(
+            f"Prepared the database and static files in "
+            f"{time.perf_counter() - started:.0f} s.\n"
+        )
+        port = _free_port()
+        root = f"http://127.0.0.1:{port}"
+        process = _gunicorn_start(env, port)
+        _gunicorn_wait(process, f"{root}/bench/bare/", timeout=60)
+        signed_in = {"Cookie": f"{prepared['cookie_name']}={prepared['session_key']}"}
+        targets = [
+            ("bare Django view", "/bench/bare/", {}),
+            ("catalogue /courses/", "/courses/", {}),
+            (f"course page {COURSE_CODE}", prepared["course_url"], {}),
+            ("lesson page (anonymous)", prepared["lesson_url"], {}),
+            ("/dashboard/ (signed in)", "/dashboard/", signed_in),
+        ]
+        results = []
+        for name, path, headers in targets:
+            url = root + path
+            check = issue_requests(url, count=4, concurrency=2, headers=headers)
+            if set(check.statuses) != {200}:
+                stdout.write(
+                    f"Skipped {name}: {path} answered {dict(check.statuses)}\n"
+                )
+                continue
+            issue_requests(url, seconds=1.0, headers=headers)  # warm both workers
+            if use_wrk:
+                result = run_wrk(
+                    url, seconds=seconds_per_target, headers=headers, target=name
+                )
+            else:
+                result = issue_requests(
+                    url, seconds=seconds_per_target, headers=headers, target=name
+                )
+            results.append(result)
+            if result.errors or set(result.statuses) - {200}:
+                stdout.write(
+                    f"  {name}: {result.errors} errors, statuses "
+                    f"{dict(result.statuses) or 'not counted by wrk'}\n"
+                )
+        stdout.write("\n" + format_table(results) + "\n")
+        return results
+    finally:
+        if process is not None:
+            _gunicorn_stop(process)
+        shutil.rmtree(static_root, ignore_errors=True)
+
+
+def _prepare(env: dict[str, str]) -> dict:
+    output = _child(["-m", "benchmarks.bench_pages", "--prepare"], env, timeout=900)
+    line = next(row for row in output.splitlines() if row.startswith(PREPARED))
+    return json.loads(line.removeprefix(PREPARED))
+
+
+# ------------------------------------------------------------------------------
+# Inside the child process: the database
+# ------------------------------------------------------------------------------
+
+
+def prepare_database() -> dict:
+    """Migrate and fill the benchmark database (idempotent); sign the learner in."""
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from competencies.services import standards_load
+    from courses.demo import catalogue_seed
+    from courses.models import CoursePage, LessonPage
+
+    call_command("migrate", interactive=False, verbosity=0)
+    standards_load()
+    catalogue_seed()
+    user = _learner_ensure()
+    course = CoursePage.objects.get(code=COURSE_CODE)
+    lesson = LessonPage.objects.live().child_of(course).order_by("path").first()
+    return {
+        "course_url": course.url,
+        "lesson_url": lesson.url,
+        "cookie_name": settings.SESSION_COOKIE_NAME,
+        "session_key": _session_create(user),
+    }
+
+
+def _learner_ensure():
+    """A policy analyst with a placement, evidence and three courses under way."""
+    from datetime import date
+
+    from django.contrib.auth import get_user_model
+    from django.db import transaction
+
+    from competencies.models import (
+        Competency,
+        Evidence,
+        LineOfWork,
+        OrgUnit,
+        PositionType,
+    )
+    from competencies.services import (
+        evidence_record,
+        org_unit_create,
+        person_create,
+        placement_start,
+    )
+    from courses.models import CoursePage, LessonPage
+    from courses.services import enrolment_create, lesson_complete
+
+    users = get_user_model().objects
+    existing = users.filter(email=LEARNER_EMAIL).first()
+    if existing is not None:
+        return existing
+    with transaction.atomic():
+        user = users.create_user(
+            email=LEARNER_EMAIL,
+            password=secrets.token_urlsafe(24),
+            first_name="สมหญิง",
+            last_name="ตั้งใจเรียน",
+        )
+        ministry = OrgUnit.objects.filter(code="BENCH").first() or org_unit_create(
+            code="BENCH",
+            name_th="กระทรวงทดสอบสมรรถนะ",
+            name_en="Ministry of Benchmarks",
+            kind="ministry",
+            parent=None,
+        )
+        person = person_create(
+            title_th="นางสาว",
+            first_name_th="สมหญิง",
+            last_name_th="ตั้งใจเรียน",
+            email=LEARNER_EMAIL,
+            user=user,
+        )
+        knowledge = PositionType.objects.get(code="knowledge")
+        placement_start(
+            person=person,
+            unit=ministry,
+            position_type=knowledge,
+            position_level=knowledge.levels.order_by("rank")[1],
+            line_of_work=LineOfWork.objects.get(code="3-1-0014"),
+            starts_on=date(2022, 10, 1),
+        )
+        for framework, code, rank in [
+            ("th-dg-2024", "LIT-01", 2),
+            ("th-dg-2024", "GOV-01", 1),
+            ("th-dg-2018", "CEC-OQZN-027", 2),
+            ("th-dg-2018", "DG-01", 1),
+        ]:
+            competency = Competency.objects.select_related("framework__scale").get(
+                framework__code=framework, framework__status="active", code=code
+            )
+            evidence_record(
+                person=person,
+                competency=competency,
+                level=competency.framework.scale.levels.get(rank=rank),
+                source=Evidence.Source.ASSESSMENT,
+                observed_on=date(2025, 1, 15),
+                note="benchmark",
+            )
+        for code, done in [("DGA-101", 2), ("GOV-202", 1), ("DATA-302", 0)]:
+            course = CoursePage.objects.get(code=code)
+            enrolment_create(user=user, course=course)
+            for lesson in (
+                LessonPage.objects.live().child_of(course).order_by("path")[:done]
+            ):
+                lesson_complete(user=user, lesson=lesson)
+    return user
+
+
+def _session_create(user) -> str:
+    """A signed-in session in the session store, as a complete sign-in would leave it
+    (password, MFA where the role needs it, the privacy notice accepted)."""
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+
+    from academy.accounts.harness import accept_privacy_notice, mark_harness_session
+
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
+    session[SESSION_KEY] = user._meta.pk.value_to_string(user)
+    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    accept_privacy_notice(user)
+    mark_harness_session(session, user)
+    return session.session_key
+
+
+# ------------------------------------------------------------------------------
+# Command line
+# ------------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=10, help="per target")
+    parser.add_argument("--prepare", action="store_true", help=argparse.SUPPRESS)
+    options = parser.parse_args(argv)
+    if options.prepare:
+        # The child: run() has set DJANGO_SETTINGS_MODULE and the database for it.
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS_MODULE)
+        print(PREPARED + json.dumps(prepare_database()), flush=True)
+        return 0
+    run(seconds_per_target=options.seconds, stdout=sys.stdout)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
