@@ -6,6 +6,8 @@ menu only offers links: every workspace checks the user's roles itself, so a rol
 removed since sign-in shows a link that now refuses, never access.
 """
 
+from django.conf import settings
+
 from academy.accounts.roles import Role
 
 SESSION_KEY = "academy_nav_roles"
@@ -22,10 +24,11 @@ def remember_roles(sender, request, user, **kwargs) -> None:
 
 
 def navigation(request) -> dict:
-    """Context processor: `nav` with the workspaces to link to."""
+    """Context processor: `nav` with the workspaces to link to, and whether
+    self sign-up is open (the sign-in page only offers it then)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav": {}}
+        return {"nav": {}, "signup_open": settings.ACCOUNT_ALLOW_SIGNUPS}
     roles = set(request.session.get(SESSION_KEY, ()))
     return {
         "nav": {

@@ -47,6 +47,16 @@ def test_signup_is_closed_by_default(client):
     assert "account/signup_closed.html" in [t.name for t in response.templates]
 
 
+def test_sign_in_page_does_not_offer_a_closed_sign_up(client, settings):
+    response = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en")
+    assert b"/accounts/signup/" not in response.content
+    assert b"ask your organisation's HR officer" in response.content
+
+    settings.ACCOUNT_ALLOW_SIGNUPS = True
+    response = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en")
+    assert b"/accounts/signup/" in response.content
+
+
 def test_password_reset_mail_is_sent_through_celery(
     client, django_capture_on_commit_callbacks
 ):
