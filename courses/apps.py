@@ -11,6 +11,10 @@ class CoursesConfig(AppConfig):
 
         hooks.register()
 
+        from . import hr
+
+        hr.register()
+
         from competencies.hr.sections import register_hr_nav
 
         register_hr_nav(_("Assessment results"), "courses:hr_assessments", order=50)

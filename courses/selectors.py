@@ -544,11 +544,38 @@ def _assignments_with_progress(*, user, summaries: list[EnrolmentSummary]) -> li
     return items
 
 
-def learning_hours_by_fiscal_year(*, user) -> dict[int, Decimal]:
-    """Hours of completed courses per Thai fiscal year, for profiles and reports."""
-    totals: dict[int, Decimal] = defaultdict(Decimal)
-    for completed_at, hours in CourseCompletion.objects.filter(user=user).values_list(
-        "completed_at", "learning_hours"
-    ):
-        totals[fiscal_year(timezone.localdate(completed_at))] += hours
-    return dict(totals)
+@dataclass
+class PersonLearning:
+    """A person's learning as the HR person page shows it."""
+
+    enrolments: list[EnrolmentSummary]
+    hours_by_year: list[tuple[int, Decimal, int]]  # (fiscal year C.E., hours, courses)
+
+
+def person_learning(person: Person) -> PersonLearning:
+    """Every enrolment of a person, with progress, and hours per fiscal year.
+
+    The caller has already checked that the viewer may see this person. A person
+    without an account has no learning yet. Four queries, however many enrolments.
+    """
+    if person.user_id is None:
+        return PersonLearning(enrolments=[], hours_by_year=[])
+    enrolments = list(
+        Enrolment.objects.filter(user_id=person.user_id)
+        .select_related("course")
+        .order_by("-enrolled_at", "-pk")
+    )
+    totals: dict[int, list] = defaultdict(lambda: [Decimal("0"), 0])
+    for completed_at, hours in CourseCompletion.objects.filter(
+        user_id=person.user_id
+    ).values_list("completed_at", "learning_hours"):
+        year = totals[fiscal_year(timezone.localdate(completed_at))]
+        year[0] += hours
+        year[1] += 1
+    return PersonLearning(
+        enrolments=enrolment_summaries(enrolments),
+        hours_by_year=[
+            (year, hours, count)
+            for year, (hours, count) in sorted(totals.items(), reverse=True)
+        ],
+    )

@@ -11,7 +11,7 @@ belong to courses and certificates, which register here from their AppConfig.rea
             key="courses.learning",
             title=_("Learning"),
             template="courses/hr/person_learning.html",
-            context={"hours": learning_hours_by_fiscal_year(person=person)},
+            context={"learning": person_learning(person)},
             order=20,
         )
 
