@@ -1,3 +1,4 @@
+import logging
 from io import StringIO
 
 from django.contrib.auth import get_user_model
@@ -6,6 +7,7 @@ from django.core.management import call_command
 
 import pytest
 
+from academy.core.management.commands.seed_demo import CHATTY_LOGGERS
 from certificates.models import Certificate
 from competencies.models import (
     Evidence,
@@ -82,8 +84,16 @@ def test_demo_users_reach_their_pages(monkeypatch, client):
     assert response.context["page"].paginator.count > 300
 
 
-def test_seed_demo_creates_one_user_per_role(monkeypatch):
-    _seed(monkeypatch, "demo-password-1")
+def test_seed_demo_creates_one_user_per_role(monkeypatch, caplog):
+    with caplog.at_level(logging.INFO):
+        _seed(monkeypatch, "demo-password-1")
+    # Publishing two dozen pages and running their tasks logs nothing at INFO:
+    # the accounts and password stay the last thing a newcomer reads.
+    chatty = [r for r in caplog.records if r.name.split(".")[0] in CHATTY_LOGGERS]
+    assert [r.getMessage() for r in chatty if r.levelno < logging.WARNING] == []
+    assert {logging.getLogger(name).level for name in CHATTY_LOGGERS} == {
+        logging.NOTSET
+    }, "the loggers are restored after the command"
     User = get_user_model()
     for email, role in ROLES.items():
         user = User.objects.get(email=email)

@@ -6,9 +6,11 @@ users' password is set again to the one printed at the end, so whoever ran the c
 always has a working password in front of them.
 """
 
+import logging
 import os
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -323,6 +325,26 @@ STEPS: tuple[Callable[[DemoContext], str], ...] = (
 )
 
 
+# Libraries that log every page published and every task run at INFO: hundreds of
+# lines that would bury the accounts and password the newcomer needs. -v 2 shows them.
+CHATTY_LOGGERS = ("wagtail", "django_tasks", "celery", "kombu")
+
+
+@contextmanager
+def _quiet(names: tuple[str, ...], *, unless: bool) -> Iterator[None]:
+    """Raise the named loggers to WARNING for the block (unless asked not to)."""
+    loggers = [logging.getLogger(name) for name in names]
+    saved = [logger.level for logger in loggers]
+    if not unless:
+        for logger in loggers:
+            logger.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        for logger, level in zip(loggers, saved, strict=True):
+            logger.setLevel(level)
+
+
 class Command(BaseCommand):
     help = (
         "Load demo data for a local Academy: the standards, a demo ministry with "
@@ -335,9 +357,10 @@ class Command(BaseCommand):
             password=os.environ.get(PASSWORD_VARIABLE) or secrets.token_urlsafe(12),
             password_from_environment=from_environment,
         )
-        for step in STEPS:
-            with transaction.atomic():
-                self.stdout.write(step(context))
+        with _quiet(CHATTY_LOGGERS, unless=options["verbosity"] > 1):
+            for step in STEPS:
+                with transaction.atomic():
+                    self.stdout.write(step(context))
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Sign in at {SIGN_IN_URL} with:"))
         for demo in DEMO_USERS:
