@@ -5,6 +5,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 
+from wagtail.models import Revision
+
 import pytest
 
 from academy.core.management.commands.seed_demo import CHATTY_LOGGERS
@@ -19,7 +21,19 @@ from competencies.models import (
     Placement,
 )
 from competencies.selectors import person_profile
-from courses.models import CoursePage, LessonPage
+from courses.assessments.selectors import dashboard_assessments
+from courses.assessments.services import attempt_start, attempt_submit
+from courses.models import (
+    Assessment,
+    CourseCompletion,
+    CoursePage,
+    Enrolment,
+    LessonPage,
+    Question,
+)
+from courses.selectors import dashboard_for_user, lessons_of
+from courses.services import lesson_complete
+from tests.courses.assessment_helpers import answers
 
 pytestmark = pytest.mark.django_db
 
@@ -57,6 +71,10 @@ def _counts() -> dict[str, int]:
         "courses": CoursePage.objects.count(),
         "lessons": LessonPage.objects.count(),
         "certificates": Certificate.objects.count(),
+        "questions": Question.objects.count(),
+        "assessments": Assessment.objects.count(),
+        "enrolments": Enrolment.objects.count(),
+        "revisions": Revision.objects.count(),
     }
 
 
@@ -71,6 +89,8 @@ def test_seed_demo_twice_changes_no_counts(monkeypatch):
     assert first["lessons"] > first["courses"]
     assert first["certificates"] >= 3
     assert first["hr scopes"] == 1
+    assert first["questions"] == 12
+    assert first["assessments"] == 2
 
 
 def test_demo_users_reach_their_pages(monkeypatch, client):
@@ -133,3 +153,29 @@ def test_rerun_prints_a_new_password_that_works(monkeypatch, client):
     for email in ROLES:
         assert client.login(email=email, password=printed)
         client.logout()
+
+
+def test_demo_learner_is_mid_course_with_a_placement_test_and_a_quiz_to_pass(
+    monkeypatch,
+):
+    _seed(monkeypatch, "demo-password-1")
+    learner = get_user_model().objects.get(email="learner@academy.example")
+    dashboard = dashboard_for_user(user=learner)
+    [summary] = dashboard.enrolments
+    course = summary.enrolment.course
+    assert course.code == "GOV-201"
+    assert 0 < summary.percent < 100
+    placements = dashboard_assessments(user=learner).placements
+    assert [state.assessment.area.code for state in placements] == ["GOV"]
+
+    # The course's completion now needs its quiz: lessons alone do not complete it.
+    assert course.completion_rule == CoursePage.CompletionRule.LESSONS_AND_ASSESSMENTS
+    for lesson in lessons_of(course):
+        lesson_complete(user=learner, lesson=lesson)
+    assert not CourseCompletion.objects.filter(user=learner, course=course).exists()
+    quiz = Assessment.objects.get(course=course)
+    attempt = attempt_start(user=learner, assessment=quiz)
+    assert len(attempt.questions) == 5
+    attempt = attempt_submit(attempt=attempt, responses=answers(attempt))
+    assert attempt.passed
+    assert CourseCompletion.objects.filter(user=learner, course=course).exists()

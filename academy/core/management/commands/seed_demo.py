@@ -314,6 +314,40 @@ def step_certificates(context: DemoContext) -> str:
     return out.getvalue().rstrip() or "Demo certificates: already there."
 
 
+def step_assessments(context: DemoContext) -> str:
+    """A question bank, a placement test and the PDPA course's end-of-course quiz.
+
+    After the certificates: the quiz makes its course's completion need a pass.
+    """
+    from courses.demo_assessments import assessments_seed
+
+    instructor = next(
+        context.users[demo.email] for demo in DEMO_USERS if demo.role == Role.INSTRUCTOR
+    )
+    return assessments_seed(owner=instructor)
+
+
+def step_learner_learning(context: DemoContext) -> str:
+    """The learner is part-way through the PDPA course, so the dashboard shows progress."""
+    from courses.demo_assessments import QUIZ_COURSE
+    from courses.models import CoursePage, Enrolment, LessonProgress
+    from courses.selectors import lessons_of
+    from courses.services import enrolment_create, lesson_complete
+
+    learner = context.users[DEMO_USERS[0].email]
+    course = CoursePage.objects.live().get(code=QUIZ_COURSE)
+    if Enrolment.objects.filter(user=learner, course=course).exists():
+        return "Learner's enrolment: already there."
+    enrolment_create(user=learner, course=course)
+    lessons = lessons_of(course)
+    for lesson in lessons[:2]:
+        lesson_complete(user=learner, lesson=lesson)
+    done = LessonProgress.objects.filter(
+        enrolment__user=learner, status=LessonProgress.Status.COMPLETED
+    ).count()
+    return f"Learner's enrolment: {course.code}, {done} of {len(lessons)} lessons done."
+
+
 STEPS: tuple[Callable[[DemoContext], str], ...] = (
     step_standards,
     step_ministry,
@@ -322,6 +356,8 @@ STEPS: tuple[Callable[[DemoContext], str], ...] = (
     step_hr_scope,
     step_catalogue,
     step_certificates,
+    step_assessments,
+    step_learner_learning,
 )
 
 
