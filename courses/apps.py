@@ -14,7 +14,9 @@ class CoursesConfig(AppConfig):
         from . import hr
 
         hr.register()
-
+        # Celery's autodiscovery looks for courses.tasks only: register this module's.
         from competencies.hr.sections import register_hr_nav
+
+        from .assessments import tasks  # noqa: F401
 
         register_hr_nav(_("Assessment results"), "courses:hr_assessments", order=50)

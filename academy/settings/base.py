@@ -307,6 +307,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "academy.accounts.tasks.anonymise_leavers",
         "schedule": crontab(hour=2, minute=30),
     },
+    # Timed attempts abandoned mid-way: graded once their time (and grace) is up.
+    "courses-attempts-close-expired": {
+        "task": "courses.assessments.tasks.attempts_close_expired",
+        "schedule": crontab(minute="*/5"),
+    },
     # Course assignments: due in 7 days, due tomorrow, overdue; each mailed once.
     "courses-assignment-reminders": {
         "task": "courses.assignments.tasks.assignment_reminders_send",

@@ -7,6 +7,7 @@ once; the time limit is enforced here, on the server's clock, never in the brows
 
 from __future__ import annotations
 
+import logging
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -44,6 +45,8 @@ from ..questions import QuestionDraft, QuestionKind, QuestionSnapshot, shuffled_
 #: Answers that reach the server this long after the deadline still count: the
 #: learner pressed "submit" in time and the request was in flight. Later ones do not.
 LATE_GRACE = timedelta(seconds=15)
+
+logger = logging.getLogger(__name__)
 #: A response longer than this is not stored (grading reads at most 1,000 characters).
 MAX_STORED_RESPONSE = 2000
 
@@ -331,6 +334,47 @@ def attempt_close_if_expired(
     if not attempt.is_submitted and _past_grace(attempt, now):
         _grade(attempt, now=now, auto=True)
     return attempt
+
+
+@dataclass(frozen=True)
+class SweepReport:
+    closed: int
+    failed: int
+
+
+def attempts_close_expired(
+    *, now: datetime | None = None, limit: int = 1000
+) -> SweepReport:
+    """Grade attempts whose time ran out while the learner was away (Celery beat).
+
+    A learner who closes the tab mid-attempt never touches it again, so nothing
+    would grade it: its saved answers are graded as if submitted at the deadline's
+    end, evidence recorded and the course's completion fed, as on the learner's next
+    touch. Each attempt is closed in its own transaction under its row lock, so a
+    learner submitting at the same moment is graded once; one attempt's failure is
+    logged and the sweep goes on. At most `limit` per run, oldest deadline first.
+    """
+    now = _now(now)
+    due = (
+        Attempt.objects.filter(
+            status=Attempt.Status.IN_PROGRESS, deadline__lt=now - LATE_GRACE
+        )
+        .order_by("deadline", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    closed = failed = 0
+    for pk in list(due):
+        try:
+            attempt = attempt_close_if_expired(
+                attempt=Attempt.objects.select_related("assessment").get(pk=pk),
+                now=now,
+            )
+        except Exception:
+            logger.exception("Could not close expired attempt %s", pk)
+            failed += 1
+            continue
+        closed += attempt.auto_submitted
+    return SweepReport(closed=closed, failed=failed)
 
 
 def _snapshots(attempt: Attempt) -> list[QuestionSnapshot]:

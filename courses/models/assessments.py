@@ -602,6 +602,12 @@ class Attempt(models.Model):
                 fields=["assessment", "status"], name="attempt_assessment_status"
             ),
             models.Index(fields=["user", "status"], name="attempt_user_status"),
+            # The sweep of abandoned attempts whose time ran out.
+            models.Index(
+                fields=["deadline"],
+                condition=Q(status="in_progress"),
+                name="attempt_open_deadline",
+            ),
         ]
 
     def __str__(self) -> str:
