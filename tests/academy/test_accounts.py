@@ -104,3 +104,23 @@ def test_language_switcher_changes_the_interface_language(client):
     assert response.status_code == 302
     page = client.get("/").content.decode()
     assert 'lang="en"' in page
+
+
+def test_allauth_pages_read_correct_thai(client):
+    """allauth's shipped Thai for these is wrong ("ยืนยันที่อยู่อีเมล AddrAccess");
+    locale/th corrects it (academy/accounts/allauth_th.py)."""
+    from django.utils import translation
+
+    from academy.accounts.allauth_th import CORRECTED
+
+    with translation.override("th"):
+        for msgid in CORRECTED:
+            assert translation.gettext(msgid) != msgid, msgid
+    user = UserFactory(email="reauth@example.go.th")
+    client.force_login(user)
+    response = client.get("/accounts/reauthenticate/", HTTP_ACCEPT_LANGUAGE="th")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "ยืนยันตัวตนอีกครั้ง" in html
+    assert "AddrAccess" not in html
+    assert "ลืมรหัสผ่าน?:" not in html
