@@ -24,6 +24,11 @@ from urllib.parse import quote, urlsplit
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from academy.core.environment import (  # noqa: F401 - certificates.services reads both here
+    is_dev_or_test,
+    test_hooks_enabled,
+)
+
 DEFAULT_ISSUER_DID = "did:web:academy.example"
 DEFAULT_ISSUER_NAME_TH = "สถาบันพัฒนาบุคลากรภาครัฐด้านดิจิทัล"
 DEFAULT_ISSUER_NAME_EN = "Digital Government Academy"
@@ -77,28 +82,6 @@ def upload_max_bytes() -> int:
 
 def status_list_max_age() -> int:
     return int(getattr(settings, "ACADEMY_STATUS_LIST_MAX_AGE", 60))
-
-
-def _settings_name() -> str:
-    # Overridden settings (override_settings, pytest-django's `settings`) report
-    # SETTINGS_MODULE as None; the environment still names the module.
-    module = getattr(settings, "SETTINGS_MODULE", None) or os.environ.get(
-        "DJANGO_SETTINGS_MODULE", ""
-    )
-    return module.rsplit(".", 1)[-1]
-
-
-def test_hooks_enabled() -> bool:
-    """Test settings (or ACADEMY_TEST_HOOKS): test-only hooks may run."""
-    return bool(getattr(settings, "ACADEMY_TEST_HOOKS", False)) or (
-        _settings_name() == "test"
-    )
-
-
-def is_dev_or_test() -> bool:
-    """Dev or test settings: the only ones allowed the derived passphrase and a
-    signing key made on first use."""
-    return test_hooks_enabled() or _settings_name() == "dev"
 
 
 def signing_key_passphrase() -> bytes:

@@ -11,6 +11,7 @@ from allauth.mfa.models import Authenticator
 
 from academy.core.services import email_queue
 
+from . import mfa_crypto
 from .mfa import SECOND_FACTORS, mfa_required
 
 
@@ -32,6 +33,13 @@ class AccountAdapter(DefaultAccountAdapter):
 
 
 class MFAAdapter(DefaultMFAAdapter):
+    def encrypt(self, text: str) -> str:
+        """TOTP secrets and recovery seeds are stored encrypted (mfa_crypto)."""
+        return mfa_crypto.encrypt(text)
+
+    def decrypt(self, encrypted_text: str) -> str:
+        return mfa_crypto.decrypt(encrypted_text)
+
     def can_delete_authenticator(self, authenticator: Authenticator) -> bool:
         """Staff keep at least one second factor: MFA is their rule, not their choice."""
         if authenticator.type not in SECOND_FACTORS or not mfa_required(
