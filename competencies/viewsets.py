@@ -21,7 +21,7 @@ from pathlib import PurePath
 
 from django import forms
 from django.contrib.admin.utils import quote
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -66,6 +66,8 @@ from wagtail.log_actions import log
 from wagtail.permissions import policy_registry
 
 import django_filters
+
+from academy.core.forms import form_add_service_errors
 
 from . import services
 from .interchange import FrameworkImportError, ImportResult, parse_framework_file
@@ -223,21 +225,9 @@ class ServiceCreateView(generic.CreateView):
         try:
             return super().form_valid(form)
         except ValidationError as error:
-            _add_validation_error(form, error)
+            form_add_service_errors(form, error)
             self.produced_error_message = self.get_error_message()
             return self.form_invalid(form)
-
-
-def _add_validation_error(form, error: ValidationError) -> None:
-    """Attach a service's ValidationError to the form, on the field it names if any."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field_name, field_errors in error.error_dict.items():
-        target = field_name if field_name in form.fields else None
-        if field_name == NON_FIELD_ERRORS:
-            target = None
-        form.add_error(target, field_errors)
 
 
 class GuardedDeleteView(generic.DeleteView):

@@ -312,6 +312,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "courses.assessments.tasks.attempts_close_expired",
         "schedule": crontab(minute="*/5"),
     },
+    # Assignments that asked for it reach people who joined since (before reminders).
+    "courses-assignments-add-new-members": {
+        "task": "courses.assignments.tasks.assignments_add_new_members",
+        "schedule": crontab(hour=6, minute=30),
+    },
     # Course assignments: due in 7 days, due tomorrow, overdue; each mailed once.
     "courses-assignment-reminders": {
         "task": "courses.assignments.tasks.assignment_reminders_send",

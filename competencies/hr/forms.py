@@ -155,7 +155,13 @@ class DirectoryFilterForm(forms.Form):
 
 
 class DateInput(forms.DateInput):
+    """The browser's date picker. Its value is ISO 8601 whatever the language (the
+    localised default, 05/01/2570 in Thai, would show an initial date as empty)."""
+
     input_type = "date"
+
+    def __init__(self, attrs=None, format="%Y-%m-%d"):  # noqa: A002 - Django's name
+        super().__init__(attrs, format)
 
 
 class EvidenceForm(forms.Form):

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from academy.accounts.audit import AuditAction, audit_record
 from academy.accounts.authz import require
+from academy.core.forms import form_add_service_errors
 from academy.core.thaidate import ENGLISH_MONTHS, THAI_MONTHS_SHORT, buddhist_year
 from competencies.models import Person
 
@@ -233,8 +234,7 @@ def evidence_new(request, person_id: int):
                 request=request,
             )
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            form_add_service_errors(form, error)
         else:
             messages.success(request, _("The evidence is recorded."))
             return redirect("hr:person", person_id=person.pk)

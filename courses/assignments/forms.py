@@ -5,7 +5,12 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from competencies.hr.forms import GroupChoiceField, LevelChoiceField, UnitChoiceField
+from competencies.hr.forms import (
+    DateInput,
+    GroupChoiceField,
+    LevelChoiceField,
+    UnitChoiceField,
+)
 from competencies.hr.selectors import HRAccess, units_in_scope
 from competencies.models import (
     Competency,
@@ -30,9 +35,7 @@ class AssignmentForm(forms.Form):
     """Who (unit, group, position, or a list of employee numbers), what and by when."""
 
     course = CourseChoiceField(label=_("Course"), queryset=None)
-    due_on = forms.DateField(
-        label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    due_on = forms.DateField(label=_("Due date"), widget=DateInput)
     unit = UnitChoiceField(
         label=_("Unit (and the units under it)"),
         queryset=None,
@@ -66,6 +69,14 @@ class AssignmentForm(forms.Form):
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    include_new_members = forms.BooleanField(
+        label=_("Also assign people who join later"),
+        help_text=_(
+            "Until the due date, people who come to match the choice above (new "
+            "staff, transfers, promotions) are added every morning. Not for a list."
+        ),
+        required=False,
     )
 
     def __init__(self, *args, access: HRAccess, **kwargs):
@@ -113,6 +124,18 @@ class AssignmentForm(forms.Form):
             position_type=data.get("position_type"),
             position_level=data.get("position_level"),
         )
+
+
+class AssignmentChangeForm(forms.Form):
+    """What may change after assigning: the due date and the note (not who)."""
+
+    due_on = forms.DateField(label=_("Due date"), widget=DateInput)
+    note = forms.CharField(
+        label=_("Note to learners"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class CompetencyMultipleField(forms.ModelMultipleChoiceField):

@@ -67,6 +67,16 @@ class AssignmentTarget:
     position_level: object | None = None
     employee_numbers: list[str] = field(default_factory=list)
 
+    @classmethod
+    def of(cls, assignment: CourseAssignment) -> "AssignmentTarget":
+        """The criteria an assignment was made with (a list is not kept: None)."""
+        return cls(
+            unit=assignment.unit,
+            group=assignment.group,
+            position_type=assignment.position_type,
+            position_level=assignment.position_level,
+        )
+
 
 def assignment_people(access: HRAccess, target: AssignmentTarget):
     """(person ids queryset, employee numbers not found in the scope).
@@ -96,6 +106,13 @@ def assignment_people(access: HRAccess, target: AssignmentTarget):
             group_id=target.group.pk
         )
     return placements.values("person_id").distinct(), []
+
+
+def assignment_reach(access: HRAccess, target: AssignmentTarget) -> tuple[int, list]:
+    """(how many people the target picks, employee numbers not found): the preview
+    an officer sees before assigning. One count query."""
+    people, missing = assignment_people(access, target)
+    return people.count(), missing
 
 
 def courses_assignable():
@@ -204,8 +221,11 @@ def _officer(access: HRAccess) -> None:
         raise Http404
 
 
-def assignments_visible(access: HRAccess, *, on: date | None = None):
-    """Assignments reaching at least one person in the officer's scope, newest first."""
+def assignments_visible(
+    access: HRAccess, *, on: date | None = None, active_only: bool = False
+):
+    """Assignments reaching at least one person in the officer's scope, newest first
+    (active_only: without the cancelled ones)."""
     _officer(access)
     on = on or today()
     reaching = Assignee.objects.filter(assignment_id=OuterRef("pk")).filter(
@@ -213,11 +233,12 @@ def assignments_visible(access: HRAccess, *, on: date | None = None):
             placements_in_scope(access, on=on).filter(person_id=OuterRef("person_id"))
         )
     )
-    return (
-        CourseAssignment.objects.filter(Exists(reaching))
-        .select_related("course", "unit", "group", "position_type", "position_level")
-        .order_by("-created_at", "-pk")
-    )
+    assignments = CourseAssignment.objects.filter(Exists(reaching))
+    if active_only:
+        assignments = assignments.filter(cancelled_at__isnull=True)
+    return assignments.select_related(
+        "course", "unit", "group", "position_type", "position_level"
+    ).order_by("-created_at", "-pk")
 
 
 def assignment_get(access: HRAccess, assignment_id: int) -> CourseAssignment:
@@ -225,6 +246,23 @@ def assignment_get(access: HRAccess, assignment_id: int) -> CourseAssignment:
     if assignment is None:
         raise Http404
     return assignment
+
+
+def assignment_may_change(access: HRAccess, assignment: CourseAssignment) -> bool:
+    """Who may change the due date or cancel: the officer who assigned it, or one
+    whose scope holds every person it reaches (an officer of a parent unit); never
+    an officer who sees only part of it. One query (none for the assigner)."""
+    if not access.is_hr_officer:
+        return False
+    if assignment.assigned_by_id == access.user.pk:
+        return True
+    return not (
+        Assignee.objects.filter(assignment=assignment)
+        .exclude(
+            Exists(placements_in_scope(access).filter(person_id=OuterRef("person_id")))
+        )
+        .exists()
+    )
 
 
 def assignment_tallies(
@@ -301,6 +339,8 @@ def compliance_counts(
     )
     if assignment_ids is not None:
         assignees = assignees.filter(assignment_id__in=assignment_ids)
+    else:  # the whole report: cancelled assignments no longer count
+        assignees = assignees.filter(assignment__cancelled_at__isnull=True)
     return (
         assignees.annotate(bucket=Substr("unit_path", 1, length))
         .values("assignment_id", "bucket", *fields)
@@ -439,7 +479,11 @@ def assignments_for_learner(*, user, on: date | None = None) -> list[LearnerAssi
         return []
     on = on or today()
     assignees = (
-        Assignee.objects.filter(person__user=user, assignment__course__live=True)
+        Assignee.objects.filter(
+            person__user=user,
+            assignment__course__live=True,
+            assignment__cancelled_at__isnull=True,
+        )
         .annotate(done=_completed(), started=_started())
         .filter(done=False)
         .select_related("assignment", "assignment__course")
@@ -470,7 +514,9 @@ def course_assigned_to(*, user, course: CoursePage) -> bool:
     if not user.is_authenticated:
         return False
     return Assignee.objects.filter(
-        person__user=user, assignment__course=course
+        person__user=user,
+        assignment__course=course,
+        assignment__cancelled_at__isnull=True,
     ).exists()
 
 

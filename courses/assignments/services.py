@@ -31,6 +31,8 @@ from ..models import (
 from . import selectors
 
 AUDIT_ASSIGNMENT_CREATE = "assignment.create"
+AUDIT_ASSIGNMENT_CHANGE = "assignment.change"
+AUDIT_ASSIGNMENT_CANCEL = "assignment.cancel"
 AUDIT_PLAN_AGREE = "development_plan.agree"
 BATCH = 2000
 
@@ -48,6 +50,7 @@ def assignment_create(
     due_on: date,
     target: selectors.AssignmentTarget,
     note: str = "",
+    include_new_members: bool = False,
     request=None,
 ) -> CourseAssignment:
     """Assign `course` to the people the target picks in the officer's scope.
@@ -81,17 +84,13 @@ def assignment_create(
         position_type=target.position_type,
         position_level=target.position_level,
         by_list=bool(target.employee_numbers),
+        # A list names people, not a rule that others can come to match.
+        include_new_members=include_new_members and not target.employee_numbers,
         assigned_by=access.user,
     )
     assignment.full_clean()
     assignment.save()
-    for start in range(0, len(person_ids), BATCH):
-        Assignee.objects.bulk_create(
-            [
-                Assignee(assignment=assignment, person_id=person_id)
-                for person_id in person_ids[start : start + BATCH]
-            ]
-        )
+    _assignees_add(assignment, person_ids)
     audit_record(
         actor=access.user,
         action=AUDIT_ASSIGNMENT_CREATE,
@@ -104,6 +103,129 @@ def assignment_create(
         },
     )
     return assignment
+
+
+def _assignees_add(assignment: CourseAssignment, person_ids: list[int]) -> None:
+    for start in range(0, len(person_ids), BATCH):
+        Assignee.objects.bulk_create(
+            [
+                Assignee(assignment=assignment, person_id=person_id)
+                for person_id in person_ids[start : start + BATCH]
+            ],
+            ignore_conflicts=True,
+        )
+
+
+def _check_may_change(access: HRAccess, assignment: CourseAssignment) -> None:
+    if not selectors.assignment_may_change(access, assignment):
+        raise ValidationError(
+            _(
+                "Only the officer who assigned it, or one responsible for everyone "
+                "it reaches, can change this assignment."
+            )
+        )
+    if assignment.is_cancelled:
+        raise ValidationError(_("This assignment is cancelled."))
+
+
+@transaction.atomic
+def assignment_change(
+    *,
+    access: HRAccess,
+    assignment: CourseAssignment,
+    due_on: date,
+    note: str,
+    request=None,
+) -> CourseAssignment:
+    """Move the due date or reword the note. A new due date restarts the reminders:
+    learners are reminded again before (or after) the new date, once per event."""
+    assignment = CourseAssignment.objects.select_for_update().get(pk=assignment.pk)
+    _check_may_change(access, assignment)
+    if due_on < selectors.today() and due_on != assignment.due_on:
+        raise ValidationError({"due_on": _("The due date cannot be in the past.")})
+    before = {"due_on": assignment.due_on.isoformat(), "note": assignment.note}
+    if due_on == assignment.due_on and note == assignment.note:
+        return assignment
+    if due_on != assignment.due_on:
+        AssignmentReminder.objects.filter(assignee__assignment=assignment).delete()
+    assignment.due_on = due_on
+    assignment.note = note
+    assignment.full_clean()
+    assignment.save(update_fields=["due_on", "note"])
+    audit_record(
+        actor=access.user,
+        action=AUDIT_ASSIGNMENT_CHANGE,
+        obj=assignment,
+        request=request,
+        detail={
+            "before": before,
+            "after": {"due_on": due_on.isoformat(), "note": note},
+        },
+    )
+    return assignment
+
+
+@transaction.atomic
+def assignment_cancel(
+    *, access: HRAccess, assignment: CourseAssignment, request=None
+) -> CourseAssignment:
+    """Withdraw the assignment: off dashboards, reminders and compliance; the record,
+    its people and what they already learned stay."""
+    assignment = CourseAssignment.objects.select_for_update().get(pk=assignment.pk)
+    _check_may_change(access, assignment)
+    assignment.cancelled_at = timezone.now()
+    assignment.cancelled_by = access.user
+    assignment.save(update_fields=["cancelled_at", "cancelled_by"])
+    audit_record(
+        actor=access.user,
+        action=AUDIT_ASSIGNMENT_CANCEL,
+        obj=assignment,
+        request=request,
+        detail={"course": assignment.course_id, "people": assignment.assignees.count()},
+    )
+    return assignment
+
+
+def assignments_add_new_members(*, on: date | None = None) -> int:
+    """Daily: add the people who came to match an open assignment that asked for it.
+
+    Open: not cancelled, not past due, made by rule (not a list). The people are
+    those the assigning officer's scope holds today, so an officer who has lost the
+    scope adds no one. Returns how many were added; one transaction per assignment.
+    """
+    from competencies.hr.selectors import hr_access
+
+    on = on or selectors.today()
+    added = 0
+    open_assignments = CourseAssignment.objects.filter(
+        include_new_members=True,
+        by_list=False,
+        cancelled_at__isnull=True,
+        due_on__gte=on,
+        assigned_by__isnull=False,
+        course__live=True,
+    ).select_related(
+        "assigned_by", "unit", "group__framework", "position_type", "position_level"
+    )
+    for assignment in open_assignments.iterator(chunk_size=200):
+        access = hr_access(assignment.assigned_by)
+        if not access.is_hr_officer:
+            continue
+        people, _missing = selectors.assignment_people(
+            access, selectors.AssignmentTarget.of(assignment)
+        )
+        new_ids = list(
+            people.exclude(
+                person_id__in=Assignee.objects.filter(assignment=assignment).values(
+                    "person_id"
+                )
+            ).values_list("person_id", flat=True)
+        )
+        if new_ids:
+            with transaction.atomic():
+                _assignees_add(assignment, new_ids)
+            added += len(new_ids)
+    return added
 
 
 # ------------------------------------------------------------------------------
@@ -147,6 +269,7 @@ def reminders_due(*, event: str, on: date):
     already = AssignmentReminder.objects.filter(assignee_id=OuterRef("pk"), event=event)
     return (
         Assignee.objects.filter(_due_between(on, low, high))
+        .filter(assignment__cancelled_at__isnull=True)
         .filter(Q(person__left_on__isnull=True) | Q(person__left_on__gt=on))
         .filter(Q(person__email__gt="") | Q(person__user__email__gt=""))
         .exclude(Exists(completed))

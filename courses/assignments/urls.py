@@ -11,6 +11,16 @@ urlpatterns = [
     path("hr/assignments/", views.assignment_list, name="list"),
     path("hr/assignments/new/", views.assignment_new, name="new"),
     path("hr/assignments/<int:assignment_id>/", views.assignment_detail, name="detail"),
+    path(
+        "hr/assignments/<int:assignment_id>/change/",
+        views.assignment_change,
+        name="change",
+    ),
+    path(
+        "hr/assignments/<int:assignment_id>/cancel/",
+        views.assignment_cancel,
+        name="cancel",
+    ),
     path("hr/compliance/", views.compliance, name="compliance"),
     path(
         "hr/compliance/export.<slug:fmt>",

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from academy.accounts.audit import AuditAction, audit_record
+from academy.core.forms import form_add_service_errors
 from academy.core.thaidate import fiscal_year
 from competencies.hr.exports import FORMATS, export_response
 from competencies.hr.sections import hr_nav_items
@@ -24,7 +25,7 @@ from competencies.hr.selectors import HRAccess, hr_access
 from competencies.models import Competency
 
 from . import selectors, services
-from .forms import AssignmentForm, PlanForm
+from .forms import AssignmentChangeForm, AssignmentForm, PlanForm
 
 COMPLIANCE_PAGE_SIZE = 20
 COMPLIANCE_HEADER = [
@@ -98,36 +99,41 @@ def assignment_list(request):
 
 @login_required
 def assignment_new(request):
+    """The form; "Preview" counts who the choice reaches, "Assign" assigns."""
     access = _officer(request)
     form = AssignmentForm(request.POST or None, access=access)
+    preview = None
     if request.method == "POST" and form.is_valid():
-        try:
-            assignment = services.assignment_create(
-                access=access,
-                course=form.cleaned_data["course"],
-                due_on=form.cleaned_data["due_on"],
-                target=form.target(),
-                note=form.cleaned_data["note"],
-                request=request,
-            )
-        except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for name, errors in error.message_dict.items():
-                    form.add_error(name if name in form.fields else None, errors)
-            else:
-                form.add_error(None, error.messages)
+        if "preview" in request.POST:
+            count, missing = selectors.assignment_reach(access, form.target())
+            preview = {"count": count, "missing": missing}
         else:
-            messages.success(
-                request,
-                _("The course is assigned to %(count)d people.")
-                % {"count": assignment.assignees.count()},
-            )
-            return redirect("assignments:detail", assignment_id=assignment.pk)
-    return _render(request, "form.html", access, "assignments", {"form": form})
+            try:
+                assignment = services.assignment_create(
+                    access=access,
+                    course=form.cleaned_data["course"],
+                    due_on=form.cleaned_data["due_on"],
+                    target=form.target(),
+                    note=form.cleaned_data["note"],
+                    include_new_members=form.cleaned_data["include_new_members"],
+                    request=request,
+                )
+            except ValidationError as error:
+                form_add_service_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("The course is assigned to %(count)d people.")
+                    % {"count": assignment.assignees.count()},
+                )
+                return redirect("assignments:detail", assignment_id=assignment.pk)
+    return _render(
+        request, "form.html", access, "assignments", {"form": form, "preview": preview}
+    )
 
 
 @login_required
-def assignment_detail(request, assignment_id: int):
+def assignment_detail(request, assignment_id: int, change_form=None):
     access = _officer(request)
     assignment = selectors.assignment_get(access, assignment_id)
     node = selectors.compliance_node(access, _int(request.GET.get("node")))
@@ -135,6 +141,13 @@ def assignment_detail(request, assignment_id: int):
     people = Paginator(
         selectors.assignment_people_status(access, assignment), selectors.PAGE_SIZE
     ).get_page(request.GET.get("page"))
+    may_change = not assignment.is_cancelled and selectors.assignment_may_change(
+        access, assignment
+    )
+    if may_change and change_form is None:
+        change_form = AssignmentChangeForm(
+            initial={"due_on": assignment.due_on, "note": assignment.note}
+        )
     return _render(
         request,
         "detail.html",
@@ -146,8 +159,56 @@ def assignment_detail(request, assignment_id: int):
             "page": people,
             "querystring": f"node={node.pk}",
             "today": report.on,
+            "may_change": may_change,
+            "change_form": change_form if may_change else None,
         },
     )
+
+
+@login_required
+@require_POST
+def assignment_change(request, assignment_id: int):
+    access = _officer(request)
+    assignment = selectors.assignment_get(access, assignment_id)
+    form = AssignmentChangeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.assignment_change(
+                access=access,
+                assignment=assignment,
+                due_on=form.cleaned_data["due_on"],
+                note=form.cleaned_data["note"],
+                request=request,
+            )
+        except ValidationError as error:
+            form_add_service_errors(form, error)
+        else:
+            messages.success(request, _("The assignment is updated."))
+            return redirect("assignments:detail", assignment_id=assignment.pk)
+    response = assignment_detail(request, assignment_id, change_form=form)
+    response.status_code = 400
+    return response
+
+
+@login_required
+@require_POST
+def assignment_cancel(request, assignment_id: int):
+    access = _officer(request)
+    assignment = selectors.assignment_get(access, assignment_id)
+    try:
+        services.assignment_cancel(
+            access=access, assignment=assignment, request=request
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _(
+                "The assignment is cancelled: learners no longer see it or get reminders."
+            ),
+        )
+    return redirect("assignments:detail", assignment_id=assignment.pk)
 
 
 # ------------------------------------------------------------------------------
@@ -160,7 +221,7 @@ def compliance(request):
     access = _officer(request)
     node = selectors.compliance_node(access, _int(request.GET.get("node")))
     page = Paginator(
-        selectors.assignments_visible(access), COMPLIANCE_PAGE_SIZE
+        selectors.assignments_visible(access, active_only=True), COMPLIANCE_PAGE_SIZE
     ).get_page(request.GET.get("page"))
     report = selectors.compliance(access, node=node, assignments=list(page.object_list))
     return _render(
@@ -239,8 +300,7 @@ def plan_mine(request):
                 note=form.cleaned_data["note"],
             )
         except ValidationError as error:
-            for name, errors in error.message_dict.items():
-                form.add_error(name if name in form.fields else None, errors)
+            form_add_service_errors(form, error)
         else:
             messages.success(request, _("Your development plan is saved."))
             return redirect(f"{request.path}?year={year}")

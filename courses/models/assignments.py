@@ -27,7 +27,11 @@ class CourseAssignment(models.Model):
 
     The criteria it was made with (unit, personnel group, position) are kept for the
     record; the people themselves are fixed when it is made (Assignee), so a later
-    move or hire does not silently change who was told to take the course.
+    move or hire does not silently change who was told to take the course, unless
+    the officer chose `include_new_members`: then a daily task adds those who come
+    to match the criteria until the due date (nobody is ever removed). Cancelling
+    keeps the record and its people but takes it off dashboards, reminders and
+    compliance.
     """
 
     course = models.ForeignKey(
@@ -79,6 +83,23 @@ class CourseAssignment(models.Model):
         verbose_name=_("assigned by"),
     )
     created_at = models.DateTimeField(_("assigned at"), auto_now_add=True)
+    include_new_members = models.BooleanField(
+        _("also assign people who join later"),
+        default=False,
+        help_text=_(
+            "Until the due date, people who come to match the choice (new staff, "
+            "transfers, promotions) are added every day."
+        ),
+    )
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("cancelled by"),
+    )
 
     class Meta:
         verbose_name = _("course assignment")
@@ -90,6 +111,10 @@ class CourseAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.course} ({self.due_on})"
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
 
 
 class Assignee(models.Model):

@@ -32,9 +32,21 @@
     });
   }
 
+  // A button with data-confirm asks before its form is sent (irreversible actions).
+  function confirmations(root) {
+    root.querySelectorAll("button[data-confirm]").forEach(function (button) {
+      button.addEventListener("click", function (event) {
+        if (!window.confirm(button.dataset.confirm)) {
+          event.preventDefault();
+        }
+      });
+    });
+  }
+
   function start() {
     applyWidths(document);
     copyShareLinks(document);
+    confirmations(document);
   }
 
   if (document.readyState === "loading") {
