@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -21,9 +22,11 @@ from django.views.generic import View
 from wagtail.admin import messages
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import ObjectList
+from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets.button import Button
 
 from ..models import Assessment, CoursePage, Question, QuestionBank
 from ..permissions import authored_course_paths
@@ -53,9 +56,35 @@ def _narrowed(request, model):
     return assessments_for_author(request.user)
 
 
-class NarrowedIndexView(generic.IndexView):
+class ObjectActionsMixin:
+    """The viewset's extra views of one object (import, export, results) as buttons:
+    in each listing row's "More" menu and in the edit view's header menu, so that
+    nobody has to know their URLs. `object_actions`: (label, URL name, icon)."""
+
+    object_actions: tuple[tuple, ...] = ()
+
+    @property
+    def _namespace(self) -> str:
+        return self.index_url_name.split(":")[0]
+
+    def object_action_urls(self, instance):
+        return [
+            (label, reverse(f"{self._namespace}:{name}", args=[instance.pk]), icon)
+            for label, name, icon in self.object_actions
+        ]
+
+
+class NarrowedIndexView(ObjectActionsMixin, generic.IndexView):
     def get_base_queryset(self):
         return _narrowed(self.request, self.model)
+
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        for priority, (label, url, icon) in enumerate(
+            self.object_action_urls(instance), start=12
+        ):
+            buttons.append(MenuItem(label, url=url, icon_name=icon, priority=priority))
+        return buttons
 
 
 class NarrowedObjectMixin:
@@ -66,8 +95,15 @@ class NarrowedObjectMixin:
         return found
 
 
-class NarrowedEditView(NarrowedObjectMixin, generic.EditView):
-    pass
+class NarrowedEditView(ObjectActionsMixin, NarrowedObjectMixin, generic.EditView):
+    @cached_property
+    def header_more_buttons(self):
+        buttons = super().header_more_buttons
+        for priority, (label, url, icon) in enumerate(
+            self.object_action_urls(self.object), start=5
+        ):
+            buttons.append(Button(label, url=url, icon_name=icon, priority=priority))
+        return buttons
 
 
 class NarrowedDeleteView(NarrowedObjectMixin, generic.DeleteView):
@@ -261,6 +297,7 @@ class AssessmentResultsView(View):
 
 
 class NarrowedViewSet(ModelViewSet):
+    object_actions: tuple[tuple, ...] = ()
     index_view_class = NarrowedIndexView
     add_view_class = OwnedCreateView
     edit_view_class = NarrowedEditView
@@ -268,8 +305,22 @@ class NarrowedViewSet(ModelViewSet):
     copy_view_enabled = False
     inspect_view_enabled = False
 
+    def get_index_view_kwargs(self, **kwargs):
+        return super().get_index_view_kwargs(
+            object_actions=self.object_actions, **kwargs
+        )
+
+    def get_edit_view_kwargs(self, **kwargs):
+        return super().get_edit_view_kwargs(
+            object_actions=self.object_actions, **kwargs
+        )
+
 
 class QuestionBankViewSet(NarrowedViewSet):
+    object_actions = (
+        (_("Import questions (CSV)"), "import", "upload"),
+        (_("Export questions (CSV)"), "export", "download"),
+    )
     model = QuestionBank
     icon = "folder-open-inverse"
     menu_label = _("Question banks")
@@ -298,6 +349,7 @@ class QuestionViewSet(NarrowedViewSet):
 
 
 class AssessmentViewSet(NarrowedViewSet):
+    object_actions = ((_("Results and item analysis"), "results", "table"),)
     model = Assessment
     icon = "tasks"
     menu_label = _("Assessments")

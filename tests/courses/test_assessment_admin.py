@@ -215,3 +215,34 @@ def test_results_page_query_budget(
             client.get(f"/admin/assessments/assessments/{quiz.pk}/results/").status_code
             == 200
         )
+
+
+def test_import_export_and_results_are_reachable_from_the_admin(
+    client, instructor, own_bank, framework_2024
+):
+    """Nobody should need to know these URLs: listing rows and edit headers link them."""
+    gov = competency(framework_2024, "GOV-02")
+    single(own_bank, gov, 1, "L1")
+    quiz = make_assessment(
+        area=gov.parent, rules=[(own_bank, gov, 1)], owner=instructor
+    )
+    client.force_login(instructor)
+    bank_links = (
+        f"/admin/assessments/banks/{own_bank.pk}/import/",
+        f"/admin/assessments/banks/{own_bank.pk}/export/",
+    )
+    for page in (
+        "/admin/assessments/banks/",
+        f"/admin/assessments/banks/edit/{own_bank.pk}/",
+    ):
+        html = client.get(page).content.decode()
+        for link in bank_links:
+            assert link in html, (page, link)
+    results = f"/admin/assessments/assessments/{quiz.pk}/results/"
+    for page in (
+        "/admin/assessments/assessments/",
+        f"/admin/assessments/assessments/edit/{quiz.pk}/",
+    ):
+        assert results in client.get(page).content.decode(), page
+    for link in (*bank_links, results):
+        assert client.get(link).status_code == 200, link
