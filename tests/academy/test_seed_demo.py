@@ -25,6 +25,8 @@ from courses.assessments.selectors import dashboard_assessments
 from courses.assessments.services import attempt_start, attempt_submit
 from courses.models import (
     Assessment,
+    Assignee,
+    CourseAssignment,
     CourseCompletion,
     CoursePage,
     Enrolment,
@@ -75,6 +77,8 @@ def _counts() -> dict[str, int]:
         "assessments": Assessment.objects.count(),
         "enrolments": Enrolment.objects.count(),
         "revisions": Revision.objects.count(),
+        "assignments": CourseAssignment.objects.count(),
+        "assignees": Assignee.objects.count(),
     }
 
 
@@ -91,6 +95,7 @@ def test_seed_demo_twice_changes_no_counts(monkeypatch):
     assert first["hr scopes"] == 1
     assert first["questions"] == 12
     assert first["assessments"] == 2
+    assert first["assignments"] == 1
 
 
 def test_demo_users_reach_their_pages(monkeypatch, client):
@@ -165,6 +170,8 @@ def test_demo_learner_is_mid_course_with_a_placement_test_and_a_quiz_to_pass(
     course = summary.enrolment.course
     assert course.code == "GOV-201"
     assert 0 < summary.percent < 100
+    # The HR officer's assignment comes first on the dashboard.
+    assert [item.course.code for item in dashboard.assignments] == ["DGA-103"]
     placements = dashboard_assessments(user=learner).placements
     assert [state.assessment.area.code for state in placements] == ["GOV"]
 

@@ -348,6 +348,40 @@ def step_learner_learning(context: DemoContext) -> str:
     return f"Learner's enrolment: {course.code}, {done} of {len(lessons)} lessons done."
 
 
+DEMO_ASSIGNMENT_COURSE = "DGA-103"  # cyber hygiene, for everyone
+
+
+def step_assignment(context: DemoContext) -> str:
+    """The HR officer assigns cyber hygiene to the learner's division, due in 3 weeks,
+    so the learner's dashboard leads with it and the compliance report has figures."""
+    from competencies.hr.selectors import hr_access
+    from courses.assignments.selectors import AssignmentTarget
+    from courses.assignments.services import assignment_create
+    from courses.models import CourseAssignment, CoursePage
+
+    officer = next(
+        context.users[demo.email] for demo in DEMO_USERS if demo.role == Role.HR_OFFICER
+    )
+    course = CoursePage.objects.live().get(code=DEMO_ASSIGNMENT_COURSE)
+    if CourseAssignment.objects.filter(course=course, assigned_by=officer).exists():
+        return "Demo assignment: already there."
+    learner = Person.objects.get(user=context.users[DEMO_USERS[0].email])
+    unit = Placement.objects.current().get(person=learner).unit
+    division = unit.get_parent() if unit.kind == OrgUnit.Kind.UNIT else unit
+    assignment = assignment_create(
+        access=hr_access(officer),
+        course=course,
+        due_on=timezone.localdate() + timedelta(days=21),
+        target=AssignmentTarget(unit=division),
+        note="หลักสูตรบังคับสำหรับบุคลากรทุกคนในกอง โปรดเรียนให้จบภายในกำหนด",
+        include_new_members=True,
+    )
+    return (
+        f"Demo assignment: {course.code} to {division.name_th}, "
+        f"{assignment.assignees.count()} people, due in 21 days."
+    )
+
+
 STEPS: tuple[Callable[[DemoContext], str], ...] = (
     step_standards,
     step_ministry,
@@ -358,6 +392,7 @@ STEPS: tuple[Callable[[DemoContext], str], ...] = (
     step_certificates,
     step_assessments,
     step_learner_learning,
+    step_assignment,
 )
 
 
