@@ -550,14 +550,18 @@ class PersonLearning:
 
     enrolments: list[EnrolmentSummary]
     hours_by_year: list[tuple[int, Decimal, int]]  # (fiscal year C.E., hours, courses)
+    assignments: list = field(default_factory=list)  # open, not yet completed
 
 
 def person_learning(person: Person) -> PersonLearning:
-    """Every enrolment of a person, with progress, and hours per fiscal year.
+    """Every enrolment of a person, with progress, hours per fiscal year, and the
+    assigned courses not yet completed.
 
     The caller has already checked that the viewer may see this person. A person
-    without an account has no learning yet. Four queries, however many enrolments.
+    without an account has no learning yet. Five queries, however many enrolments.
     """
+    from .assignments.selectors import assignments_for_learner
+
     if person.user_id is None:
         return PersonLearning(enrolments=[], hours_by_year=[])
     enrolments = list(
@@ -573,6 +577,7 @@ def person_learning(person: Person) -> PersonLearning:
         year[0] += hours
         year[1] += 1
     return PersonLearning(
+        assignments=assignments_for_learner(user=person.user),
         enrolments=enrolment_summaries(enrolments),
         hours_by_year=[
             (year, hours, count)

@@ -1,16 +1,20 @@
 """The HR person page's learning and results sections (courses.hr)."""
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 import pytest
 
+from competencies.hr.selectors import hr_access
 from courses.assessments.services import attempt_start, attempt_submit
+from courses.assignments.selectors import AssignmentTarget
+from courses.assignments.services import assignment_create
 from courses.hr import RECENT_RESULTS
 from courses.models import CourseCompletion
 from courses.selectors import lessons_of, person_learning
@@ -73,7 +77,19 @@ def test_learning_section_shows_enrolments_progress_and_fiscal_year_hours(
         (2026, 6.0, 1)
     ]
 
+    mandatory = course("จริยธรรมข้อมูล", slug="data-ethics", lessons=1)
+    assignment_create(
+        access=hr_access(hr_world.officer),
+        course=mandatory,
+        due_on=timezone.localdate() + timedelta(days=9),
+        target=AssignmentTarget(unit=hr_world.unit),
+    )
+    assert [a.course.pk for a in person_learning(hr_world.target).assignments] == [
+        mandatory.pk
+    ]
+
     html = _page(client, hr_world.officer, hr_world.target)
+    assert "จริยธรรมข้อมูล" in html
     assert "ความมั่นคงปลอดภัยไซเบอร์" in html
     assert "การกำกับดูแลข้อมูลภาครัฐ" in html
     assert 'value="25"' in html
