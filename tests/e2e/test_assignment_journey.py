@@ -64,7 +64,14 @@ def test_hr_officer_assigns_a_course_and_the_learner_sees_it_first(
     page.select_option("select[name=unit]", str(unit.pk))
     page.fill("textarea[name=note]", "หลักสูตรบังคับสำหรับบุคลากรทุกคนของกอง")
     shot(page, "assign-form")
-    page.locator("main form button[type=submit]").click()
+    # Preview first: it counts who the choice reaches and writes nothing.
+    page.locator("main form button[name=preview]").click()
+    page.wait_for_load_state()
+    preview = page.locator("#assignment-preview").inner_text()
+    assert "3" in preview, preview
+    assert not Assignee.objects.filter(assignment__course=mandatory).exists()
+    shot(page, "assign-preview")
+    page.locator("main form button.primary[type=submit]").click()
     page.wait_for_url("**/hr/assignments/*/")
     shot(page, "assignment")
     assert Assignee.objects.filter(assignment__course=mandatory).count() == 3
