@@ -264,9 +264,12 @@ DEFAULT_FROM_EMAIL = os.environ.get(
 # ------------------------------------------------------------------------------
 # Celery: in-process when no broker is configured
 # ------------------------------------------------------------------------------
-CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+_BROKER = os.environ.get("CELERY_BROKER_URL", "")
+CELERY_TASK_ALWAYS_EAGER = not _BROKER
+# Without a broker, tasks run in-process; the in-memory transport (never connected)
+# stands in, so kombu does not warn about a missing hostname on every task sent.
+CELERY_BROKER_URL = _BROKER or "memory://localhost/"
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", "") or None
-CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
