@@ -9,8 +9,10 @@ standards are loaded and a population of `--staff` civil servants is generated w
 benchmarks.population (reused when one of that size is already there). An HR officer
 whose scope is the whole ministry then:
 
-- opens the heat map (GET /hr/heatmap/, the ministry by child department) and the
-  staff directory, unfiltered and filtered on a competency, timed over repeated runs;
+- opens the heat map (GET /hr/heatmap/, the ministry by child department; by group)
+  aggregated live, then builds the nightly rollup and opens it again as production
+  serves it, and the staff directory, unfiltered and filtered on a competency, timed
+  over repeated runs;
 - opens the person page of a sample of people;
 - imports a generated staff file of `--import-rows` new people (every unit code,
   position and supervisor valid): the dry run, the real run, and the same file again;
@@ -293,10 +295,12 @@ def run(
         Competency,
         Framework,
         ImportJob,
+        MatrixRollupRun,
         OrgUnit,
         Person,
         Placement,
     )
+    from competencies.services import matrix_rollups_build
 
     _database_guard()
     if staff:
@@ -328,9 +332,24 @@ def run(
         .order_by("sort_order")
         .first()
     )
-    pages = [
+    heat_maps = [
         ("heat map", reverse("hr:heatmap")),
         ("heat map by group", reverse("hr:heatmap") + "?by=group"),
+    ]
+    # First aggregated live (no rollup), then as production serves a subtree of
+    # ACADEMY_MATRIX_ROLLUP_MIN_STAFF or more: from the nightly rollup, built here.
+    MatrixRollupRun.objects.all().delete()
+    for what, url in heat_maps:
+        seconds = _timed(lambda url=url: _get(client, url), runs=runs)
+        _line(stdout, f"{what} (live)", seconds, f"  {_queries(client, url)} queries")
+        figures[f"{what} (live)"] = seconds
+    started = time.perf_counter()
+    built = matrix_rollups_build()
+    seconds = [time.perf_counter() - started]
+    _line(stdout, "nightly rollup build", seconds, f"  {built} rows")
+    figures["nightly rollup build"] = seconds
+    pages = [
+        *heat_maps,
         ("directory", reverse("hr:directory")),
         (
             "directory, not meeting LIT-01",
