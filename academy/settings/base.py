@@ -341,7 +341,14 @@ CELERY_TASK_ROUTES = {
 # Wagtail
 # ------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Academy"
-WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+# The Academy's one public origin (scheme, host and optional sub-path, no trailing
+# slash): every link in mail, QR code, share link, credential id and the did:web issuer
+# is built from it (academy.core.public). WAGTAILADMIN_BASE_URL follows it.
+ACADEMY_PUBLIC_BASE_URL = os.environ.get(
+    "ACADEMY_PUBLIC_BASE_URL",
+    os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000"),
+).rstrip("/")
+WAGTAILADMIN_BASE_URL = ACADEMY_PUBLIC_BASE_URL
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILDOCS_EXTENSIONS = [

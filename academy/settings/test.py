@@ -20,7 +20,7 @@ CELERY_TASK_ALWAYS_EAGER = True
 if os.environ.get("ACADEMY_TEST_EMAIL_DIR"):
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = os.environ["ACADEMY_TEST_EMAIL_DIR"]
-WAGTAILADMIN_BASE_URL = "http://testserver"
+ACADEMY_PUBLIC_BASE_URL = WAGTAILADMIN_BASE_URL = "http://testserver"
 
 LOGGING = {
     "version": 1,
