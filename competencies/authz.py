@@ -52,6 +52,13 @@ def change_person(user, person) -> bool:
     return True
 
 
+@rule("hr.record_evidence")
+def record_evidence(user, person) -> bool:
+    """Manual ratings and prior learning: an officer of the person's unit, never about
+    themselves (nobody rates their own competence)."""
+    return person.user_id != user.pk and change_person(user, person)
+
+
 @rule("hr.download_attachment")
 def download_attachment(user, attachment) -> bool:
     from competencies.hr.selectors import attachment_get_for_hr

@@ -17,6 +17,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from academy.accounts.audit import AuditAction, audit_record
 from competencies.models import (
@@ -105,7 +106,18 @@ def evidence_record_manual(
     attachment=None,
     request=None,
 ) -> Evidence:
-    """An HR officer's rating or recognition of prior learning, audited."""
+    """An HR officer's rating or recognition of prior learning, audited.
+
+    Never about the actor themselves: an officer whose own record is in their scope
+    could otherwise raise their own levels (and earn what those levels unlock).
+    """
+    if person.user_id is not None and person.user_id == actor.pk:
+        raise ValidationError(
+            _(
+                "You cannot record a rating or prior learning for yourself; ask "
+                "another HR officer."
+            )
+        )
     if source not in MANUAL_SOURCES:
         raise ValidationError(
             {"source": "Only manual ratings and prior learning are recorded here."}

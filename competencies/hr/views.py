@@ -217,6 +217,7 @@ def person_evidence_export(request, person_id: int, fmt: str):
 def evidence_new(request, person_id: int):
     access = _access(request, officer=True)
     person = selectors.person_get_for_hr(access, person_id)
+    require(request.user, "hr.record_evidence", person, hide=False)
     form = EvidenceForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -17,7 +18,7 @@ from competencies.hr.sections import (
     unregister_hr_nav,
     unregister_person_section,
 )
-from competencies.hr.services import staff_import_start
+from competencies.hr.services import evidence_record_manual, staff_import_start
 from competencies.models import Evidence, EvidenceAttachment, LineOfWork
 from competencies.selectors import person_profile
 from competencies.services import evidence_record, placement_start
@@ -455,3 +456,44 @@ def test_home_and_evidence_form_query_budget(client, hr_world):
     other = hr_officer(hr_world.ministry)
     client.force_login(other)
     assert _queries(client, reverse("hr:evidence_new", args=[hr_world.target.pk])) <= 12
+
+
+def _own_record(world):
+    """The officer of V1 is also a civil servant placed in V1, in their own scope."""
+    return PlacementFactory(unit=world.unit, person__user=world.officer).person
+
+
+def test_officer_cannot_record_a_rating_for_themselves(client, hr_world):
+    own = _own_record(hr_world)
+    client.force_login(hr_world.officer)
+    url = reverse("hr:evidence_new", args=[own.pk])
+    assert client.get(url).status_code == 403
+    response = client.post(
+        url,
+        {
+            "competency": competency(hr_world.framework, "DATA-01").pk,
+            "level": level(hr_world.framework, 4).pk,
+            "source": "manual",
+            "observed_on": "2026-03-01",
+            "note": "ประเมินตนเอง",
+        },
+    )
+    assert response.status_code == 403
+    assert not Evidence.objects.filter(person=own).exists()
+    page = client.get(reverse("hr:person", args=[own.pk])).content.decode()
+    assert url not in page
+
+
+def test_officer_cannot_record_prior_learning_for_themselves_via_the_service(hr_world):
+    own = _own_record(hr_world)
+    with pytest.raises(ValidationError, match="yourself"):
+        evidence_record_manual(
+            actor=hr_world.officer,
+            person=own,
+            competency=competency(hr_world.framework, "DATA-01"),
+            level=level(hr_world.framework, 4),
+            source="prior",
+            observed_on=date(2026, 3, 1),
+            note="",
+        )
+    assert not Evidence.objects.filter(person=own).exists()
