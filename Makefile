@@ -26,6 +26,7 @@ messages: install
 setup: install
 	mkdir -p var/media
 	$(PY) manage.py migrate --noinput -v 0
+	$(PY) manage.py private_files_move -v 0
 	$(PY) manage.py load_standards
 
 demo: setup

@@ -20,3 +20,10 @@ def revoke(user, certificate) -> bool:
 @rule("certificates.manage_keys")
 def manage_keys(user, obj) -> bool:
     return is_academy_admin(user)
+
+
+@rule("certificates.download_bundle")
+def download_bundle(user, bundle) -> bool:
+    from certificates.selectors import bundle_may_download
+
+    return bundle_may_download(user, bundle)

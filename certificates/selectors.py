@@ -7,9 +7,9 @@ import uuid
 from datetime import timedelta
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.http import Http404
 from django.utils import timezone
 
+from academy.accounts.authz import require
 from academy.accounts.roles import Role, user_has_role
 from certificates import conf, rendering
 from certificates.credentials import MULTIKEY_V1
@@ -239,7 +239,7 @@ def bundle_certificates(bundle: CertificateBundle) -> QuerySet[Certificate]:
 
 
 def bundle_get_for_download(*, user, pk: int) -> CertificateBundle:
-    """A ready bundle `user` asked for; an HR officer's unit must still be in scope.
+    """A ready bundle that `user` may download (authz "certificates.download_bundle").
 
     Anything else is a 404, which does not confirm that the bundle exists.
     """
@@ -249,15 +249,20 @@ def bundle_get_for_download(*, user, pk: int) -> CertificateBundle:
         .exclude(file="")
         .first()
     )
-    if bundle is None or not may_download_bundles(user):
-        raise Http404
-    if user_has_role(user, Role.ACADEMY_ADMIN) and bundle.unit_id is None:
-        return bundle
-    if bundle.requested_by_id != user.pk:
-        raise Http404
-    if bundle.unit_id and not hr_access(user).covers(bundle.unit):
-        raise Http404
+    require(user, "certificates.download_bundle", bundle)
     return bundle
+
+
+def bundle_may_download(user, bundle: CertificateBundle | None) -> bool:
+    """Administrators any course's bundle; a requester their own, while the bundle's
+    unit is still in their scope."""
+    if bundle is None or not may_download_bundles(user):
+        return False
+    if user_has_role(user, Role.ACADEMY_ADMIN) and bundle.unit_id is None:
+        return True
+    if bundle.requested_by_id != user.pk:
+        return False
+    return not bundle.unit_id or hr_access(user).covers(bundle.unit)
 
 
 def bundle_courses() -> QuerySet[CoursePage]:

@@ -439,12 +439,9 @@ def _certificate_finish(*, certificate: Certificate) -> Certificate:
             return locked  # finished by another delivery of the same task
         _supersede(locked)
         locked.credential_json = credential_json
-        name = f"{locked.public_id}.pdf"
-        storage = locked.pdf.storage
-        full_name = locked.pdf.field.generate_filename(locked, name)
-        if storage.exists(full_name):
-            storage.delete(full_name)  # left by a worker that died before commit
-        locked.pdf.save(name, ContentFile(pdf), save=False)
+        # A random name (see Certificate.pdf): a worker that died before commit
+        # leaves an orphan file that nothing names, never a file someone can guess.
+        locked.pdf.save(f"{locked.public_id}.pdf", ContentFile(pdf), save=False)
         locked.issued_at = timezone.now()
         locked.save(
             update_fields=[

@@ -19,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import condition, require_GET, require_POST
 
+from academy.accounts.audit import AuditAction, audit_record
 from academy.accounts.authz import require
 from academy.core.ratelimit import attempt_refused
 from certificates import conf, selectors, services
@@ -301,9 +302,23 @@ def hr_bundle_request(request):
 def hr_bundle_download(request, pk: int):
     require(request.user, "hr.act_as_officer")
     bundle = selectors.bundle_get_for_download(user=request.user, pk=pk)
-    return FileResponse(
+    return bundle_response(request, bundle)
+
+
+def bundle_response(request, bundle) -> FileResponse:
+    """Stream a bundle the caller was allowed, after recording who took it."""
+    audit_record(
+        actor=request.user,
+        action=AuditAction.CERTIFICATE_BUNDLE_DOWNLOAD,
+        obj=bundle,
+        request=request,
+        detail={"certificates": bundle.certificate_count},
+    )
+    response = FileResponse(
         bundle.file.open("rb"),
         as_attachment=True,
         filename=f"certificates-{bundle.file_stem}.zip",
         content_type="application/zip",
     )
+    response["Cache-Control"] = "no-store"
+    return response

@@ -7,7 +7,7 @@ certificates.services (it re-signs the status list); keys are made by the
 """
 
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -36,6 +36,7 @@ from certificates.models import (
     SigningKey,
 )
 from certificates.pdf import PdfRenderError, RefusedResourceError
+from certificates.views import bundle_response
 
 SUBMENU_HOOK = "register_certificates_menu_item"
 
@@ -275,12 +276,7 @@ def bundle_download(request, pk: int):
     if not selectors.may_download_course_bundles(request.user):
         raise PermissionDenied
     bundle = selectors.bundle_get_for_download(user=request.user, pk=pk)
-    return FileResponse(
-        bundle.file.open("rb"),
-        as_attachment=True,
-        filename=f"certificates-{bundle.file_stem}.zip",
-        content_type="application/zip",
-    )
+    return bundle_response(request, bundle)
 
 
 class BundleMenuItem(MenuItem):

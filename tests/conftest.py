@@ -6,12 +6,13 @@ import pytest
 
 @pytest.fixture(autouse=True)
 def _media_in_tmp(request, tmp_path):
-    """Uploaded files go to a temporary folder (when Django is loaded at all)."""
+    """Uploaded files, public and private, go to a temporary folder (when Django is loaded)."""
     if not request.config.pluginmanager.hasplugin("django"):
         yield
         return
     settings = request.getfixturevalue("settings")
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.ACADEMY_PRIVATE_MEDIA_ROOT = tmp_path / "private"
     yield
 
 

@@ -25,6 +25,7 @@ class AuditAction:
     ROLE_REVOKE = "role.revoke"
     CERTIFICATE_REVOKE = "certificate.revoke"
     CERTIFICATE_VIEW = "certificate.view"
+    CERTIFICATE_BUNDLE_DOWNLOAD = "certificate_bundle.download"
     RESULTS_VIEW = "results.view"
     MFA_ENROL = "mfa.enrol"
     MFA_REMOVE = "mfa.remove"

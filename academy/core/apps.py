@@ -13,3 +13,31 @@ class CoreConfig(AppConfig):
         from academy.core.navigation import remember_roles
 
         user_logged_in.connect(remember_roles, dispatch_uid="academy-nav-roles")
+        _documents_in_private_storage()
+
+
+def _documents_in_private_storage() -> None:
+    """Wagtail documents live in the private storage, served only by Wagtail's view.
+
+    Its view applies the collections' view restrictions; the files themselves must not
+    sit under MEDIA_ROOT, where the web server would hand them to anyone. Wagtail's
+    Document model names no storage, so its field is pointed here; the field still
+    deconstructs as Wagtail wrote it, so no migration in Wagtail's app is implied.
+    """
+    from wagtail.documents import get_document_model
+
+    from academy.core.storage import private_storage
+
+    field = get_document_model()._meta.get_field("file")
+    if getattr(field, "_academy_private", False):
+        return
+    wagtail_deconstruct = field.deconstruct
+
+    def deconstruct():
+        name, path, args, kwargs = wagtail_deconstruct()
+        kwargs.pop("storage", None)
+        return name, path, args, kwargs
+
+    field.storage = private_storage()
+    field.deconstruct = deconstruct
+    field._academy_private = True

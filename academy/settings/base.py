@@ -244,8 +244,15 @@ STATICFILES_DIRS = [
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", VAR_DIR / "media"))
+# Private files (certificate PDFs, HR bundles, evidence attachments, documents) live
+# outside MEDIA_ROOT under random names and are served only by permission-checked
+# views (academy/core/storage.py). Production may point "private" at a private bucket.
+ACADEMY_PRIVATE_MEDIA_ROOT = Path(
+    os.environ.get("ACADEMY_PRIVATE_MEDIA_ROOT", VAR_DIR / "private")
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {"BACKEND": "academy.core.storage.PrivateFileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -363,6 +370,9 @@ WAGTAILDOCS_EXTENSIONS = [
     "xlsx",
     "zip",
 ]
+# Documents are stored privately and always served by Wagtail's view, which applies
+# the collections' view restrictions (never a redirect to a storage URL).
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 # The admin signs in, resets passwords and changes them through allauth only (rate
 # limits, lockout, MFA): no second login form (see academy/urls.py).

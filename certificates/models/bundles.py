@@ -8,6 +8,13 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from academy.core.storage import private_storage, random_name
+
+
+def _bundle_path(instance: "CertificateBundle", filename: str) -> str:
+    """A random name in private storage: unit codes and ids never reach the path."""
+    return random_name("certificates/bundles", "zip")
+
 
 class CertificateBundle(models.Model):
     """One request for certificates as a ZIP (a course's, a unit's, or both), and its result."""
@@ -46,7 +53,11 @@ class CertificateBundle(models.Model):
         _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
     )
     file = models.FileField(
-        _("ZIP file"), upload_to="certificates/bundles/", blank=True
+        _("ZIP file"),
+        upload_to=_bundle_path,
+        storage=private_storage,
+        max_length=255,
+        blank=True,
     )
     certificate_count = models.PositiveIntegerField(_("certificates"), default=0)
     error = models.TextField(_("error"), blank=True)

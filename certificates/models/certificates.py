@@ -9,7 +9,14 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from academy.core.storage import private_storage, random_name
+
 from .status import StatusList
+
+
+def _pdf_path(instance: "Certificate", filename: str) -> str:
+    """A random name in private storage: the public id (in every QR code) is not it."""
+    return random_name("certificates/pdf", "pdf")
 
 
 class CertificateNumberCounter(models.Model):
@@ -137,7 +144,13 @@ class Certificate(models.Model):
     identity_salt = models.CharField(max_length=64)
     #: The signed OpenBadgeCredential, byte for byte as embedded in the PDF.
     credential_json = models.TextField(_("signed credential"), blank=True)
-    pdf = models.FileField(_("PDF"), upload_to="certificates/pdf/", blank=True)
+    pdf = models.FileField(
+        _("PDF"),
+        upload_to=_pdf_path,
+        storage=private_storage,
+        max_length=255,
+        blank=True,
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     issued_at = models.DateTimeField(_("signed at"), null=True, blank=True)
 

@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from academy.core.storage import private_storage
+
 from .people import Person
 from .standards import Competency, ProficiencyLevel
 
@@ -142,7 +144,9 @@ class EvidenceAttachment(models.Model):
     evidence = models.OneToOneField(
         Evidence, on_delete=models.CASCADE, related_name="attachment"
     )
-    file = models.FileField(_("file"), upload_to=_attachment_path, max_length=255)
+    file = models.FileField(
+        _("file"), upload_to=_attachment_path, storage=private_storage, max_length=255
+    )
     original_name = models.CharField(_("original name"), max_length=255)
     content_type = models.CharField(_("content type"), max_length=64)
     size = models.PositiveIntegerField(_("size in bytes"))

@@ -106,6 +106,18 @@ def test_the_walk_reaches_every_part_of_the_site():
     assert len(ROUTES) > 300
 
 
+def test_the_walk_reaches_every_private_download():
+    """Private files are served only by these views; the walk must cover them all."""
+    patterns = {route.pattern for route in ROUTES}
+    assert {
+        "certificates/<uuid:public_id>/certificate.pdf",
+        "hr/certificates/bundles/<int:pk>.zip",
+        "admin/certificates/bundles/<int:pk>/download/",
+        "hr/attachments/<int:attachment_id>/",
+        r"documents/^(\d+)/(.*)$",
+    } <= patterns
+
+
 def test_every_public_entry_still_exists():
     patterns = {route.pattern for route in ROUTES}
     assert set(PUBLIC) - patterns == set()

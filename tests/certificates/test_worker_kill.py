@@ -59,6 +59,7 @@ def test_worker_killed_mid_issue_leaves_exactly_one_certificate(
         "DJANGO_SETTINGS_MODULE": "tests.certificates.worker_settings",
         "DATABASE_URL": _test_database_url(),
         "DJANGO_MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "ACADEMY_PRIVATE_MEDIA_ROOT": str(settings.ACADEMY_PRIVATE_MEDIA_ROOT),
         "ACADEMY_TEST_ISSUE_DELAY": "120",
     }
     with real_worker(extra_env=env) as worker:
