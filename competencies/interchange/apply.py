@@ -173,6 +173,7 @@ class _FrameworkImport:
             "name_en": meta.name_en,
             "description_th": meta.description_th,
             "description_en": meta.description_en,
+            "case_source": meta.source or {},
         }
         if meta.version is not None or self.is_new:
             values["version"] = meta.version or "1"
@@ -239,6 +240,7 @@ class _FrameworkImport:
                     "descriptor_th": level.descriptor_th,
                     "descriptor_en": level.descriptor_en,
                     "is_proficient_threshold": level.proficient,
+                    "case_source": level.source or {},
                 },
             )
             self.levels.append(_Planned(instance, is_new, changed, location))
@@ -332,6 +334,7 @@ class _FrameworkImport:
                     "description_en": item.description_en,
                     "sort_order": item.order,
                     "uri": item.uri,
+                    "case_source": item.source or {},
                 },
             )
             if not is_new and identifier_of.get(instance.parent_id) != item.parent:
@@ -473,6 +476,7 @@ def framework_export(*, framework: Framework) -> FrameworkPackage:
             descriptor_th=level.descriptor_th,
             descriptor_en=level.descriptor_en,
             proficient=level.is_proficient_threshold,
+            source=level.case_source or None,
         )
         for level in scale.levels.order_by("rank")
     ]
@@ -496,6 +500,7 @@ def framework_export(*, framework: Framework) -> FrameworkPackage:
             parent=identifier_of.get(c.parent_id),
             order=c.sort_order,
             uri=c.uri,
+            source=c.case_source or None,
         )
         for c in competencies
     ]
@@ -512,6 +517,7 @@ def framework_export(*, framework: Framework) -> FrameworkPackage:
             licence=framework.licence,
             source_url=framework.source_url,
             adopted_on=framework.adopted_on,
+            source=framework.case_source or None,
         ),
         levels=levels,
         items=items,

@@ -26,14 +26,31 @@ How the Academy maps its data onto CASE:
   the CFDocument; `version`, `publisher`, `officialSourceURL`, `statusStartDate`
   (adoption date) and the licence (`licenseURI` to a `CFLicense`) map to their fields.
 - Associations of other types (exactMatchOf, isRelatedTo, ...) may point outside the
-  package by design; they are not imported and not checked.
+  package by design; they are not imported and not checked, but kept for export.
+- Export writes back what import read. Each record read (CFDocument, CFItem, the
+  isChildOf or hasSkillLevel association that placed it, definitions, other
+  associations, rubrics) is kept, reduced to what a CASE 1.1 package may hold, in
+  the row's `case_source`, with the Academy's values as they were read. Export starts
+  from that record and rewrites only the fields whose Academy value changed since,
+  so abbreviatedStatement, CFItemType, language, a missing humanCodingScheme,
+  educationLevel, subject, adoptionStatus, notes, creator, uri, lastChangeDateTime
+  and association identifiers come back as they were. Records the Academy would
+  write the same way anyway keep no source.
+- humanCodingScheme need not be unique in CASE; the Academy's code must be. A
+  repeated one is kept in the item and the Academy's code gets a "~2" suffix, with
+  a warning. Item `uri`s are checked as absolute URIs (RFC 3986), not as web
+  addresses: single-label hosts and URNs occur in real packages.
+- Exports follow 1EdTech's CFPackage JSON schema for CASE 1.1, which has no
+  CFPackageURI on the document and no CFDocumentURI on items and associations.
 """
 
 from __future__ import annotations
 
+import copy
 import json
 import math
 from collections import Counter
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -41,6 +58,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from ..validators import is_uri
+from .case_shape import conform, conform_definitions, conform_rubrics, timestamp
 from .package import (
     CODE_MAX_LENGTH,
     FrameworkImportError,
@@ -213,7 +232,71 @@ def parse_case(content: bytes) -> FrameworkPackage:
                 )
             ]
         )
-    return _CaseReader(root).read()
+    package = _CaseReader(root).read()
+    _drop_plain_sources(package)
+    return package
+
+
+def _same(written: dict | None, read: dict | None) -> bool:
+    def plain(node: dict | None) -> dict | None:
+        if node is None:
+            return None
+        return {
+            key: value for key, value in node.items() if key != "lastChangeDateTime"
+        }
+
+    return plain(written) == plain(read)
+
+
+def _drop_plain_sources(package: FrameworkPackage) -> None:
+    """Forget the source of records the Academy would write the same way anyway.
+
+    A package the Academy exported comes back with nothing worth keeping beyond its
+    own fields; keeping it would only make the next import look like a change.
+    """
+    plain = FrameworkPackage(
+        framework=replace(package.framework, source=None),
+        levels=[replace(level, source=None) for level in package.levels],
+        items=[replace(item, source=None) for item in package.items],
+    )
+    written = build_case(plain, changed_at=datetime(2000, 1, 1, tzinfo=UTC))
+    nodes = {node["identifier"]: node for node in written["CFItems"]}
+    placed_by: dict[str, dict] = {}
+    for association in written["CFAssociations"]:
+        if association["associationType"] == IS_CHILD_OF:
+            placed_by[association["originNodeURI"]["identifier"]] = association
+        else:
+            placed_by[association["destinationNodeURI"]["identifier"]] = association
+    for record in [*package.items, *package.levels]:
+        source = record.source or {}
+        if _same(nodes.get(record.identifier), source.get("node")) and _same(
+            placed_by.get(record.identifier), source.get("association")
+        ):
+            record.source = None
+    source = package.framework.source or {}
+    definitions = {
+        kind: [_same_key(entry) for entry in entries]
+        for kind, entries in (source.get("definitions") or {}).items()
+    }
+    written_definitions = {
+        kind: [_same_key(entry) for entry in entries]
+        for kind, entries in (written.get("CFDefinitions") or {}).items()
+    }
+    if (
+        _same(written["CFDocument"], source.get("node"))
+        and not source.get("associations")
+        and not source.get("rubrics")
+        and all(
+            entry in written_definitions.get(kind, [])
+            for kind, entries in definitions.items()
+            for entry in entries
+        )
+    ):
+        package.framework.source = None
+
+
+def _same_key(entry: dict) -> dict:
+    return {key: value for key, value in entry.items() if key != "lastChangeDateTime"}
 
 
 class _CaseReader:
@@ -229,6 +312,11 @@ class _CaseReader:
         self.parent_of: dict[str, str | None] = {}
         self.sequence: dict[str, float] = {}
         self.level_sequence: dict[str, float] = {}
+        #: The association that placed each item (isChildOf) or level (hasSkillLevel).
+        self.placed_by: dict[str, dict] = {}
+        #: Associations of other types, kept to be written back.
+        self.other_associations: list[dict] = []
+        self.dropped: Counter[str] = Counter()
 
     def problem(self, location: str, message: str) -> None:
         self.problems.append(ImportProblem(location, message))
@@ -263,6 +351,22 @@ class _CaseReader:
         items = self._items(parents)
         levels = self._levels(level_ids) if level_ids else rubric_levels
         framework = self._framework(document)
+        if self.dropped:
+            self.warnings.append(
+                ImportProblem(
+                    pgettext("import location", "file"),
+                    _(
+                        "Fields that a CASE 1.1 package does not have, or values of "
+                        "the wrong type, are not kept: %(fields)s."
+                    )
+                    % {
+                        "fields": ", ".join(
+                            f"{name} ({count})"
+                            for name, count in sorted(self.dropped.items())
+                        )
+                    },
+                )
+            )
         self.problems += item_problems(items, lambda item: item.identifier)
         self.problems += level_problems(levels, lambda level: level.identifier)
         if self.problems:
@@ -337,16 +441,22 @@ class _CaseReader:
                 continue
             sequence = _number(association.get("sequenceNumber"))
             if kind == IS_CHILD_OF:
-                self._child_of(where, origin, destination, sequence)
+                if self._child_of(where, origin, destination, sequence):
+                    self.placed_by.setdefault(origin, association)
             elif kind == HAS_SKILL_LEVEL:
-                self._skill_level(where, origin, destination, sequence)
+                if self._skill_level(where, origin, destination, sequence):
+                    self.placed_by.setdefault(destination, association)
             else:
                 ignored[kind] += 1
+                self.other_associations.append(association)
         if ignored:
             self.warnings.append(
                 ImportProblem(
                     "CFAssociations",
-                    _("Associations not imported: %(counts)s.")
+                    _(
+                        "Associations the Academy does not use, kept as they are "
+                        "for export: %(counts)s."
+                    )
                     % {
                         "counts": ", ".join(
                             f"{count} {kind}" for kind, count in sorted(ignored.items())
@@ -364,7 +474,7 @@ class _CaseReader:
 
     def _child_of(
         self, where: str, origin: str, destination: str, sequence: float | None
-    ) -> None:
+    ) -> bool:
         known = True
         if origin not in self.nodes:
             self._dangling(where, "originNodeURI", origin)
@@ -373,7 +483,7 @@ class _CaseReader:
             self._dangling(where, "destinationNodeURI", destination)
             known = False
         if not known:
-            return
+            return False
         parent = None if destination == self.document_id else destination
         current = self.parent_of.get(origin, _MISSING)
         if current is not _MISSING and current != parent:
@@ -385,14 +495,15 @@ class _CaseReader:
                     "second": parent or self.document_id,
                 },
             )
-            return
+            return False
         self.parent_of[origin] = parent
         if sequence is not None:
             self.sequence[origin] = sequence
+        return current is _MISSING
 
     def _skill_level(
         self, where: str, origin: str, destination: str, sequence: float | None
-    ) -> None:
+    ) -> bool:
         known = True
         if origin != self.document_id and origin not in self.nodes:
             self._dangling(where, "originNodeURI", origin)
@@ -407,11 +518,13 @@ class _CaseReader:
             )
             known = False
         if not known:
-            return
-        previous = self.level_sequence.get(destination, math.inf)
+            return False
+        previous = self.level_sequence.get(destination, _MISSING)
         self.level_sequence[destination] = min(
-            previous, sequence if sequence is not None else math.inf
+            math.inf if previous is _MISSING else previous,
+            sequence if sequence is not None else math.inf,
         )
+        return previous is _MISSING
 
     def _check_levels_outside_tree(self, level_ids: list[str]) -> None:
         levels = set(level_ids)
@@ -565,6 +678,7 @@ class _CaseReader:
         )
         has_children = {parent for parent in parents.values() if parent is not None}
         ordered = sorted(parents, key=lambda key: position.get(key, math.inf))
+        codes = self._codes(ordered)
         items = []
         for identifier in ordered:
             node = self.nodes[identifier]
@@ -576,23 +690,96 @@ class _CaseReader:
                 has_children=identifier in has_children,
             )
             uri = _string(node.get("uri"))
-            items.append(
-                FrameworkItem(
-                    identifier=identifier,
-                    code=_string(node.get("humanCodingScheme")) or identifier[:64],
-                    kind=str(kind),
-                    name_th=name_th,
-                    name_en=name_en,
-                    description_th=description_th,
-                    description_en=description_en,
-                    parent=parents[identifier],
-                    order=int(self.sequence[identifier])
-                    if keep_sequence
-                    else position.get(identifier, 0),
-                    uri=uri if uri.startswith(("http://", "https://")) else "",
+            if uri == _uri(identifier):
+                uri = ""  # What the Academy writes for an item without a URI.
+            if uri and not is_uri(uri):
+                self.problem(
+                    identifier,
+                    _("The uri %(value)s is not an absolute URI.") % {"value": uri},
+                )
+            item = FrameworkItem(
+                identifier=identifier,
+                code=codes[identifier],
+                kind=str(kind),
+                name_th=name_th,
+                name_en=name_en,
+                description_th=description_th,
+                description_en=description_en,
+                parent=parents[identifier],
+                order=int(self.sequence[identifier])
+                if keep_sequence
+                else position.get(identifier, 0),
+                uri=uri,
+            )
+            item.source = self._source(identifier, "CFItem", item.values())
+            items.append(item)
+        return items
+
+    def _source(self, identifier: str, kind: str, read: dict) -> dict:
+        """What export needs to write the record back: itself, how it was placed."""
+        source = {"node": conform(kind, self.nodes[identifier], self.dropped)}
+        placed_by = self.placed_by.get(identifier)
+        if placed_by is not None:
+            source["association"] = conform("CFAssociation", placed_by, self.dropped)
+        source["read"] = read
+        return source
+
+    def _codes(self, ordered: list[str]) -> dict[str, str]:
+        """The Academy's unique code for each item, from its humanCodingScheme.
+
+        CASE does not require humanCodingScheme to be unique or short; the Academy's
+        code must be both. A repeated or long one is kept in the item as it is and
+        the Academy's code gets a suffix, with a warning naming it.
+        """
+        wanted = {
+            key: _string(self.nodes[key].get("humanCodingScheme")) or key[:64]
+            for key in ordered
+        }
+        taken = Counter(wanted.values())
+        codes: dict[str, str] = {}
+        used: set[str] = set()
+        repeated: dict[str, list[str]] = {}
+        for key in ordered:
+            code = wanted[key]
+            if len(code) > CODE_MAX_LENGTH:
+                self.warnings.append(
+                    ImportProblem(
+                        key,
+                        _(
+                            "The humanCodingScheme %(code)s is longer than %(max)d "
+                            "characters; the Academy's code is shortened and the "
+                            "item keeps it whole."
+                        )
+                        % {"code": code, "max": CODE_MAX_LENGTH},
+                    )
+                )
+            candidate, number = code[:CODE_MAX_LENGTH], 1
+            if taken[code] > 1:
+                repeated.setdefault(code, []).append(key)
+            while candidate in used or (candidate != code and candidate in taken):
+                number += 1
+                suffix = f"~{number}"
+                candidate = code[: CODE_MAX_LENGTH - len(suffix)] + suffix
+            used.add(candidate)
+            codes[key] = candidate
+        for code, keys in repeated.items():
+            self.warnings.append(
+                ImportProblem(
+                    code,
+                    _(
+                        "The humanCodingScheme %(code)s is used by %(count)d items "
+                        "(%(identifiers)s); CASE allows it, so each item keeps it, and "
+                        "the Academy's codes for them are %(codes)s."
+                    )
+                    % {
+                        "code": code,
+                        "count": len(keys),
+                        "identifiers": ", ".join(keys),
+                        "codes": ", ".join(codes[key] for key in keys),
+                    },
                 )
             )
-        return items
+        return codes
 
     def _levels(self, level_ids: list[str]) -> list[ScaleLevel]:
         enumerations = {
@@ -617,7 +804,7 @@ class _CaseReader:
                 node, statement="fullStatement", notes="notes"
             )
             levels.append(
-                ScaleLevel(
+                level := ScaleLevel(
                     identifier=identifier,
                     rank=level_rank,
                     code=_string(node.get("humanCodingScheme"))
@@ -629,6 +816,7 @@ class _CaseReader:
                     proficient=bool(_academy(node).get("proficient")),
                 )
             )
+            level.source = self._source(identifier, "CFItem", level.values())
         return levels
 
     def _framework(self, document: dict) -> FrameworkMeta:
@@ -657,7 +845,7 @@ class _CaseReader:
             publisher = _string(document.get("publisher"))
         else:
             publisher = _string(document.get("creator"))
-        return FrameworkMeta(
+        meta = FrameworkMeta(
             identifier=self.document_id,
             code=code,
             name_th=name_th,
@@ -670,6 +858,28 @@ class _CaseReader:
             source_url=_string(document.get("officialSourceURL")),
             adopted_on=adopted_on,
         )
+        read = meta.values()
+        # A new framework without a version gets "1"; that is no change to write back.
+        read["version"] = read["version"] or "1"
+        # What is kept is a CASE 1.1 record, whichever version the file was.
+        node = conform("CFDocument", document, self.dropped) | {
+            "caseVersion": CASE_VERSION
+        }
+        source: dict[str, Any] = {"node": node, "read": read}
+        definitions = conform_definitions(self.root.get("CFDefinitions"), self.dropped)
+        if definitions:
+            source["definitions"] = definitions
+        associations = [
+            conform("CFAssociation", association, self.dropped)
+            for association in self.other_associations
+        ]
+        if associations:
+            source["associations"] = associations
+        rubrics = self.root.get("CFRubrics")
+        if isinstance(rubrics, list) and rubrics and not self.level_sequence:
+            source["rubrics"] = conform_rubrics(rubrics, self.dropped)
+        meta.source = source
+        return meta
 
     def _licence(self, document: dict) -> str:
         link = document.get("licenseURI")
@@ -694,156 +904,202 @@ class _CaseReader:
 # ------------------------------------------------------------------------------
 
 
-def _timestamp(moment: datetime | None) -> str:
-    moment = moment or datetime.now(UTC)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S+00:00")
-
-
 def _uri(identifier: str) -> str:
     return f"urn:uuid:{identifier}"
 
 
-def _extension(**values: Any) -> dict:
-    """The Academy's extension, leaving out what is empty."""
+def _set_extension(node: dict, **values: Any) -> None:
+    """Write the Academy's extension into `node`, leaving other publishers' alone."""
     english = {key: value for key, value in values.pop("en", {}).items() if value}
-    academy = {key: value for key, value in values.items() if value not in ("", None)}
+    academy = {
+        key: value for key, value in values.items() if value not in ("", None, False)
+    }
     if english:
         academy["translations"] = {"en": english}
-    return {"extensions": {EXTENSION: academy}} if academy else {}
+    extensions = dict(node.get("extensions") or {})
+    if academy:
+        extensions[EXTENSION] = academy
+    else:
+        extensions.pop(EXTENSION, None)
+    if extensions:
+        node["extensions"] = extensions
+    else:
+        node.pop("extensions", None)
+
+
+def _set_texts(
+    node: dict, read_node: dict, *, name: str, name_en: str, notes: str, notes_en: str
+) -> None:
+    """Write the Academy's texts so that reading them back gives the same texts.
+
+    A record read with an abbreviatedStatement keeps one: the Academy's name is the
+    abbreviation and the first paragraph of its description the fullStatement.
+    """
+    abbreviated = _string(read_node.get("abbreviatedStatement"))
+    full = _string(read_node.get("fullStatement"))
+    for key in ("fullStatement", "abbreviatedStatement", "notes", "alternativeLabel"):
+        node.pop(key, None)
+    if abbreviated and abbreviated != full:
+        head, _separator, rest = notes.partition("\n\n")
+        node["abbreviatedStatement"] = name
+        node["fullStatement"] = head or name
+        if rest:
+            node["notes"] = rest
+    else:
+        node["fullStatement"] = name
+        if notes:
+            node["notes"] = notes
+    if name_en:
+        node["alternativeLabel"] = name_en
+
+
+class _Record:
+    """A record as read (if it was) and which of the Academy's fields changed since."""
+
+    def __init__(self, source: dict | None, current: dict) -> None:
+        self.source = source or {}
+        self.read = self.source.get("read") or {}
+        self.current = current
+        self.node: dict = copy.deepcopy(self.source.get("node") or {})
+        self.read_node: dict = self.source.get("node") or {}
+        self.dirty = not self.source
+
+    def changed(self, *names: str) -> bool:
+        if not self.source:
+            return True
+        changed = any(self.read.get(name) != self.current[name] for name in names)
+        self.dirty |= changed
+        return changed
+
+    def finish(self, stamp: str) -> dict:
+        if self.dirty or "lastChangeDateTime" not in self.node:
+            self.node["lastChangeDateTime"] = stamp
+        return self.node
 
 
 def build_case(
     package: FrameworkPackage, *, changed_at: datetime | None = None
 ) -> dict[str, Any]:
-    """A CASE 1.1 package for `package`; parse_case(json of it) gives it back."""
-    stamp = _timestamp(changed_at)
+    """A CASE 1.1 package for `package`; parse_case(json of it) gives it back.
+
+    Records that were imported from CASE are written back as they were read, with
+    only the fields the Academy changed since rewritten. The output follows the
+    official CFPackage schema, which has no CFPackageURI or CFDocumentURI.
+    """
+    stamp = timestamp(changed_at or datetime.now(UTC))
     meta = package.framework
-    document_link = {
-        "title": meta.name_th,
-        "identifier": meta.identifier,
-        "uri": _uri(meta.identifier),
-    }
-    item_types = {
-        kind: {
-            "identifier": derived_identifier("case-item-type", kind),
-            "uri": _uri(derived_identifier("case-item-type", kind)),
+    document = _Record(meta.source, meta.values())
+    framework_source = document.source
+    language = _string(document.read_node.get("language")) or "th"
+    definitions: dict[str, list] = copy.deepcopy(
+        framework_source.get("definitions") or {}
+    )
+    for entries in definitions.values():
+        for entry in entries:
+            entry.setdefault("lastChangeDateTime", stamp)
+    academy_types: set[str] = set()
+
+    def item_type(kind: str) -> dict:
+        title, hierarchy = ITEM_TYPES[kind]
+        identifier = derived_identifier("case-item-type", kind)
+        return {
+            "identifier": identifier,
+            "uri": _uri(identifier),
             "title": title,
             "description": title,
             "hierarchyCode": hierarchy,
             "typeCode": str(kind),
             "lastChangeDateTime": stamp,
         }
-        for kind, (title, hierarchy) in ITEM_TYPES.items()
-    }
 
-    def type_fields(kind: str) -> dict:
-        definition = item_types[kind]
-        return {
-            "CFItemType": definition["title"],
-            "CFItemTypeURI": {
-                "title": definition["title"],
-                "identifier": definition["identifier"],
-                "uri": definition["uri"],
-            },
+    def set_type(node: dict, kind: str) -> None:
+        definition = item_type(kind)
+        academy_types.add(kind)
+        node["CFItemType"] = definition["title"]
+        node["CFItemTypeURI"] = {
+            "title": definition["title"],
+            "identifier": definition["identifier"],
+            "uri": definition["uri"],
         }
 
-    document: dict[str, Any] = {
+    doc = _document_node(document, meta, stamp, definitions)
+    document_link = {
+        "title": doc["title"],
         "identifier": meta.identifier,
-        "uri": document_link["uri"],
-        "CFPackageURI": document_link,
-        "creator": meta.publisher or meta.name_th,
-        "title": meta.name_th,
-        "lastChangeDateTime": stamp,
-        "caseVersion": CASE_VERSION,
-        "language": "th",
+        "uri": doc["uri"],
     }
-    if meta.publisher is not None:
-        document["publisher"] = meta.publisher
-    if meta.version is not None:
-        document["version"] = meta.version
-    if meta.description_th:
-        document["description"] = meta.description_th
-    if meta.source_url:
-        document["officialSourceURL"] = meta.source_url
-    if meta.adopted_on:
-        document["statusStartDate"] = meta.adopted_on.isoformat()
-    definitions: dict[str, Any] = {"CFItemTypes": list(item_types.values())}
-    if meta.licence:
-        licence_id = derived_identifier("case-licence", meta.identifier)
-        definitions["CFLicenses"] = [
-            {
-                "identifier": licence_id,
-                "uri": _uri(licence_id),
-                "title": meta.licence,
-                "licenseText": meta.licence,
-                "lastChangeDateTime": stamp,
-            }
-        ]
-        document["licenseURI"] = {
-            "title": meta.licence,
-            "identifier": licence_id,
-            "uri": _uri(licence_id),
-        }
-    document |= _extension(
-        code=meta.code,
-        en={"title": meta.name_en, "description": meta.description_en},
-    )
 
     links: dict[str, dict] = {}
     cf_items = []
     for item in package.items:
-        uri = item.uri or _uri(item.identifier)
+        record = _Record(item.source, item.values())
+        node = record.node
+        node["identifier"] = item.identifier
+        if record.changed("name_th", "name_en", "description_th", "description_en"):
+            _set_texts(
+                node,
+                record.read_node,
+                name=item.name_th,
+                name_en=item.name_en,
+                notes=item.description_th,
+                notes_en=item.description_en,
+            )
+            _set_extension(
+                node, en={"fullStatement": item.name_en, "notes": item.description_en}
+            )
+        if record.changed("code"):
+            node["humanCodingScheme"] = item.code
+        if record.changed("kind"):
+            set_type(node, item.kind)
+        if record.changed("uri") or not node.get("uri"):
+            node["uri"] = item.uri or _uri(item.identifier)
+        if not record.source:
+            node["language"] = language
+        cf_items.append(record.finish(stamp))
         links[item.identifier] = {
-            "title": item.name_th,
+            "title": node["fullStatement"],
             "identifier": item.identifier,
-            "uri": uri,
+            "uri": node["uri"],
         }
-        node: dict[str, Any] = {
-            "identifier": item.identifier,
-            "uri": uri,
-            "CFDocumentURI": document_link,
-            "fullStatement": item.name_th,
-            "humanCodingScheme": item.code,
-            **type_fields(item.kind),
-            "language": "th",
-            "lastChangeDateTime": stamp,
-        }
-        if item.name_en:
-            node["alternativeLabel"] = item.name_en
-        if item.description_th:
-            node["notes"] = item.description_th
-        node |= _extension(
-            en={"fullStatement": item.name_en, "notes": item.description_en}
-        )
-        cf_items.append(node)
-    for level in package.levels:
+
+    rubrics = framework_source.get("rubrics")
+    levels = [] if rubrics else package.levels
+    level_records: dict[str, _Record] = {}
+    for level in levels:
+        record = _Record(level.source, level.values())
+        level_records[level.identifier] = record
+        node = record.node
+        node["identifier"] = level.identifier
+        texts = record.changed("name_th", "name_en", "descriptor_th", "descriptor_en")
+        if texts:
+            _set_texts(
+                node,
+                record.read_node,
+                name=level.name_th,
+                name_en=level.name_en,
+                notes=level.descriptor_th,
+                notes_en=level.descriptor_en,
+            )
+        if record.changed("proficient") or texts:
+            _set_extension(
+                node,
+                proficient=level.proficient,
+                en={"fullStatement": level.name_en, "notes": level.descriptor_en},
+            )
+        if record.changed("code"):
+            node["humanCodingScheme"] = level.code
+        if record.changed("rank"):
+            node["listEnumeration"] = str(level.rank)
+        if not record.source:
+            set_type(node, LEVEL_TYPE)
+            node["language"] = language
+        node.setdefault("uri", _uri(level.identifier))
+        cf_items.append(record.finish(stamp))
         links[level.identifier] = {
-            "title": level.name_th,
+            "title": node["fullStatement"],
             "identifier": level.identifier,
-            "uri": _uri(level.identifier),
+            "uri": node["uri"],
         }
-        node = {
-            "identifier": level.identifier,
-            "uri": _uri(level.identifier),
-            "CFDocumentURI": document_link,
-            "fullStatement": level.name_th,
-            "humanCodingScheme": level.code,
-            "listEnumeration": str(level.rank),
-            **type_fields(LEVEL_TYPE),
-            "language": "th",
-            "lastChangeDateTime": stamp,
-        }
-        if level.name_en:
-            node["alternativeLabel"] = level.name_en
-        if level.descriptor_th:
-            node["notes"] = level.descriptor_th
-        node |= _extension(
-            proficient=level.proficient,
-            en={"fullStatement": level.name_en, "notes": level.descriptor_en},
-        )
-        cf_items.append(node)
 
     def association(kind: str, origin: dict, destination: dict, sequence: int) -> dict:
         identifier = derived_identifier(
@@ -852,7 +1108,6 @@ def build_case(
         return {
             "identifier": identifier,
             "uri": _uri(identifier),
-            "CFDocumentURI": document_link,
             "associationType": kind,
             "sequenceNumber": sequence,
             "originNodeURI": origin,
@@ -860,8 +1115,17 @@ def build_case(
             "lastChangeDateTime": stamp,
         }
 
+    def kept(record: _Record, *names: str) -> dict | None:
+        stored = record.source.get("association")
+        if stored is None or any(
+            record.read.get(name) != record.current[name] for name in names
+        ):
+            return None
+        return copy.deepcopy(stored)
+
     associations = [
-        association(
+        kept(_Record(item.source, item.values()), "parent", "order")
+        or association(
             IS_CHILD_OF,
             links[item.identifier],
             links[item.parent] if item.parent else document_link,
@@ -869,12 +1133,95 @@ def build_case(
         )
         for item in package.items
     ] + [
-        association(HAS_SKILL_LEVEL, document_link, links[level.identifier], level.rank)
-        for level in package.levels
+        kept(level_records[level.identifier], "rank")
+        or association(
+            HAS_SKILL_LEVEL, document_link, links[level.identifier], level.rank
+        )
+        for level in levels
     ]
-    return {
-        "CFDocument": document,
+    associations += copy.deepcopy(framework_source.get("associations") or [])
+    for entry in associations:
+        entry.setdefault("uri", _uri(entry["identifier"]))
+        entry.setdefault("lastChangeDateTime", stamp)
+
+    if academy_types:
+        types = definitions.setdefault("CFItemTypes", [])
+        known = {entry["identifier"] for entry in types}
+        for kind in ITEM_TYPES:
+            definition = item_type(kind)
+            if kind in academy_types and definition["identifier"] not in known:
+                types.append(definition)
+    package_document: dict[str, Any] = {
+        "CFDocument": doc,
         "CFItems": cf_items,
         "CFAssociations": associations,
-        "CFDefinitions": definitions,
     }
+    if definitions:
+        package_document["CFDefinitions"] = definitions
+    if rubrics:
+        package_document["CFRubrics"] = copy.deepcopy(rubrics)
+    return package_document
+
+
+def _document_node(
+    document: _Record, meta: FrameworkMeta, stamp: str, definitions: dict
+) -> dict:
+    node = document.node
+    node["identifier"] = meta.identifier
+    node.setdefault("uri", _uri(meta.identifier))
+    if document.changed("name_th", "name_en", "description_th", "description_en"):
+        node["title"] = meta.name_th
+        if meta.description_th:
+            node["description"] = meta.description_th
+        else:
+            node.pop("description", None)
+    if document.changed(
+        "name_th", "name_en", "description_th", "description_en", "code"
+    ):
+        _set_extension(
+            node,
+            code=meta.code,
+            en={"title": meta.name_en, "description": meta.description_en},
+        )
+    if document.changed("publisher") and meta.publisher is not None:
+        node["publisher"] = meta.publisher
+    if not node.get("creator"):
+        node["creator"] = meta.publisher or meta.name_th
+    if document.changed("version") and meta.version is not None:
+        node["version"] = meta.version
+    if document.changed("source_url"):
+        if meta.source_url:
+            node["officialSourceURL"] = meta.source_url
+        else:
+            node.pop("officialSourceURL", None)
+    if document.changed("adopted_on"):
+        if meta.adopted_on:
+            node["statusStartDate"] = meta.adopted_on.isoformat()
+        else:
+            node.pop("statusStartDate", None)
+    if document.changed("licence"):
+        node.pop("licenseURI", None)
+        if meta.licence:
+            licence_id = derived_identifier("case-licence", meta.identifier)
+            licences = definitions.setdefault("CFLicenses", [])
+            licences[:] = [
+                entry for entry in licences if entry["identifier"] != licence_id
+            ]
+            licences.append(
+                {
+                    "identifier": licence_id,
+                    "uri": _uri(licence_id),
+                    "title": meta.licence,
+                    "licenseText": meta.licence,
+                    "lastChangeDateTime": stamp,
+                }
+            )
+            node["licenseURI"] = {
+                "title": meta.licence,
+                "identifier": licence_id,
+                "uri": _uri(licence_id),
+            }
+    if not document.source:
+        node["language"] = "th"
+    node["caseVersion"] = CASE_VERSION
+    return document.finish(stamp)

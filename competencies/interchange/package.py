@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from enum import StrEnum
 
@@ -79,6 +79,16 @@ class FrameworkMeta:
     licence: str | None = None
     source_url: str | None = None
     adopted_on: date | None = None
+    #: What the file said beyond these fields (CASE: the CFDocument, definitions and
+    #: associations the Academy does not use), written back by the export.
+    source: dict | None = field(default=None, compare=False)
+
+    def values(self) -> dict:
+        """The Academy's own fields, as JSON, to tell later edits from what was read."""
+        values = asdict(self)
+        values.pop("source")
+        values["adopted_on"] = self.adopted_on.isoformat() if self.adopted_on else None
+        return values
 
 
 @dataclass
@@ -93,6 +103,13 @@ class ScaleLevel:
     descriptor_th: str = ""
     descriptor_en: str = ""
     proficient: bool = False
+    #: The CASE record read (CFItem and its hasSkillLevel association), if any.
+    source: dict | None = field(default=None, compare=False)
+
+    def values(self) -> dict:
+        values = asdict(self)
+        values.pop("source")
+        return values
 
 
 @dataclass
@@ -109,6 +126,13 @@ class FrameworkItem:
     parent: str | None = None
     order: int = 0
     uri: str = ""
+    #: The CASE record read (CFItem and its isChildOf association), if any.
+    source: dict | None = field(default=None, compare=False)
+
+    def values(self) -> dict:
+        values = asdict(self)
+        values.pop("source")
+        return values
 
 
 @dataclass

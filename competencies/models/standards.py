@@ -8,6 +8,13 @@ from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from ..validators import validate_uri
+
+CASE_SOURCE_HELP = _(
+    "The CASE record this row was imported from, kept so that an export writes "
+    "back what the import read. Filled by import_framework; not edited by hand."
+)
+
 
 class BilingualNameMixin(models.Model):
     """Thai is the first language; English is shown when active and present."""
@@ -80,6 +87,13 @@ class ProficiencyLevel(BilingualNameMixin):
         help_text=_("The lowest level of the scale that counts as proficient."),
     )
     identifier = models.CharField(_("CASE identifier"), max_length=128, blank=True)
+    case_source = models.JSONField(
+        _("CASE source"),
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text=CASE_SOURCE_HELP,
+    )
 
     class Meta:
         verbose_name = _("proficiency level")
@@ -137,6 +151,13 @@ class Framework(BilingualNameMixin, SourceNoteMixin):
         _("CASE identifier"), max_length=128, unique=True, default=uuid.uuid4
     )
     adopted_on = models.DateField(_("adopted on"), null=True, blank=True)
+    case_source = models.JSONField(
+        _("CASE source"),
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text=CASE_SOURCE_HELP,
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -185,7 +206,16 @@ class Competency(BilingualNameMixin, SourceNoteMixin):
     identifier = models.CharField(
         _("CASE identifier"), max_length=128, default=uuid.uuid4
     )
-    uri = models.URLField(_("URI"), max_length=500, blank=True)
+    uri = models.CharField(
+        _("URI"), max_length=1000, blank=True, validators=[validate_uri]
+    )
+    case_source = models.JSONField(
+        _("CASE source"),
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text=CASE_SOURCE_HELP,
+    )
 
     class Meta:
         verbose_name = _("competency")

@@ -106,7 +106,8 @@ def test_import_framework_command_prints_warnings():
     output = run("import_framework", str(DATA / "case_levels.json"))
 
     assert (
-        "warning: CFAssociations: Associations not imported: 1 exactMatchOf." in output
+        "warning: CFAssociations: Associations the Academy does not use, kept as they "
+        "are for export: 1 exactMatchOf." in output
     )
 
 
