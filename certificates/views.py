@@ -14,6 +14,7 @@ from django.http import (
 )
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_cache_control
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -141,8 +142,8 @@ def credential_json(request, public_id: uuid.UUID):
     response = HttpResponse(document, content_type=CREDENTIAL_CONTENT_TYPE)
     response["Access-Control-Allow-Origin"] = "*"
     if request.GET.get("download"):
-        response["Content-Disposition"] = (
-            f'attachment; filename="credential-{public_id}.json"'
+        response["Content-Disposition"] = content_disposition_header(
+            as_attachment=True, filename=f"credential-{public_id}.json"
         )
     return response
 
@@ -209,8 +210,8 @@ def my_certificate_pdf(request, public_id: uuid.UUID):
             certificate, credential_json=certificate.credential_json, language="en"
         )
         response = HttpResponse(pdf, content_type="application/pdf")
-        response["Content-Disposition"] = (
-            f'attachment; filename="{certificate.number}-en.pdf"'
+        response["Content-Disposition"] = content_disposition_header(
+            as_attachment=True, filename=f"{certificate.number}-en.pdf"
         )
         return response
     return FileResponse(

@@ -11,6 +11,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
@@ -74,7 +75,9 @@ def template_preview_pdf(request, pk: int):
     except (RefusedResourceError, PdfRenderError) as error:
         return HttpResponse(str(error), status=400, content_type="text/plain")
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="template-{pk}-{language}.pdf"'
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=False, filename=f"template-{pk}-{language}.pdf"
+    )
     return response
 
 

@@ -8,7 +8,10 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import (
+    content_disposition_header,
+    url_has_allowed_host_and_scheme,
+)
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -85,6 +88,8 @@ def personal_data_download(request):
         json.dumps(document, ensure_ascii=False, indent=2, default=str),
         content_type="application/json; charset=utf-8",
     )
-    response["Content-Disposition"] = f'attachment; filename="my-data-{stamp}.json"'
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=f"my-data-{stamp}.json"
+    )
     response["Cache-Control"] = "no-store"
     return response

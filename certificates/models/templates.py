@@ -6,6 +6,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.http import HttpResponse
 from django.template import TemplateSyntaxError
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, MultiFieldPanel
@@ -197,5 +198,7 @@ class CertificateTemplate(PreviewableMixin, models.Model):
 
         pdf = certificate_template_preview(template=self, language=mode_name or "th")
         response = HttpResponse(pdf, content_type="application/pdf")
-        response["Content-Disposition"] = 'inline; filename="preview.pdf"'
+        response["Content-Disposition"] = content_disposition_header(
+            as_attachment=False, filename="preview.pdf"
+        )
         return response

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 
 from django.http import FileResponse, StreamingHttpResponse
+from django.utils.http import content_disposition_header
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -62,7 +63,9 @@ def csv_response(
     response = StreamingHttpResponse(
         csv_lines(header, rows), content_type="text/csv; charset=utf-8"
     )
-    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=f"{filename}.csv"
+    )
     response["Cache-Control"] = "no-store"
     return response
 

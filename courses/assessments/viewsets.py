@@ -14,6 +14,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.functional import cached_property
+from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -226,8 +227,8 @@ class QuestionExportView(BankObjectView):
         response = HttpResponse(
             questions_export(bank=bank), content_type="text/csv; charset=utf-8"
         )
-        response["Content-Disposition"] = (
-            f'attachment; filename="questions-{slugify(bank.code)}.csv"'
+        response["Content-Disposition"] = content_disposition_header(
+            as_attachment=True, filename=f"questions-{slugify(bank.code)}.csv"
         )
         return response
 
