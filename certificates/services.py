@@ -143,6 +143,8 @@ def _sign(document: dict, *, key: SigningKey) -> dict:
         private_key=private_key,
         verification_method=key.verification_method,
         created=timezone.now(),
+        # OB 3.0's JSON schema wants `proof` as an array; the signature is the same.
+        proof_set=True,
     )
 
 

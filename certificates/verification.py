@@ -2,7 +2,10 @@
 
 An uploaded credential is checked with the bundled JSON-LD contexts only and against
 the Academy's own keys (current and rotated, from SigningKey rows): a proof by any
-other key is "not genuine", whatever it claims to be. A genuine credential is then
+other key is "not genuine", whatever it claims to be. The proof may be one object or
+a set of proofs (an array), as wallets re-serialise it: the eddsa-rdfc-2022
+assertionMethod proof is the one checked, so the form never makes a genuine
+credential look altered. A genuine credential is then
 matched to the Academy's record, whose status (revoked, superseded, expired) wins.
 """
 
@@ -92,10 +95,20 @@ def verify_credential(document: Any) -> Verification:
     certificate = certificate_by_credential_id(document.get("id"))
     if certificate is None:
         return not_genuine(_("The Academy has no record of this certificate."))
-    stored = certificate.credential or {}
-    if stored.get("proof", {}).get("proofValue") != document["proof"]["proofValue"]:
+    if result.proof_value not in _proof_values(certificate.credential):
         return not_genuine(_("It does not match the Academy's record."))
     return verification_of(certificate)
+
+
+def _proof_values(credential: Any) -> set[str]:
+    """The proofValues of a stored credential, whose proof is one object or a set."""
+    proof = (credential or {}).get("proof")
+    proofs = proof if isinstance(proof, list) else [proof]
+    return {
+        item["proofValue"]
+        for item in proofs
+        if isinstance(item, dict) and isinstance(item.get("proofValue"), str)
+    }
 
 
 def verify_upload(data: bytes) -> Verification:

@@ -71,6 +71,8 @@ class VerificationResult:
     detail: str = ""
     verification_method: str | None = None
     cryptosuite: str | None = None
+    #: The proofValue of the proof that was checked (one of a proof set).
+    proof_value: str | None = None
 
 
 def canonicalize_document(document: Mapping[str, Any], *, cryptosuite: str) -> bytes:
@@ -129,14 +131,19 @@ def sign(
     created: str | datetime,
     cryptosuite: str = EDDSA_RDFC_2022,
     proof_purpose: str = ASSERTION_METHOD,
+    proof_set: bool = False,
 ) -> dict[str, Any]:
     """Return a copy of ``document`` with a DataIntegrityProof added.
 
     ``created`` is an XML Schema dateTime string or an aware datetime (written
-    in UTC to the second). Raises UnsupportedCryptosuiteError, ValueError for
-    a bad ``created`` or a document that already has a proof (proof sets are
-    not supported), and CanonicalizationError (ContextNotBundledError,
-    SafeModeError) when the document cannot be canonicalised losslessly.
+    in UTC to the second). With ``proof_set`` the proof is written as a set of
+    one, ``"proof": [{...}]``, as Open Badges 3.0's JSON schema requires; the
+    signature is the same either way, since a proof in a set signs the document
+    without its proofs. Raises UnsupportedCryptosuiteError, ValueError for
+    a bad ``created`` or a document that already has a proof (adding to a
+    proof set is not supported), and CanonicalizationError
+    (ContextNotBundledError, SafeModeError) when the document cannot be
+    canonicalised losslessly.
     """
     _check_cryptosuite(PROOF_TYPE, cryptosuite)
     if not isinstance(private_key, Ed25519PrivateKey):
@@ -155,7 +162,7 @@ def sign(
     signature = private_key.sign(_hash(document, proof, cryptosuite))
     proof["proofValue"] = encode_base58btc(signature)
     secured = copy.deepcopy(dict(document))
-    secured["proof"] = proof
+    secured["proof"] = [proof] if proof_set else proof
     return secured
 
 
@@ -165,29 +172,90 @@ def verify(
     resolve_key: ResolveKey,
     expected_proof_purpose: str = ASSERTION_METHOD,
 ) -> VerificationResult:
-    """Check the single DataIntegrityProof of ``document``.
+    """Check the DataIntegrityProof of ``document``, alone or in a proof set.
 
     Never raises for a bad document or proof: the result says why it failed.
     ``resolve_key`` maps the proof's verificationMethod to a public key, or
     None if unknown; it must return only keys the issuer controls (for a
     credential, a key listed by the issuer's profile), since this function
     does not look at ``issuer``. Exceptions from ``resolve_key`` propagate.
+
+    ``proof`` may be one object or a set (a JSON array): wallets and Open
+    Badges 3.0 write the set form, and a re-serialised credential is the same
+    credential. From a set, the EdDSA proofs for ``expected_proof_purpose``
+    are tried, eddsa-rdfc-2022 first, and the first that verifies wins; other
+    proofs (other suites, chained proofs with ``previousProof``) are ignored.
     """
     if not isinstance(document, Mapping):
         return _failed(
             FailureReason.MALFORMED_DOCUMENT, "The document is not a JSON object."
         )
     proof = document.get("proof")
-    if proof is None:
+    if proof is None or proof == []:
         return _failed(FailureReason.MISSING_PROOF, "The document has no proof.")
     if isinstance(proof, list):
-        return _failed(
-            FailureReason.UNSUPPORTED_PROOF_SET,
-            "Proof sets and chains are not supported.",
+        return _verify_proof_set(
+            document,
+            proof,
+            resolve_key=resolve_key,
+            expected_proof_purpose=expected_proof_purpose,
         )
     if not isinstance(proof, Mapping):
         return _failed(FailureReason.MALFORMED_PROOF, "The proof is not a JSON object.")
+    return _verify_proof(
+        document,
+        proof,
+        resolve_key=resolve_key,
+        expected_proof_purpose=expected_proof_purpose,
+    )
 
+
+def _verify_proof_set(
+    document: Mapping[str, Any],
+    proofs: list[Any],
+    *,
+    resolve_key: ResolveKey,
+    expected_proof_purpose: str,
+) -> VerificationResult:
+    """The first proof of the set that verifies, eddsa-rdfc-2022 before jcs."""
+    candidates = [
+        proof
+        for proof in proofs
+        if isinstance(proof, Mapping)
+        and proof.get("type") == PROOF_TYPE
+        and proof.get("cryptosuite") in CRYPTOSUITES
+        and proof.get("proofPurpose") == expected_proof_purpose
+        and "previousProof" not in proof
+    ]
+    candidates.sort(key=lambda proof: proof.get("cryptosuite") != EDDSA_RDFC_2022)
+    if not candidates:
+        return _failed(
+            FailureReason.UNSUPPORTED_PROOF_SET,
+            f"The proof set holds no {EDDSA_RDFC_2022} or {EDDSA_JCS_2022} proof "
+            f"for {expected_proof_purpose!r} that is not chained.",
+        )
+    failures: list[VerificationResult] = []
+    for proof in candidates:
+        result = _verify_proof(
+            document,
+            proof,
+            resolve_key=resolve_key,
+            expected_proof_purpose=expected_proof_purpose,
+        )
+        if result.ok:
+            return result
+        failures.append(result)
+    return failures[0]
+
+
+def _verify_proof(
+    document: Mapping[str, Any],
+    proof: Mapping[str, Any],
+    *,
+    resolve_key: ResolveKey,
+    expected_proof_purpose: str,
+) -> VerificationResult:
+    """Check one proof; the document is hashed without any of its proofs."""
     cryptosuite = proof.get("cryptosuite")
     verification_method = proof.get("verificationMethod")
 
@@ -263,7 +331,10 @@ def verify(
             "The signature does not match the document, the proof and the key.",
         )
     return VerificationResult(
-        ok=True, verification_method=verification_method, cryptosuite=cryptosuite
+        ok=True,
+        verification_method=verification_method,
+        cryptosuite=cryptosuite,
+        proof_value=proof["proofValue"],
     )
 
 

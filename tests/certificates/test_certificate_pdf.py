@@ -66,7 +66,7 @@ def test_pdf_carries_the_signed_credential(certificate):
     attached = extract_attachment(_pdf(certificate), name="credential.json")
 
     assert attached.decode() == certificate.credential_json
-    assert json.loads(attached)["proof"]["cryptosuite"] == "eddsa-rdfc-2022"
+    assert json.loads(attached)["proof"][0]["cryptosuite"] == "eddsa-rdfc-2022"
 
 
 @needs_pdftotext

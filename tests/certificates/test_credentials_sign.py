@@ -156,6 +156,18 @@ def test_sign_does_not_modify_the_document(key_pair):
     assert document == before
 
 
+def test_proof_set_of_one_carries_the_same_signature_as_a_single_proof(key_pair):
+    kwargs = {
+        "private_key": key_pair.private_key,
+        "verification_method": VERIFICATION_METHOD,
+        "created": CREATED,
+    }
+    single = sign(open_badge(), **kwargs)
+    in_a_set = sign(open_badge(), proof_set=True, **kwargs)
+
+    assert in_a_set["proof"] == [single["proof"]]
+
+
 def test_aware_datetime_is_written_in_utc_to_the_second(key_pair):
     bangkok = timezone(timedelta(hours=7))
     created = datetime(2026, 1, 15, 10, 0, 0, 123456, tzinfo=bangkok)

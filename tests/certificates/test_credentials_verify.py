@@ -344,11 +344,66 @@ def test_document_without_proof_is_refused():
     )
 
 
-def test_proof_set_is_refused():
+@suites
+def test_proof_as_a_set_of_one_verifies_with_the_same_signature(cryptosuite):
+    document = signed_vector(cryptosuite)
+    document["proof"] = [document["proof"]]
+
+    result = verify(document, resolve_key=vector_key)
+
+    assert result.ok
+    assert result.proof_value == document["proof"][0]["proofValue"]
+
+
+def test_rdfc_proof_is_picked_from_a_set_with_other_proofs():
     document = signed_vector(EDDSA_RDFC_2022)
-    document["proof"] = [document["proof"], copy.deepcopy(document["proof"])]
+    rdfc = document["proof"]
+    other_suite = {**rdfc, "cryptosuite": "ecdsa-rdfc-2019", "proofValue": "zX"}
+    other_purpose = {**rdfc, "proofPurpose": "authentication", "proofValue": "zY"}
+    chained = {**rdfc, "previousProof": "urn:uuid:1", "proofValue": "zZ"}
+    document["proof"] = [other_suite, other_purpose, chained, "not a proof", rdfc]
+
+    result = verify(document, resolve_key=vector_key)
+
+    assert result.ok
+    assert result.cryptosuite == EDDSA_RDFC_2022
+    assert result.proof_value == rdfc["proofValue"]
+
+
+def test_tampered_document_with_a_proof_set_is_refused():
+    document = signed_vector(EDDSA_RDFC_2022)
+    document["proof"] = [document["proof"]]
+    document["issuer"] = "did:example:someone-else"
+    assert_refused(
+        verify(document, resolve_key=vector_key), FailureReason.SIGNATURE_INVALID
+    )
+
+
+def test_proof_set_with_a_forged_proof_beside_the_genuine_one_verifies_the_genuine():
+    document = signed_vector(EDDSA_RDFC_2022)
+    genuine = document["proof"]
+    forged = {**genuine, "proofValue": encode_base58btc(bytes(64))}
+    document["proof"] = [forged, genuine]
+
+    result = verify(document, resolve_key=vector_key)
+
+    assert result.ok
+    assert result.proof_value == genuine["proofValue"]
+
+
+def test_proof_set_without_a_usable_proof_is_refused():
+    document = signed_vector(EDDSA_RDFC_2022)
+    document["proof"] = [{**document["proof"], "cryptosuite": "ecdsa-rdfc-2019"}]
     assert_refused(
         verify(document, resolve_key=vector_key), FailureReason.UNSUPPORTED_PROOF_SET
+    )
+
+
+def test_empty_proof_set_is_a_missing_proof():
+    document = signed_vector(EDDSA_RDFC_2022)
+    document["proof"] = []
+    assert_refused(
+        verify(document, resolve_key=vector_key), FailureReason.MISSING_PROOF
     )
 
 
