@@ -2,9 +2,11 @@
 
 Settings read (none is required outside production):
 
-- ``WAGTAILADMIN_BASE_URL``: the public origin of every URL in a certificate.
-- ``ACADEMY_ISSUER_DID``: the issuer's did:web; by default derived from the host of
-  ``WAGTAILADMIN_BASE_URL`` (``did:web:academy.example`` when there is none).
+- ``ACADEMY_PUBLIC_BASE_URL`` (through ``academy.core.public``): the public origin,
+  possibly with a sub-path, of every URL in a certificate.
+- ``ACADEMY_ISSUER_DID``: the issuer's did:web; by default derived from the public
+  base URL: ``did:web:host`` at the root (``/.well-known/did.json``), and
+  ``did:web:host:path`` under a sub-path (``/path/did.json``), as did:web resolves.
 - ``ACADEMY_ISSUER_NAME_TH`` / ``ACADEMY_ISSUER_NAME_EN``: the issuer profile's names.
 - ``ACADEMY_CERTIFICATE_PREFIX``: the prefix of certificate numbers (``DGA``).
 - ``ACADEMY_SIGNING_KEY_PASSPHRASE`` (setting or environment variable): encrypts the
@@ -28,6 +30,7 @@ from academy.core.environment import (  # noqa: F401 - certificates.services rea
     is_dev_or_test,
     test_hooks_enabled,
 )
+from academy.core.public import public_base_url
 
 DEFAULT_ISSUER_DID = "did:web:academy.example"
 DEFAULT_ISSUER_NAME_TH = "สถาบันพัฒนาบุคลากรภาครัฐด้านดิจิทัล"
@@ -39,8 +42,8 @@ CREDENTIAL_ATTACHMENT = "credential.json"
 
 
 def base_url() -> str:
-    """The public origin, without a trailing slash: http://127.0.0.1:8000."""
-    return getattr(settings, "WAGTAILADMIN_BASE_URL", "").rstrip("/") or (
+    """The public origin, without a trailing slash: https://host or https://host/path."""
+    return public_base_url() or (
         "https://" + DEFAULT_ISSUER_DID.removeprefix("did:web:")
     )
 
@@ -49,15 +52,24 @@ def absolute_url(path: str) -> str:
     return base_url() + path
 
 
-def issuer_did() -> str:
-    """did:web of the site: the setting, else the base URL's host (port %3A-encoded)."""
-    configured = getattr(settings, "ACADEMY_ISSUER_DID", "")
-    if configured:
-        return configured
-    host = urlsplit(getattr(settings, "WAGTAILADMIN_BASE_URL", "")).netloc
-    if not host:
+def did_web(url: str) -> str:
+    """The did:web of a public base URL (did:web v1.0 "Create" in reverse).
+
+    The host's port is %3A-encoded; each path segment becomes a colon-separated
+    part, so https://host:8443/academy is did:web:host%3A8443:academy, whose
+    document a resolver reads at https://host:8443/academy/did.json.
+    """
+    parts = urlsplit(url)
+    if not parts.netloc:
         return DEFAULT_ISSUER_DID
-    return "did:web:" + quote(host, safe="")
+    segments = [quote(segment, safe="") for segment in parts.path.split("/") if segment]
+    return ":".join(["did:web", quote(parts.netloc.lower(), safe=""), *segments])
+
+
+def issuer_did() -> str:
+    """did:web of the site: the setting, else derived from the public base URL."""
+    configured = getattr(settings, "ACADEMY_ISSUER_DID", "")
+    return configured or did_web(base_url())
 
 
 def issuer_name_th() -> str:

@@ -24,6 +24,8 @@ urlpatterns = [
         name="status_list",
     ),
     path(".well-known/did.json", views.did_document, name="did_document"),
+    # did:web:host:path resolves to /path/did.json: the Academy under a sub-path.
+    path("did.json", views.did_document, name="did_document_in_path"),
     path("certificates/", views.my_certificates, name="mine"),
     path("hr/certificates/", views.hr_certificates, name="hr_certificates"),
     path(

@@ -18,7 +18,12 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import condition, require_GET, require_POST
+from django.views.decorators.http import (
+    condition,
+    require_GET,
+    require_POST,
+    require_safe,
+)
 
 from academy.accounts.audit import AuditAction, audit_record
 from academy.accounts.authz import require
@@ -32,7 +37,12 @@ from certificates.forms import (
 )
 from certificates.verification import verification_of, verify_upload
 
-CREDENTIAL_CONTENT_TYPE = "application/vc+ld+json; charset=utf-8"
+#: The media type the VC Data Model 2.0 Recommendation registers for a credential
+#: secured with an embedded proof (IANA, 2024): no parameters, so no charset; the
+#: JSON is UTF-8 as the Recommendation requires. application/vc+ld+json was a draft.
+CREDENTIAL_CONTENT_TYPE = "application/vc"
+#: DID Core's media type for a DID document in its JSON representation.
+DID_CONTENT_TYPE = "application/did+json"
 
 
 # ------------------------------------------------------------------------------
@@ -133,7 +143,7 @@ def verify_certificate(request, public_id: uuid.UUID):
 # ------------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def credential_json(request, public_id: uuid.UUID):
     """/credentials/<public id>.json: the signed OpenBadgeCredential."""
     document = selectors.certificate_credential_json(public_id=public_id)
@@ -154,7 +164,7 @@ def _status_list_etag(request, status_list_id: int):
     return published[1] if published else None
 
 
-@require_GET
+@require_safe
 @condition(etag_func=_status_list_etag)
 def status_list_json(request, status_list_id: int):
     """/status-lists/<id>.json: the signed BitstringStatusListCredential."""
@@ -167,13 +177,17 @@ def status_list_json(request, status_list_id: int):
     return response
 
 
-@require_GET
+@require_safe
 def did_document(request):
-    """/.well-known/did.json: every signing key, current and rotated."""
+    """The issuer's did:web document: every signing key, current and rotated.
+
+    At /.well-known/did.json for did:web:host, and at /did.json below the
+    Academy's sub-path for did:web:host:path (both routes serve the same).
+    """
     response = JsonResponse(
         selectors.did_document(), json_dumps_params={"ensure_ascii": False, "indent": 2}
     )
-    response["Content-Type"] = "application/did+json"
+    response["Content-Type"] = DID_CONTENT_TYPE
     response["Access-Control-Allow-Origin"] = "*"
     patch_cache_control(response, public=True, max_age=300)
     return response

@@ -28,6 +28,7 @@ PUBLIC = {
     "credentials/<uuid:public_id>.json": "published signed credential",
     "status-lists/<int:status_list_id>.json": "published revocation status list",
     ".well-known/did.json": "the issuer's public keys",
+    "did.json": "the issuer's public keys, for did:web under a sub-path",
     "i18n/setlang/": "language switch",
     "accounts/privacy/": "the privacy notice is public",
     r"documents/^(\d+)/(.*)$": "lesson downloads; Wagtail's collection privacy applies",

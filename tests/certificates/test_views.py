@@ -217,7 +217,7 @@ def test_credential_is_published_as_signed(client, certificate):
     response = client.get(f"/credentials/{certificate.public_id}.json")
 
     assert response.status_code == 200
-    assert response["Content-Type"].startswith("application/vc+ld+json")
+    assert response["Content-Type"] == "application/vc"
     assert json.loads(response.content) == certificate.credential
 
 
