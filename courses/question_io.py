@@ -53,6 +53,8 @@ from typing import Any, NamedTuple
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
+from competencies.interchange.package import COMPETENCY_CODE_MAX_LENGTH
+
 from .questions import (
     KINDS_WITH_PARTIAL_CREDIT,
     MAX_LEVEL_RANK,
@@ -326,12 +328,16 @@ def _draft(row: _Row) -> QuestionDraft | None:
     for column in ("bank", "external_id", "competency_code", "prompt"):
         if not row[column]:
             row.problem(_("%(column)s is empty."), column=column)
-    for column in ("bank", "external_id", "competency_code"):
-        if len(row[column]) > MAX_CODE_LENGTH:
+    for column, longest in (
+        ("bank", MAX_CODE_LENGTH),
+        ("external_id", MAX_CODE_LENGTH),
+        ("competency_code", COMPETENCY_CODE_MAX_LENGTH),
+    ):
+        if len(row[column]) > longest:
             row.problem(
                 _("%(column)s is longer than %(max)d characters."),
                 column=column,
-                max=MAX_CODE_LENGTH,
+                max=longest,
             )
     level = _parse_level(row)
     points = _parse_points(row)

@@ -3,12 +3,13 @@
 from .apply import (
     ImportResult,
     export_case_json,
+    export_moodle_csv,
     framework_export,
     framework_import,
     parse_framework_file,
 )
 from .case import build_case, parse_case
-from .moodle import parse_moodle_csv
+from .moodle import build_moodle_csv, parse_moodle_csv
 from .package import (
     FrameworkImportError,
     FrameworkItem,
@@ -29,7 +30,9 @@ __all__ = [
     "ItemKind",
     "ScaleLevel",
     "build_case",
+    "build_moodle_csv",
     "export_case_json",
+    "export_moodle_csv",
     "framework_export",
     "framework_import",
     "parse_case",

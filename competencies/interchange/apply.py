@@ -20,7 +20,7 @@ from django.utils.translation import pgettext
 
 from ..models import Competency, Framework, ProficiencyLevel, ProficiencyScale
 from .case import build_case, parse_case
-from .moodle import parse_moodle_csv
+from .moodle import build_moodle_csv, parse_moodle_csv
 from .package import (
     CODE_MAX_LENGTH,
     FrameworkImportError,
@@ -529,6 +529,11 @@ def export_case_json(*, framework: Framework) -> str:
     package = framework_export(framework=framework)
     document = build_case(package, changed_at=framework.updated_at)
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def export_moodle_csv(*, framework: Framework) -> bytes:
+    """The framework as a CSV that Moodle's competency framework import reads."""
+    return build_moodle_csv(framework_export(framework=framework))
 
 
 def parse_framework_file(content: bytes, *, filename: str) -> FrameworkPackage:

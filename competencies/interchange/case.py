@@ -62,6 +62,7 @@ from ..validators import is_uri
 from .case_shape import conform, conform_definitions, conform_rubrics, timestamp
 from .package import (
     CODE_MAX_LENGTH,
+    COMPETENCY_CODE_MAX_LENGTH,
     FrameworkImportError,
     FrameworkItem,
     FrameworkMeta,
@@ -732,7 +733,8 @@ class _CaseReader:
         the Academy's code gets a suffix, with a warning naming it.
         """
         wanted = {
-            key: _string(self.nodes[key].get("humanCodingScheme")) or key[:64]
+            key: _string(self.nodes[key].get("humanCodingScheme"))
+            or key[:COMPETENCY_CODE_MAX_LENGTH]
             for key in ordered
         }
         taken = Counter(wanted.values())
@@ -741,7 +743,7 @@ class _CaseReader:
         repeated: dict[str, list[str]] = {}
         for key in ordered:
             code = wanted[key]
-            if len(code) > CODE_MAX_LENGTH:
+            if len(code) > COMPETENCY_CODE_MAX_LENGTH:
                 self.warnings.append(
                     ImportProblem(
                         key,
@@ -750,16 +752,16 @@ class _CaseReader:
                             "characters; the Academy's code is shortened and the "
                             "item keeps it whole."
                         )
-                        % {"code": code, "max": CODE_MAX_LENGTH},
+                        % {"code": code, "max": COMPETENCY_CODE_MAX_LENGTH},
                     )
                 )
-            candidate, number = code[:CODE_MAX_LENGTH], 1
+            candidate, number = code[:COMPETENCY_CODE_MAX_LENGTH], 1
             if taken[code] > 1:
                 repeated.setdefault(code, []).append(key)
             while candidate in used or (candidate != code and candidate in taken):
                 number += 1
                 suffix = f"~{number}"
-                candidate = code[: CODE_MAX_LENGTH - len(suffix)] + suffix
+                candidate = code[: COMPETENCY_CODE_MAX_LENGTH - len(suffix)] + suffix
             used.add(candidate)
             codes[key] = candidate
         for code, keys in repeated.items():

@@ -15,8 +15,18 @@ linked by "Parent ID number". The Academy reads it as follows:
   scale per framework.
 - Rows keep Moodle's order among siblings; kinds come from "Taxonomy" ("domain",
   "competency") or from depth.
-- Columns are found by their English header names (Moodle's "(optional)" suffixes
-  are ignored); rule and cross-reference columns are not imported.
+- Columns are found by their header names as Moodle versions write them (older
+  "Parent id number", "Id number", "Shortname"; current "Parent ID number", "ID number",
+  "Short name"; "(optional)" suffixes, case, spaces and hyphens ignored). Moodle's own
+  importer ignores the header and reads its fourteen columns in a fixed order; a header
+  the Academy does not recognise (a Moodle running in Thai or another language writes
+  translated headers, and no Thai language pack was available to list them) is read the
+  same way when the row has exactly those fourteen columns, with a warning. Rule and
+  cross-reference columns are not imported.
+- The delimiter is the one of comma, semicolon and tab that splits the header into the
+  most columns (Moodle's import form offers all three, and Excel in many locales saves
+  with a semicolon).
+- ID numbers may be up to 100 characters, as in Moodle.
 """
 
 from __future__ import annotations
@@ -35,6 +45,7 @@ from django.utils.translation import pgettext
 
 from .package import (
     CODE_MAX_LENGTH,
+    COMPETENCY_CODE_MAX_LENGTH,
     FrameworkImportError,
     FrameworkItem,
     FrameworkMeta,
@@ -59,6 +70,32 @@ SCALE_VALUES = "scale values"
 SCALE_CONFIGURATION = "scale configuration"
 IS_FRAMEWORK = "is framework"
 TAXONOMY = "taxonomy"
+RULE_TYPE = "rule type"
+RULE_OUTCOME = "rule outcome"
+RULE_CONFIG = "rule config"
+RELATED = "cross referenced competency id numbers"
+EXPORT_ID = "exported id"
+
+#: Moodle's fourteen columns in the order its importer reads them
+#: (tool_lpimportcsv framework_importer::read_mapping_data), with the header its
+#: English language pack writes today (lang/en/tool_lpimportcsv.php).
+MOODLE_COLUMNS: tuple[tuple[str, str], ...] = (
+    (PARENT, "Parent ID number"),
+    (IDNUMBER, "ID number"),
+    (SHORTNAME, "Short name"),
+    (DESCRIPTION, "Description"),
+    (DESCRIPTION_FORMAT, "Description format"),
+    (SCALE_VALUES, "Scale values"),
+    (SCALE_CONFIGURATION, "Scale configuration"),
+    (RULE_TYPE, "Rule type (optional)"),
+    (RULE_OUTCOME, "Rule outcome (optional)"),
+    (RULE_CONFIG, "Rule config (optional)"),
+    (RELATED, "Cross-referenced competency ID numbers"),
+    (EXPORT_ID, "Exported ID (optional)"),
+    (IS_FRAMEWORK, "Is framework"),
+    (TAXONOMY, "Taxonomy"),
+)
+DELIMITERS = (",", ";", "\t")
 
 #: Columns the Academy reads; the others of Moodle's fourteen may be absent.
 REQUIRED_COLUMNS = (
@@ -95,10 +132,39 @@ _MLANG = re.compile(
 )
 
 
+def _squeezed(title: str) -> str:
+    title = title.lower().replace("(optional)", "")
+    return "".join(char for char in title if char.isalnum())
+
+
+#: Every spelling of a column's header that Moodle has written, made comparable:
+#: "Id number", "ID number", "idnumber"; "Shortname", "Short name";
+#: "Cross referenced ..." and "Cross-referenced ..."; "Exported id (optional)".
+_HEADER_KEYS = {_squeezed(column): column for column, _title in MOODLE_COLUMNS} | {
+    _squeezed(title): column for column, title in MOODLE_COLUMNS
+}
+
+
 def _column_key(title: str) -> str:
-    """Header names as Moodle versions and hand edits spell them, made comparable."""
-    title = title.lower().replace("(optional)", "").replace("-", " ")
-    return " ".join(title.split())
+    """The column a header names, or the header itself made comparable."""
+    squeezed = _squeezed(title.lstrip("\ufeff"))
+    return _HEADER_KEYS.get(squeezed, squeezed)
+
+
+def _delimiter(text: str) -> str:
+    """Comma, semicolon or tab: the one that splits the header into most columns."""
+    first = next(csv.reader(io.StringIO(text, newline=""), strict=False), None)
+    if first is None:
+        return ","
+
+    def width(delimiter: str) -> int:
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        try:
+            return len(next(reader, []))
+        except csv.Error:
+            return 0
+
+    return max(DELIMITERS, key=lambda delimiter: (width(delimiter), delimiter == ","))
 
 
 def _languages(text: str) -> tuple[str, str]:
@@ -161,8 +227,12 @@ def _decode(content: bytes) -> str:
         ) from error
 
 
-def _read_rows(text: str, problems: list[ImportProblem]) -> list[_Row]:
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+def _read_rows(
+    text: str, problems: list[ImportProblem], warnings: list[ImportProblem]
+) -> list[_Row]:
+    reader = csv.reader(
+        io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True
+    )
     rows: list[_Row] = []
     header: list[str] | None = None
     columns: dict[str, int] = {}
@@ -188,6 +258,23 @@ def _read_rows(text: str, problems: list[ImportProblem]) -> list[_Row]:
                 for column in REQUIRED_COLUMNS
                 if column not in columns
             ]
+            if missing and len(record) == len(MOODLE_COLUMNS):
+                columns = {
+                    column: index
+                    for index, (column, _title) in enumerate(MOODLE_COLUMNS)
+                }
+                warnings.append(
+                    ImportProblem(
+                        pgettext("import location", "line %(line)d") % {"line": start},
+                        _(
+                            "The header %(header)s is not one the Academy knows; the "
+                            "fourteen columns are read in Moodle's fixed order, as "
+                            "Moodle's own importer does."
+                        )
+                        % {"header": " | ".join(record)},
+                    )
+                )
+                continue
             if missing:
                 problems.append(
                     ImportProblem(
@@ -302,7 +389,7 @@ def parse_moodle_csv(content: bytes) -> FrameworkPackage:
     """Read Moodle's framework export; FrameworkImportError lists every bad line."""
     problems: list[ImportProblem] = []
     warnings: list[ImportProblem] = []
-    rows = _read_rows(_decode(content), problems)
+    rows = _read_rows(_decode(content), problems, warnings)
     framework_rows: list[_Row] = []
     competency_rows: list[_Row] = []
     for row in rows:
@@ -332,12 +419,12 @@ def parse_moodle_csv(content: bytes) -> FrameworkPackage:
             continue
         if not row.get(SHORTNAME).strip():
             problems.append(ImportProblem(row.where, _("The short name is missing.")))
-        if len(row.idnumber) > CODE_MAX_LENGTH:
+        if len(row.idnumber) > COMPETENCY_CODE_MAX_LENGTH:
             problems.append(
                 ImportProblem(
                     row.where,
-                    _("The ID number is longer than %(max)d characters.")
-                    % {"max": CODE_MAX_LENGTH},
+                    _("The ID number %(idnumber)s is longer than %(max)d characters.")
+                    % {"idnumber": row.idnumber, "max": COMPETENCY_CODE_MAX_LENGTH},
                 )
             )
         if row.idnumber in by_idnumber:
@@ -468,3 +555,110 @@ def _framework_meta(row: _Row) -> FrameworkMeta:
         description_th=description_th,
         description_en=description_en,
     )
+
+
+# ------------------------------------------------------------------------------
+# Writing
+# ------------------------------------------------------------------------------
+
+#: Moodle's taxonomy term for each kind (core_competency's taxonomy constants).
+KIND_TAXONOMY = {
+    ItemKind.AREA: "domain",
+    ItemKind.COMPETENCY: "competency",
+    ItemKind.SUB_COMPETENCY: "skill",
+}
+#: Moodle's description formats: FORMAT_PLAIN.
+FORMAT_PLAIN = "2"
+#: Moodle shortens short names and ID numbers to 100 characters on import.
+MOODLE_TEXT_MAX_LENGTH = 100
+
+
+def _scale_configuration(levels: list[ScaleLevel]) -> str:
+    """Moodle's scale configuration: the scale first, then default and proficient.
+
+    Moodle's importer replaces the first entry's scaleid with the scale it finds or
+    creates from the values, so any id serves. Every level at or above the Academy's
+    proficient threshold is proficient in Moodle; the threshold is the default.
+    """
+    threshold = next((level.rank for level in levels if level.proficient), None)
+    if threshold is None and levels:
+        threshold = levels[-1].rank
+    entries: list[dict] = [{"scaleid": "0"}]
+    for position, level in enumerate(levels, start=1):
+        if level.rank >= (threshold or 0):
+            entries.append(
+                {
+                    "id": position,
+                    "scaledefault": 1 if level.rank == threshold else 0,
+                    "proficient": 1,
+                }
+            )
+    return json.dumps(entries, separators=(",", ":"))
+
+
+def build_moodle_csv(package: FrameworkPackage) -> bytes:
+    """The framework as Moodle's competency framework CSV, for tool_lpimportcsv.
+
+    The fourteen columns in Moodle's order with today's English headers (Moodle
+    reads by position), UTF-8 without a byte order mark, comma separated: what
+    Moodle's own export writes. Names and descriptions are the Thai ones (Moodle
+    has one text per field); a comma inside a level name, which would split
+    Moodle's comma-separated scale values, becomes a semicolon.
+    """
+    meta = package.framework
+    levels = sorted(package.levels, key=lambda level: level.rank)
+    scale_values = ",".join(level.name_th.replace(",", ";") for level in levels)
+    by_identifier = {item.identifier: item for item in package.items}
+    depth: dict[str, int] = {}
+    for item in package.items:  # Parents come before their children.
+        depth[item.identifier] = depth[item.parent] + 1 if item.parent else 0
+    kinds_at: dict[int, list[str]] = {}
+    for item in package.items:
+        kinds_at.setdefault(depth[item.identifier], []).append(item.kind)
+    taxonomy = [
+        KIND_TAXONOMY.get(max(set(kinds), key=kinds.count), "competency")
+        for _depth, kinds in sorted(kinds_at.items())
+    ]
+    output = io.StringIO(newline="")
+    writer = csv.writer(output, lineterminator="\r\n")
+    writer.writerow([title for _column, title in MOODLE_COLUMNS])
+    framework_idnumber = f"{meta.code}-{meta.version}" if meta.version else meta.code
+    writer.writerow(
+        [
+            "",
+            framework_idnumber[:MOODLE_TEXT_MAX_LENGTH],
+            meta.name_th[:MOODLE_TEXT_MAX_LENGTH],
+            meta.description_th,
+            FORMAT_PLAIN,
+            scale_values,
+            _scale_configuration(levels),
+            "",
+            "",
+            "",
+            "",
+            "",
+            "1",
+            ",".join(taxonomy),
+        ]
+    )
+    for number, item in enumerate(package.items, start=1):
+        parent = by_identifier[item.parent].code if item.parent else ""
+        writer.writerow(
+            [
+                parent,
+                item.code,
+                item.name_th[:MOODLE_TEXT_MAX_LENGTH],
+                item.description_th,
+                FORMAT_PLAIN,
+                "",
+                "",
+                "",
+                "0",
+                "null",
+                "",
+                str(number),
+                "",
+                "",
+            ]
+        )
+    return output.getvalue().encode("utf-8")

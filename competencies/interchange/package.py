@@ -13,7 +13,10 @@ from django.utils.translation import pgettext
 
 #: Names and codes longer than the Academy's columns are refused or shortened.
 NAME_MAX_LENGTH = 255
+#: Slugs (framework and scale codes) and level codes.
 CODE_MAX_LENGTH = 64
+#: Competency codes: Moodle allows ID numbers of up to 100 characters.
+COMPETENCY_CODE_MAX_LENGTH = 100
 
 #: Namespace of the identifiers the Academy derives (Moodle rows, associations, levels).
 ACADEMY_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:academy:competency-interchange")
@@ -205,12 +208,12 @@ def item_problems(
         if not item.code:
             problems.append(ImportProblem(where(item), _("The code is missing.")))
             continue
-        if len(item.code) > CODE_MAX_LENGTH:
+        if len(item.code) > COMPETENCY_CODE_MAX_LENGTH:
             problems.append(
                 ImportProblem(
                     where(item),
                     _("The code %(code)s is longer than %(max)d characters.")
-                    % {"code": item.code, "max": CODE_MAX_LENGTH},
+                    % {"code": item.code, "max": COMPETENCY_CODE_MAX_LENGTH},
                 )
             )
         if item.code in seen:

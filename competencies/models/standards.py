@@ -196,7 +196,7 @@ class Competency(BilingualNameMixin, SourceNoteMixin):
         related_name="children",
         verbose_name=_("parent"),
     )
-    code = models.CharField(_("code"), max_length=64)
+    code = models.CharField(_("code"), max_length=100)
     kind = models.CharField(
         _("kind"), max_length=16, choices=Kind.choices, default=Kind.COMPETENCY
     )

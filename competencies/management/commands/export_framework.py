@@ -1,18 +1,19 @@
-"""Export a framework as CASE 1.1 JSON that import_framework reads back unchanged."""
+"""Export a framework as CASE 1.1 JSON (read back unchanged) or Moodle's CSV."""
 
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from competencies.interchange import export_case_json
+from competencies.interchange import export_case_json, export_moodle_csv
 from competencies.models import Framework
 
 
 class Command(BaseCommand):
     help = (
         "Write a competency framework, its proficiency scale and its competency tree "
-        "as a 1EdTech CASE 1.1 JSON package, to a file or to standard output."
+        "as a 1EdTech CASE 1.1 JSON package, or as the CSV that Moodle's competency "
+        "framework import (tool_lpimportcsv) reads, to a file or to standard output."
     )
 
     def create_parser(self, prog_name, subcommand, **kwargs):
@@ -32,15 +33,32 @@ class Command(BaseCommand):
         parser.add_argument(
             "-o", "--output", type=Path, help="Write to this file instead of stdout."
         )
+        parser.add_argument(
+            "--format",
+            dest="file_format",
+            choices=("case", "moodle"),
+            default="case",
+            help="case: CASE 1.1 JSON (default); moodle: Moodle's framework CSV.",
+        )
 
     def handle(
-        self, *args, framework: str, framework_version=None, output=None, **options
+        self,
+        *args,
+        framework: str,
+        framework_version=None,
+        output=None,
+        file_format="case",
+        **options,
     ):
-        document = export_case_json(framework=self._find(framework, framework_version))
+        found = self._find(framework, framework_version)
+        if file_format == "moodle":
+            content = export_moodle_csv(framework=found)
+        else:
+            content = export_case_json(framework=found).encode("utf-8")
         if output is None:
-            self.stdout.write(document, ending="")
+            self.stdout.write(content.decode("utf-8"), ending="")
             return
-        Path(output).write_text(document, encoding="utf-8")
+        Path(output).write_bytes(content)
         self.stderr.write(_("Wrote %(path)s.") % {"path": output})
 
     @staticmethod
