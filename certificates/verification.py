@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from certificates import conf
 from certificates.credentials import FailureReason, verify
 from certificates.models import Certificate
-from certificates.pdf import extract_attachment
+from certificates.pdf.embedded import EmbeddedFileRefused, embedded_file_read
 from certificates.selectors import certificate_by_credential_id, signing_key_for
 
 PDF_MAGIC = b"%PDF-"
@@ -111,11 +111,39 @@ def _proof_values(credential: Any) -> set[str]:
     }
 
 
+class UploadRefused(Exception):
+    """An upload that asks for more work than a certificate can need; not read."""
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+_REFUSALS = {
+    EmbeddedFileRefused.TOO_MANY_FILES: _(
+        "This PDF holds more attached files than a certificate of the Academy has, "
+        "so it was not read. Upload the certificate PDF as the Academy issued it, "
+        "or its credential file (JSON)."
+    ),
+    EmbeddedFileRefused.TOO_LARGE: _(
+        "A file attached to this PDF is larger than a credential of the Academy can "
+        "be, so it was not read. Upload the certificate PDF as the Academy issued "
+        "it, or its credential file (JSON)."
+    ),
+}
+
+
 def verify_upload(data: bytes) -> Verification:
-    """Verify an uploaded certificate PDF (its attached credential) or JSON file."""
+    """Verify an uploaded certificate PDF (its attached credential) or JSON file.
+
+    Raises UploadRefused for a PDF that would cost more to read than a certificate
+    can (certificates.pdf.embedded holds the budget).
+    """
     if data.startswith(PDF_MAGIC):
         try:
-            data = extract_attachment(data, name=conf.CREDENTIAL_ATTACHMENT)
+            data = embedded_file_read(data, name=conf.CREDENTIAL_ATTACHMENT)
+        except EmbeddedFileRefused as refusal:
+            raise UploadRefused(_REFUSALS[refusal.reason]) from None
         except KeyError:
             return not_genuine(_("The PDF carries no Academy credential."))
         except Exception:  # noqa: BLE001 - any malformed PDF is simply not genuine

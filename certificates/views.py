@@ -35,7 +35,7 @@ from certificates.forms import (
     VerifyByNumberForm,
     VerifyUploadForm,
 )
-from certificates.verification import verification_of, verify_upload
+from certificates.verification import UploadRefused, verification_of, verify_upload
 
 #: The media type the VC Data Model 2.0 Recommendation registers for a credential
 #: secured with an embedded proof (IANA, 2024): no parameters, so no charset; the
@@ -99,10 +99,19 @@ def _verify_form(request):
         if not upload_form.is_valid():
             return _verify_page(request, upload_form=upload_form, status=400)
         data = upload_form.cleaned_data["file"].read(conf.upload_max_bytes() + 1)
+        try:
+            verification = verify_upload(data)
+        except UploadRefused as refusal:
+            return _verify_page(
+                request,
+                upload_form=upload_form,
+                status=400,
+                upload_error=refusal.message,
+            )
         return render(
             request,
             "certificates/verify_result.html",
-            {"verification": verify_upload(data), "uploaded": True},
+            {"verification": verification, "uploaded": True},
         )
     number_form = VerifyByNumberForm(request.POST)
     if not number_form.is_valid():
