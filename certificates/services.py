@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 
 from academy.accounts.audit import AuditAction, audit_record
 from academy.accounts.roles import Role, user_has_role
+from academy.core.spreadsheet import BOM, csv_cell
 from academy.core.thaidate import buddhist_year
 from certificates import conf, keyring, rendering
 from certificates.credentials import KeyPair, sign
@@ -588,7 +589,8 @@ def certificate_bundle_build(*, bundle: CertificateBundle) -> CertificateBundle:
                     f"{certificate.number}.json", certificate.credential_json
                 )
                 writer.writerow(
-                    [
+                    csv_cell(value)
+                    for value in [
                         certificate.number,
                         certificate.name_th,
                         certificate.name_en,
@@ -601,7 +603,7 @@ def certificate_bundle_build(*, bundle: CertificateBundle) -> CertificateBundle:
                     ]
                 )
                 count += 1
-            archive.writestr("manifest.csv", "\ufeff" + manifest.getvalue())
+            archive.writestr("manifest.csv", BOM + manifest.getvalue())
         spool.seek(0)
         with transaction.atomic():
             bundle = CertificateBundle.objects.select_for_update().get(pk=bundle.pk)

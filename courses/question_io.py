@@ -53,6 +53,7 @@ from typing import Any, NamedTuple
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
+from academy.core.spreadsheet import BOM, csv_cell, formula_unescaped
 from competencies.interchange.package import COMPETENCY_CODE_MAX_LENGTH
 
 from .questions import (
@@ -98,7 +99,6 @@ REQUIRED_COLUMNS = (
 
 _TRUE_WORDS = frozenset({"true", "1", "yes", "y", "จริง", "ใช่", "ถูก"})
 _FALSE_WORDS = frozenset({"false", "0", "no", "n", "เท็จ", "ไม่ใช่", "ผิด", ""})
-_FORMULA = re.compile(r"'*[=+\-@\t\r]")
 _PAIR = "=>"
 _TOLERANCE = re.compile(r"±|\+/-|\+-")
 _KINDS_WITHOUT_OPTIONS = frozenset(
@@ -182,9 +182,7 @@ def parse_questions_csv(content: bytes) -> list[QuestionDraft]:
 
 
 def _unescape(cell: str) -> str:
-    if cell.startswith("'") and _FORMULA.match(cell):
-        cell = cell[1:]
-    return cell.strip()
+    return formula_unescaped(cell).strip()
 
 
 def _records(content: bytes, problems: list[QuestionImportProblem]) -> list[_Row]:
@@ -602,10 +600,6 @@ def _plain(number: Decimal) -> str:
     return format(number, "f")
 
 
-def _escape(cell: str) -> str:
-    return "'" + cell if _FORMULA.match(cell) else cell
-
-
 def _flag(value: bool) -> str:
     return "TRUE" if value else "FALSE"
 
@@ -665,8 +659,8 @@ def questions_to_csv(drafts: Iterable[QuestionDraft]) -> bytes:
     writer.writerow(COLUMNS)
     for draft in drafts:
         cells = _cells(draft)
-        writer.writerow([_escape(cells.get(column, "")) for column in COLUMNS])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+        writer.writerow([csv_cell(cells.get(column, "")) for column in COLUMNS])
+    return (BOM + buffer.getvalue()).encode("utf-8")
 
 
 __all__ = [

@@ -2,6 +2,7 @@
 
 import csv
 import io
+from datetime import date
 
 from django.http import StreamingHttpResponse
 from django.urls import reverse
@@ -10,6 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 from academy.accounts.models import AuditEntry
+from academy.core.spreadsheet import csv_cell, formula_unescaped
 from competencies.hr.exports import csv_lines, xlsx_write
 from tests.factories import PlacementFactory
 
@@ -70,7 +72,7 @@ def test_directory_xlsx_keeps_thai(client, hr_world):
         "application/vnd.openxmlformats-officedocument.spreadsheetml"
     )
     rows = _xlsx(response)
-    assert rows[0][0] == "employee_number"
+    assert rows[1][0] == "employee_number"
     target = next(row for row in rows if row[0] == "T0001")
     assert target[3:5] == ("สมศรี", "มีสุข")
 
@@ -90,7 +92,7 @@ def test_person_evidence_exports(client, hr_world):
             reverse("hr:person_evidence_export", args=[hr_world.target.pk, "xlsx"])
         )
     )
-    assert sheet[1][11] == "ประเมินโดยหัวหน้างาน"
+    assert sheet[2][11] == "ประเมินโดยหัวหน้างาน"
     entry = AuditEntry.objects.filter(action="export").first()
     assert entry.subject_person_id == hr_world.target.pk
 
@@ -122,9 +124,56 @@ def test_cells_that_look_like_formulas_are_written_as_text(tmp_path):
     path = tmp_path / "x.xlsx"
     xlsx_write(str(path), title="t", header=["name"], rows=[["=1+1"]])
     sheet = load_workbook(path).active
-    assert sheet["A2"].data_type == "s" and sheet["A2"].value == "=1+1"
+    assert sheet["A3"].data_type == "s" and sheet["A3"].value == "=1+1"
 
 
 def test_csv_is_streamed_in_chunks():
     chunks = list(csv_lines(["n"], ([n] for n in range(1200))))
     assert len(chunks) == 4  # header, 500, 500, 200
+
+
+def test_xlsx_has_a_thai_header_row_above_the_column_names(client, hr_world):
+    client.force_login(hr_world.officer)
+    response = client.get(
+        reverse("hr:directory_export", args=["xlsx"]), HTTP_ACCEPT_LANGUAGE="th"
+    )
+
+    rows = _xlsx(response)
+
+    assert rows[0][0] == "เลขประจำตัว"
+    assert rows[1][0] == "employee_number"
+
+
+def test_xlsx_freezes_both_header_rows(tmp_path):
+    path = tmp_path / "x.xlsx"
+    xlsx_write(str(path), title="t", header=["employee_number"], rows=[["T0001"]])
+
+    assert load_workbook(path).active.freeze_panes == "A3"
+
+
+def test_xlsx_writes_dates_and_numbers_as_formatted_values(tmp_path):
+    path = tmp_path / "x.xlsx"
+    header = ["start_date", "staff", "mean_gap", "share_meeting"]
+    xlsx_write(
+        str(path), title="t", header=header, rows=[[date(2026, 1, 2), 1200, 0.5, 0.25]]
+    )
+
+    sheet = load_workbook(path).active
+    cells = [sheet.cell(row=3, column=column) for column in range(1, 5)]
+    assert cells[0].is_date and cells[0].number_format == "yyyy-mm-dd"
+    assert [cell.number_format for cell in cells[1:]] == ["#,##0", "#,##0.00", "0.0%"]
+    assert [cell.value for cell in cells[1:]] == [1200, 0.5, 0.25]
+
+
+@pytest.mark.parametrize(
+    "text", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "'=already", "''+two", "ปกติ"]
+)
+def test_csv_formula_escaping_reads_back_exactly(text):
+    assert formula_unescaped(csv_cell(text)) == text
+
+
+def test_csv_cell_makes_formulas_text_and_leaves_other_text_alone():
+    assert csv_cell("=HYPERLINK(1)") == "'=HYPERLINK(1)"
+    assert csv_cell("ปกติ") == "ปกติ"
+    assert csv_cell(None) == ""
+    assert csv_cell(date(2026, 1, 2)) == "2026-01-02"
