@@ -397,6 +397,8 @@ def certificate_pdf(
         name=conf.CREDENTIAL_ATTACHMENT,
         data=credential_json.encode("utf-8"),
         description="Open Badges 3.0 credential (eddsa-rdfc-2022)",
+        title=f"{certificate.number} {context['course_title']}",
+        language=language,
     )
 
 

@@ -8,13 +8,15 @@ import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from pypdf import PdfReader, PdfWriter
-from pypdf.generic import NameObject, TextStringObject
+from pypdf import PdfReader
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
 from xhtml2pdf import pisa
 from xhtml2pdf.config.resources import ResourceAccessPolicy
 from xhtml2pdf.default import DEFAULT_CSS
 
 from certificates.pdf import thai
+from certificates.pdf.pdfa import make_pdfa
 
 __all__ = [
     "FONTS_DIR",
@@ -35,6 +37,17 @@ FONT_FAMILY = "Sarabun"
 #: by paths relative to their assets directory; the fonts live with this module.
 FONT_SCHEME = "academy-font:"
 FONT_FILES = {"normal": "Sarabun-Regular.ttf", "bold": "Sarabun-Bold.ttf"}
+#: PDF's standard 14 fonts, which ReportLab references without embedding them,
+#: and the bundled face each one is drawn in instead (see shape_bundled_fonts).
+STANDARD_FONTS = {
+    **dict.fromkeys(["Helvetica", "Times-Roman", "Courier", "Symbol"], "normal"),
+    **dict.fromkeys(["Helvetica-Oblique", "Times-Italic", "Courier-Oblique"], "normal"),
+    **dict.fromkeys(["Helvetica-Bold", "Times-Bold", "Courier-Bold"], "bold"),
+    **dict.fromkeys(
+        ["Helvetica-BoldOblique", "Times-BoldItalic", "Courier-BoldOblique"], "bold"
+    ),
+    "ZapfDingbats": "normal",
+}
 
 #: Raster images written into the template, such as a QR code made at issue
 #: time. PNG and JPEG only: Pillow decodes them and nothing else is reached
@@ -140,9 +153,38 @@ def asset_policy(assets_dir: Path) -> ResourceAccessPolicy:
 
 @functools.cache
 def shape_bundled_fonts() -> None:
-    """Have the bundled faces shaped; once, on first use, not at import."""
+    """Have the bundled faces shaped, and stand in for the standard fonts; once.
+
+    ReportLab and xhtml2pdf name Helvetica where nothing chose a font: the
+    canvas's initial font ("/F1 12 Tf" on every page), table cells, list
+    bullets, anchors, the default stylesheet. A standard font is referenced,
+    never embedded, which PDF/A forbids; and it has no Thai. So each of the 14
+    names becomes an alias of the bundled Sarabun (regular or bold), for the
+    process: ReportLab then embeds a subset as for any TrueType font, and
+    writes nothing at all for a font that draws no glyph.
+
+    The aliases point at one font object per face, registered under a name of
+    our own with its family: registering a TrueType font as "Helvetica" itself
+    would let ReportLab's built-in Helvetica family mapping pick the bold face
+    for all text. On first use, not at import.
+    """
     for name in FONT_FILES.values():
         thai.enable_shaping(FONTS_DIR / name)
+    faces = {}
+    for weight, filename in FONT_FILES.items():
+        face = TTFont(f"Academy{FONT_FAMILY}-{weight}", str(FONTS_DIR / filename))
+        pdfmetrics.registerFont(face)
+        faces[weight] = pdfmetrics.getFont(face.fontName)
+    pdfmetrics.registerFontFamily(
+        f"Academy{FONT_FAMILY}",
+        normal=faces["normal"].fontName,
+        bold=faces["bold"].fontName,
+    )
+    for name, weight in STANDARD_FONTS.items():
+        # Aliases of the one font object per face, so that the subset embedded
+        # is the same whichever name drew the text. registerFont would keep a
+        # name already known (ReportLab makes the Type 1 Helvetica lazily).
+        pdfmetrics._fonts[name] = faces[weight]
 
 
 def render_pdf(html: str, *, assets_dir: Path) -> bytes:
@@ -180,23 +222,27 @@ def attach_file(
     data: bytes,
     mime_type: str = "application/json",
     description: str = "",
+    title: str = "",
+    language: str = "th",
 ) -> bytes:
     """
-    The PDF with `data` embedded as a file attachment (/EmbeddedFiles).
+    The PDF as a PDF/A-3b archive with `data` as its associated file.
 
     The certificate and its machine-readable credential then travel as one
     file; PDF readers list the attachment, and extract_attachment reads it back.
-    /AFRelationship /Data (PDF/A-3's word) says it is the data the page shows.
+    /AFRelationship /Data says it is the data the page shows. Everything PDF/A
+    asks is added in this same pass (certificates.pdf.pdfa), so the PDF is
+    rewritten once, not once per step.
     """
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
-    embedded = writer.add_attachment(name, data)
-    embedded.subtype = NameObject(f"/{mime_type}")  # written as /application#2Fjson
-    embedded.associated_file_relationship = NameObject("/Data")
-    if description:
-        embedded.description = TextStringObject(description)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    return make_pdfa(
+        pdf,
+        name=name,
+        data=data,
+        mime_type=mime_type,
+        description=description or name,
+        title=title,
+        language=language,
+    )
 
 
 def extract_attachment(pdf: bytes, *, name: str) -> bytes:
