@@ -53,7 +53,12 @@ from typing import Any, NamedTuple
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
-from academy.core.spreadsheet import BOM, csv_cell, formula_unescaped
+from academy.core.spreadsheet import (
+    BOM,
+    csv_cell,
+    formula_unescaped,
+    is_unclosed_quote,
+)
 from competencies.interchange.package import COMPETENCY_CODE_MAX_LENGTH
 
 from .questions import (
@@ -203,7 +208,7 @@ def _records(content: bytes, problems: list[QuestionImportProblem]) -> list[_Row
             )
         )
         return []
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     records: list[tuple[int, list[str]]] = []
     line = 1
     try:
@@ -214,7 +219,12 @@ def _records(content: bytes, problems: list[QuestionImportProblem]) -> list[_Row
         problems.append(
             QuestionImportProblem(
                 line,
-                _lazy_interpolate(
+                _(
+                    'A quotation mark (") opened on this line is not closed, so the '
+                    "lines after it are read as part of one value."
+                )
+                if is_unclosed_quote(error, text, line)
+                else _lazy_interpolate(
                     _("This is not valid CSV: %(reason)s."), {"reason": str(error)}
                 ),
             )

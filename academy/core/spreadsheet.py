@@ -14,6 +14,8 @@ the computer's region, so where that is not a comma the XLSX export is the one t
 open (see docs/exports.md).
 """
 
+import csv
+import io
 import re
 from datetime import date, datetime
 
@@ -27,6 +29,29 @@ def formula_escaped(text: str) -> str:
 
 def formula_unescaped(text: str) -> str:
     return text[1:] if text.startswith("'") and FORMULA.match(text) else text
+
+
+def is_unclosed_quote(
+    error: csv.Error, text: str, line: int, *, delimiter: str = ","
+) -> bool:
+    """True when a strict csv.reader failed because a quote opened on `line` stays open.
+
+    A quote that is opened and never closed makes the following lines part of one
+    value: a lenient reader says nothing, a strict one fails at the end of the file
+    or at the next quotation mark, which then closes a value in the wrong place.
+    Either way the record's first line holds a quote it does not close.
+    """
+    if "unexpected end of data" in str(error):
+        return True
+    lines = text.splitlines()
+    if not 1 <= line <= len(lines):
+        return False
+    reader = csv.reader(io.StringIO(lines[line - 1]), delimiter=delimiter, strict=True)
+    try:
+        list(reader)
+    except csv.Error as alone:
+        return "unexpected end of data" in str(alone)
+    return False
 
 
 def csv_cell(value) -> str | int | float:

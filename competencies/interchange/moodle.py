@@ -43,6 +43,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from academy.core.spreadsheet import is_unclosed_quote
+
 from .package import (
     CODE_MAX_LENGTH,
     COMPETENCY_CODE_MAX_LENGTH,
@@ -230,9 +232,8 @@ def _decode(content: bytes) -> str:
 def _read_rows(
     text: str, problems: list[ImportProblem], warnings: list[ImportProblem]
 ) -> list[_Row]:
-    reader = csv.reader(
-        io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True
-    )
+    delimiter = _delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     rows: list[_Row] = []
     header: list[str] | None = None
     columns: dict[str, int] = {}
@@ -246,7 +247,12 @@ def _read_rows(
             problems.append(
                 ImportProblem(
                     pgettext("import location", "line %(line)d") % {"line": start},
-                    _("This is not valid CSV: %(reason)s.") % {"reason": error},
+                    _(
+                        'A quotation mark (") opened on this line is not closed, so the '
+                        "lines after it are read as part of one value."
+                    )
+                    if is_unclosed_quote(error, text, start, delimiter=delimiter)
+                    else _("This is not valid CSV: %(reason)s.") % {"reason": error},
                 )
             )
             break

@@ -493,6 +493,7 @@ def _course_completion_check(attempt: Attempt) -> None:
 class ImportSummary:
     created: int
     updated: int
+    unchanged: int = 0
 
 
 def _draft_lines(content: bytes) -> list[int]:
@@ -521,13 +522,21 @@ def questions_import(*, bank: QuestionBank, content: bytes) -> ImportSummary:
         level.rank: level
         for level in ProficiencyLevel.objects.filter(scale_id=bank.framework.scale_id)
     }
-    existing = {question.external_id: question for question in bank.questions.all()}
-    created = updated = 0
+    existing = {
+        question.external_id: question
+        for question in bank.questions.select_related(
+            "bank", "competency", "level"
+        ).prefetch_related("options")
+    }
+    created = updated = unchanged = 0
     for draft in drafts:
         question = existing.get(draft.external_id) or Question(
             bank=bank, external_id=draft.external_id
         )
         is_new = question.pk is None
+        if not is_new and question.draft() == draft:
+            unchanged += 1
+            continue
         _question_fill(
             question,
             draft,
@@ -551,7 +560,7 @@ def questions_import(*, bank: QuestionBank, content: bytes) -> ImportSummary:
         )
         created += is_new
         updated += not is_new
-    return ImportSummary(created=created, updated=updated)
+    return ImportSummary(created=created, updated=updated, unchanged=unchanged)
 
 
 def parse_and_check_questions(

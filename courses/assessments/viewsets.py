@@ -264,8 +264,15 @@ class QuestionImportView(BankObjectView):
             return self.render(request, bank, form, error.problems)
         messages.success(
             request,
-            gettext("Imported: %(created)d new question(s), %(updated)d updated.")
-            % {"created": summary.created, "updated": summary.updated},
+            gettext(
+                "Imported: %(created)d new question(s), %(updated)d updated, "
+                "%(unchanged)d unchanged."
+            )
+            % {
+                "created": summary.created,
+                "updated": summary.updated,
+                "unchanged": summary.unchanged,
+            },
         )
         return redirect("question_banks:edit", bank.pk)
 

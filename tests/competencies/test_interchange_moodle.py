@@ -176,7 +176,9 @@ def test_moodle_parse_refuses_malformed_csv_listing_each_line():
     problems = refusal(read("moodle_malformed.csv"))
 
     assert problems[0] == "line 3: Expected 14 fields, found 3."
-    assert problems[1].startswith("line 4: This is not valid CSV")
+    assert problems[1].startswith(
+        'line 4: A quotation mark (") opened on this line is not closed'
+    )
 
 
 def test_moodle_parse_refuses_missing_duplicate_unknown_parent_and_cycle_by_line():

@@ -227,3 +227,12 @@ def test_export_framework_command_writes_the_moodle_format(framework_2024, tmp_p
     )
 
     assert target.read_bytes() == export_moodle_csv(framework=framework_2024)
+
+
+def test_an_unclosed_quote_is_reported_as_such_on_its_line():
+    lines = EXAMPLE.decode("utf-8").split("\n")
+    content = "\n".join([lines[0], ',broken,"Unclosed,,1,,,,0,null,,1,,', *lines[1:]])
+
+    assert 'line 2: A quotation mark (") opened on this line is not closed' in refusal(
+        content.encode("utf-8")
+    )

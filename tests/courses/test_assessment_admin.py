@@ -246,3 +246,29 @@ def test_import_export_and_results_are_reachable_from_the_admin(
         assert results in client.get(page).content.decode(), page
     for link in (*bank_links, results):
         assert client.get(link).status_code == 200, link
+
+
+def test_reimporting_the_same_questions_counts_them_as_unchanged(own_bank):
+    from courses.assessments.services import questions_export, questions_import
+
+    content = (HEADER + "mine,Q1,single,GOV-02,2,ข้อดี,ก,ข,2\n").encode()
+    first = questions_import(bank=own_bank, content=content)
+
+    again = questions_import(bank=own_bank, content=questions_export(bank=own_bank))
+
+    assert (first.created, first.updated, first.unchanged) == (1, 0, 0)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 1)
+
+
+def test_a_changed_question_is_counted_as_updated(own_bank):
+    from courses.assessments.services import questions_import
+
+    questions_import(
+        bank=own_bank, content=(HEADER + "mine,Q1,single,GOV-02,2,ข้อดี,ก,ข,2\n").encode()
+    )
+
+    summary = questions_import(
+        bank=own_bank, content=(HEADER + "mine,Q1,single,GOV-02,2,ข้อดี,ก,ข,1\n").encode()
+    )
+
+    assert (summary.created, summary.updated, summary.unchanged) == (0, 1, 0)

@@ -398,3 +398,25 @@ def test_export_refuses_what_the_layout_cannot_hold():
 
     with pytest.raises(ValueError, match="W1"):
         questions_to_csv([draft])
+
+
+def test_an_unclosed_quote_is_reported_as_such_on_its_line():
+    content = (
+        "bank,external_id,kind,competency_code,level,prompt,correct\r\n"
+        "DG-BANK,T1,true_false,GOV-02,2,ข้อแรก,TRUE\r\n"
+        'DG-BANK,T2,true_false,GOV-02,2,"ข้อที่ไม่ปิดเครื่องหมายคำพูด,TRUE\r\n'
+        "DG-BANK,T3,true_false,GOV-02,2,ข้อสาม,FALSE\r\n"
+    ).encode()
+
+    with pytest.raises(QuestionImportError) as caught:
+        parse_questions_csv(content)
+
+    assert [
+        (problem.line, str(problem.message)) for problem in caught.value.problems
+    ] == [
+        (
+            3,
+            'A quotation mark (") opened on this line is not closed, so the lines '
+            "after it are read as part of one value.",
+        )
+    ]
