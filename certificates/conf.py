@@ -9,6 +9,8 @@ Settings read (none is required outside production):
   ``did:web:host:path`` under a sub-path (``/path/did.json``), as did:web resolves.
 - ``ACADEMY_ISSUER_NAME_TH`` / ``ACADEMY_ISSUER_NAME_EN``: the issuer profile's names.
 - ``ACADEMY_CERTIFICATE_PREFIX``: the prefix of certificate numbers (``DGA``).
+- ``ACADEMY_CERTIFICATE_THAI_DIGITS``: Thai certificates print dates and hours in
+  Thai digits (๐-๙), as official documents do (False).
 - ``ACADEMY_SIGNING_KEY_PASSPHRASE`` (setting or environment variable): encrypts the
   private signing keys at rest; required unless the settings are dev or test.
 - ``ACADEMY_VERIFY_RATE_LIMIT``: verification attempts per IP per minute (10).
@@ -82,6 +84,10 @@ def issuer_name_en() -> str:
 
 def number_prefix() -> str:
     return getattr(settings, "ACADEMY_CERTIFICATE_PREFIX", "DGA")
+
+
+def certificate_thai_digits() -> bool:
+    return bool(getattr(settings, "ACADEMY_CERTIFICATE_THAI_DIGITS", False))
 
 
 def verify_rate_limit() -> int:

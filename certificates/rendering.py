@@ -26,8 +26,14 @@ from PIL import Image as PILImage
 from qrcode.constants import ERROR_CORRECT_M
 from reportlab import rl_config
 
+from academy.core.thaidate import (
+    THAI_MONTHS,
+    buddhist_year,
+    format_english_date,
+)
 from certificates import conf
 from certificates.pdf import render_pdf
+from certificates.template_library import THAI_DIGITS
 
 PDF_DIR = Path(__file__).resolve().parent / "pdf"
 ASSETS_DIR = PDF_DIR / "assets"
@@ -62,9 +68,15 @@ ALLOWED_VARIABLES: dict[str, str] = {
     "course_title_th": "the course in Thai",
     "course_title_en": "the course in English",
     "learning_hours": "learning hours, e.g. 6 or 7.5",
+    "hours_text": "the hours as a phrase: จำนวน 6 ชั่วโมง / 6 learning hours",
+    "position_line": "position and organisation as one phrase, in the language",
+    "competencies_text": "the competencies and levels as one phrase, no codes",
     "competencies": "list of {code, name, framework, level, level_rank}",
     "issued_on": "issue date (use |thai_date for 22 พฤศจิกายน 2569)",
+    "issued_on_text": "issue date as printed: 22 พฤศจิกายน พ.ศ. 2569 / 22 November 2026",
     "valid_until": "expiry date, or empty when the certificate does not expire",
+    "valid_until_text": "expiry date as printed, or empty",
+    "thai_digits": "True when Thai certificates print Thai digits (๐-๙)",
     "number": "the certificate number, e.g. DGA-2569-000123",
     "verify_url": "the public verification URL",
     "qr_src": "the QR code image of verify_url (use as <img src>)",
@@ -217,6 +229,56 @@ def hours_text(value: Decimal | float | int) -> str:
     return f"{number:f}"
 
 
+def _printed_date(value: date | None, language: str) -> str:
+    """22 พฤศจิกายน พ.ศ. 2569 in Thai (the era named, as official documents do)."""
+    if value is None:
+        return ""
+    if language.startswith("en"):
+        return format_english_date(value)
+    return (
+        f"{value.day} {THAI_MONTHS[value.month - 1]} พ.ศ. {buddhist_year(value.year)}"
+    )
+
+
+def _joined(items: list[str], language: str) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    last = " and " if language.startswith("en") else " และ "
+    head = ", " if language.startswith("en") else " "
+    return head.join(items[:-1]) + last + items[-1]
+
+
+def _phrases(
+    certificate, competencies: list[dict[str, Any]], language: str, hours: str
+) -> dict[str, str]:
+    """The face's sentences: no competency codes, no "·" separators."""
+    english = language.startswith("en")
+    position = _pick(language, certificate.position_th, certificate.position_en)
+    organisation = _pick(
+        language, certificate.organisation_th, certificate.organisation_en
+    )
+    if english:
+        position_line = ", ".join(part for part in (position, organisation) if part)
+        hours_phrase = f"{hours} learning hour{'' if hours == '1' else 's'}"
+        items = [f"{c['name']} ({c['level']})" for c in competencies]
+        prefix = "Competencies achieved: "
+    else:
+        parts = []
+        if position:
+            parts.append(f"ตำแหน่ง{position}")
+        if organisation:
+            parts.append(f"สังกัด{organisation}")
+        position_line = " ".join(parts)
+        hours_phrase = f"จำนวน {hours} ชั่วโมง"
+        items = [f"{c['name']} ระดับ{c['level']}" for c in competencies]
+        prefix = "สมรรถนะที่ได้รับ "
+    return {
+        "position_line": position_line,
+        "hours_text": hours_phrase,
+        "competencies_text": prefix + _joined(items, language) if items else "",
+    }
+
+
 def certificate_context(
     certificate, *, design: Design, language: str = "th"
 ) -> dict[str, Any]:
@@ -234,7 +296,21 @@ def certificate_context(
         }
         for item in certificate.competencies
     ]
+    valid_until = _local_date(certificate.valid_until)
+    thai_digits = conf.certificate_thai_digits() and not language.startswith("en")
+    hours = hours_text(certificate.learning_hours)
+    phrases = _phrases(certificate, competencies, language, hours)
+    printed = {
+        "issued_on_text": _printed_date(certificate.issued_on, language),
+        "valid_until_text": _printed_date(valid_until, language),
+        "hours_text": phrases.pop("hours_text"),
+    }
+    if thai_digits:
+        printed = {key: text.translate(THAI_DIGITS) for key, text in printed.items()}
     return {
+        **phrases,
+        **printed,
+        "thai_digits": thai_digits,
         "language": language,
         "issuer_name": _pick(language, conf.issuer_name_th(), conf.issuer_name_en()),
         "issuer_name_th": conf.issuer_name_th(),
@@ -255,10 +331,10 @@ def certificate_context(
         ),
         "course_title_th": certificate.course_title_th,
         "course_title_en": certificate.course_title_en,
-        "learning_hours": hours_text(certificate.learning_hours),
+        "learning_hours": hours,
         "competencies": competencies,
         "issued_on": certificate.issued_on,
-        "valid_until": _local_date(certificate.valid_until),
+        "valid_until": valid_until,
         "number": certificate.number,
         "verify_url": verify_url,
         "qr_src": png_data_uri(qr_png(verify_url)),

@@ -37,6 +37,11 @@ FONT_FAMILY = "Sarabun"
 #: by paths relative to their assets directory; the fonts live with this module.
 FONT_SCHEME = "academy-font:"
 FONT_FILES = {"normal": "Sarabun-Regular.ttf", "bold": "Sarabun-Bold.ttf"}
+#: ReportLab's names of the bundled faces, by boldness (see shape_bundled_fonts).
+FONT_WEIGHT_NAMES = {
+    False: f"Academy{FONT_FAMILY}-normal",
+    True: f"Academy{FONT_FAMILY}-bold",
+}
 #: PDF's standard 14 fonts, which ReportLab references without embedding them,
 #: and the bundled face each one is drawn in instead (see shape_bundled_fonts).
 STANDARD_FONTS = {
