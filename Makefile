@@ -28,6 +28,7 @@ setup: install
 	$(PY) manage.py migrate --noinput -v 0
 	$(PY) manage.py private_files_move -v 0
 	$(PY) manage.py load_standards
+	$(PY) manage.py search_index_rebuild
 
 demo: setup
 	$(PY) manage.py seed_demo
@@ -48,6 +49,7 @@ bench: setup
 	$(PY) -m benchmarks.bench_pages
 	DATABASE_URL=$(BENCH_DB) $(PY) -m benchmarks.bench_certificates
 	DATABASE_URL=$(BENCH_DB) $(PY) -m benchmarks.bench_hr --staff $(BENCH_HR_STAFF)
+	DATABASE_URL=$(BENCH_DB) $(PY) -m benchmarks.bench_search
 
 lint: install
 	$(BIN)/ruff check .

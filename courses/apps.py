@@ -18,5 +18,9 @@ class CoursesConfig(AppConfig):
         from competencies.hr.sections import register_hr_nav
 
         from .assessments import tasks  # noqa: F401
+        from .search import handlers
+        from .search import tasks as search_tasks  # noqa: F401
+
+        handlers.register()
 
         register_hr_nav(_("Assessment results"), "courses:hr_assessments", order=50)

@@ -1,8 +1,7 @@
-"""Reads for learning: the catalogue, Thai-aware search, course and lesson state, the
-learner's dashboard and recommendations. Every function runs a constant number of
-queries in the number of courses, lessons or enrolments it returns."""
+"""Reads for learning: the catalogue (its search is in courses.search), course and
+lesson state, the learner's dashboard and recommendations. Every function runs a
+constant number of queries in the number of courses, lessons or enrolments it returns."""
 
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -29,42 +28,6 @@ from .models import (
 # ------------------------------------------------------------------------------
 # Catalogue and search
 # ------------------------------------------------------------------------------
-
-ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\ufeff"))
-
-
-def normalise_query(text: str) -> list[str]:
-    """Terms of a search: NFC, zero-width characters dropped, split on whitespace.
-
-    Thai is written without spaces between words, so each term is matched as a
-    substring (ข้อมูล inside การกำกับดูแลข้อมูลภาครัฐ) rather than as a token: the
-    same behaviour on SQLite and PostgreSQL, with no word-segmentation model.
-    """
-    text = unicodedata.normalize("NFC", text or "").translate(ZERO_WIDTH)
-    return [term for term in text.split() if term][:8]
-
-
-SEARCH_FIELDS = (
-    "title",
-    "title_en",
-    "summary",
-    "summary_en",
-    "code",
-    "competency_links__competency__name_th",
-    "competency_links__competency__name_en",
-    "competency_links__competency__code",
-)
-
-
-def course_search_filter(terms: list[str]) -> Q:
-    """Every term must appear in some searchable field of the course."""
-    condition = Q()
-    for term in terms:
-        matching = CoursePage.objects.filter(
-            reduce(or_, (Q(**{f"{name}__icontains": term}) for name in SEARCH_FIELDS))
-        ).values("pk")
-        condition &= Q(pk__in=matching)
-    return condition
 
 
 @dataclass
@@ -124,9 +87,16 @@ def _course_queryset():
 
 
 def course_list_for_catalogue(*, filters: CatalogueFilters) -> list[CoursePage]:
+    """The live courses matching the filters: by relevance when there is a query
+    (courses.search), otherwise by title."""
+    from .search.selectors import course_ranking, query_terms
+
     courses = _course_queryset()
+    rank: dict[int, int] = {}
     if filters.q:
-        courses = courses.filter(course_search_filter(normalise_query(filters.q)))
+        ranking = course_ranking(query_terms(filters.q))
+        rank = {item.course_id: position for position, item in enumerate(ranking)}
+        courses = courses.filter(pk__in=list(rank))
     if filters.competency or filters.level:
         links = CourseCompetency.objects.all()
         if filters.competency:
@@ -145,7 +115,10 @@ def course_list_for_catalogue(*, filters: CatalogueFilters) -> list[CoursePage]:
         courses = courses.filter(learning_hours__lte=filters.max_hours)
     if filters.mode:
         courses = courses.filter(delivery_mode=filters.mode)
-    return list(courses.order_by("title"))
+    found = list(courses.order_by("title"))
+    if filters.q:
+        found.sort(key=lambda course: rank[course.pk])
+    return found
 
 
 def catalogue_filter_choices() -> dict:

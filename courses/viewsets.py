@@ -17,13 +17,15 @@ from django.views.generic import View
 
 from wagtail.admin import messages
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import FieldPanel
 from wagtail.admin.ui.tables import BaseColumn, Column, DateColumn
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.viewsets.base import ViewSet
 from wagtail.permissions import policy_registry
+from wagtail.snippets.views.snippets import SnippetViewSet
 
-from .models import CoursePage, Enrolment
+from .models import CoursePage, Enrolment, SearchSynonym
 from .services import EnrolmentError, enrolment_decide
 
 DECIDE_PERMISSION = "change"
@@ -153,3 +155,17 @@ class EnrolmentRequestViewSet(ViewSet):
                 name="decide",
             ),
         ]
+
+
+class SearchSynonymViewSet(SnippetViewSet):
+    """The words search treats as one (พรบ = พ.ร.บ. = พระราชบัญญัติ), which academy
+    administrators extend; saving one re-reads the catalogue under the new list."""
+
+    model = SearchSynonym
+    icon = "search"
+    menu_label = _("Search synonyms")
+    add_to_settings_menu = True
+    url_prefix = "courses/search-synonyms"
+    add_to_reference_index = False
+    list_display = ["__str__", DateColumn("updated_at", label=_("Updated"))]
+    panels = [FieldPanel("variants")]

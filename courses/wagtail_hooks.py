@@ -3,9 +3,10 @@
 from wagtail import hooks
 from wagtail.models import Page
 from wagtail.permissions import register_permission_policy
+from wagtail.snippets.models import register_snippet
 
 from .permissions import AcademyPagePermissionPolicy
-from .viewsets import EnrolmentRequestViewSet
+from .viewsets import EnrolmentRequestViewSet, SearchSynonymViewSet
 
 # Registered at import, as Wagtail advises for custom policies, so that every view
 # that asks the registry for the page policy gets this one. It narrows what instructors
@@ -15,6 +16,8 @@ from .viewsets import EnrolmentRequestViewSet
 # The page chooser is left alone on purpose: instructors choose other instructors'
 # courses as prerequisites and link to them.
 register_permission_policy(Page, AcademyPagePermissionPolicy(Page))
+# Academy administrators hold the synonym permissions (courses/migrations/0008).
+register_snippet(SearchSynonymViewSet)
 
 
 @hooks.register("register_admin_viewset")

@@ -25,6 +25,7 @@ from .pages import (
     CoursePrerequisite,
     LessonPage,
 )
+from .search import SearchEntry, SearchSynonym
 
 __all__ = [
     "Assessment",
@@ -48,4 +49,6 @@ __all__ = [
     "Enrolment",
     "LessonPage",
     "LessonProgress",
+    "SearchEntry",
+    "SearchSynonym",
 ]

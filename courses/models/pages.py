@@ -45,6 +45,16 @@ class CatalogPage(Page):
     class Meta:
         verbose_name = _("course catalogue")
 
+    def serve(self, request, *args, **kwargs):
+        """A query typed in the catalogue's filters is a search: there is one search
+        page, /search/, which takes the same filters."""
+        if request.GET.get("q", "").strip():
+            from django.shortcuts import redirect
+            from django.urls import reverse
+
+            return redirect(f"{reverse('courses:search')}?{request.GET.urlencode()}")
+        return super().serve(request, *args, **kwargs)
+
     def get_context(self, request, *args, **kwargs):
         from ..selectors import (
             catalogue_filter_choices,

@@ -1,0 +1,12 @@
+"""Celery tasks of search: thin, they call a service."""
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(acks_late=True)
+def search_index_rebuild() -> dict:
+    """After the synonym list changes: every page is read again under the new list."""
+    report = services.search_index_rebuild()
+    return {"courses": report.courses, "entries": report.entries}
