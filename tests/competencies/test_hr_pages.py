@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 import pytest
 
@@ -486,7 +487,7 @@ def test_officer_cannot_record_a_rating_for_themselves(client, hr_world):
 
 def test_officer_cannot_record_prior_learning_for_themselves_via_the_service(hr_world):
     own = _own_record(hr_world)
-    with pytest.raises(ValidationError, match="yourself"):
+    with translation.override("en"), pytest.raises(ValidationError, match="yourself"):
         evidence_record_manual(
             actor=hr_world.officer,
             person=own,
