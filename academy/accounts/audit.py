@@ -1,11 +1,14 @@
 """The one way to write the audit log: who did what to whose record, from where.
 
 Callers pass the objects; this module decides what is kept. Detail must never carry a
-national ID or other identifiers beyond ids: it is shown to administrators as is.
+national ID or other identifiers beyond ids: it is shown to administrators as is, so
+any national ID that slips in (a search typed into a filter that is recorded) is
+masked here, whoever the caller.
 """
 
 from django.db import models
 
+from .logging import redact_national_ids_in
 from .models import AuditEntry
 
 
@@ -14,6 +17,7 @@ class AuditAction:
 
     PERSON_VIEW = "person.view"
     PERSON_ANONYMISE = "person.anonymise"
+    PERSON_LINK = "person.link"
     EVIDENCE_RECORD = "evidence.record"
     EVIDENCE_ATTACHMENT_DOWNLOAD = "evidence.attachment.download"
     STAFF_IMPORT_PLAN = "staff_import.plan"
@@ -29,6 +33,9 @@ class AuditAction:
     RESULTS_VIEW = "results.view"
     MFA_ENROL = "mfa.enrol"
     MFA_REMOVE = "mfa.remove"
+    MFA_ENROLMENT_CODE_SEND = "mfa.enrolment_code.send"
+    MFA_ENROLMENT_TOKEN_ISSUE = "mfa.enrolment_token.issue"  # noqa: S105 - a code
+    MFA_ENROLMENT_CHECK = "mfa.enrolment.check"
 
 
 def client_ip(request) -> str | None:
@@ -66,7 +73,7 @@ def audit_record(
         object_id=str(obj.pk) if obj is not None else "",
         subject_person_id=_subject_id(subject),
         ip=client_ip(request),
-        detail=detail or {},
+        detail=redact_national_ids_in(detail or {}),
     )
     entry.save()
     return entry

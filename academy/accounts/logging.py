@@ -1,19 +1,24 @@
-"""Keep Thai national IDs out of every log record.
+"""Keep Thai national IDs out of every log record and audit entry.
 
 The Academy never stores a national ID (staff imports keep a keyed digest and a masked
 form), but a raw ID can still reach a log line through an exception message, a
 request body in an error report or a careless format string. This filter, installed
 on the handlers in settings.LOGGING, masks any 13-digit number that passes the
 national ID check digit, written plain or with dashes or spaces, in the message, its
-arguments and any exception text, before a handler formats the record.
+arguments and any exception text, before a handler formats the record. It is the
+one definition: the access logs (runserver's `django.server` in settings.LOGGING,
+gunicorn's through gunicorn.conf.py and academy.accounts.gunicorn_logger) and the
+audit log's details (academy.accounts.audit) use it too.
 """
 
 import logging
 import re
 
-# 13 digits, optionally grouped 1-2345-67890-12-3 with dashes or spaces.
+# 13 digits, optionally grouped 1-2345-67890-12-3 with dashes or spaces, also as a
+# query string carries them (a space as "+" or "%20", a dash as "%2D").
+_SEP = r"(?:[- +]|%20|%2[dD])?"
 CANDIDATE = re.compile(
-    r"(?<!\d)(\d)[- ]?(\d{4})[- ]?(\d{5})[- ]?(\d{2})[- ]?(\d)(?!\d)"
+    rf"(?<!\d)(\d){_SEP}(\d{{4}}){_SEP}(\d{{5}}){_SEP}(\d{{2}}){_SEP}(\d)(?!\d)"
 )
 MASK = "x-xxxx-xxxxx-xx-x"
 
@@ -53,3 +58,14 @@ class NationalIdRedactingFilter(logging.Filter):
         if record.stack_info:
             record.stack_info = redact_national_ids(record.stack_info)
         return True
+
+
+def redact_national_ids_in(value):
+    """`value` (a JSON-like structure of dicts, lists and strings) with IDs masked."""
+    if isinstance(value, str):
+        return redact_national_ids(value)
+    if isinstance(value, dict):
+        return {key: redact_national_ids_in(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [redact_national_ids_in(item) for item in value]
+    return value

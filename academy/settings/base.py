@@ -453,20 +453,45 @@ LOGGING = {
             "()": "academy.accounts.logging.NationalIdRedactingFilter"
         }
     },
+    "formatters": {
+        # Django's own, for runserver's request lines.
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "filters": ["redact_national_ids"],
-        }
+        },
+        # runserver's access log (Django's default handler, which has no filter):
+        # a search for a national ID must not print it in clear.
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["redact_national_ids"],
+        },
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "django.server": {
+            "handlers": ["django.server"],
+            "level": "INFO",
+            "propagate": False,
+        },
+    },
 }
 
 # ------------------------------------------------------------------------------
 # The Academy
 # ------------------------------------------------------------------------------
 ACADEMY_NAME = _("Digital Government Academy")
+#: The Academy's name as it signs mail, the admin and certificates (Thai first).
+ACADEMY_NAME_TH = os.environ.get("ACADEMY_NAME_TH", "สถาบันพัฒนาบุคลากรภาครัฐด้านดิจิทัล")
+ACADEMY_NAME_EN = os.environ.get("ACADEMY_NAME_EN", "Digital Government Academy")
 #: Raise when the privacy notice's text changes: everyone is asked to read and
 #: accept it again at their next page (academy/templates/accounts/privacy_notice.html).
 ACADEMY_PRIVACY_NOTICE_VERSION = "2026-01"
