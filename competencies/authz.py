@@ -59,6 +59,13 @@ def record_evidence(user, person) -> bool:
     return person.user_id != user.pk and change_person(user, person)
 
 
+@rule("competencies.link_person")
+def link_person(user, person) -> bool:
+    """Link an account to a person record: administrators, and HR officers of the
+    person's unit."""
+    return is_academy_admin(user) or change_person(user, person)
+
+
 @rule("hr.download_attachment")
 def download_attachment(user, attachment) -> bool:
     from competencies.hr.selectors import attachment_get_for_hr

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from . import standards_data
@@ -555,23 +556,106 @@ def _attachment_save(
     return attachment
 
 
+class PersonLinkMethod:
+    """How an account came to be linked to a person record (audit detail)."""
+
+    OFFICER = "officer"
+    VERIFIED_EMAIL = "verified_email"
+    CREATED = "created"
+
+
+def _person_link_audit(
+    *, person: Person, user, actor, method: str, request=None
+) -> None:
+    from academy.accounts.audit import AuditAction, audit_record
+
+    audit_record(
+        actor=actor,
+        action=AuditAction.PERSON_LINK,
+        obj=person,
+        subject=person,
+        request=request,
+        detail={"user": user.pk, "method": method},
+    )
+
+
+@transaction.atomic
+def person_link_user(*, person: Person, user, actor, request=None) -> Person:
+    """Link an account to a person record on an HR officer's or administrator's word.
+
+    The one way, besides a verified address (person_ensure_for_user), that an account
+    comes to act as a civil servant: who may do it is `competencies.link_person`.
+    """
+    from academy.accounts.authz import can
+
+    if not can(actor, "competencies.link_person", person):
+        raise ValidationError(_("You may not link accounts to this person record."))
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if person.user_id is not None:
+        raise ValidationError(
+            {"user": _("This person record is already linked to an account.")}
+        )
+    if Person.objects.filter(user=user).exists():
+        raise ValidationError(
+            {"user": _("This account is already linked to another person record.")}
+        )
+    person.user = user
+    person.save(update_fields=["user", "updated_at"])
+    _person_link_audit(
+        person=person,
+        user=user,
+        actor=actor,
+        method=PersonLinkMethod.OFFICER,
+        request=request,
+    )
+    return person
+
+
 @transaction.atomic
 def person_ensure_for_user(*, user) -> Person:
-    """The person record of an account, created from the account's names if missing."""
+    """The person record of an account, linked or created on first need.
+
+    An account already linked keeps its record, whatever its address becomes later.
+    Otherwise it is linked to an unlinked record only through an address the account
+    has verified, and only if exactly one record has it: an address merely typed in
+    (the primary one included) proves nothing, and two records with one address are
+    for HR to tell apart. Failing that the account gets a record of its own, which
+    carries its address only if verified. Links and records made here are audited.
+    """
+    from academy.accounts.selectors import user_verified_emails
+
     person = Person.objects.filter(user=user).first()
     if person is not None:
         return person
-    person = Person.objects.filter(user__isnull=True, email__iexact=user.email).first()
-    if person is not None:
-        person.user = user
-        person.save(update_fields=["user", "updated_at"])
-        return person
-    return person_create(
+    verified = user_verified_emails(user)
+    if verified:
+        matches = Q()
+        for email in verified:
+            matches |= Q(email__iexact=email)
+        candidates = list(
+            Person.objects.select_for_update().filter(matches, user__isnull=True)[:2]
+        )
+        if len(candidates) == 1:
+            person = candidates[0]
+            person.user = user
+            person.save(update_fields=["user", "updated_at"])
+            _person_link_audit(
+                person=person,
+                user=user,
+                actor=None,
+                method=PersonLinkMethod.VERIFIED_EMAIL,
+            )
+            return person
+    person = person_create(
         first_name_th=user.first_name or user.email.split("@")[0],
         last_name_th=user.last_name or "-",
-        email=user.email,
+        email=user.email if user.email.lower() in verified else "",
         user=user,
     )
+    _person_link_audit(
+        person=person, user=user, actor=None, method=PersonLinkMethod.CREATED
+    )
+    return person
 
 
 @transaction.atomic

@@ -28,4 +28,21 @@ CORRECTED = (
     gettext_noop("Authenticator App"),
     gettext_noop("Authenticator secret"),
     gettext_noop("Download codes"),
+    gettext_noop("Your primary email address must be verified."),
+    # Mail subjects and the notifications' one line (academy/templates/account/email
+    # holds the Academy's own bodies around them).
+    gettext_noop("Browser"),
+    gettext_noop("Date"),
+    gettext_noop("Email Changed"),
+    gettext_noop("Email Confirmation"),
+    gettext_noop("Please Confirm Your Email Address"),
+    gettext_noop("Password Reset Code"),
+    gettext_noop("Password Reset Email"),
+    gettext_noop("Password Reset"),
+    gettext_noop("Account Already Exists"),
+    gettext_noop("Your email has been changed from %(from_email)s to %(to_email)s."),
+    gettext_noop("Email address %(deleted_email)s has been removed from your account."),
+    gettext_noop("Your password has been changed."),
+    gettext_noop("Your password has been reset."),
+    gettext_noop("Your password has been set."),
 )

@@ -1,8 +1,10 @@
-"""The person's own account pages: overview, privacy notice, personal data download."""
+"""The person's own account pages: overview, privacy notice, personal data download,
+and allauth's address page with one rule of ours."""
 
 import json
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse
@@ -14,6 +16,9 @@ from django.utils.http import (
 )
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
+
+from allauth.account.adapter import get_adapter
+from allauth.account.views import EmailView as AllauthEmailView
 
 from .authz import require
 from .forms import PrivacyNoticeForm
@@ -93,3 +98,24 @@ def personal_data_download(request):
     )
     response["Cache-Control"] = "no-store"
     return response
+
+
+class EmailView(AllauthEmailView):
+    """allauth's address page, where an unverified address never becomes primary.
+
+    allauth lets an account without any verified address make an unverified one
+    primary; here every account starts that way (accounts are provisioned), so anyone
+    could make a colleague's address their primary one. The account's person record
+    never follows the primary address (competencies.services.person_ensure_for_user),
+    but mail and what others read as "this account's address" do.
+    """
+
+    def _action_primary(self, request, *args, **kwargs):
+        email_address = self._get_email_address(request)
+        if email_address is not None and not email_address.verified:
+            get_adapter(request).add_message(
+                request, messages.ERROR, "account/messages/unverified_primary_email.txt"
+            )
+            return None
+        return super()._action_primary(request, *args, **kwargs)
+
