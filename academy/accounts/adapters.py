@@ -1,18 +1,40 @@
-"""allauth adapters: sign-up is closed unless enabled; mail goes out through Celery;
-people who must use MFA cannot remove their last second factor."""
+"""allauth adapters: sign-up is closed unless enabled; mail goes out through Celery,
+in Thai, in the Academy's name and with links to its public origin; people who must
+use MFA cannot remove their last second factor."""
+
+from dataclasses import dataclass
+from urllib.parse import quote
 
 from django.conf import settings
-from django.contrib.sites.shortcuts import get_current_site
+from django.urls import reverse
+from django.utils import translation
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 
+from academy.core.public import public_base_url, public_host, public_url
 from academy.core.services import email_queue
 
 from . import mfa_crypto
 from .mfa import SECOND_FACTORS, mfa_required
+
+#: Mail is written in Thai, the language every civil servant reads.
+MAIL_LANGUAGE = "th"
+
+
+@dataclass(frozen=True)
+class MailSite:
+    """What allauth's templates call `current_site`, from the settings, not the
+    Site table nor the request's Host header (which a client chooses)."""
+
+    name: str
+    domain: str
+
+
+def mail_site() -> MailSite:
+    return MailSite(name=settings.ACADEMY_NAME_TH, domain=public_host())
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -20,16 +42,45 @@ class AccountAdapter(DefaultAccountAdapter):
         return bool(getattr(settings, "ACCOUNT_ALLOW_SIGNUPS", False))
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
-        """As allauth's, but the rendered message is queued instead of sent inline."""
+        """As allauth's, but in Thai, in the Academy's name, and queued."""
         request = allauth_context.request
+        signup_open = self.is_open_for_signup(request)
         message_context = {
             "request": request,
             "email": email,
-            "current_site": get_current_site(request),
             **context,
+            "current_site": mail_site(),
+            "academy_name": settings.ACADEMY_NAME_TH,
+            "public_base_url": public_base_url(),
+            "signup_open": signup_open,
         }
-        message = self.render_mail(template_prefix, email, message_context)
+        # Links are built on the public origin, never on the request's Host header;
+        # and never an invitation to a sign-up that is closed.
+        if "signup_url" in message_context:
+            message_context["signup_url"] = (
+                public_url(reverse("account_signup")) if signup_open else ""
+            )
+        if template_prefix == "account/email/account_already_exists":
+            message_context["password_reset_url"] = public_url(
+                reverse("account_reset_password")
+            )
+        with translation.override(MAIL_LANGUAGE):
+            message = self.render_mail(template_prefix, email, message_context)
         email_queue(message=message)
+
+    def format_email_subject(self, subject: str) -> str:
+        return f"[{settings.ACADEMY_NAME_TH}] {subject}"
+
+    def get_reset_password_from_key_url(self, key: str) -> str:
+        path = reverse(
+            "account_reset_password_from_key", kwargs={"uidb36": "UID", "key": "KEY"}
+        )
+        return public_url(path.replace("UID-KEY", quote(key)))
+
+    def get_email_confirmation_url(self, request, emailconfirmation) -> str:
+        return public_url(
+            reverse("account_confirm_email", args=[emailconfirmation.key])
+        )
 
 
 class MFAAdapter(DefaultMFAAdapter):

@@ -8,12 +8,21 @@ class CoreConfig(AppConfig):
     verbose_name = _("Academy core")
 
     def ready(self):
+        from django.apps import apps
         from django.contrib.auth.signals import user_logged_in
+        from django.db.models.signals import post_migrate
 
         from academy.core.navigation import remember_roles
+        from academy.core.public import site_sync
 
         user_logged_in.connect(remember_roles, dispatch_uid="academy-nav-roles")
         _documents_in_private_storage()
+        # After the sites app has made its default Site (its own post_migrate).
+        post_migrate.connect(
+            site_sync,
+            sender=apps.get_app_config("sites"),
+            dispatch_uid="academy-site-sync",
+        )
 
 
 def _documents_in_private_storage() -> None:
