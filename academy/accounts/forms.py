@@ -10,3 +10,12 @@ class PrivacyNoticeForm(forms.Form):
         required=True,
         error_messages={"required": _("Tick the box to accept the privacy notice.")},
     )
+
+
+class MFAEnrolmentCheckForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code or enrolment token"),
+        max_length=64,
+        strip=True,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code"}),
+    )

@@ -9,9 +9,10 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponseRedirect
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils.translation import gettext as _
 
+from .enrolment import enrolment_checked
 from .mfa import mfa_enrolled, mfa_required, session_mfa_authenticated
 
 #: Pages of staff and administrators: the HR workspace and the Wagtail admin.
@@ -29,17 +30,40 @@ PRIVACY_EXEMPT_PREFIXES = (
     "/.well-known/",
 )
 PRIVACY_SESSION_KEY = "academy_privacy_notice_version"
+#: allauth's pages that add an authenticator: a staff account's first one only
+#: after the second-channel check (enrolment.py).
+MFA_ENROLMENT_PREFIX = "/accounts/2fa/"
+MFA_ADD_URL_NAMES = frozenset(
+    {
+        "mfa_activate_totp",
+        "mfa_generate_recovery_codes",
+        "mfa_add_webauthn",
+        "mfa_signup_webauthn",
+    }
+)
 
 
-def _redirect(url_name: str, request) -> HttpResponseRedirect:
-    query = urlencode({"next": request.get_full_path()})
+def _redirect(
+    url_name: str, request, next_url: str | None = None
+) -> HttpResponseRedirect:
+    query = urlencode({"next": next_url or request.get_full_path()})
     return HttpResponseRedirect(f"{reverse(url_name)}?{query}")
+
+
+def _adds_an_authenticator(request) -> bool:
+    if not request.path_info.startswith(MFA_ENROLMENT_PREFIX):
+        return False
+    try:
+        return resolve(request.path_info).url_name in MFA_ADD_URL_NAMES
+    except Resolver404:
+        return False
 
 
 class StaffMFAMiddleware:
     """Staff pages only from a session that passed MFA; setup first if not enrolled.
 
-    A person who must use MFA and has no authenticator is sent to set one up; one who
+    A person who must use MFA and has no authenticator is sent to set one up, after
+    proving by a second channel that it is them (enrolment.py); one who
     has it but whose session did not use it (signed in before enrolling, or by a
     method that skipped the stage) is asked for a code again through allauth's MFA
     re-authentication, which records the check in the session.
@@ -64,7 +88,19 @@ class StaffMFAMiddleware:
                     "authenticator app to continue."
                 ),
             )
-            return _redirect("mfa_activate_totp", request)
+            activate = _redirect("mfa_activate_totp", request)
+            if enrolment_checked(request):
+                return activate
+            return _redirect("accounts:mfa_enrolment", request, activate.url)
+        if (
+            request.user.is_authenticated
+            and _adds_an_authenticator(request)
+            and mfa_required(request.user)
+            and not enrolment_checked(request)
+            and not mfa_enrolled(request.user)
+        ):
+            # The password alone would let whoever holds it bind their own device.
+            return _redirect("accounts:mfa_enrolment", request)
         return self.get_response(request)
 
 

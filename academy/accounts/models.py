@@ -166,3 +166,46 @@ class PrivacyNoticeAcceptance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.version} {self.accepted_at:%Y-%m-%d}"
+
+
+class MFAEnrolmentCode(models.Model):
+    """A single-use secret that lets a staff account add its first authenticator.
+
+    A password alone must not be enough to bind an authenticator app to a staff
+    account (whoever has the password would then hold the second factor too): the
+    first one is added only after a second channel, a code mailed to an address the
+    account verified or a token an administrator handed over. Only a keyed digest of
+    the secret is kept (academy.accounts.enrolment).
+    """
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("emailed code")
+        TOKEN = "token", _("administrator's token")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="mfa_enrolment_codes",
+        verbose_name=_("user"),
+    )
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
+    digest = models.CharField(_("digest"), max_length=64, unique=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("issued by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("MFA enrolment code")
+        verbose_name_plural = _("MFA enrolment codes")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.channel} {self.created_at:%Y-%m-%d %H:%M}"

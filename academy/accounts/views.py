@@ -7,21 +7,27 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import (
     content_disposition_header,
     url_has_allowed_host_and_scheme,
 )
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from allauth.account.adapter import get_adapter
 from allauth.account.views import EmailView as AllauthEmailView
 
+from academy.core.ratelimit import attempt_refused
+
+from . import enrolment
 from .authz import require
-from .forms import PrivacyNoticeForm
+from .forms import MFAEnrolmentCheckForm, PrivacyNoticeForm
 from .mfa import mfa_enrolled, mfa_required
 from .middleware import PRIVACY_SESSION_KEY
 from .privacy import personal_data_export, privacy_notice_accept
@@ -119,3 +125,68 @@ class EmailView(AllauthEmailView):
             return None
         return super()._action_primary(request, *args, **kwargs)
 
+
+@never_cache
+@login_required
+def mfa_enrolment(request):
+    """/accounts/2fa/enrol/: the second channel before a staff account's first
+    authenticator (see enrolment.py); then on to allauth's TOTP activation."""
+    next_url = _safe_next(request, default=reverse("mfa_activate_totp"))
+    if not mfa_required(request.user) or mfa_enrolled(request.user):
+        return redirect(next_url)
+    form = MFAEnrolmentCheckForm()
+    status = 200
+    if request.method == "POST" and request.POST.get("action") == "send":
+        if attempt_refused(
+            request,
+            scope=f"mfa-enrolment-send:{request.user.pk}",
+            limit=enrolment.SEND_ATTEMPTS,
+            window=enrolment.CHECK_WINDOW_SECONDS,
+        ):
+            messages.error(
+                request, _("Too many attempts. Wait a few minutes and try again.")
+            )
+            return redirect(request.get_full_path())
+        try:
+            address = enrolment.enrolment_code_send(user=request.user, request=request)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("A code is on its way to %(address)s.") % {"address": address},
+            )
+    elif request.method == "POST":
+        form = MFAEnrolmentCheckForm(request.POST)
+        if form.is_valid():
+            if attempt_refused(
+                request,
+                scope=f"mfa-enrolment:{request.user.pk}",
+                limit=enrolment.CHECK_ATTEMPTS,
+                window=enrolment.CHECK_WINDOW_SECONDS,
+            ):
+                form.add_error(
+                    "code", _("Too many attempts. Wait a few minutes and try again.")
+                )
+            else:
+                try:
+                    enrolment.enrolment_check(
+                        user=request.user,
+                        secret=form.cleaned_data["code"],
+                        request=request,
+                    )
+                except ValidationError as error:
+                    form.add_error("code", error)
+                else:
+                    return redirect(next_url)
+        status = 400
+    return render(
+        request,
+        "accounts/mfa_enrolment.html",
+        {
+            "form": form,
+            "next": next_url,
+            "address": enrolment.enrolment_address(request.user),
+        },
+        status=status,
+    )

@@ -74,6 +74,13 @@ def test_staff_without_totp_are_sent_to_set_it_up(page, shot):
     page.fill("input[name=password]", "correct-horse-42")
     page.click("main form button[type=submit]")
     page.wait_for_load_state()
+    # First a second channel: here an administrator's enrolment token.
+    from academy.accounts.enrolment import enrolment_token_issue
+
+    assert "/accounts/2fa/enrol/" in page.url
+    page.fill("input[name=code]", enrolment_token_issue(user=officer))
+    page.click("main form button[value=check]")
+    page.wait_for_load_state()
     # Adding a device asks for the password again, then shows the QR code.
     assert (
         "/accounts/reauthenticate/" in page.url
