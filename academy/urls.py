@@ -2,11 +2,15 @@
 
 from django.conf import settings
 from django.urls import include, path, reverse
+from django.views.decorators.cache import never_cache
 from django.views.generic import RedirectView
 
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.admin.auth import require_admin_access
 from wagtail.documents import urls as wagtaildocs_urls
+
+from courses.assessments.viewsets import NarrowedSiteHistoryView
 
 
 class SignInRedirect(RedirectView):
@@ -28,6 +32,20 @@ urlpatterns = [
         "admin/login/",
         SignInRedirect.as_view(default_next="/admin/"),
         name="wagtailadmin_login",
+    ),
+    # Wagtail's site history report, narrowed for instructors (resolved first, and
+    # guarded as Wagtail guards its admin URLs).
+    path(
+        "admin/reports/site-history/",
+        never_cache(require_admin_access(NarrowedSiteHistoryView.as_view())),
+        name="academy_site_history",
+    ),
+    path(
+        "admin/reports/site-history/results/",
+        never_cache(
+            require_admin_access(NarrowedSiteHistoryView.as_view(results_only=True))
+        ),
+        name="academy_site_history_results",
     ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

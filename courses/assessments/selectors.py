@@ -23,7 +23,7 @@ from competencies.models import Competency, Framework, Person, ProficiencyLevel
 from ..grading import grade
 from ..item_analysis import ItemStatistics, ScoreDistribution, analyse_items
 from ..item_analysis import score_distribution as distribution_of
-from ..models import Assessment, Attempt, CourseInstructor, QuestionBank
+from ..models import Assessment, Attempt, CourseInstructor, Question, QuestionBank
 from ..questions import (
     FALSE_ID,
     TRUE_ID,
@@ -558,6 +558,38 @@ def assessments_for_author(user) -> QuerySet[Assessment]:
         | Q(course__owner=user)
         | Q(course__in=CourseInstructor.objects.filter(user=user).values("page_id"))
     )
+
+
+def questions_for_author(user) -> QuerySet[Question]:
+    """Questions of the banks an instructor may see (administrators: all)."""
+    return Question.objects.filter(bank__in=banks_for_author(user)).select_related(
+        "bank", "competency", "level"
+    )
+
+
+def log_entries_for_author(user, entries: QuerySet) -> QuerySet:
+    """Wagtail model log entries (history) narrowed to what `user` authors.
+
+    Wagtail shows a model's log entries to anyone holding a permission on the model;
+    an instructor holds them on banks, questions and assessments (to author their
+    own), so without this they would read the history of everyone else's.
+    """
+    if _authors_everything(user):
+        return entries
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import CharField
+    from django.db.models.functions import Cast
+
+    narrowed = Q()
+    for model, own in (
+        (QuestionBank, banks_for_author(user)),
+        (Question, questions_for_author(user)),
+        (Assessment, assessments_for_author(user)),
+    ):
+        content_type = ContentType.objects.get_for_model(model)
+        own_ids = own.order_by().annotate(key=Cast("pk", CharField())).values("key")
+        narrowed &= ~Q(content_type=content_type) | Q(object_id__in=own_ids)
+    return entries.filter(narrowed)
 
 
 @dataclass

@@ -4,8 +4,9 @@ Django model permissions (granted to instructors and academy administrators in
 courses/migrations/0004_assessments.py) decide who reaches these views at all; the
 selectors `banks_for_author` and `assessments_for_author` decide which rows: an
 instructor lists, edits, deletes, imports into, exports from and reads the results of
-only their own banks and assessments (and those of the courses they own or co-teach);
-anything else is a 404.
+only their own banks and assessments (and those of the courses they own or co-teach),
+and reads the history and usage of nothing else; anything else is a 404. The site
+history report leaves out other authors' banks, questions and assessments.
 """
 
 from django import forms
@@ -25,9 +26,11 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import ObjectList
 from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.views import generic
+from wagtail.admin.views.reports.audit_logging import LogEntriesView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import Button
+from wagtail.models import ModelLogEntry
 
 from ..models import Assessment, CoursePage, Question, QuestionBank
 from ..permissions import authored_course_paths
@@ -39,6 +42,8 @@ from .selectors import (
     assessment_results,
     assessments_for_author,
     banks_for_author,
+    log_entries_for_author,
+    questions_for_author,
 )
 from .services import question_draft_check, questions_export, questions_import
 
@@ -51,9 +56,7 @@ def _narrowed(request, model):
     if model is QuestionBank:
         return banks_for_author(request.user)
     if model is Question:
-        return Question.objects.filter(
-            bank__in=banks_for_author(request.user)
-        ).select_related("bank", "competency", "level")
+        return questions_for_author(request.user)
     return assessments_for_author(request.user)
 
 
@@ -109,6 +112,32 @@ class NarrowedEditView(ObjectActionsMixin, NarrowedObjectMixin, generic.EditView
 
 class NarrowedDeleteView(NarrowedObjectMixin, generic.DeleteView):
     pass
+
+
+class NarrowedHistoryView(generic.HistoryView):
+    """An object's history: only of an object the user authors (else 404)."""
+
+    def get_base_object_queryset(self):
+        return _narrowed(self.request, self.model)
+
+
+class NarrowedUsageView(generic.UsageView):
+    """Where an object is used: only of an object the user authors (else 404)."""
+
+    def get_base_object_queryset(self):
+        return _narrowed(self.request, self.model)
+
+
+class NarrowedSiteHistoryView(LogEntriesView):
+    """Wagtail's site history report, without other authors' banks, questions and
+    assessments (pages are narrowed by AcademyPagePermissionPolicy already).
+    Served at Wagtail's own URLs, ahead of them (academy/urls.py)."""
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        if issubclass(queryset.model, ModelLogEntry):
+            queryset = log_entries_for_author(self.request.user, queryset)
+        return queryset
 
 
 class OwnedCreateView(generic.CreateView):
@@ -310,6 +339,8 @@ class NarrowedViewSet(ModelViewSet):
     add_view_class = OwnedCreateView
     edit_view_class = NarrowedEditView
     delete_view_class = NarrowedDeleteView
+    history_view_class = NarrowedHistoryView
+    usage_view_class = NarrowedUsageView
     copy_view_enabled = False
     inspect_view_enabled = False
 
