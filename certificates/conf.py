@@ -7,7 +7,8 @@ Settings read (none is required outside production):
 - ``ACADEMY_ISSUER_DID``: the issuer's did:web; by default derived from the public
   base URL: ``did:web:host`` at the root (``/.well-known/did.json``), and
   ``did:web:host:path`` under a sub-path (``/path/did.json``), as did:web resolves.
-- ``ACADEMY_ISSUER_NAME_TH`` / ``ACADEMY_ISSUER_NAME_EN``: the issuer profile's names.
+- ``ACADEMY_ISSUER_NAME_TH`` / ``ACADEMY_ISSUER_NAME_EN``: the issuer profile's names;
+  by default the Academy's own (``ACADEMY_NAME_TH`` / ``ACADEMY_NAME_EN``).
 - ``ACADEMY_CERTIFICATE_PREFIX``: the prefix of certificate numbers (``DGA``).
 - ``ACADEMY_CERTIFICATE_THAI_DIGITS``: Thai certificates print dates and hours in
   Thai digits (๐-๙), as official documents do (False).
@@ -35,8 +36,6 @@ from academy.core.environment import (  # noqa: F401 - certificates.services rea
 from academy.core.public import public_base_url
 
 DEFAULT_ISSUER_DID = "did:web:academy.example"
-DEFAULT_ISSUER_NAME_TH = "สถาบันพัฒนาบุคลากรภาครัฐด้านดิจิทัล"
-DEFAULT_ISSUER_NAME_EN = "Digital Government Academy"
 PASSPHRASE_ENV = "ACADEMY_SIGNING_KEY_PASSPHRASE"  # noqa: S105 (a variable name)
 ISSUE_DELAY_ENV = "ACADEMY_TEST_ISSUE_DELAY"
 #: Name of the signed credential attached to every certificate PDF.
@@ -75,11 +74,12 @@ def issuer_did() -> str:
 
 
 def issuer_name_th() -> str:
-    return getattr(settings, "ACADEMY_ISSUER_NAME_TH", DEFAULT_ISSUER_NAME_TH)
+    """The issuer's Thai name: its own setting, else the Academy's (ACADEMY_NAME_TH)."""
+    return getattr(settings, "ACADEMY_ISSUER_NAME_TH", "") or settings.ACADEMY_NAME_TH
 
 
 def issuer_name_en() -> str:
-    return getattr(settings, "ACADEMY_ISSUER_NAME_EN", DEFAULT_ISSUER_NAME_EN)
+    return getattr(settings, "ACADEMY_ISSUER_NAME_EN", "") or settings.ACADEMY_NAME_EN
 
 
 def number_prefix() -> str:

@@ -122,3 +122,13 @@ def test_the_site_follows_the_settings_after_migrate(settings):
     site_sync()
     site = Site.objects.get_current()
     assert (site.domain, site.name) == ("academy.example.go.th", NAME_TH)
+
+
+def test_certificates_sign_with_the_same_academy_name(settings):
+    from certificates.conf import issuer_name_en, issuer_name_th
+
+    settings.ACADEMY_NAME_TH = "สถาบันทดสอบ"
+    settings.ACADEMY_NAME_EN = "Test Academy"
+    assert (issuer_name_th(), issuer_name_en()) == ("สถาบันทดสอบ", "Test Academy")
+    settings.ACADEMY_ISSUER_NAME_TH = "ผู้ออกเฉพาะ"
+    assert issuer_name_th() == "ผู้ออกเฉพาะ"
