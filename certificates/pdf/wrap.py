@@ -58,9 +58,14 @@ def wrap_lines(
     inside a Thai syllable); existing spaces are kept except at a line's ends.
     """
     limit = width * SAFETY
+    text = " ".join(text.split())
+    if width_of(text, size=size, bold=bold) <= limit:
+        # Most texts fit on one line: no segmentation, so PyThaiNLP (whose
+        # dictionary takes a second or more to load) is not even imported.
+        return [text] if text else []
     lines: list[str] = []
     current = ""
-    for token in words(" ".join(text.split())):
+    for token in words(text):
         candidate = current + token
         if (
             current.strip()
