@@ -1,4 +1,4 @@
-"""Project-wide fixtures: media in a temporary folder, standards loaded once per test,
+"""Project-wide fixtures: media in a temporary folder, standards loaded once per test database,
 and test-client logins that complete MFA and the privacy notice (tests/signin.py)."""
 
 import pytest
@@ -41,15 +41,56 @@ def _harness_logins_complete_sign_in(request, monkeypatch):
     monkeypatch.setattr(Client, "_login", _login)
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database, migrated, with the shared data every test may read.
+
+    The standards (both shipped frameworks, the scale, the position structure) cost
+    about a thousand statements to load: they are loaded here once per test database
+    and every test's transaction sees them. The page tree is restored too, for a
+    database kept with --reuse-db after a transactional test flushed it.
+    """
+    with django_db_blocker.unblock():
+        shared_data()
+
+
+def shared_data() -> None:
+    """Load what every test database holds: the page tree and the standards."""
+    from competencies.models import Framework
+    from competencies.services import standards_load
+    from tests.site import site_tree
+
+    site_tree()
+    if not Framework.objects.exists():
+        standards_load()
+
+
 @pytest.fixture
 def standards(db):
-    """Both shipped Thai frameworks, the scale and the position structure."""
-    from competencies.services import standards_load
+    """Both shipped Thai frameworks, the scale and the position structure.
 
-    standards_load()
+    They are in the test database already (django_db_setup); this returns fresh
+    instances. Only after a transactional test's flush, in a test that runs out of
+    pytest-django's usual order, does it load them again, inside this test.
+    """
     from competencies.models import Framework
 
-    return {framework.code: framework for framework in Framework.objects.all()}
+    frameworks = {framework.code: framework for framework in Framework.objects.all()}
+    if not frameworks:
+        shared_data()
+        frameworks = {f.code: f for f in Framework.objects.all()}
+    return frameworks
+
+
+@pytest.fixture
+def without_standards(db):
+    """The test database as the migrations leave it, without the standards that
+    django_db_setup loads: they are deleted inside this test's transaction only."""
+    from competencies.models import Framework, ProficiencyScale, StaffScheme
+
+    Framework.objects.all().delete()
+    ProficiencyScale.objects.all().delete()
+    StaffScheme.objects.all().delete()  # position types, levels, lines of work
 
 
 @pytest.fixture
@@ -64,7 +105,8 @@ def framework_2018(standards):
 
 @pytest.fixture(autouse=True)
 def _site_tree_for_transactional_tests(request):
-    """Transactional tests (live server, concurrency) start with the migrated page tree.
+    """Transactional tests (live server, concurrency) start with the migrated page tree
+    and the standards, as every other test does.
 
     The flush after an earlier transactional test empties what data migrations made
     (Wagtail's root, home and catalogue pages); tests that rely on them would then
@@ -79,6 +121,4 @@ def _site_tree_for_transactional_tests(request):
     if not transactional:
         return
     request.getfixturevalue("transactional_db")
-    from tests.site import site_tree
-
-    site_tree()
+    shared_data()

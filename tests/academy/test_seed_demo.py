@@ -4,6 +4,8 @@ from io import StringIO
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
 
 from wagtail.models import Revision
 
@@ -58,6 +60,26 @@ def _seed(monkeypatch=None, password: str | None = None) -> str:
     return out.getvalue()
 
 
+@pytest.fixture(scope="class")
+def seeded(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo seeded once for a class (password "demo-password-1"), in a
+    transaction rolled back after it; each test's own transaction is a savepoint
+    inside it, so every test sees the demo as the seed left it. Its files (the
+    certificates' PDFs) go to a temporary folder, as every test's do."""
+    files = tmp_path_factory.mktemp("seeded")
+    with (
+        override_settings(
+            MEDIA_ROOT=files / "media", ACADEMY_PRIVATE_MEDIA_ROOT=files / "private"
+        ),
+        django_db_blocker.unblock(),
+        pytest.MonkeyPatch.context() as monkeypatch,
+        transaction.atomic(),
+    ):
+        _seed(monkeypatch, "demo-password-1")
+        yield
+        transaction.set_rollback(True)
+
+
 def _counts() -> dict[str, int]:
     User = get_user_model()
     return {
@@ -82,33 +104,6 @@ def _counts() -> dict[str, int]:
     }
 
 
-def test_seed_demo_twice_changes_no_counts(monkeypatch):
-    _seed(monkeypatch, "demo-password-1")
-    first = _counts()
-    _seed(monkeypatch, "demo-password-1")
-    assert _counts() == first
-    assert first["people"] > 300
-    assert first["frameworks"] >= 2
-    assert first["courses"] >= 20
-    assert first["lessons"] > first["courses"]
-    assert first["certificates"] >= 3
-    assert first["hr scopes"] == 1
-    assert first["questions"] == 12
-    assert first["assessments"] == 2
-    assert first["assignments"] == 1
-
-
-def test_demo_users_reach_their_pages(monkeypatch, client):
-    _seed(monkeypatch, "demo-password-1")
-    client.force_login(get_user_model().objects.get(email="learner@academy.example"))
-    assert client.get("/dashboard/").status_code == 200
-    assert client.get("/courses/").status_code == 200
-    client.force_login(get_user_model().objects.get(email="hr@academy.example"))
-    response = client.get("/hr/people/")
-    assert response.status_code == 200
-    assert response.context["page"].paginator.count > 300
-
-
 def test_seed_demo_creates_one_user_per_role(monkeypatch, caplog):
     with caplog.at_level(logging.INFO):
         _seed(monkeypatch, "demo-password-1")
@@ -127,62 +122,87 @@ def test_seed_demo_creates_one_user_per_role(monkeypatch, caplog):
         assert Placement.objects.current().filter(person__user=user).count() == 1
 
 
-def test_learner_has_a_group_in_each_active_framework_and_gaps(monkeypatch):
-    _seed(monkeypatch, "demo-password-1")
-    learner = Person.objects.get(user__email="learner@academy.example")
-    profile = person_profile(learner)
-    active = Framework.objects.filter(status=Framework.Status.ACTIVE).count()
-    assert profile.placement.position_type.code == "knowledge"
-    assert profile.placement.position_level.rank == 1
-    assert profile.placement.line_of_work.category != LineOfWork.Category.DIGITAL
-    assert profile.placement.unit.kind in ("division", "unit")
-    assert len(profile.frameworks) == active
-    for framework_profile in profile.frameworks:
-        assert framework_profile.group is not None
-        assert framework_profile.total_gap > 0
-    assert any(row.attained_level for fp in profile.frameworks for row in fp.rows)
+@pytest.mark.usefixtures("seeded")
+class TestSeededDemo:
+    """Tests that read the demo, or run the command again over it."""
 
+    def test_seed_demo_twice_changes_no_counts(self, monkeypatch):
+        first = _counts()
+        _seed(monkeypatch, "demo-password-1")
+        assert _counts() == first
+        assert first["people"] > 300
+        assert first["frameworks"] >= 2
+        assert first["courses"] >= 20
+        assert first["lessons"] > first["courses"]
+        assert first["certificates"] >= 3
+        assert first["hr scopes"] == 1
+        assert first["questions"] == 12
+        assert first["assessments"] == 2
+        assert first["assignments"] == 1
 
-def test_password_from_the_environment_signs_in_and_is_not_printed(monkeypatch, client):
-    output = _seed(monkeypatch, "demo-password-1")
-    assert "demo-password-1" not in output
-    assert "learner@academy.example" in output
-    assert client.login(email="learner@academy.example", password="demo-password-1")
+    def test_demo_users_reach_their_pages(self, client):
+        client.force_login(
+            get_user_model().objects.get(email="learner@academy.example")
+        )
+        assert client.get("/dashboard/").status_code == 200
+        assert client.get("/courses/").status_code == 200
+        client.force_login(get_user_model().objects.get(email="hr@academy.example"))
+        response = client.get("/hr/people/")
+        assert response.status_code == 200
+        assert response.context["page"].paginator.count > 300
 
+    def test_learner_has_a_group_in_each_active_framework_and_gaps(self):
+        learner = Person.objects.get(user__email="learner@academy.example")
+        profile = person_profile(learner)
+        active = Framework.objects.filter(status=Framework.Status.ACTIVE).count()
+        assert profile.placement.position_type.code == "knowledge"
+        assert profile.placement.position_level.rank == 1
+        assert profile.placement.line_of_work.category != LineOfWork.Category.DIGITAL
+        assert profile.placement.unit.kind in ("division", "unit")
+        assert len(profile.frameworks) == active
+        for framework_profile in profile.frameworks:
+            assert framework_profile.group is not None
+            assert framework_profile.total_gap > 0
+        assert any(row.attained_level for fp in profile.frameworks for row in fp.rows)
 
-def test_rerun_prints_a_new_password_that_works(monkeypatch, client):
-    _seed(monkeypatch, "demo-password-1")
-    output = _seed(monkeypatch)
-    printed = output.split("password: ", 1)[1].split()[0]
-    assert printed != "demo-password-1"
-    for email in ROLES:
-        assert client.login(email=email, password=printed)
-        client.logout()
+    def test_password_from_the_environment_signs_in_and_is_not_printed(
+        self, monkeypatch, client
+    ):
+        output = _seed(monkeypatch, "demo-password-2")
+        assert "demo-password-2" not in output
+        assert "learner@academy.example" in output
+        assert client.login(email="learner@academy.example", password="demo-password-2")
 
+    def test_rerun_prints_a_new_password_that_works(self, monkeypatch, client):
+        output = _seed(monkeypatch)
+        printed = output.split("password: ", 1)[1].split()[0]
+        assert printed != "demo-password-1"
+        for email in ROLES:
+            assert client.login(email=email, password=printed)
+            client.logout()
 
-def test_demo_learner_is_mid_course_with_a_placement_test_and_a_quiz_to_pass(
-    monkeypatch,
-):
-    _seed(monkeypatch, "demo-password-1")
-    learner = get_user_model().objects.get(email="learner@academy.example")
-    dashboard = dashboard_for_user(user=learner)
-    [summary] = dashboard.enrolments
-    course = summary.enrolment.course
-    assert course.code == "GOV-201"
-    assert 0 < summary.percent < 100
-    # The HR officer's assignment comes first on the dashboard.
-    assert [item.course.code for item in dashboard.assignments] == ["DGA-103"]
-    placements = dashboard_assessments(user=learner).placements
-    assert [state.assessment.area.code for state in placements] == ["GOV"]
+    def test_demo_learner_is_mid_course_with_a_placement_test_and_a_quiz_to_pass(self):
+        learner = get_user_model().objects.get(email="learner@academy.example")
+        dashboard = dashboard_for_user(user=learner)
+        [summary] = dashboard.enrolments
+        course = summary.enrolment.course
+        assert course.code == "GOV-201"
+        assert 0 < summary.percent < 100
+        # The HR officer's assignment comes first on the dashboard.
+        assert [item.course.code for item in dashboard.assignments] == ["DGA-103"]
+        placements = dashboard_assessments(user=learner).placements
+        assert [state.assessment.area.code for state in placements] == ["GOV"]
 
-    # The course's completion now needs its quiz: lessons alone do not complete it.
-    assert course.completion_rule == CoursePage.CompletionRule.LESSONS_AND_ASSESSMENTS
-    for lesson in lessons_of(course):
-        lesson_complete(user=learner, lesson=lesson)
-    assert not CourseCompletion.objects.filter(user=learner, course=course).exists()
-    quiz = Assessment.objects.get(course=course)
-    attempt = attempt_start(user=learner, assessment=quiz)
-    assert len(attempt.questions) == 5
-    attempt = attempt_submit(attempt=attempt, responses=answers(attempt))
-    assert attempt.passed
-    assert CourseCompletion.objects.filter(user=learner, course=course).exists()
+        # The course's completion now needs its quiz: lessons alone do not complete it.
+        assert (
+            course.completion_rule == CoursePage.CompletionRule.LESSONS_AND_ASSESSMENTS
+        )
+        for lesson in lessons_of(course):
+            lesson_complete(user=learner, lesson=lesson)
+        assert not CourseCompletion.objects.filter(user=learner, course=course).exists()
+        quiz = Assessment.objects.get(course=course)
+        attempt = attempt_start(user=learner, assessment=quiz)
+        assert len(attempt.questions) == 5
+        attempt = attempt_submit(attempt=attempt, responses=answers(attempt))
+        assert attempt.passed
+        assert CourseCompletion.objects.filter(user=learner, course=course).exists()

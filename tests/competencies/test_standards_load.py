@@ -15,7 +15,8 @@ from competencies.models import (
 from competencies.services import requirement_matrix_update, standards_load
 from tests.factories import level
 
-pytestmark = pytest.mark.django_db
+# The loader is tested from an empty database, not the one django_db_setup filled.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("without_standards")]
 
 
 def _snapshot():

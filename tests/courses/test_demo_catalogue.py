@@ -45,7 +45,7 @@ def test_seed_is_idempotent(standards):
 
 
 @pytest.mark.django_db
-def test_seed_without_standards_writes_nothing():
+def test_seed_without_standards_writes_nothing(without_standards):
     with pytest.raises(CatalogueSeedError, match="load_standards"):
         catalogue_seed()
     assert not CoursePage.objects.exists()
