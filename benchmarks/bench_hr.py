@@ -135,7 +135,7 @@ def _officer():
 def _client(user):
     from django.test import Client
 
-    from academy.accounts.harness import accept_privacy_notice, mark_harness_session
+    from tests.signin import accept_privacy_notice, mark_harness_session
 
     client = Client(SERVER_NAME="localhost")
     client.force_login(user)

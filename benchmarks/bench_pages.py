@@ -587,7 +587,7 @@ def _session_create(user) -> str:
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 
-    from academy.accounts.harness import accept_privacy_notice, mark_harness_session
+    from tests.signin import accept_privacy_notice, mark_harness_session
 
     session = import_module(settings.SESSION_ENGINE).SessionStore()
     session[SESSION_KEY] = user._meta.pk.value_to_string(user)

@@ -12,8 +12,8 @@ from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from cryptography.fernet import Fernet
 
 from academy.accounts import mfa_crypto
-from academy.accounts.harness import enrol_totp, totp_code
 from tests.factories import UserFactory
+from tests.signin import enrol_totp, totp_code
 
 pytestmark = pytest.mark.django_db
 
