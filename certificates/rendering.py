@@ -79,6 +79,7 @@ ALLOWED_VARIABLES: dict[str, str] = {
     "thai_digits": "True when Thai certificates print Thai digits (๐-๙)",
     "number": "the certificate number, e.g. DGA-2569-000123",
     "verify_url": "the public verification URL",
+    "verify_url_lines": "the verification URL in two lines (it has no spaces to wrap at)",
     "qr_src": "the QR code image of verify_url (use as <img src>)",
     "logo_src": "the template's logo (use as <img src>)",
     "signature_src": "the signature image, or empty",
@@ -229,6 +230,12 @@ def hours_text(value: Decimal | float | int) -> str:
     return f"{number:f}"
 
 
+def _url_lines(url: str) -> list[str]:
+    """The URL broken after its last path segment but one: a footer column is narrow."""
+    head, _, tail = url.rstrip("/").rpartition("/")
+    return [head + "/", tail + "/"] if head else [url]
+
+
 def _printed_date(value: date | None, language: str) -> str:
     """22 พฤศจิกายน พ.ศ. 2569 in Thai (the era named, as official documents do)."""
     if value is None:
@@ -337,6 +344,7 @@ def certificate_context(
         "valid_until": valid_until,
         "number": certificate.number,
         "verify_url": verify_url,
+        "verify_url_lines": _url_lines(verify_url),
         "qr_src": png_data_uri(qr_png(verify_url)),
         "logo_src": design.logo_src,
         "signature_src": design.signature_src,

@@ -1,11 +1,13 @@
 """The certificate face: Thai wrapped between words, nothing off the page, no raw codes."""
 
+import dataclasses
 import io
 from datetime import date
 
 from django.test import override_settings
 
 import pytest
+from PIL import Image
 from pypdf import PdfReader
 from reportlab.pdfbase import pdfmetrics
 
@@ -51,8 +53,23 @@ def _longest_certificate(*, expires: bool = True):
     return certificate
 
 
-def _render(certificate, language: str) -> bytes:
-    design = rendering.default_design()
+def _signed_design():
+    """The default template with a signature image and a long signatory."""
+    image = Image.new("RGB", (300, 100), "white")
+    png = io.BytesIO()
+    image.save(png, "PNG")
+    return dataclasses.replace(
+        rendering.default_design(),
+        signature_src=rendering.png_data_uri(png.getvalue()),
+        signatory_name_th="นายสมชาย ใจดีมากมายเหลือเกินจริงๆ",
+        signatory_name_en="Mr Somchai Jaidee-Makmai",
+        signatory_position_th="ผู้อำนวยการสถาบันพัฒนาบุคลากรภาครัฐด้านดิจิทัล",
+        signatory_position_en="Director, Digital Government Academy",
+    )
+
+
+def _render(certificate, language: str, design=None) -> bytes:
+    design = design or rendering.default_design()
     context = rendering.certificate_context(
         certificate, design=design, language=language
     )
@@ -83,8 +100,10 @@ def _text_boxes(pdf: bytes) -> list[tuple[str, float, float, float]]:
 
 @pytest.mark.parametrize("language", ["th", "en"])
 @pytest.mark.parametrize("expires", [True, False])
-def test_longest_texts_stay_inside_the_frame_on_one_page(language, expires):
-    pdf = _render(_longest_certificate(expires=expires), language)
+@pytest.mark.parametrize("signed", [False, True])
+def test_longest_texts_stay_inside_the_frame_on_one_page(language, expires, signed):
+    design = _signed_design() if signed else None
+    pdf = _render(_longest_certificate(expires=expires), language, design)
 
     boxes = _text_boxes(pdf)
 
@@ -122,6 +141,18 @@ def test_wrap_filter_sets_a_text_smaller_to_keep_its_line_count():
     assert len(lines) == 2
     assert 19 * 0.7 <= size < 19
     assert "font-size: " in wrap(LONGEST["course_title_th"], "235mm 19pt bold 2")
+
+
+def test_verify_url_is_printed_in_two_lines_for_the_narrow_footer_column():
+    design = rendering.default_design()
+    context = rendering.certificate_context(
+        sample_certificate(), design=design, language="th"
+    )
+
+    head, tail = context["verify_url_lines"]
+
+    assert head + tail == context["verify_url"]
+    assert head.endswith("/verify/")
 
 
 def test_wrap_filter_escapes_each_line():
