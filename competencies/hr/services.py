@@ -284,7 +284,8 @@ class _Lookups:
     people_by_number: dict[str, dict]
     people_by_digest: dict[str, dict]
     current: dict[int, dict]
-    latest_start: dict[int, date]
+    #: Each person's latest placement (current, future or ended): starts_on, path.
+    latest: dict[int, dict]
     known_numbers: dict[str, int]
 
 
@@ -352,7 +353,7 @@ def _lookups(rows: list[StaffRow], *, on: date) -> _Lookups:
         | {values["pk"] for values in people_by_digest.values()}
     )
     current: dict[int, dict] = {}
-    latest_start: dict[int, date] = {}
+    latest: dict[int, dict] = {}
     for chunk in _chunks(person_ids):
         for values in (
             Placement.objects.current(on)
@@ -371,11 +372,12 @@ def _lookups(rows: list[StaffRow], *, on: date) -> _Lookups:
             )
         ):
             current[values["person_id"]] = values  # the latest current one wins
-        for person_id, starts_on in Placement.objects.filter(
-            person_id__in=chunk
-        ).values_list("person_id", "starts_on"):
-            if person_id not in latest_start or starts_on > latest_start[person_id]:
-                latest_start[person_id] = starts_on
+        for values in (
+            Placement.objects.filter(person_id__in=chunk)
+            .order_by("person_id", "starts_on", "pk")
+            .values("person_id", "starts_on", "unit__path")
+        ):
+            latest[values["person_id"]] = values  # ordered: the last one wins
     return _Lookups(
         units=units,
         position_types=position_types,
@@ -384,7 +386,7 @@ def _lookups(rows: list[StaffRow], *, on: date) -> _Lookups:
         people_by_number=people_by_number,
         people_by_digest=people_by_digest,
         current=current,
-        latest_start=latest_start,
+        latest=latest,
         known_numbers=known_numbers,
     )
 
@@ -426,19 +428,28 @@ def _resolve(row: StaffRow, lookups: _Lookups, access: HRAccess) -> PlannedRow:
 
     person = lookups.people_by_number.get(row.employee_number)
     by_digest = lookups.people_by_digest.get(row.national_id_digest)
+    # One answer, whatever the reason, for a row the officer may not touch: the
+    # message never tells whether the national ID belongs to someone elsewhere.
+    not_yours = Problem(Reason.PERSON_OUT_OF_SCOPE, {"value": row.employee_number})
     if person is not None and by_digest is not None and by_digest["pk"] != person["pk"]:
-        problems.append(Problem(Reason.NATIONAL_ID_CONFLICT))
+        problems.append(not_yours)
+        return planned
     person = person or by_digest
     if person is not None:
         planned.person_id = person["pk"]
         current = lookups.current.get(person["pk"])
+        latest = lookups.latest.get(person["pk"])
         left = person["left_on"] is not None and person["left_on"] <= today()
-        if current is not None and not any(
-            current["unit__path"].startswith(path) for path in access.scope_paths
-        ):
-            problems.append(
-                Problem(Reason.PERSON_OUT_OF_SCOPE, {"value": row.employee_number})
+        # Scope holds on the latest placement too (one that starts in the future,
+        # or the last one of someone between placements), not only today's.
+        if any(
+            placement is not None
+            and not any(
+                placement["unit__path"].startswith(path) for path in access.scope_paths
             )
+            for placement in (current, latest)
+        ):
+            problems.append(not_yours)
         elif left:
             problems.append(Problem(Reason.PERSON_LEFT, {"value": row.employee_number}))
         planned.placement_id = current["pk"] if current else None
@@ -471,10 +482,13 @@ def _compare(planned: PlannedRow, lookups: _Lookups, columns: set[str]) -> None:
         or current["line_of_work_id"] != planned.line_of_work_id
     )
     if moved:
-        latest = lookups.latest_start.get(planned.person_id)
-        if latest is not None and row.start_date <= latest:
+        latest = lookups.latest.get(planned.person_id)
+        if latest is not None and row.start_date <= latest["starts_on"]:
             planned.problems.append(
-                Problem(Reason.START_NOT_AFTER_CURRENT, {"value": latest.isoformat()})
+                Problem(
+                    Reason.START_NOT_AFTER_CURRENT,
+                    {"value": latest["starts_on"].isoformat()},
+                )
             )
             planned.action = Action.BAD
             return

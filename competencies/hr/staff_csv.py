@@ -114,6 +114,8 @@ class Reason:
     UNKNOWN_LINE_OF_WORK = "unknown_line_of_work"
     UNKNOWN_SUPERVISOR = "unknown_supervisor"
     SELF_SUPERVISOR = "self_supervisor"
+    #: The person is (or will be, or was last) placed outside the officer's scope, or
+    #: the row's national ID is another person's: one reason, one message.
     PERSON_OUT_OF_SCOPE = "person_out_of_scope"
     PERSON_LEFT = "person_left"
     NATIONAL_ID_CONFLICT = "national_id_conflict"
@@ -122,6 +124,11 @@ class Reason:
 
 def reason_message(code: str, params: dict) -> str:
     """The reader's sentence for a reason, in the active language."""
+    not_yours = _(
+        "Employee %(value)s cannot be imported by you: the employee number or the "
+        "national ID does not belong to a person of your organisation. An "
+        "administrator can check the record."
+    )
     messages = {
         Reason.MISSING_FIELD: _("%(column)s is missing."),
         Reason.TOO_LONG: _("%(column)s is longer than %(limit)s characters."),
@@ -150,14 +157,11 @@ def reason_message(code: str, params: dict) -> str:
             "Supervisor %(value)s is neither on record nor a valid row of this file."
         ),
         Reason.SELF_SUPERVISOR: _("A person cannot be their own supervisor."),
-        Reason.PERSON_OUT_OF_SCOPE: _(
-            "Employee %(value)s is placed outside your organisation; an "
-            "administrator must transfer them."
-        ),
+        Reason.PERSON_OUT_OF_SCOPE: not_yours,
         Reason.PERSON_LEFT: _("Employee %(value)s is recorded as having left."),
-        Reason.NATIONAL_ID_CONFLICT: _(
-            "The national ID is already recorded for another employee number."
-        ),
+        # No longer given (it told whether a national ID was someone else's); kept
+        # so that reports of older dry runs read the same as the reason that replaced it.
+        Reason.NATIONAL_ID_CONFLICT: not_yours,
         Reason.START_NOT_AFTER_CURRENT: _(
             "The new position must start after the current one (started %(value)s)."
         ),

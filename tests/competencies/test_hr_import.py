@@ -114,7 +114,7 @@ def test_every_kind_of_bad_row_is_reported_with_its_reason(hr_world):
         13: [Reason.MISSING_FIELD],
         14: [Reason.SELF_SUPERVISOR],
         15: [Reason.PERSON_OUT_OF_SCOPE],
-        16: [Reason.NATIONAL_ID_CONFLICT],
+        16: [Reason.PERSON_OUT_OF_SCOPE],  # another's national ID: not told
         17: [Reason.START_NOT_AFTER_CURRENT],
         18: [Reason.PERSON_LEFT],
         21: [Reason.UNKNOWN_SUPERVISOR],
