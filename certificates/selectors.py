@@ -193,12 +193,12 @@ def may_download_course_bundles(user) -> bool:
 
 
 def _currently_placed_in(unit_paths: list[str]):
-    """Certificates whose holder is currently placed under one of `unit_paths`."""
-    placements = Placement.objects.current(today()).filter(person=OuterRef("person"))
-    condition = Q()
-    for path in unit_paths:
-        condition |= Q(unit__path__startswith=path)
-    return Exists(placements.filter(condition)) if unit_paths else Q(pk__in=[])
+    """Certificates whose holder is on the staff (an active placement: current, not
+    left) under one of `unit_paths`."""
+    if not unit_paths:
+        return Q(pk__in=[])
+    placements = Placement.objects.active(today()).in_subtrees(unit_paths)
+    return Exists(placements.filter(person=OuterRef("person")))
 
 
 def certificates_for_hr(

@@ -378,12 +378,7 @@ def _usable_rollup(root: OrgUnit, framework: Framework, on: date):
     run = MatrixRollupRun.objects.filter(framework=framework).first()
     if run is None or run.built_for != on:
         return None
-    staff = (
-        Placement.objects.current(on)
-        .filter(unit__path__startswith=root.path)
-        .filter(Q(person__left_on__isnull=True) | Q(person__left_on__gt=on))
-        .count()
-    )
+    staff = Placement.objects.active(on).in_subtrees([root.path]).count()
     return run if staff >= threshold else None
 
 

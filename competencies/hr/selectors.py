@@ -165,18 +165,10 @@ def _scope_q(paths: list[str], lookup: str = "unit__path") -> Q:
     return condition
 
 
-def _not_left(on: date, lookup: str = "person__left_on") -> Q:
-    return Q(**{f"{lookup}__isnull": True}) | Q(**{f"{lookup}__gt": on})
-
-
 def placements_in_scope(access: HRAccess, *, on: date | None = None):
-    """Current placements of the people an HR officer may see (none for others)."""
-    on = on or today()
-    return (
-        Placement.objects.current(on)
-        .filter(_scope_q(access.scope_paths))
-        .filter(_not_left(on))
-    )
+    """Active placements (Placement.objects.active: current, not left) in the
+    officer's subtrees: the people an HR officer may see (none for others)."""
+    return Placement.objects.active(on or today()).in_subtrees(access.scope_paths)
 
 
 def unit_get_in_scope(access: HRAccess, unit_id) -> OrgUnit:

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from treebeard.mp_tree import MP_Node
@@ -274,10 +274,28 @@ class Person(models.Model):
 
 class PlacementQuerySet(models.QuerySet):
     def current(self, on: date | None = None):
-        on = on or date.today()
+        """Placements running on `on` (default: today in the Academy's time zone)."""
+        on = on or timezone.localdate()
         return self.filter(
             Q(ends_on__isnull=True) | Q(ends_on__gte=on), starts_on__lte=on
         )
+
+    def active(self, on: date | None = None):
+        """Current placements of people who have not left: the one definition of who
+        is on the staff (HR scope, certificate lists and bundles, rollups)."""
+        on = on or timezone.localdate()
+        return self.current(on).filter(
+            Q(person__left_on__isnull=True) | Q(person__left_on__gt=on)
+        )
+
+    def in_subtrees(self, unit_paths: list[str]):
+        """Placements in any of the organisation subtrees rooted at `unit_paths`."""
+        if not unit_paths:
+            return self.none()
+        condition = Q()
+        for path in unit_paths:
+            condition |= Q(unit__path__startswith=path)
+        return self.filter(condition)
 
 
 class Placement(models.Model):

@@ -179,3 +179,25 @@ def test_query_count_is_the_same_for_1_and_50_certificates(
     assert count() == one
     with django_assert_max_num_queries(20):
         client.get(url)
+
+
+def test_a_leaver_is_in_neither_the_list_nor_a_zip(
+    client, world, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    person = world.in_v1.person
+    person.left_on = timezone.localdate() - timedelta(days=1)
+    person.save(update_fields=["left_on"])
+
+    assert _numbers(client, world.parent) == {world.in_v2.number}
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("certificates:hr_bundle_request"), {"unit": world.units["D1"].pk}
+        )
+    bundle = CertificateBundle.objects.get()
+    download = client.get(reverse("certificates:hr_bundle_download", args=[bundle.pk]))
+    assert f"{world.in_v1.number}.pdf" not in _zip_names(download)
+    assert bundle.certificate_count == 1
