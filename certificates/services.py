@@ -185,8 +185,19 @@ def status_list_publish(*, status_list: StatusList) -> StatusList:
     return status_list
 
 
+#: Random picks tried before the free indexes of a nearly full list are listed.
+STATUS_INDEX_PICKS = 32
+
+
 def _status_list_entry() -> tuple[StatusList, int]:
-    """The next free index of a revocation list, under the list's row lock."""
+    """A free index of a revocation list, chosen at random, under the list's row lock.
+
+    Random, not in issue order: a list's bits then say nothing about when, or in
+    which order, certificates were issued (the herd privacy the Bitstring Status
+    List asks for). The list's counter is written first, which takes the row's
+    write lock (on SQLite as well), so the free-index check below sees every
+    index given before; the unique (list, index) constraint is the last word.
+    """
     status_list = (
         StatusList.objects.select_for_update()
         .filter(purpose=StatusList.Purpose.REVOCATION, next_index__lt=F("size"))
@@ -197,10 +208,16 @@ def _status_list_entry() -> tuple[StatusList, int]:
         status_list = StatusList.objects.create(purpose=StatusList.Purpose.REVOCATION)
         status_list = StatusList.objects.select_for_update().get(pk=status_list.pk)
         status_list_publish(status_list=status_list)
-    index = status_list.next_index
-    status_list.next_index = index + 1
+    status_list.next_index += 1  # now the number of indexes given out
     status_list.save(update_fields=["next_index", "updated_at"])
-    return status_list, index
+    taken = Certificate.objects.filter(status_list=status_list)
+    for _pick in range(STATUS_INDEX_PICKS):
+        index = secrets.randbelow(status_list.size)
+        if not taken.filter(status_list_index=index).exists():
+            return status_list, index
+    used = set(taken.values_list("status_list_index", flat=True))
+    free = [index for index in range(status_list.size) if index not in used]
+    return status_list, secrets.choice(free)
 
 
 # ------------------------------------------------------------------------------

@@ -39,10 +39,10 @@ class AuditAction:
 
 
 def client_ip(request) -> str | None:
-    """The peer address Django saw; behind a proxy, set it from a trusted header there."""
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
+    """The client's address, as the rate limits see it (trusted proxies honoured)."""
+    from academy.core.ratelimit import client_address
+
+    return client_address(request)
 
 
 def _subject_id(subject) -> int | None:

@@ -1,5 +1,6 @@
 """Settings shared by every environment; secrets and service addresses come from the environment."""
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -185,6 +186,12 @@ ACCOUNT_ALLOW_SIGNUPS = env_bool("ACADEMY_ALLOW_SIGNUPS", False)
 # address, five in five minutes on one account, whichever comes first; it covers the
 # Wagtail admin, whose login is allauth's. A refused attempt answers 429 or shows the
 # form's "too many attempts" error, the same for known and unknown addresses.
+# The Academy's own reverse proxies / load balancers, as CIDRs (comma-separated in
+# the environment). Only a request whose REMOTE_ADDR is one of them has its
+# X-Forwarded-For read (rightmost untrusted hop); see academy/core/ratelimit.py.
+ACADEMY_TRUSTED_PROXIES = env_list("ACADEMY_TRUSTED_PROXIES")
+for _cidr in ACADEMY_TRUSTED_PROXIES:
+    ipaddress.ip_network(_cidr, strict=False)  # a typo stops the start, not a request
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",

@@ -10,7 +10,10 @@ from certificates.credentials.statuslist import MIN_SIZE
 
 
 class StatusList(models.Model):
-    """A published list of revocation bits; indexes are handed out in order.
+    """A published list of revocation bits; indexes are handed out at random.
+
+    `next_index` counts the indexes given out (the list is full when it reaches
+    `size`); which index each certificate holds is random (services).
 
     The bits are not stored here: they are the revoked certificates on the list, and
     the signed BitstringStatusListCredential is rebuilt from them on each revocation.

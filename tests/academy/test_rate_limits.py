@@ -148,3 +148,80 @@ def test_public_verification_refuses_the_11th_attempt_in_a_minute(client):
     )
     assert response.status_code == 429
     assert response["Retry-After"] == "60"
+
+
+# --- Behind the Academy's reverse proxy ---------------------------------------------
+
+PROXY = "10.8.0.2"
+
+
+def _verify(client, **extra):
+    return client.post(
+        "/verify/",
+        {"method": "number", "number": "DGA-2569-000001", "surname": "x"},
+        REMOTE_ADDR=PROXY,
+        **extra,
+    )
+
+
+def test_behind_a_trusted_proxy_each_client_has_its_own_verify_limit(client, settings):
+    settings.ACADEMY_TRUSTED_PROXIES = ["10.8.0.0/24"]
+    for _ in range(10):
+        _verify(client, HTTP_X_FORWARDED_FOR="203.0.113.7")
+    assert _verify(client, HTTP_X_FORWARDED_FOR="203.0.113.7").status_code == 429
+    # Another client through the same proxy is not refused for the first one.
+    assert _verify(client, HTTP_X_FORWARDED_FOR="198.51.100.9").status_code != 429
+
+
+def test_a_forged_forwarded_for_does_not_escape_the_limit(client, settings):
+    """The client writes X-Forwarded-For itself; the proxy appends the real peer."""
+    settings.ACADEMY_TRUSTED_PROXIES = ["10.8.0.0/24"]
+    for n in range(10):
+        _verify(client, HTTP_X_FORWARDED_FOR=f"192.0.2.{n}, 203.0.113.7")
+    forged = _verify(client, HTTP_X_FORWARDED_FOR="192.0.2.99, 203.0.113.7")
+    assert forged.status_code == 429
+
+
+def test_forwarded_for_from_an_untrusted_peer_is_ignored(client, settings):
+    settings.ACADEMY_TRUSTED_PROXIES = ["10.8.0.0/24"]
+    for n in range(10):
+        client.post(
+            "/verify/",
+            {"method": "number", "number": "DGA-2569-000001", "surname": "x"},
+            REMOTE_ADDR="203.0.113.50",
+            HTTP_X_FORWARDED_FOR=f"192.0.2.{n}",
+        )
+    response = client.post(
+        "/verify/",
+        {"method": "number", "number": "DGA-2569-000001", "surname": "x"},
+        REMOTE_ADDR="203.0.113.50",
+        HTTP_X_FORWARDED_FOR="192.0.2.200",
+    )
+    assert response.status_code == 429
+
+
+def test_sign_in_limits_count_the_client_behind_the_proxy(client, settings):
+    settings.ACADEMY_TRUSTED_PROXIES = ["10.8.0.0/24"]
+    for n in range(10):
+        _fail(
+            client,
+            f"nobody{n}@example.go.th",
+            REMOTE_ADDR=PROXY,
+            HTTP_X_FORWARDED_FOR="203.0.113.7",
+        )
+    assert _refused(
+        _fail(
+            client,
+            "x@example.go.th",
+            REMOTE_ADDR=PROXY,
+            HTTP_X_FORWARDED_FOR="203.0.113.7",
+        )
+    )
+    assert not _refused(
+        _fail(
+            client,
+            "x@example.go.th",
+            REMOTE_ADDR=PROXY,
+            HTTP_X_FORWARDED_FOR="198.51.100.9",
+        )
+    )

@@ -84,8 +84,8 @@ def test_concurrent_issues_give_unique_gap_free_numbers(
     assert sorted(int(number.rsplit("-", 1)[1]) for number in numbers) == list(
         range(1, 11)
     )
-    indexes = sorted(Certificate.objects.values_list("status_list_index", flat=True))
-    assert indexes == list(range(10))
+    indexes = list(Certificate.objects.values_list("status_list_index", flat=True))
+    assert len(set(indexes)) == 10  # distinct, though chosen at random
     assert CertificateNumberCounter.objects.get().last_value == 10
 
 
