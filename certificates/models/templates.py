@@ -27,7 +27,11 @@ def _variables_help() -> str:
     return (
         "<p>The body is HTML with Django template syntax, restricted to presentation: "
         "<code>if</code>, <code>for</code>, <code>with</code> and simple filters, "
-        "plus <code>thai_date</code>. No <code>load</code>, <code>include</code> or "
+        "plus <code>thai_date</code>, <code>thai_digits</code> and <code>wrap</code>, "
+        "which breaks Thai between words to fit a width (Thai has no spaces to "
+        'wrap at): <code>{{ course_title|wrap:"235mm 19pt bold 2" }}</code> '
+        "(width, size, bold, at most 2 lines: set smaller when longer). "
+        "No <code>load</code>, <code>include</code> or "
         "<code>extends</code>; images only from the variables below or the bundled "
         f"<code>{rendering.DEFAULT_LOGO}</code>. Variables:</p><ul>{rows}</ul>"
     )
