@@ -4,6 +4,7 @@ constant number of queries in the number of courses, lessons or enrolments it re
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from functools import reduce
 from operator import or_
@@ -11,7 +12,7 @@ from operator import or_
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
-from academy.core.thaidate import fiscal_year, fiscal_year_bounds
+from academy.core.thaidate import add_months, fiscal_year, fiscal_year_bounds
 from competencies.models import Competency, Framework, Person, PersonnelGroup
 from competencies.selectors import FrameworkProfile, PersonProfile, person_profile
 
@@ -214,6 +215,37 @@ class LessonState:
         return self.status == LessonProgress.Status.COMPLETED
 
 
+# A learner may take a course again to renew its certificate from this long before
+# the certificate expires.
+RENEWAL_NOTICE = timedelta(days=60)
+
+
+def completion_valid_until(
+    *, course: CoursePage, completion: CourseCompletion
+) -> datetime | None:
+    """When the certificate of a completion expires (None: it does not)."""
+    months = course.certificate_validity_months
+    return add_months(completion.completed_at, months) if months else None
+
+
+def renewal_opens_at(
+    *, course: CoursePage, completion: CourseCompletion
+) -> datetime | None:
+    """From when the course may be taken again to renew; None if it never expires."""
+    valid_until = completion_valid_until(course=course, completion=completion)
+    return valid_until - RENEWAL_NOTICE if valid_until else None
+
+
+def completion_latest(*, user, course: CoursePage) -> CourseCompletion | None:
+    if not user.is_authenticated:
+        return None
+    return (
+        CourseCompletion.objects.filter(user=user, course=course)
+        .order_by("-completed_at")
+        .first()
+    )
+
+
 @dataclass
 class CourseDetail:
     course: CoursePage
@@ -237,7 +269,9 @@ class CourseDetail:
 
     @property
     def resume_lesson(self) -> LessonPage | None:
-        """Where to continue: the last lesson opened if unfinished, else the first undone."""
+        """Where to continue: the last lesson opened if unfinished, else the first
+        undone; None once every lesson is done (the next step is then the course's
+        required assessment, never lesson 1 again)."""
         if self.enrolment and self.enrolment.last_lesson_id:
             for state in self.lessons:
                 if (
@@ -248,7 +282,25 @@ class CourseDetail:
         for state in self.lessons:
             if not state.completed:
                 return state.lesson
-        return self.lessons[0].lesson if self.lessons else None
+        return None
+
+    @property
+    def valid_until(self) -> datetime | None:
+        """When the certificate of the last completion expires (None: it does not)."""
+        if self.completion is None:
+            return None
+        return completion_valid_until(course=self.course, completion=self.completion)
+
+    @property
+    def renewal_opens(self) -> datetime | None:
+        if self.completion is None:
+            return None
+        return renewal_opens_at(course=self.course, completion=self.completion)
+
+    @property
+    def renewal_due(self) -> bool:
+        opens = self.renewal_opens
+        return opens is not None and timezone.now() >= opens
 
 
 def _latest_enrolment(user, course) -> Enrolment | None:

@@ -60,6 +60,24 @@ def enrolment_create(
     ).exists()
     if completed_before and not course.certificate_validity_months:
         raise EnrolmentError(_("You have already completed this course."))
+    if completed_before:
+        from django.utils.translation import get_language
+
+        from academy.core.thaidate import format_date
+
+        from .selectors import completion_latest, renewal_opens_at
+
+        completion = completion_latest(user=user, course=course)
+        opens = completion and renewal_opens_at(course=course, completion=completion)
+        if opens and timezone.now() < opens:
+            raise EnrolmentError(
+                _("Your certificate is still valid; you can renew it from %(date)s.")
+                % {
+                    "date": format_date(
+                        timezone.localdate(opens), get_language() or "th"
+                    )
+                }
+            )
     check = prerequisites_check(user=user, course=course)
     if not check.met:
         raise EnrolmentError(

@@ -81,3 +81,15 @@ def fiscal_year(value: date) -> int:
 def fiscal_year_bounds(year: int) -> tuple[date, date]:
     """First and last day of a fiscal year given in C.E."""
     return date(year - 1, 10, 1), date(year, 9, 30)
+
+
+def add_months(value: datetime, months: int) -> datetime:
+    """The same day `months` later, or the month's last day (31 Jan + 1 = 28/29 Feb):
+    how a certificate's validity in months becomes a date."""
+    from calendar import monthrange
+
+    month_index = value.month - 1 + months
+    year, month = value.year + month_index // 12, month_index % 12 + 1
+    return value.replace(
+        year=year, month=month, day=min(value.day, monthrange(year, month)[1])
+    )

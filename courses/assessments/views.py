@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from competencies.hr import selectors as hr_selectors
 from competencies.hr.sections import hr_nav_items
 
+from ..selectors import completion_latest
 from . import selectors, services
 from .forms import responses_from_post
 
@@ -137,6 +138,11 @@ def attempt_result(request, attempt_id: int):
             "assessment": attempt.assessment,
             "result": selectors.attempt_result(attempt=attempt),
             "overview": overview,
+            "course_completion": completion_latest(
+                user=request.user, course=attempt.assessment.course
+            )
+            if attempt.passed and attempt.assessment.course_id
+            else None,
         },
     )
 

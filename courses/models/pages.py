@@ -210,6 +210,14 @@ class CoursePage(Page):
         context["assessments"] = course_assessments_for_learner(
             user=request.user, course=self
         )
+        context["next_assessment"] = next(
+            (
+                state.assessment
+                for state in context["assessments"]
+                if state.assessment.required_for_completion and not state.passed
+            ),
+            None,
+        )
         return context
 
 

@@ -1,6 +1,6 @@
-from datetime import date
+from datetime import date, timedelta
 
-from django.utils import translation
+from django.utils import timezone, translation
 
 import pytest
 
@@ -125,6 +125,10 @@ def test_completed_course_cannot_be_retaken_without_recertification(
         enrolment_create(user=learner, course=governance_course)
     governance_course.certificate_validity_months = 24
     governance_course.save()
+    # Renewal opens shortly before the certificate expires (courses.selectors).
+    CourseCompletion.objects.filter(user=learner).update(
+        completed_at=timezone.now() - timedelta(days=24 * 31)
+    )
     assert enrolment_create(user=learner, course=governance_course).status == "active"
 
 
