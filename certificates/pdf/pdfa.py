@@ -9,6 +9,7 @@ One pypdf pass then adds what PDF/A-3 (ISO 19005-3) asks of the document itself:
   listed in the catalog's /AF array and in the /EmbeddedFiles name tree;
 - XMP metadata (pdfaid:part 3, conformance B) that says the same as /Info;
 - an sRGB output intent, since the page uses DeviceRGB colours and images;
+- every annotation (a template's links) flagged to print, none hidden;
 - a PDF 1.7 header and a trailer /ID (pypdf writes one).
 """
 
@@ -71,6 +72,7 @@ def make_pdfa(
     )
     if language:
         catalog[NameObject("/Lang")] = TextStringObject(language)
+    _print_annotations(writer)
 
     info = {
         "/Title": title,
@@ -94,6 +96,23 @@ def make_pdfa(
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+#: Annotation flags (PDF 32000-1, 12.5.3): PDF/A wants every annotation printed
+#: and none hidden, invisible or not viewed.
+ANNOT_PRINT = 4
+ANNOT_HIDING = 1 | 2 | 32
+
+
+def _print_annotations(writer: PdfWriter) -> None:
+    """Set the Print flag on every annotation, such as a template's <a href> link."""
+    for page in writer.pages:
+        for annotation in page.get("/Annots") or []:
+            annotation = annotation.get_object()
+            flags = int(annotation.get("/F", 0))
+            annotation[NameObject("/F")] = NumberObject(
+                (flags | ANNOT_PRINT) & ~ANNOT_HIDING
+            )
 
 
 @functools.cache

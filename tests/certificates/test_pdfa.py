@@ -59,6 +59,20 @@ def test_the_check_finds_what_a_plain_xhtml2pdf_file_lacks():
     assert "6.8" in problems  # no associated file
 
 
+def test_a_link_in_a_template_becomes_a_printed_annotation():
+    from certificates.pdf import attach_file
+
+    pdf = render_pdf(
+        '<p><a href="https://academy.example/verify/">ตรวจสอบ</a></p>',
+        assets_dir=ASSETS_DIR,
+    )
+
+    archived = attach_file(pdf, name="credential.json", data=b"{}")
+
+    assert "6.3.2" in " ".join(pdfa_problems(pdf))
+    assert pdfa_problems(archived) == []
+
+
 def test_no_standard_font_is_referenced_and_every_font_is_sarabun(certificate):
     fonts = _fonts(_pdf(certificate))
 
