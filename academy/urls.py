@@ -10,6 +10,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.admin.auth import require_admin_access
 from wagtail.documents import urls as wagtaildocs_urls
 
+from academy.core import health, metrics
 from courses.assessments.viewsets import NarrowedSiteHistoryView
 
 
@@ -28,6 +29,10 @@ class SignInRedirect(RedirectView):
 
 
 urlpatterns = [
+    # Answered by HealthCheckMiddleware before host checks; here to be reversible.
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("metrics", metrics.metrics, name="metrics"),
     path(
         "admin/login/",
         SignInRedirect.as_view(default_next="/admin/"),

@@ -280,6 +280,11 @@ def bench_environment(*, database_url: str, static_root: str) -> dict[str, str]:
         PYTHONPATH=str(BASE_DIR),
     )
     env.setdefault("DATABASE_CONN_MAX_AGE", "60")
+    # Production requires a public https origin, a broker and a shared cache.
+    env.setdefault("ACADEMY_PUBLIC_BASE_URL", "https://academy.example")
+    env.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
+    env.setdefault("REDIS_URL", "redis://127.0.0.1:6379/1")
+    env.setdefault("ACADEMY_FILESYSTEM_MEDIA", "1")  # one machine
     return env
 
 

@@ -8,6 +8,11 @@ class CertificatesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from certificates import hr, receivers  # noqa: F401  (connects the signal)
+        from certificates import checks, hr, receivers  # noqa: F401  (registers)
 
         hr.register()
+
+        from academy.core.metrics import scrape_collector_add
+        from certificates.metrics import CertificatesCollector
+
+        scrape_collector_add(CertificatesCollector())

@@ -7,6 +7,8 @@ Settings read (none is required outside production):
 - ``ACADEMY_ISSUER_DID``: the issuer's did:web; by default derived from the public
   base URL: ``did:web:host`` at the root (``/.well-known/did.json``), and
   ``did:web:host:path`` under a sub-path (``/path/did.json``), as did:web resolves.
+  Set it to keep issuing under an earlier DID after the public URL changes
+  (certificates.checks refuses such a change until it is decided).
 - ``ACADEMY_ISSUER_NAME_TH`` / ``ACADEMY_ISSUER_NAME_EN``: the issuer profile's names;
   by default the Academy's own (``ACADEMY_NAME_TH`` / ``ACADEMY_NAME_EN``).
 - ``ACADEMY_CERTIFICATE_PREFIX``: the prefix of certificate numbers (``DGA``).

@@ -75,7 +75,7 @@ class AccountAdapter(DefaultAccountAdapter):
             )
         with translation.override(MAIL_LANGUAGE):
             message = self.render_mail(template_prefix, email, message_context)
-        email_queue(message=message)
+        email_queue(message=message, urgent=True)  # someone waits for it
 
     def format_email_subject(self, subject: str) -> str:
         return f"[{settings.ACADEMY_NAME_TH}] {subject}"

@@ -12,8 +12,10 @@ class CoreConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
         from django.db.models.signals import post_migrate
 
+        from academy.core import checks  # noqa: F401  (registers the deploy checks)
         from academy.core.navigation import remember_roles
         from academy.core.public import site_sync
+        from academy.core.sites import wagtail_site_sync_after_migrate
 
         user_logged_in.connect(remember_roles, dispatch_uid="academy-nav-roles")
         _documents_in_private_storage()
@@ -22,6 +24,30 @@ class CoreConfig(AppConfig):
             site_sync,
             sender=apps.get_app_config("sites"),
             dispatch_uid="academy-site-sync",
+        )
+        post_migrate.connect(
+            wagtail_site_sync_after_migrate,
+            sender=self,
+            dispatch_uid="academy-wagtail-site-sync",
+        )
+        self._connect_celery_signals()
+
+    def _connect_celery_signals(self) -> None:
+        from celery import signals
+
+        from academy.core import metrics, requestid
+
+        signals.before_task_publish.connect(
+            requestid.task_publish_add_request_id, dispatch_uid="academy-rid-publish"
+        )
+        signals.task_prerun.connect(
+            requestid.task_prerun_set_request_id, dispatch_uid="academy-rid-prerun"
+        )
+        signals.task_postrun.connect(
+            requestid.task_postrun_clear_request_id, dispatch_uid="academy-rid-postrun"
+        )
+        signals.task_failure.connect(
+            metrics.task_failure_count, dispatch_uid="academy-task-failures"
         )
 
 

@@ -3,11 +3,15 @@
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import transaction
 
-from .tasks import send_email
+from .tasks import send_email, send_email_bulk
 
 
-def email_queue(*, message: EmailMessage) -> None:
-    """Send a rendered message from a Celery worker once the current transaction commits."""
+def email_queue(*, message: EmailMessage, urgent: bool = False) -> None:
+    """Send a rendered message from a Celery worker once the current transaction commits.
+
+    `urgent` for mail a person waits for (a sign-in code): it goes on the mail queue
+    ahead of batches such as reminders.
+    """
     html = None
     if isinstance(message, EmailMultiAlternatives):
         html = next(
@@ -26,4 +30,5 @@ def email_queue(*, message: EmailMessage) -> None:
         "html": html,
         "headers": dict(message.extra_headers) or None,
     }
-    transaction.on_commit(lambda: send_email.delay(**payload))
+    task = send_email if urgent else send_email_bulk
+    transaction.on_commit(lambda: task.delay(**payload))

@@ -4,6 +4,9 @@ Certificate PDFs, HR bundles, evidence attachments and Wagtail documents live th
 under random names and are served only by views that ask `authz.can` first. The alias
 is a plain STORAGES entry read through `storages["private"]`, so a deployment can point
 it at a private object-storage bucket without touching the models.
+
+With ACADEMY_S3_* variables both storages live in object storage instead
+(academy/core/s3.py).
 """
 
 import secrets

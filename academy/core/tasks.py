@@ -7,13 +7,7 @@ from django.core.mail import EmailMultiAlternatives
 from celery import shared_task
 
 
-@shared_task(
-    autoretry_for=(SMTPException, OSError),
-    retry_backoff=True,
-    max_retries=6,
-    acks_late=True,
-)
-def send_email(
+def _send(
     *,
     subject: str,
     body: str,
@@ -28,3 +22,29 @@ def send_email(
     if html:
         message.attach_alternative(html, "text/html")
     return message.send()
+
+
+# Two tasks, two queues (settings CELERY_TASK_ROUTES): mail someone is waiting for at
+# the sign-in page (codes, password resets) on "mail", batches (reminders) on
+# "mail_bulk". The mail worker consumes both and alternates between them, so a code
+# never waits behind a batch. A retry after an SMTP error may send a message twice
+# (the server may have taken it before failing): mail is at-least-once.
+_MAIL_TASK = {
+    "autoretry_for": (SMTPException, OSError),
+    "retry_backoff": True,
+    "retry_backoff_max": 300,
+    "max_retries": 6,
+    "acks_late": True,
+    "soft_time_limit": 60,
+    "time_limit": 90,
+}
+
+
+@shared_task(**_MAIL_TASK)
+def send_email(**message) -> int:
+    return _send(**message)
+
+
+@shared_task(**_MAIL_TASK)
+def send_email_bulk(**message) -> int:
+    return _send(**message)

@@ -83,6 +83,9 @@ LOCAL_APPS = [
 INSTALLED_APPS = DJANGO_APPS + WAGTAIL_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
+    "academy.core.requestid.RequestIdMiddleware",
+    "academy.core.metrics.MetricsMiddleware",
+    "academy.core.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "academy.core.security.SecurityHeadersMiddleware",
     "academy.core.security.AcademyCSPMiddleware",
@@ -262,6 +265,14 @@ STORAGES = {
     "private": {"BACKEND": "academy.core.storage.PrivateFileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Object storage for several hosts (academy.core.s3): with ACADEMY_S3_PUBLIC_BUCKET
+# set, "default" (page images public, anything else signed) and "private" live in an
+# S3-compatible store; production requires it (or ACADEMY_FILESYSTEM_MEDIA=1 for one
+# host or a shared mount).
+if os.environ.get("ACADEMY_S3_PUBLIC_BUCKET"):
+    from academy.core.s3 import s3_storages
+
+    STORAGES.update(s3_storages(os.environ))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
@@ -340,24 +351,60 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=7, minute=0),
     },
 }
+# Per worker host and queue (deploy/systemd/academy-worker@.service reads it from
+# /etc/academy/worker-<queue>.env); the command line's --concurrency wins.
+if os.environ.get("CELERY_WORKER_CONCURRENCY"):
+    CELERY_WORKER_CONCURRENCY = int(os.environ["CELERY_WORKER_CONCURRENCY"])
+if os.environ.get("CELERY_WORKER_MAX_TASKS_PER_CHILD"):
+    CELERY_WORKER_MAX_TASKS_PER_CHILD = int(
+        os.environ["CELERY_WORKER_MAX_TASKS_PER_CHILD"]
+    )
 # Subtrees with at least this many staff read the nightly matrix rollup (when it holds
 # today's figures) instead of aggregating their evidence on every request.
 ACADEMY_MATRIX_ROLLUP_MIN_STAFF = int(
     os.environ.get("ACADEMY_MATRIX_ROLLUP_MIN_STAFF", "10000")
 )
+# Queues, each with its own workers (docs/operations.md, deploy/): "mail" (sign-in
+# codes and other mail someone waits for) and "mail_bulk" (reminders), "certificates"
+# (PDF rendering and signing), "reports" (staff imports, rollups, bundles of
+# exports), "default" (everything else: sweeps, retention, assignments).
 CELERY_TASK_ROUTES = {
+    "academy.core.tasks.send_email": {"queue": "mail"},
+    "academy.core.tasks.send_email_bulk": {"queue": "mail_bulk"},
     "certificates.*": {"queue": "certificates"},
     "competencies.tasks.*report*": {"queue": "reports"},
     "competencies.tasks.matrix_*": {"queue": "reports"},
+    "competencies.tasks.staff_import*": {"queue": "reports"},
+}
+# Time limits: the soft limit raises inside the task (it can clean up), the hard one
+# kills the worker child. Every limit stays under CELERY_VISIBILITY_TIMEOUT, so Redis
+# never hands a task still running to a second worker. Tasks that take longer by
+# design say so here; the others get the default.
+CELERY_TASK_SOFT_TIME_LIMIT = 300
+CELERY_TASK_TIME_LIMIT = 360
+_LONG = {"soft_time_limit": 3300, "time_limit": 3600}
+CELERY_TASK_ANNOTATIONS = {
+    "competencies.tasks.staff_import_check": _LONG,
+    "competencies.tasks.staff_import_apply": _LONG,
+    "competencies.tasks.matrix_rollups_build": _LONG,
+    "competencies.tasks.matrix_snapshots_take": _LONG,
+    "certificates.tasks.certificate_bundle_build": _LONG,
+    "certificates.tasks.certificate_issue_missing": {
+        "soft_time_limit": 1500,
+        "time_limit": 1800,
+    },
 }
 
 # ------------------------------------------------------------------------------
 # Wagtail
 # ------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Academy"
-# The Academy's one public origin (scheme, host and optional sub-path, no trailing
-# slash): every link in mail, QR code, share link, credential id and the did:web issuer
-# is built from it (academy.core.public). WAGTAILADMIN_BASE_URL follows it.
+# The Academy's one public origin (scheme, host, optional port and sub-path): every
+# link in mail, QR code, share link, credential id and the did:web issuer is built
+# from it (academy.core.public). WAGTAILADMIN_BASE_URL, the Django Site and the Wagtail
+# Site follow it (academy.core.sites, after every migrate). Production requires it,
+# with https (production.py); changing it later changes the issuer DID, which the
+# certificates app's checks refuse until it is decided (docs/operations.md).
 ACADEMY_PUBLIC_BASE_URL = os.environ.get(
     "ACADEMY_PUBLIC_BASE_URL",
     os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000"),
@@ -452,26 +499,36 @@ ACADEMY_ADMIN_CONTENT_SECURITY_POLICY = {
 # ------------------------------------------------------------------------------
 # Logging
 # ------------------------------------------------------------------------------
+# One line of JSON per record with LOG_FORMAT=json (production's default), plain text
+# otherwise; every record carries the request id (academy.core.requestid) and passes
+# the national-ID redaction filter first.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {
         "redact_national_ids": {
             "()": "academy.accounts.logging.NationalIdRedactingFilter"
-        }
+        },
+        "request_id": {"()": "academy.core.requestid.RequestIdFilter"},
     },
     "formatters": {
+        "json": {"()": "academy.core.jsonlog.JsonFormatter"},
+        "text": {
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
+        },
         # Django's own, for runserver's request lines.
         "django.server": {
             "()": "django.utils.log.ServerFormatter",
             "format": "[{server_time}] {message}",
             "style": "{",
-        }
+        },
     },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "filters": ["redact_national_ids"],
+            "filters": ["redact_national_ids", "request_id"],
+            "formatter": LOG_FORMAT if LOG_FORMAT in {"json", "text"} else "text",
         },
         # runserver's access log (Django's default handler, which has no filter):
         # a search for a national ID must not print it in clear.
@@ -491,6 +548,10 @@ LOGGING = {
         },
     },
 }
+# Prometheus at /metrics (academy.core.metrics): a bearer token, or scrapers' addresses
+# (comma-separated addresses or networks); with neither, /metrics answers 404.
+ACADEMY_METRICS_TOKEN = os.environ.get("ACADEMY_METRICS_TOKEN", "")
+ACADEMY_METRICS_ALLOWED_IPS = env_list("ACADEMY_METRICS_ALLOWED_IPS")
 
 # ------------------------------------------------------------------------------
 # The Academy

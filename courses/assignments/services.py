@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from academy.accounts.audit import audit_record
+from academy.core.public import public_page_url, public_url
 from academy.core.services import email_queue
 from competencies.hr.selectors import HRAccess
 from competencies.models import Competency, Person
@@ -285,7 +286,7 @@ def _reminder_message(
     assignment = assignee.assignment
     course = assignment.course
     if course.pk not in urls:
-        urls[course.pk] = course.get_full_url() or ""
+        urls[course.pk] = public_page_url(course)
     person = assignee.person
     email = person.email or (person.user.email if person.user_id else "")
     context = {
@@ -295,7 +296,7 @@ def _reminder_message(
         "event": event,
         "days_left": (assignment.due_on - on).days,
         "course_url": urls[course.pk],
-        "dashboard_url": settings.WAGTAILADMIN_BASE_URL.rstrip("/") + "/dashboard/",
+        "dashboard_url": public_url("/dashboard/"),
     }
     with translation.override(settings.LANGUAGE_CODE):
         subject = render_to_string(

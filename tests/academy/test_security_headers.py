@@ -65,11 +65,14 @@ def test_other_security_headers(client):
     assert "camera=()" in response["Permissions-Policy"]
 
 
-def test_production_cookies_are_secure():
+def test_production_cookies_are_secure(monkeypatch):
     import importlib
-    import os
 
-    os.environ.setdefault("DJANGO_SECRET_KEY", "p" * 60)
+    monkeypatch.setenv("DJANGO_SECRET_KEY", "p" * 60)
+    monkeypatch.setenv("ACADEMY_PUBLIC_BASE_URL", "https://academy.example.go.th")
+    monkeypatch.setenv("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/1")
+    monkeypatch.setenv("ACADEMY_FILESYSTEM_MEDIA", "1")
     production = importlib.import_module("academy.settings.production")
     assert production.SESSION_COOKIE_SECURE and production.CSRF_COOKIE_SECURE
     assert production.SECURE_HSTS_SECONDS >= 31536000

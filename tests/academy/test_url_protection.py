@@ -22,6 +22,8 @@ PUBLIC = {
     # catch-all; page privacy is Wagtail's own view restrictions.
     r"^((?:[\w\-]+/)*)$": "Wagtail page serving",
     "admin/login/": "redirects to allauth's sign-in",
+    "healthz": "load balancer liveness probe (no data)",
+    "readyz": "load balancer readiness probe (dependency states, no details)",
     "search/": "the public course search",
     "verify/": "public certificate verification",
     "verify/<uuid:public_id>/": "public certificate verification (QR code)",

@@ -23,6 +23,8 @@ from allauth.account.models import EmailAddress
 
 from academy.accounts.roles import Role
 from academy.accounts.services import user_provision
+from academy.core.public import public_url
+from academy.core.sites import sites_sync
 from benchmarks.org_blueprint import MINISTRY_CODE
 from benchmarks.population import generate_population
 from competencies.models import (
@@ -45,7 +47,6 @@ from competencies.services import (
 DEMO_STAFF = 300
 DEMO_SEED = 2569
 PASSWORD_VARIABLE = "ACADEMY_DEMO_PASSWORD"  # noqa: S105 - a variable name
-SIGN_IN_URL = "http://127.0.0.1:8000/accounts/login/"
 
 
 @dataclass(frozen=True)
@@ -435,12 +436,15 @@ class Command(BaseCommand):
             password=os.environ.get(PASSWORD_VARIABLE) or secrets.token_urlsafe(12),
             password_from_environment=from_environment,
         )
+        sites_sync()  # the demo's links name the configured public URL
         with _quiet(CHATTY_LOGGERS, unless=options["verbosity"] > 1):
             for step in STEPS:
                 with transaction.atomic():
                     self.stdout.write(step(context))
         self.stdout.write("")
-        self.stdout.write(self.style.SUCCESS(f"Sign in at {SIGN_IN_URL} with:"))
+        self.stdout.write(
+            self.style.SUCCESS(f"Sign in at {public_url('/accounts/login/')} with:")
+        )
         for demo in DEMO_USERS:
             self.stdout.write(f"  {demo.email:<28} {demo.role.label}")
         if from_environment:

@@ -1,0 +1,111 @@
+"""Queues and limits: each task on its queue, each with a time limit that ends before
+Redis would hand it to a second worker; production refuses in-process tasks."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+from django.conf import settings
+from django.core import mail
+
+import pytest
+
+from academy.celery import app
+from academy.core.services import email_queue
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _queue(task_name: str) -> str:
+    return app.amqp.router.route({}, task_name)["queue"].name
+
+
+def _project_tasks() -> list[str]:
+    app.loader.import_default_modules()
+    return sorted(name for name in app.tasks if not name.startswith("celery."))
+
+
+@pytest.mark.parametrize(
+    ("task_name", "queue"),
+    [
+        ("academy.core.tasks.send_email", "mail"),
+        ("academy.core.tasks.send_email_bulk", "mail_bulk"),
+        ("certificates.tasks.certificate_issue", "certificates"),
+        ("competencies.tasks.staff_import_apply", "reports"),
+        ("competencies.tasks.matrix_rollups_build", "reports"),
+        ("courses.assessments.tasks.attempts_close_expired", "default"),
+    ],
+)
+def test_each_task_goes_to_its_queue(task_name, queue):
+    assert _queue(task_name) == queue
+
+
+@pytest.mark.parametrize("task_name", _project_tasks())
+def test_every_task_ends_before_redis_would_redeliver_it(task_name):
+    task = app.tasks[task_name]
+    hard = task.time_limit or settings.CELERY_TASK_TIME_LIMIT
+    soft = task.soft_time_limit or settings.CELERY_TASK_SOFT_TIME_LIMIT
+    assert (
+        0 < soft < hard < settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
+    )
+
+
+def test_long_imports_get_an_hour():
+    assert app.tasks["competencies.tasks.staff_import_apply"].time_limit == 3600
+
+
+@pytest.mark.django_db
+def test_sign_in_mail_is_urgent_and_batches_are_not(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    sent = []
+    for name in ("send_email", "send_email_bulk"):
+        task = app.tasks[f"academy.core.tasks.{name}"]
+        monkeypatch.setattr(task, "delay", lambda name=name, **kw: sent.append(name))
+    message = mail.EmailMessage("s", "b", "from@example.go.th", ["to@example.go.th"])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        email_queue(message=message, urgent=True)
+        email_queue(message=message)
+
+    assert sent == ["send_email", "send_email_bulk"]
+
+
+def _start_production(**overrides) -> subprocess.CompletedProcess:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("ACADEMY_", "DJANGO_", "CELERY_", "REDIS_"))
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="academy.settings.production",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(64),
+        ACADEMY_PUBLIC_BASE_URL="https://academy.example.go.th",
+        CELERY_BROKER_URL="redis://127.0.0.1:6379/8",
+        REDIS_URL="redis://127.0.0.1:6379/10",
+        ACADEMY_FILESYSTEM_MEDIA="1",
+    )
+    env.update(overrides)
+    env = {key: value for key, value in env.items() if value is not None}
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_refuses_to_start_without_a_broker():
+    completed = _start_production(CELERY_BROKER_URL=None)
+    assert completed.returncode != 0
+    assert "CELERY_BROKER_URL must be set in production" in completed.stderr
+
+
+def test_production_refuses_to_start_without_a_shared_cache():
+    completed = _start_production(REDIS_URL=None)
+    assert completed.returncode != 0
+    assert "REDIS_URL must be set in production" in completed.stderr
