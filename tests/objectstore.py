@@ -9,6 +9,8 @@ import sys
 import time
 import urllib.request
 
+import pytest
+
 PORTS = range(8750, 8760)
 PUBLIC_BUCKET = "academy-media-test"
 PRIVATE_BUCKET = "academy-private-test"
@@ -97,3 +99,32 @@ class S3Server:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             self.process.kill()
+
+
+def mirror(client, *, source: str, target: str) -> int:
+    """Copy every object of one bucket into another (what `mc mirror` does)."""
+    copied = 0
+    for page in client.get_paginator("list_objects_v2").paginate(Bucket=source):
+        for item in page.get("Contents", []):
+            client.copy_object(
+                Bucket=target,
+                Key=item["Key"],
+                CopySource={"Bucket": source, "Key": item["Key"]},
+            )
+            copied += 1
+    return copied
+
+
+def empty(client, *, bucket: str) -> None:
+    for page in client.get_paginator("list_objects_v2").paginate(Bucket=bucket):
+        for item in page.get("Contents", []):
+            client.delete_object(Bucket=bucket, Key=item["Key"])
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    """moto's S3 server for the session, with the Academy's two buckets."""
+    server = S3Server()
+    server.buckets_create()
+    yield server
+    server.stop()

@@ -19,6 +19,7 @@ import pytest
 BEFORE_THE_RULE = {
     "competencies.0002_hr_workspace",
     "courses.0007_assignment_change_cancel_joiners",
+    "competencies.0006_case_source",
 }
 LOCAL_APPS = {
     "accounts",

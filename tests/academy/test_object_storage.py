@@ -10,19 +10,11 @@ from django.core.files.storage import storages
 import pytest
 
 from academy.core.s3 import s3_storages
-from tests.objectstore import PRIVATE_BUCKET, PUBLIC_BUCKET, S3Server
-
-
-@pytest.fixture(scope="module")
-def s3_server():
-    server = S3Server()
-    server.buckets_create()
-    yield server
-    server.stop()
+from tests.objectstore import PRIVATE_BUCKET, PUBLIC_BUCKET, s3_server  # noqa: F401
 
 
 @pytest.fixture
-def s3(settings, s3_server):
+def s3(settings, s3_server):  # noqa: F811
     """STORAGES built from the ACADEMY_S3_* variables, as settings build them."""
     s3_server.reset()
     settings.STORAGES = {**settings.STORAGES, **s3_storages(s3_server.environ())}
