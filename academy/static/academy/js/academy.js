@@ -43,10 +43,32 @@
     });
   }
 
+  // A lesson's video is a link until the learner plays it; the player's iframe is
+  // made then, so the lesson page never waits for the video provider.
+  function videoPlayers(root) {
+    root.querySelectorAll(".video-facade[data-embed]").forEach(function (frame) {
+      var link = frame.querySelector(".video-play");
+      if (!link) { return; }
+      link.addEventListener("click", function (event) {
+        event.preventDefault();
+        var player = document.createElement("iframe");
+        player.src = frame.dataset.embed + "?autoplay=1";
+        player.title = frame.dataset.title;
+        player.allowFullscreen = true;
+        player.setAttribute("allow", "autoplay; fullscreen; picture-in-picture");
+        player.setAttribute("referrerpolicy", "strict-origin-when-cross-origin");
+        player.setAttribute("sandbox", "allow-scripts allow-same-origin allow-presentation");
+        frame.replaceChild(player, link);
+        player.focus();
+      });
+    });
+  }
+
   function start() {
     applyWidths(document);
     copyShareLinks(document);
     confirmations(document);
+    videoPlayers(document);
   }
 
   if (document.readyState === "loading") {
