@@ -45,6 +45,19 @@ def backdate(completion: CourseCompletion, *, days: int) -> CourseCompletion:
     return set_completed_at(completion, timezone.now() - timedelta(days=days))
 
 
+def due_for_renewal(user, course) -> CourseCompletion:
+    """Move the learner's last completion back into the renewal window.
+
+    A learner may take a course with expiring certificates again only when
+    renewal is due (courses.selectors.renewal_opens_at), so a test that issues
+    a second certificate first ages the first completion.
+    """
+    completion = CourseCompletion.objects.filter(
+        enrolment__user=user, enrolment__course=course
+    ).latest("completed_at")
+    return backdate(completion, days=31 * course.certificate_validity_months)
+
+
 def issue(user, course) -> Certificate:
     return certificate_issue(completion=complete_course(user, course))
 

@@ -25,7 +25,12 @@ from certificates.models import Certificate, SigningKey
 from certificates.openbadges import identity_hash
 from certificates.selectors import did_document, signing_key_for
 from certificates.verification import Outcome, verify_credential
-from tests.certificates.conftest import backdate, complete_course, issue
+from tests.certificates.conftest import (
+    backdate,
+    complete_course,
+    due_for_renewal,
+    issue,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -261,6 +266,7 @@ def test_expired_certificate_shows_expired(learner, recert_course):
 
 def test_superseded_certificate_shows_superseded(learner, recert_course):
     old = issue(learner, recert_course)
+    due_for_renewal(learner, recert_course)
     issue(learner, recert_course)
 
     assert verify_credential(old.credential).outcome == Outcome.SUPERSEDED

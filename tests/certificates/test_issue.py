@@ -13,7 +13,12 @@ from certificates.models import Certificate, CertificateNumberCounter, StatusLis
 from certificates.services import add_months, certificate_issue
 from courses.models import CourseCompletion
 from courses.signals import course_completed
-from tests.certificates.conftest import complete_course, issue, set_completed_at
+from tests.certificates.conftest import (
+    complete_course,
+    due_for_renewal,
+    issue,
+    set_completed_at,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -154,6 +159,7 @@ def test_add_months_keeps_the_day_or_ends_the_month(start, months, end):
 
 def test_recertification_supersedes_the_older_certificate(learner, recert_course):
     old = issue(learner, recert_course)
+    due_for_renewal(learner, recert_course)
 
     new = issue(learner, recert_course)
     old.refresh_from_db()
@@ -166,6 +172,7 @@ def test_recertification_supersedes_the_older_certificate(learner, recert_course
 
 def test_older_completion_issued_late_is_superseded_at_once(learner, recert_course):
     first_completion = complete_course(learner, recert_course)
+    due_for_renewal(learner, recert_course)
     second_completion = complete_course(learner, recert_course)
     newer = certificate_issue(completion=second_completion)
 

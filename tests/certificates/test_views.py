@@ -15,7 +15,12 @@ from academy.core.thaidate import format_thai_date
 from certificates import services
 from certificates.models import Certificate
 from courses.models import CourseCompletion, Enrolment
-from tests.certificates.conftest import backdate, complete_course, issue
+from tests.certificates.conftest import (
+    backdate,
+    complete_course,
+    due_for_renewal,
+    issue,
+)
 from tests.queries import page_queries
 
 pytestmark = pytest.mark.django_db
@@ -87,6 +92,7 @@ def test_verify_page_shows_expired(client, make_learner, recert_course):
 def test_verify_page_shows_superseded(client, make_learner, recert_course):
     user = make_learner()
     old = issue(user, recert_course)
+    due_for_renewal(user, recert_course)
     issue(user, recert_course)
 
     html = client.get(f"/verify/{old.public_id}/").content.decode()
