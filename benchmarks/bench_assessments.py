@@ -52,10 +52,10 @@ def _scene(attempts: int):
         QuestionOption,
     )
 
-    if not Framework.objects.filter(code="th-dg-2024").exists():
+    if not Framework.objects.filter(code="acd-digital").exists():
         standards_load()
-    framework = Framework.objects.get(code="th-dg-2024", status="active")
-    competency = Competency.objects.get(framework=framework, code="GOV-02")
+    framework = Framework.objects.get(code="acd-digital", status="active")
+    competency = Competency.objects.get(framework=framework, code="ACD-GOV-02")
     tag = uuid.uuid4().hex[:8]
     bank = QuestionBank.objects.create(
         code=f"bench-{tag}", title="Benchmark bank", framework=framework

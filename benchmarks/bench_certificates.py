@@ -71,7 +71,7 @@ def _bench_course():
     )
     for order, competency in enumerate(
         Competency.objects.filter(
-            framework__code="th-dg-2024", code__in=["GOV-02", "LIT-01"]
+            framework__code="acd-digital", code__in=["ACD-GOV-02", "ACD-LIT-01"]
         )
     ):
         page.competency_links.add(

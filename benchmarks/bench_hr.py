@@ -352,7 +352,7 @@ def run(
         *heat_maps,
         ("directory", reverse("hr:directory")),
         (
-            "directory, not meeting LIT-01",
+            f"directory, not meeting {competency.code}",
             reverse("hr:directory")
             + f"?framework={framework.pk}&competency={competency.pk}&meeting=no",
         ),

@@ -554,14 +554,14 @@ def _learner_ensure():
             unit=ministry,
             position_type=knowledge,
             position_level=knowledge.levels.order_by("rank")[1],
-            line_of_work=LineOfWork.objects.get(code="3-1-0014"),
+            line_of_work=LineOfWork.objects.get(code="3-1-0012"),
             starts_on=date(2022, 10, 1),
         )
         for framework, code, rank in [
-            ("th-dg-2024", "LIT-01", 2),
-            ("th-dg-2024", "GOV-01", 1),
-            ("th-dg-2018", "CEC-OQZN-027", 2),
-            ("th-dg-2018", "DG-01", 1),
+            ("acd-digital", "ACD-LIT-01", 2),
+            ("acd-digital", "ACD-GOV-01", 1),
+            ("th-dg-2018", "CEC-OQZN-027", 1),
+            ("acd-digital", "ACD-DG-01", 1),
         ]:
             competency = Competency.objects.select_related("framework__scale").get(
                 framework__code=framework, framework__status="active", code=code

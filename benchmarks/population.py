@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from competencies.models import (
     Competency,
+    Designation,
     Evidence,
     Framework,
     LineOfWork,
@@ -61,32 +62,61 @@ PREVIOUS_PLACEMENT_SHARE = 0.2
 # How common a line of work is across the ministry, and how much more common it is in
 # a division of a given focus. Lines not listed weigh 1.
 LINE_WEIGHTS = {
-    "3-1-0013": 3,
-    "3-1-0014": 4,
-    "3-1-0015": 5,
-    "3-1-0016": 1.5,
-    "3-1-0018": 1.5,
-    "3-1-0023": 0.5,
-    "3-2-0004": 0.5,
-    "4-1-0001": 5,
-    "4-1-0002": 2,
-    "4-1-0003": 1.5,
-    "4-1-0004": 1.5,
-    "4-1-0005": 1.5,
+    "นักวิชาการคอมพิวเตอร์": 3,
+    "นักวิเคราะห์นโยบายและแผน": 4,
+    "นักจัดการงานทั่วไป": 5,
+    "นักทรัพยากรบุคคล": 1.5,
+    "นักวิชาการเงินและบัญชี": 1.5,
+    "นักวิชาการตรวจสอบภายใน": 0.5,
+    "นักวิเทศสัมพันธ์": 0.5,
+    "เจ้าพนักงานธุรการ": 5,
+    "เจ้าพนักงานการเงินและบัญชี": 2,
+    "เจ้าพนักงานพัสดุ": 1.5,
+    "เจ้าพนักงานเครื่องคอมพิวเตอร์": 1.5,
+    "เจ้าพนักงานทะเบียน": 1.5,
 }
 FOCUS_LINE_BOOST = {
-    "ict": {"3-1-0013": 14, "4-1-0004": 10, "3-1-0021": 2},
-    "digital": {"3-1-0013": 10, "4-1-0004": 5, "3-1-0021": 2, "3-1-0014": 1.5},
-    "data": {"3-1-0021": 12, "3-1-0013": 5, "4-1-0004": 3},
-    "infrastructure": {"3-1-0013": 6, "4-2-0001": 10, "4-1-0004": 6},
-    "service": {"4-1-0005": 8, "3-1-0022": 4, "3-1-0020": 3, "4-1-0001": 2},
-    "training": {"3-1-0016": 4, "3-1-0015": 2, "3-1-0013": 2, "3-1-0020": 1.5},
-    "hr": {"3-1-0016": 14, "4-1-0001": 2},
-    "finance": {"3-1-0018": 8, "4-1-0002": 8, "3-1-0019": 4, "4-1-0003": 4},
-    "admin": {"3-1-0015": 4, "4-1-0001": 4, "3-1-0020": 2, "4-2-0001": 1.5},
-    "policy": {"3-1-0014": 8, "3-2-0004": 3, "3-1-0021": 1.5},
-    "legal": {"3-1-0017": 14},
-    "audit": {"3-1-0023": 14, "3-1-0018": 2},
+    "ict": {"นักวิชาการคอมพิวเตอร์": 14, "เจ้าพนักงานเครื่องคอมพิวเตอร์": 10, "นักวิชาการสถิติ": 2},
+    "digital": {
+        "นักวิชาการคอมพิวเตอร์": 10,
+        "เจ้าพนักงานเครื่องคอมพิวเตอร์": 5,
+        "นักวิชาการสถิติ": 2,
+        "นักวิเคราะห์นโยบายและแผน": 1.5,
+    },
+    "data": {"นักวิชาการสถิติ": 12, "นักวิชาการคอมพิวเตอร์": 5, "เจ้าพนักงานเครื่องคอมพิวเตอร์": 3},
+    "infrastructure": {
+        "นักวิชาการคอมพิวเตอร์": 6,
+        "นายช่างไฟฟ้า": 10,
+        "เจ้าพนักงานเครื่องคอมพิวเตอร์": 6,
+    },
+    "service": {
+        "เจ้าพนักงานทะเบียน": 8,
+        "นักสังคมสงเคราะห์": 4,
+        "นักประชาสัมพันธ์": 3,
+        "เจ้าพนักงานธุรการ": 2,
+    },
+    "training": {
+        "นักทรัพยากรบุคคล": 4,
+        "นักจัดการงานทั่วไป": 2,
+        "นักวิชาการคอมพิวเตอร์": 2,
+        "นักประชาสัมพันธ์": 1.5,
+    },
+    "hr": {"นักทรัพยากรบุคคล": 14, "เจ้าพนักงานธุรการ": 2},
+    "finance": {
+        "นักวิชาการเงินและบัญชี": 8,
+        "เจ้าพนักงานการเงินและบัญชี": 8,
+        "นักวิชาการพัสดุ": 4,
+        "เจ้าพนักงานพัสดุ": 4,
+    },
+    "admin": {
+        "นักจัดการงานทั่วไป": 4,
+        "เจ้าพนักงานธุรการ": 4,
+        "นักประชาสัมพันธ์": 2,
+        "นายช่างไฟฟ้า": 1.5,
+    },
+    "policy": {"นักวิเคราะห์นโยบายและแผน": 8, "นักวิเทศสัมพันธ์": 3, "นักวิชาการสถิติ": 1.5},
+    "legal": {"นิติกร": 14},
+    "audit": {"นักวิชาการตรวจสอบภายใน": 14, "นักวิชาการเงินและบัญชี": 2},
 }
 
 # Evidence on the newest framework (the Academy's own records) ...
@@ -200,15 +230,24 @@ class _Positions:
     knowledge_lines: list[LineOfWork]
     general_lines: list[LineOfWork]
     executive_line: LineOfWork
+    inspector_line: LineOfWork
     director_line: LineOfWork
     digital_line: LineOfWork
     line_choices: dict[tuple[str, str], tuple[list[LineOfWork], list[float]]] = field(
         default_factory=dict
     )
 
-    def level(self, type_code: str, rank: int) -> PositionLevel:
+    def level(
+        self, type_code: str, rank: int, line: LineOfWork | None = None
+    ) -> PositionLevel:
+        """The level of that rank, kept within what the line of work allows."""
         levels = self.levels[type_code]
-        return levels[min(max(rank, 1), len(levels)) - 1]
+        lowest, highest = 1, len(levels)
+        if line is not None and line.level_min is not None:
+            lowest = line.level_min.rank
+        if line is not None and line.level_max is not None:
+            highest = line.level_max.rank
+        return levels[min(max(rank, lowest), highest) - 1]
 
     def lines_for(self, type_code: str, focus: str):
         """Lines of work and cumulative weights for one position type and focus."""
@@ -220,7 +259,7 @@ class _Positions:
             boost = FOCUS_LINE_BOOST.get(focus, {})
             weights, total = [], 0.0
             for line in lines:
-                total += LINE_WEIGHTS.get(line.code, 1) * boost.get(line.code, 1)
+                total += LINE_WEIGHTS.get(line.name_th, 1) * boost.get(line.name_th, 1)
                 weights.append(total)
             self.line_choices[key] = (lines, weights)
         return self.line_choices[key]
@@ -244,26 +283,39 @@ def _positions() -> _Positions:
         position_type__in=types.values()
     ).order_by("rank"):
         levels[code_of[level.position_type_id]].append(level)
-    lines = list(LineOfWork.objects.order_by("code"))
-    knowledge = [line for line in lines if line.code.startswith("3-")]
-    general = [line for line in lines if line.code.startswith("4-")]
-    others = [line for line in lines if line not in knowledge and line not in general]
-    if not knowledge or not general:
-        raise ValueError("No lines of work for knowledge or general staff (3-*, 4-*).")
+    lines = list(
+        LineOfWork.objects.select_related(
+            "position_type", "level_min", "level_max"
+        ).order_by("code", "name_th")
+    )
+
+    def of_type(code: str) -> list[LineOfWork]:
+        return [
+            line
+            for line in lines
+            if line.position_type is not None and line.position_type.code == code
+        ]
+
+    knowledge, general = of_type("knowledge"), of_type("general")
+    executive, managerial = of_type("executive"), of_type("managerial")
+    if not knowledge or not general or not executive or not managerial:
+        raise ValueError(
+            "No lines of work for one of the executive, managerial, knowledge or "
+            "general position types; run load_standards first."
+        )
     digital = [line for line in knowledge if line.category == "digital"] or knowledge
 
-    def first(prefix: str, fallback: LineOfWork) -> LineOfWork:
-        return next((line for line in others if line.code.startswith(prefix)), fallback)
+    def by_code(candidates: list[LineOfWork], code: str) -> LineOfWork:
+        return next((line for line in candidates if line.code == code), candidates[0])
 
     return _Positions(
         levels=levels,
         knowledge_lines=knowledge,
         general_lines=general,
-        executive_line=first("1-", knowledge[0]),
-        director_line=first("2-", knowledge[0]),
-        digital_line=next(
-            (line for line in digital if line.code == "3-1-0013"), digital[0]
-        ),
+        executive_line=by_code(executive, "1-1-001"),
+        inspector_line=by_code(executive, "1-1-004"),
+        director_line=by_code(managerial, "2-1-001"),
+        digital_line=by_code(digital, "3-1-0013"),
     )
 
 
@@ -290,6 +342,8 @@ class _Member:
     position_title: str
     supervisor: int | None
     starts_on: date
+    administrative_post: str = ""
+    designation: str = ""
     previous: _Previous | None = None
 
 
@@ -377,6 +431,7 @@ class _StaffBuilder:
         title: str = "",
         supervisor: int | None,
         tenure_days: int = 3650,
+        designation: str = "",
     ) -> int:
         rng = self.rng
         if rng.random() < 0.56:
@@ -387,7 +442,11 @@ class _StaffBuilder:
         else:
             first_name = rng.choice(thai_names.MALE_FIRST_NAMES)
             title_pair = thai_names.TITLE_MR
-        level = self.positions.level(type_code, rank)
+            if rng.random() < 0.04:
+                title_pair = thai_names.TITLE_ACTING_SUB_LIEUTENANT
+        if type_code != "general" and rank >= 2 and rng.random() < 0.08:
+            title_pair = thai_names.TITLE_DOCTOR
+        level = self.positions.level(type_code, rank, line)
         self.members.append(
             _Member(
                 title=title_pair,
@@ -397,7 +456,11 @@ class _StaffBuilder:
                 type_code=type_code,
                 position_level=level,
                 line=line,
-                position_title=title or f"{line.name_th}{level.name_th}",
+                position_title=f"{line.name_th}{level.name_th}"
+                if type_code in ("knowledge", "general")
+                else title or line.name_th,
+                administrative_post=title,
+                designation=designation,
                 supervisor=supervisor,
                 starts_on=self.on - timedelta(days=rng.randint(30, tenure_days)),
             )
@@ -419,18 +482,21 @@ class _StaffBuilder:
         )
 
     def unit_head(self, *, unit: OrgUnit, focus: str, supervisor: int) -> int:
-        """A กลุ่มงาน is led by a senior knowledge worker, not a manager."""
+        """A กลุ่มงาน is led by a senior knowledge worker, not a manager: the
+        administrative post หัวหน้ากลุ่มงาน on a วิชาการ position."""
         lines, cum_weights = self.positions.lines_for("knowledge", focus)
         line = self.rng.choices(lines, cum_weights=cum_weights)[0]
-        return self.add(
+        index = self.add(
             unit=unit, type_code="knowledge", rank=3, line=line, supervisor=supervisor
         )
+        self.members[index].administrative_post = f"หัวหน้า{unit.name_th}"
+        return index
 
     def previous(self, index: int, *, unit: OrgUnit, supervisor: int | None) -> None:
         """An earlier placement, one level lower where there is one."""
         member = self.members[index]
         level = member.position_level
-        lower = self.positions.level(member.type_code, level.rank - 1)
+        lower = self.positions.level(member.type_code, level.rank - 1, member.line)
         ends_on = member.starts_on - timedelta(days=1)
         member.previous = _Previous(
             unit=unit,
@@ -495,7 +561,7 @@ def _draw_staff(
             unit=ministry,
             type_code="executive",
             rank=2,
-            line=p.executive_line,
+            line=p.inspector_line,
             title="ผู้ตรวจราชการกระทรวง",
             supervisor=permanent_secretary,
             tenure_days=1460,
@@ -530,15 +596,17 @@ def _draw_staff(
             tenure_days=1460,
         )
         for number in range(counts["department_deputies"]):
-            # The first deputy is the department's chief information officer.
+            # The first deputy is the department's chief information officer: a
+            # designation on an executive position, not the line นักวิชาการคอมพิวเตอร์.
             builder.add(
                 unit=department.node,
                 type_code="executive",
                 rank=1,
-                line=p.digital_line if number == 0 else p.executive_line,
+                line=p.executive_line,
                 title=department.deputy_title,
                 supervisor=department.head,
                 tenure_days=1460,
+                designation=Designation.DEPARTMENT_CIO if number == 0 else "",
             )
         for _ in range(experts_each):
             lines, cum_weights = p.lines_for("knowledge", "policy")
@@ -554,12 +622,13 @@ def _draw_staff(
                 unit=division.node,
                 type_code="managerial",
                 rank=division.spec.director_level_rank,
-                line=p.digital_line
-                if division.spec.focus == "ict"
-                else p.director_line,
+                line=p.director_line,
                 title=division.spec.director_title_th,
                 supervisor=department.head,
                 tenure_days=2190,
+                designation=Designation.ICT_UNIT_HEAD
+                if division.spec.focus == "ict"
+                else "",
             )
 
     # Leaders' earlier posts: the same kind of node elsewhere in the ministry.
@@ -652,6 +721,7 @@ class _FrameworkPlan:
             member.position_level.position_type_id,
             member.position_level.pk,
             member.line.pk,
+            member.designation,
         )
         if key not in self.group_cache:
             self.group_cache[key] = next(
@@ -663,6 +733,7 @@ class _FrameworkPlan:
                         position_level_id=member.position_level.pk,
                         line_of_work_id=member.line.pk,
                         line_of_work_category=member.line.category,
+                        designation=member.designation,
                     )
                 ),
                 None,
@@ -674,7 +745,13 @@ class _FrameworkPlan:
         return start + timedelta(days=self.rng.randint(0, (end - start).days))
 
     def level(self, required_rank: int, shift: float, ability: float, spread: float):
+        """A level id near the required rank; on a pass / not-yet scale (one level)
+        None, meaning not yet, when the draw falls short of a pass."""
         base = (required_rank or 1.5) + shift + ability + self.rng.gauss(0, spread)
+        if self.top_rank == 1:
+            return (
+                self.level_ids[1] if base >= 1.5 - 0.5 * (required_rank or 0) else None
+            )
         return self.level_ids[min(max(round(base), 1), self.top_rank)]
 
 
@@ -692,10 +769,15 @@ def _plans(frameworks: list[Framework], *, seed: int, on: date) -> list[_Framewo
     plans = []
     for framework in ordered:
         required: dict[int, dict[int, tuple[int, bool]]] = {}
-        for group_id, competency_id, rank, is_core in Requirement.objects.filter(
+        for group_id, competency_id, rank, applicability in Requirement.objects.filter(
             group__framework=framework
-        ).values_list("group_id", "competency_id", "required_level__rank", "is_core"):
-            required.setdefault(group_id, {})[competency_id] = (rank, is_core)
+        ).values_list(
+            "group_id", "competency_id", "required_level__rank", "applicability"
+        ):
+            required.setdefault(group_id, {})[competency_id] = (
+                rank,
+                applicability == Requirement.Applicability.REQUIRED,
+            )
         is_newest = framework.adopted_on is None or framework.adopted_on == latest
         if is_newest:
             start = max(framework.adopted_on or earliest, earliest)
@@ -768,6 +850,8 @@ class _EvidenceWriter:
         reference: str = "",
         note: str = "",
     ) -> None:
+        if level_id is None:  # not yet passed: nothing to record
+            return
         self.pending.append(
             (
                 person_id,
@@ -1130,6 +1214,8 @@ def _placements(members: list[_Member], people: list[Person]) -> list[Placement]
                 position_level_id=level.pk,
                 line_of_work_id=member.line.pk,
                 position_title=member.position_title,
+                administrative_post=member.administrative_post,
+                designation=member.designation,
                 supervisor_id=supervisor_id,
                 starts_on=member.starts_on,
             )

@@ -8,6 +8,9 @@ people commonly choose for passports and email addresses, not a strict RTGS rend
 TITLE_MR = ("นาย", "Mr.")
 TITLE_MRS = ("นาง", "Mrs.")
 TITLE_MISS = ("นางสาว", "Miss")
+# Titles many civil servants use instead: a doctorate, a reserve officer's rank.
+TITLE_DOCTOR = ("ดร.", "Dr.")
+TITLE_ACTING_SUB_LIEUTENANT = ("ว่าที่ร้อยตรี", "Acting Sub Lt.")
 
 MALE_FIRST_NAMES: tuple[tuple[str, str], ...] = (
     ("สมชาย", "Somchai"),

@@ -98,7 +98,9 @@ def wide_framework_ensure() -> Framework:
                     group=group,
                     competency=competency,
                     required_level=levels[min(base + bonus, top)],
-                    is_core=not technical,
+                    applicability=Requirement.Applicability.OPTIONAL
+                    if technical
+                    else Requirement.Applicability.REQUIRED,
                 )
             )
     Requirement.objects.bulk_create(requirements)

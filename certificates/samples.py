@@ -30,11 +30,11 @@ def sample_certificate() -> Certificate:
         learning_hours=Decimal("6.0"),
         competencies=[
             {
-                "code": "GOV-02",
+                "code": "ACD-GOV-02",
                 "name_th": "ธรรมาภิบาลข้อมูล",
                 "name_en": "Data governance",
-                "framework_th": "มาตรฐานทักษะดิจิทัล 2567",
-                "framework_en": "Digital skills standard 2024",
+                "framework_th": "กรอบสมรรถนะดิจิทัลของสถาบัน",
+                "framework_en": "The Academy's own digital competency framework",
                 "level_rank": 3,
                 "level_th": "ประยุกต์ใช้",
                 "level_en": "Applying",

@@ -1,10 +1,15 @@
 """Reads for standards and people: profiles, personnel groups, and the subtree matrix.
 
 The attained level on a competency is derived by one rule, here and in the SQL below:
-the highest level among the person's *verified* evidence (anything but self assessment)
-that was observed on or before the day and has not expired by it. Self assessments are
-shown beside it but never counted. The gap is max(required - attained, 0), with no
-evidence counting as 0.
+the highest level, on the framework's scale, among the person's *verified* evidence
+(anything but self assessment) that was observed on or before the day and has not
+expired by it. Self assessments are shown beside it but never counted. The gap is
+max(required - attained, 0), with no evidence counting as 0.
+
+A requirement counts towards gaps when it is required of the person's group, or when
+it is optional for the group and was chosen (OptionalChoice) for the person, or for
+their unit or a unit above it, on the competency or on its area. An optional
+requirement nobody chose is shown but never counted, anywhere.
 """
 
 from collections import defaultdict
@@ -21,11 +26,13 @@ from .models import (
     Framework,
     GroupRule,
     LineOfWork,
+    OptionalChoice,
     OrgUnit,
     Person,
     PersonnelGroup,
     Placement,
     ProficiencyLevel,
+    ProficiencyScale,
     Requirement,
 )
 
@@ -48,7 +55,7 @@ def framework_list_active():
                 "group_rules", queryset=GroupRule.objects.order_by("priority", "pk")
             )
         )
-        .order_by("-adopted_on", "code")
+        .order_by("display_order", "-adopted_on", "code")
     )
 
 
@@ -60,6 +67,7 @@ def group_for_placement(placement: Placement, rules: list[GroupRule]) -> int | N
             position_level_id=placement.position_level_id,
             line_of_work_id=placement.line_of_work_id,
             line_of_work_category=placement.line_of_work.category,
+            designation=placement.designation,
         ):
             return rule.group_id
     return None
@@ -84,6 +92,10 @@ def group_case_sql(
         if rule.line_of_work_category:
             conditions.append(f"{line}.category = %s")
             condition_params.append(rule.line_of_work_category)
+        if rule.designations:
+            marks = ", ".join(["%s"] * len(rule.designations))
+            conditions.append(f"{placement}.designation IN ({marks})")
+            condition_params.extend(rule.designations)
         whens.append(f"WHEN {' AND '.join(conditions) or '1 = 1'} THEN %s")
         params.extend([*condition_params, rule.group_id])
     if not whens:
@@ -101,14 +113,27 @@ class ProfileRow:
     competency: Competency
     area: Competency | None
     required_level: ProficiencyLevel | None
-    is_core: bool
+    #: Requirement.Applicability of the group's requirement, "" where none applies.
+    applicability: str
     attained_level: ProficiencyLevel | None
     self_assessed_level: ProficiencyLevel | None
     evidence: list[Evidence]
+    #: An optional requirement chosen for the person or their organisation.
+    chosen: bool = False
+    #: The requirement or the competency rests on data still to confirm.
+    provisional: bool = False
+
+    @property
+    def is_core(self) -> bool:
+        return self.applicability == Requirement.Applicability.REQUIRED
+
+    @property
+    def is_optional(self) -> bool:
+        return self.applicability == Requirement.Applicability.OPTIONAL
 
     @property
     def required_rank(self) -> int:
-        return self.required_level.rank if self.required_level else 0
+        return self.required_level.rank if self.is_required else 0
 
     @property
     def attained_rank(self) -> int:
@@ -120,7 +145,8 @@ class ProfileRow:
 
     @property
     def is_required(self) -> bool:
-        return self.required_level is not None
+        """Whether the requirement counts: required, or optional and chosen."""
+        return self.required_level is not None and (self.is_core or self.chosen)
 
     @property
     def meets_requirement(self) -> bool:
@@ -146,6 +172,19 @@ class FrameworkProfile:
     def met_count(self) -> int:
         return sum(1 for row in self.rows if row.meets_requirement)
 
+    @property
+    def is_provisional(self) -> bool:
+        return any(row.provisional for row in self.required_rows)
+
+    @property
+    def is_pass_scale(self) -> bool:
+        return self.framework.scale.kind == ProficiencyScale.Kind.PASS_NOT_YET
+
+    @property
+    def optional_open_rows(self) -> list[ProfileRow]:
+        """Optional for the person's group and not chosen: shown, never counted."""
+        return [row for row in self.rows if row.is_optional and not row.chosen]
+
 
 @dataclass
 class PersonProfile:
@@ -167,12 +206,16 @@ def placement_current(person: Person, *, on: date | None = None) -> Placement | 
 
 
 def attained_from_evidence(
-    evidence: list[Evidence], *, on: date
+    evidence: list[Evidence], *, on: date, scale_id: int | None = None
 ) -> tuple[ProficiencyLevel | None, ProficiencyLevel | None]:
-    """(attained, self-assessed) levels by the documented rule, from loaded evidence."""
+    """(attained, self-assessed) levels by the documented rule, from loaded evidence;
+    with `scale_id`, evidence on another scale (kept from before the competency's
+    framework changed scale) does not count."""
     attained = self_assessed = None
     for item in evidence:
         if item.observed_on > on or (item.expires_on and item.expires_on < on):
+            continue
+        if scale_id is not None and item.level.scale_id != scale_id:
             continue
         if item.source == Evidence.Source.SELF_ASSESSMENT:
             if self_assessed is None or item.level.rank > self_assessed.rank:
@@ -230,6 +273,7 @@ def person_profile(
         .order_by("-observed_on", "-pk")
     ):
         evidence_by_competency[item.competency_id].append(item)
+    chosen = optional_choices_for(person, placement)
     levels_by_scale: dict[int, list[ProficiencyLevel]] = defaultdict(list)
     for level in ProficiencyLevel.objects.filter(
         scale_id__in={item.scale_id for item in frameworks}
@@ -251,20 +295,58 @@ def person_profile(
                 continue
             requirement = requirements.get(competency.pk)
             evidence = evidence_by_competency.get(competency.pk, [])
-            attained, self_assessed = attained_from_evidence(evidence, on=on)
+            attained, self_assessed = attained_from_evidence(
+                evidence, on=on, scale_id=item.scale_id
+            )
             profile.rows.append(
                 ProfileRow(
                     competency=competency,
                     area=competency.parent,
                     required_level=requirement.required_level if requirement else None,
-                    is_core=requirement.is_core if requirement else False,
+                    applicability=requirement.applicability if requirement else "",
                     attained_level=attained,
                     self_assessed_level=self_assessed,
                     evidence=evidence,
+                    chosen=competency.pk in chosen or competency.parent_id in chosen,
+                    provisional=bool(
+                        requirement
+                        and (
+                            requirement.needs_confirmation
+                            or competency.needs_confirmation
+                        )
+                    ),
                 )
             )
         profiles.append(profile)
     return PersonProfile(person=person, placement=placement, frameworks=profiles)
+
+
+def optional_choices_for(person: Person, placement: Placement | None) -> set[int]:
+    """Ids of the competencies and areas chosen for the person, or for their unit or
+    a unit above it (one query)."""
+    scope = Q(person=person)
+    if placement is not None:
+        path = placement.unit.path
+        steplen = OrgUnit.steplen
+        ancestors = [path[:end] for end in range(steplen, len(path) + 1, steplen)]
+        scope |= Q(unit__path__in=ancestors)
+    return set(
+        OptionalChoice.objects.filter(scope).values_list("competency_id", flat=True)
+    )
+
+
+def chosen_sql(*, person_id: str, unit_path: str, competency: str) -> str:
+    """EXISTS: an optional choice covers the competency row aliased `competency`
+    (itself or its area) for this person or a unit above `unit_path`. The same rule
+    as optional_choices_for, for the matrix, its rollup and the directory."""
+    return f"""EXISTS (
+        SELECT 1 FROM {_table(OptionalChoice)} ch
+        LEFT JOIN {_table(OrgUnit)} cu ON cu.id = ch.unit_id
+        WHERE (ch.competency_id = {competency}.id
+               OR ch.competency_id = {competency}.parent_id)
+          AND (ch.person_id = {person_id}
+               OR (cu.path IS NOT NULL AND {unit_path} LIKE cu.path || '%%'))
+    )"""  # noqa: S608 - table and column names only
 
 
 # ------------------------------------------------------------------------------
@@ -306,9 +388,11 @@ def _table(model) -> str:
 
 
 def matrix_ctes(root_path: str, *, framework: Framework, on: date) -> tuple[str, list]:
-    """The `staff` (current placements under `root_path`, with their personnel group)
-    and `attained` (highest verified unexpired level per person and competency)
-    common table expressions that the live matrix and its rollup both aggregate."""
+    """The `staff` (current placements under `root_path`, with their personnel group),
+    `attained` (highest verified unexpired level per person and competency) and
+    `counted` (each staff member's requirements that count: required, or optional
+    and chosen, with the required rank) common table expressions that the live
+    matrix and its rollup both aggregate."""
     rules = list(
         GroupRule.objects.filter(framework=framework).order_by("priority", "pk")
     )
@@ -333,10 +417,21 @@ def matrix_ctes(root_path: str, *, framework: Framework, on: date) -> tuple[str,
             JOIN staff s2 ON s2.person_id = e.person_id
             JOIN {_table(ProficiencyLevel)} lv ON lv.id = e.level_id
             JOIN {_table(Competency)} c ON c.id = e.competency_id
-            WHERE c.framework_id = %s AND e.source <> %s
+            WHERE c.framework_id = %s AND lv.scale_id = %s AND e.source <> %s
               AND e.observed_on <= %s
               AND (e.expires_on IS NULL OR e.expires_on >= %s)
             GROUP BY e.person_id, e.competency_id
+        ),
+        counted AS (
+            SELECT s.person_id AS person_id, s.unit_id AS unit_id,
+                   s.unit_path AS unit_path, s.group_id AS group_id,
+                   r.competency_id AS competency_id, rl.rank AS required_rank
+            FROM staff s
+            JOIN {_table(Requirement)} r ON r.group_id = s.group_id
+            JOIN {_table(ProficiencyLevel)} rl ON rl.id = r.required_level_id
+            JOIN {_table(Competency)} rc ON rc.id = r.competency_id
+            WHERE r.applicability = %s
+               OR {chosen_sql(person_id="s.person_id", unit_path="s.unit_path", competency="rc")}
         )"""  # noqa: S608
     params = [
         *case_params,
@@ -345,19 +440,22 @@ def matrix_ctes(root_path: str, *, framework: Framework, on: date) -> tuple[str,
         on,
         on,
         framework.pk,
+        framework.scale_id,
         Evidence.Source.SELF_ASSESSMENT.value,
         on,
         on,
+        Requirement.Applicability.REQUIRED.value,
     ]
     return sql, params
 
 
-#: Gap of one staff member on one requirement: required rank minus attained, at least 0.
+#: Gap of one counted requirement `q` (a row of `counted`) given attainment `a`:
+#: required rank minus attained, at least 0.
 GAP_SQL = (
-    "CASE WHEN rl.rank > COALESCE(a.rank, 0) THEN rl.rank - COALESCE(a.rank, 0) "
-    "ELSE 0 END"
+    "CASE WHEN q.required_rank > COALESCE(a.rank, 0) "
+    "THEN q.required_rank - COALESCE(a.rank, 0) ELSE 0 END"
 )
-MEETS_SQL = "CASE WHEN COALESCE(a.rank, 0) >= rl.rank THEN 1 ELSE 0 END"
+MEETS_SQL = "CASE WHEN COALESCE(a.rank, 0) >= q.required_rank THEN 1 ELSE 0 END"
 
 
 def _bucket_sql(root: OrgUnit, by: str, alias: str) -> tuple[str, list]:
@@ -414,17 +512,15 @@ def org_matrix(
         as_of = rollup_run.finished_at
     else:
         ctes, cte_params = matrix_ctes(root.path, framework=framework, on=on)
-        bucket_sql, bucket_params = _bucket_sql(root, by, "s")
+        bucket_sql, bucket_params = _bucket_sql(root, by, "q")
         sql = f"""
             WITH {ctes}
-            SELECT {bucket_sql} AS bucket, r.competency_id,
+            SELECT {bucket_sql} AS bucket, q.competency_id,
                    COUNT(*) AS staff, SUM({MEETS_SQL}), AVG({GAP_SQL} * 1.0)
-            FROM staff s
-            JOIN {_table(Requirement)} r ON r.group_id = s.group_id
-            JOIN {_table(ProficiencyLevel)} rl ON rl.id = r.required_level_id
+            FROM counted q
             LEFT JOIN attained a
-                   ON a.person_id = s.person_id AND a.competency_id = r.competency_id
-            GROUP BY {bucket_sql}, r.competency_id
+                   ON a.person_id = q.person_id AND a.competency_id = q.competency_id
+            GROUP BY {bucket_sql}, q.competency_id
         """  # noqa: S608
         params = [*cte_params, *bucket_params, *bucket_params]
     with connection.cursor() as cursor:

@@ -2,13 +2,14 @@
 
 import hashlib
 import uuid
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import ProtectedError, Q
 from django.utils.translation import gettext as _
 
 from . import standards_data
@@ -25,6 +26,7 @@ from .models import (
     Framework,
     GroupRule,
     LineOfWork,
+    OptionalChoice,
     OrgUnit,
     Person,
     PersonnelGroup,
@@ -33,9 +35,11 @@ from .models import (
     PositionType,
     ProficiencyLevel,
     ProficiencyScale,
+    Provenance,
     Requirement,
     StaffScheme,
 )
+from .signals import competency_scale_changed
 
 # ------------------------------------------------------------------------------
 # Loading the shipped standards
@@ -55,6 +59,13 @@ class LoadReport:
     created: dict[str, int] = field(default_factory=dict)
     updated: dict[str, int] = field(default_factory=dict)
     kept: dict[str, int] = field(default_factory=dict)
+    #: Competencies moved or recoded by the alias map: "old -> new".
+    moved: list[str] = field(default_factory=list)
+    #: Requirements whose meaning changed (level, required/optional, removed, added
+    #: where a moved competency had others), one readable line each.
+    meaning_changed: list[str] = field(default_factory=list)
+    #: Evidence appended on a new scale for evidence recorded on an old one.
+    evidence_converted: int = 0
 
     def count(self, bucket: str, kind: str) -> None:
         counter = getattr(self, bucket)
@@ -62,11 +73,34 @@ class LoadReport:
 
     @property
     def changed(self) -> bool:
-        return bool(self.created or self.updated)
+        return bool(
+            self.created
+            or self.updated
+            or self.moved
+            or self.meaning_changed
+            or self.evidence_converted
+        )
+
+
+def _provenance(data: dict | None) -> dict:
+    """A shipped record's provenance as model field values; "to confirm" is said in
+    the note too, where the admin listings look for it."""
+    data = data or {}
+    status = data.get("status", Provenance.TO_CONFIRM)
+    note = data.get("note", "")
+    if status == Provenance.TO_CONFIRM and "to confirm" not in note.lower():
+        note = f"To confirm. {note}".strip()
+    return {
+        "provenance": status,
+        "source_url": data.get("source_url", ""),
+        "source_revision": data.get("revision", ""),
+        "source_note": note,
+    }
 
 
 def _upsert(model, report: LoadReport, *, lookup: dict, values: dict, force: bool):
-    """Create a missing record; an existing one is only rewritten with force."""
+    """Create a missing record; an existing one is only rewritten with force, or when
+    it was loaded before records carried their provenance (provenance "")."""
     instance = model.objects.filter(**lookup).first()
     kind = model._meta.model_name
     if instance is None:
@@ -75,7 +109,7 @@ def _upsert(model, report: LoadReport, *, lookup: dict, values: dict, force: boo
         instance.save()
         report.count("created", kind)
         return instance
-    if force:
+    if force or getattr(instance, "provenance", None) == "":
         changed = [
             name for name, value in values.items() if getattr(instance, name) != value
         ]
@@ -98,6 +132,7 @@ def _load_position_structure(report: LoadReport, *, force: bool) -> StaffScheme:
         values={"name_th": scheme_data["name_th"], "name_en": scheme_data["name_en"]},
         force=force,
     )
+    types, levels = {}, {}
     for order, type_data in enumerate(data["position_types"], start=1):
         position_type = _upsert(
             PositionType,
@@ -107,12 +142,13 @@ def _load_position_structure(report: LoadReport, *, force: bool) -> StaffScheme:
                 "name_th": type_data["name_th"],
                 "name_en": type_data["name_en"],
                 "sort_order": order,
-                "source_note": data["source_note"],
+                **_provenance(type_data.get("provenance")),
             },
             force=force,
         )
+        types[type_data["code"]] = position_type
         for rank, level_data in enumerate(type_data["levels"], start=1):
-            _upsert(
+            levels[level_data["code"]] = _upsert(
                 PositionLevel,
                 report,
                 lookup={"position_type": position_type, "code": level_data["code"]},
@@ -120,24 +156,53 @@ def _load_position_structure(report: LoadReport, *, force: bool) -> StaffScheme:
                     "name_th": level_data["name_th"],
                     "name_en": level_data["name_en"],
                     "rank": rank,
-                    "source_note": data["source_note"],
+                    **_provenance(level_data.get("provenance")),
                 },
                 force=force,
             )
+    _recode_lines_of_work(report, scheme, data)
     for line in data["lines_of_work"]:
-        _upsert(
-            LineOfWork,
-            report,
-            lookup={"scheme": scheme, "code": line["code"]},
-            values={
-                "name_th": line["name_th"],
-                "name_en": line["name_en"],
-                "category": line["category"],
-                "source_note": line.get("source_note", ""),
-            },
-            force=force,
-        )
+        values = {
+            "name_th": line["name_th"],
+            "name_en": line["name_en"],
+            "category": line["category"],
+            "position_type": types.get(line.get("position_type")),
+            "level_min": levels.get(line.get("level_min")),
+            "level_max": levels.get(line.get("level_max")),
+            **_provenance(line.get("provenance")),
+        }
+        if line["code"]:
+            lookup = {"scheme": scheme, "code": line["code"]}
+        else:
+            lookup = {"scheme": scheme, "name_th": values.pop("name_th")}
+            values["code"] = ""
+        _upsert(LineOfWork, report, lookup=lookup, values=values, force=force)
     return scheme
+
+
+def _recode_lines_of_work(report: LoadReport, scheme: StaffScheme, data: dict) -> None:
+    """Lines shipped earlier under invented codes take their published code, or none;
+    their placements follow, being the same rows. Codes can swap (the old 3-1-0016 is
+    not the real 3-1-0016), so every line is found before any is recoded."""
+    names = {line["code"]: line["name_th"] for line in data["lines_of_work"]}
+    found = []
+    for alias in data.get("line_of_work_aliases", {}).get("codes", []):
+        line = LineOfWork.objects.filter(
+            scheme=scheme, code=alias["from"], provenance=""
+        ).first()
+        if line is not None:
+            found.append((line, alias))
+    for line, _alias in found:
+        line.code = ""
+        line.save(update_fields=["code"])
+    for line, alias in found:
+        line.code = alias["to"]
+        if alias["to"]:
+            line.name_th = names.get(alias["to"], line.name_th)
+        line.save(update_fields=["code", "name_th"])
+        report.moved.append(
+            f"line of work {alias['from']} {line.name_th} -> {alias['to'] or '(no code)'}"
+        )
 
 
 def _load_scale(report: LoadReport, data: dict, *, force: bool) -> ProficiencyScale:
@@ -148,7 +213,10 @@ def _load_scale(report: LoadReport, data: dict, *, force: bool) -> ProficiencySc
         values={
             "name_th": data["name_th"],
             "name_en": data["name_en"],
+            "kind": data.get("kind", ProficiencyScale.Kind.LEVELLED),
+            "is_academy_own": bool(data.get("is_academy_own", False)),
             "description": data.get("description", ""),
+            **_provenance(data.get("provenance")),
         },
         force=force,
     )
@@ -188,8 +256,9 @@ def _load_competencies(report, framework, items, *, parent, force, order_start=0
                 "description_th": item.get("description_th", ""),
                 "description_en": item.get("description_en", ""),
                 "sort_order": order,
-                "source_note": item.get("source_note", ""),
+                "area_is_inferred": bool(item.get("area_is_inferred", False)),
                 "identifier": shipped_identifier(framework.code, item["code"]),
+                **_provenance(item.get("provenance")),
             },
             force=force,
         )
@@ -204,10 +273,10 @@ def _load_competencies(report, framework, items, *, parent, force, order_start=0
     return order
 
 
-def _load_framework(report, data, *, scheme: StaffScheme, force: bool) -> Framework:
+def _load_framework_record(report, data, *, force: bool) -> Framework:
     meta = data["framework"]
     scale = ProficiencyScale.objects.get(code=meta["scale"])
-    framework = _upsert(
+    return _upsert(
         Framework,
         report,
         lookup={"code": meta["code"], "version": meta["version"]},
@@ -223,11 +292,15 @@ def _load_framework(report, data, *, scheme: StaffScheme, force: bool) -> Framew
             "adopted_on": date.fromisoformat(meta["adopted_on"])
             if meta.get("adopted_on")
             else None,
-            "source_note": meta.get("source_note", ""),
             "identifier": shipped_identifier(meta["code"], meta["version"]),
+            "display_order": meta.get("display_order", 100),
+            **_provenance(meta.get("provenance")),
         },
         force=force,
     )
+
+
+def _load_framework(report, data, framework, *, scheme: StaffScheme, force: bool):
     _load_competencies(
         report, framework, data["competencies"], parent=None, force=force
     )
@@ -240,8 +313,9 @@ def _load_framework(report, data, *, scheme: StaffScheme, force: bool) -> Framew
             values={
                 "name_th": group["name_th"],
                 "name_en": group["name_en"],
+                "description": group.get("description", ""),
                 "sort_order": order,
-                "source_note": group.get("source_note", ""),
+                **_provenance(group.get("provenance")),
             },
             force=force,
         )
@@ -271,73 +345,243 @@ def _load_rules(report, framework, rules, *, groups, scheme, force) -> None:
                 "position_level": None,
                 "line_of_work": None,
                 "line_of_work_category": rule.get("line_of_work_category", ""),
-                "source_note": rule.get("source_note", ""),
+                "designations": rule.get("designations", []),
+                **_provenance({"status": "to_confirm", "note": rule.get("note", "")}),
             },
             force=force,
         )
 
 
+def _requirement_cells(framework, data) -> dict[tuple[str, str], dict]:
+    """(group code, competency code) -> {level rank, applicability, provenance}: from
+    explicit cells, or from per-area defaults applied to every competency of an area."""
+    cells = {}
+    for cell in data.get("cells", []):
+        cells[(cell["group"], cell["competency"])] = cell
+    if "by_area" in data:
+        children = defaultdict(list)
+        for code, parent_code in framework.competencies.filter(
+            parent__isnull=False
+        ).values_list("code", "parent__code"):
+            children[parent_code].append(code)
+        for group_code, by_area in data["by_area"].items():
+            for area_code, cell in by_area.items():
+                for code in children[area_code]:
+                    cells[(group_code, code)] = {
+                        **cell,
+                        "provenance": data.get("provenance"),
+                    }
+    return cells
+
+
+def _describe(requirement: Requirement | None) -> str:
+    if requirement is None:
+        return "-"
+    return (
+        f"{requirement.get_applicability_display()} {requirement.required_level.name}"
+    )
+
+
 def _load_requirements(report, framework, data, *, groups, force) -> None:
     levels = {level.rank: level for level in framework.scale.levels.all()}
-    areas = {
-        area.code: list(area.children.all())
-        for area in framework.competencies.filter(parent__isnull=True)
-    }
+    competencies = {c.code: c for c in framework.competencies.all()}
     existing = {
         (requirement.group_id, requirement.competency_id): requirement
-        for requirement in Requirement.objects.filter(group__framework=framework)
+        for requirement in Requirement.objects.filter(
+            group__framework=framework
+        ).select_related("required_level", "group", "competency")
     }
-    for group_code, by_area in data["by_area"].items():
-        group = groups[group_code]
-        for area_code, (rank, is_core) in by_area.items():
-            for competency in areas[area_code]:
-                requirement = existing.get((group.pk, competency.pk))
-                values = {
-                    "required_level": levels[rank],
-                    "is_core": is_core,
-                    "source_note": data["source_note"],
-                }
-                if requirement is None:
-                    requirement = Requirement(
-                        group=group, competency=competency, **values
-                    )
-                    requirement.full_clean()
-                    requirement.save()
-                    report.count("created", "requirement")
-                    continue
-                if requirement.edited_by_admin and not force:
-                    report.count("kept", "requirement")
-                    continue
-                changed = [
-                    name
-                    for name, value in values.items()
-                    if getattr(requirement, name) != value
-                ]
-                if force and requirement.edited_by_admin:
-                    requirement.edited_by_admin = False
-                    changed.append("edited_by_admin")
-                if changed:
-                    for name in changed:
-                        if name in values:
-                            setattr(requirement, name, values[name])
-                    requirement.save()
-                    report.count("updated", "requirement")
+    shipped = set()
+    for (group_code, competency_code), cell in _requirement_cells(
+        framework, data
+    ).items():
+        group, competency = groups[group_code], competencies[competency_code]
+        shipped.add((group.pk, competency.pk))
+        values = {
+            "required_level": levels[cell["level"]],
+            "applicability": cell["applicability"],
+            **_provenance(cell.get("provenance")),
+        }
+        requirement = existing.get((group.pk, competency.pk))
+        if requirement is None:
+            requirement = Requirement(group=group, competency=competency, **values)
+            requirement.full_clean()
+            requirement.save()
+            report.count("created", "requirement")
+            continue
+        on_scale = requirement.required_level.scale_id == framework.scale_id
+        if requirement.edited_by_admin and on_scale and not force:
+            report.count("kept", "requirement")
+            continue
+        before = _describe(requirement)
+        changed = [
+            name
+            for name, value in values.items()
+            if getattr(requirement, name) != value
+        ]
+        if requirement.edited_by_admin:
+            requirement.edited_by_admin = False
+            changed.append("edited_by_admin")
+        if changed:
+            for name in changed:
+                if name in values:
+                    setattr(requirement, name, values[name])
+            requirement.save()
+            report.count("updated", "requirement")
+            after = _describe(requirement)
+            if after != before:
+                report.meaning_changed.append(
+                    f"{framework.code} / {group.code} / {competency.code}: "
+                    f"{before} -> {after}"
+                )
+    for key, requirement in existing.items():
+        if key in shipped or (
+            requirement.edited_by_admin
+            and requirement.required_level.scale_id == framework.scale_id
+        ):
+            continue
+        report.meaning_changed.append(
+            f"{framework.code} / {requirement.group.code} / "
+            f"{requirement.competency.code}: {_describe(requirement)} -> - (removed)"
+        )
+        requirement.delete()
+
+
+def _apply_aliases(report: LoadReport, frameworks: dict[str, Framework]) -> None:
+    """Move competencies of earlier shipped data to where they now live (another code,
+    another framework). The row is kept, so its evidence, course links and optional
+    choices follow it; requirements of the framework it leaves are removed."""
+    aliases = standards_data.read(standards_data.ALIASES_FILE)
+    for alias in aliases["competencies"]:
+        (from_framework, from_code), (to_framework, to_code) = (
+            alias["from"],
+            alias["to"],
+        )
+        competency = Competency.objects.filter(
+            framework__code=from_framework, code=from_code
+        ).first()
+        target = frameworks.get(to_framework)
+        if competency is None or target is None:
+            continue
+        if target.competencies.filter(code=to_code).exists():
+            report.meaning_changed.append(
+                f"{from_framework} / {from_code}: not moved, {to_framework} / "
+                f"{to_code} already exists; merge them by hand"
+            )
+            continue
+        if competency.framework_id != target.pk:
+            for requirement in competency.requirements.select_related(
+                "group", "required_level"
+            ):
+                report.meaning_changed.append(
+                    f"{from_framework} / {requirement.group.code} / {from_code}: "
+                    f"{_describe(requirement)} -> - (moved to {to_framework})"
+                )
+                requirement.delete()
+            competency.children.update(parent=None)
+        Competency.objects.filter(pk=competency.pk).update(
+            framework=target, code=to_code, parent=None, provenance=""
+        )
+        report.moved.append(
+            f"{from_framework} / {from_code} -> {to_framework} / {to_code}"
+        )
+    for framework_code, code in aliases.get("retired", []):
+        competency = Competency.objects.filter(
+            framework__code=framework_code, code=code, provenance=""
+        ).first()
+        if competency is None or competency.children.exists():
+            continue
+        if competency.evidence.exists():
+            continue
+        try:
+            with transaction.atomic():
+                competency.delete()
+        except ProtectedError:
+            continue
+        report.moved.append(f"{framework_code} / {code} -> (retired)")
+
+
+def _convert_evidence(report: LoadReport, framework: Framework) -> list[int]:
+    """Evidence recorded on another scale than the framework's (its competency moved, or
+    the framework now uses the publisher's pass / not-yet scale) is kept as it was and
+    a converted record is appended beside it: a pass for a level at or above the old
+    scale's proficient threshold, the same rank on a levelled scale. Returns the ids
+    of the competencies that had evidence on another scale."""
+    scale = framework.scale
+    levels = {level.rank: level for level in scale.levels.all()}
+    pass_level = scale.proficient_level
+    thresholds = {
+        level.scale_id: level.rank
+        for level in ProficiencyLevel.objects.filter(is_proficient_threshold=True)
+    }
+    stale = (
+        Evidence.objects.filter(competency__framework=framework)
+        .exclude(level__scale=scale)
+        .select_related("level", "competency")
+        .order_by("pk")
+    )
+    done = set(
+        Evidence.objects.filter(
+            competency__framework=framework, reference__startswith="converted:"
+        ).values_list("reference", flat=True)
+    )
+    rescaled = set()
+    for item in stale:
+        rescaled.add(item.competency_id)
+        reference = f"converted:{item.pk}"
+        if reference in done:
+            continue
+        if scale.kind == ProficiencyScale.Kind.PASS_NOT_YET:
+            threshold = thresholds.get(item.level.scale_id, 1)
+            level = pass_level if item.level.rank >= threshold else None
+        else:
+            level = levels.get(item.level.rank) or levels[max(levels)]
+        if level is None:
+            continue
+        converted = Evidence(
+            person_id=item.person_id,
+            competency_id=item.competency_id,
+            level=level,
+            source=item.source,
+            observed_on=item.observed_on,
+            expires_on=item.expires_on,
+            recorded_by_id=item.recorded_by_id,
+            reference=reference,
+            note=f"{item.level.scale.code} {item.level.code} -> {scale.code} "
+            f"{level.code} (load_standards)",
+        )
+        converted.save()
+        report.evidence_converted += 1
+    return sorted(rescaled)
 
 
 @transaction.atomic
 def standards_load(*, force: bool = False) -> LoadReport:
-    """Load the position structure, the scale and both Thai frameworks; idempotent.
+    """Load the position structure, the scales and the shipped frameworks; idempotent.
 
     Missing records are created. Existing records are administrators' to edit and are
     left alone, except requirements that no administrator has edited, which follow the
-    shipped defaults. `force` resets everything to the shipped data.
+    shipped defaults, and records loaded before they carried provenance, which take
+    the shipped data. Competencies of earlier shipped data move as aliases.json says,
+    with their evidence. `force` resets everything to the shipped data.
     """
     report = LoadReport()
     scheme = _load_position_structure(report, force=force)
     for path in standards_data.SCALE_FILES:
         _load_scale(report, standards_data.read(path), force=force)
-    for path in standards_data.FRAMEWORK_FILES:
-        _load_framework(report, standards_data.read(path), scheme=scheme, force=force)
+    loaded = [standards_data.read(path) for path in standards_data.FRAMEWORK_FILES]
+    frameworks = {
+        data["framework"]["code"]: _load_framework_record(report, data, force=force)
+        for data in loaded
+    }
+    _apply_aliases(report, frameworks)
+    rescaled = []
+    for data in loaded:
+        framework = frameworks[data["framework"]["code"]]
+        _load_framework(report, data, framework, scheme=scheme, force=force)
+        rescaled += _convert_evidence(report, framework)
+    if rescaled:
+        competency_scale_changed.send(sender=Competency, competency_ids=rescaled)
     return report
 
 
@@ -350,9 +594,11 @@ def standards_load(*, force: bool = False) -> LoadReport:
 def requirement_matrix_update(
     *, group: PersonnelGroup, cells: dict[int, tuple[ProficiencyLevel | None, bool]]
 ) -> int:
-    """Save one group's row of the requirement matrix: competency id -> (level, core).
+    """Save one group's row of the requirement matrix: competency id -> (level,
+    required); not required means optional (counted only where chosen).
 
-    A level of None removes the requirement. Returns the number of cells changed.
+    A level of None removes the requirement (not applicable). Returns the number of
+    cells changed.
     """
     framework = group.framework
     competency_ids = set(framework.competencies.values_list("pk", flat=True))
@@ -364,7 +610,12 @@ def requirement_matrix_update(
         )
     existing = {r.competency_id: r for r in group.requirements.all()}
     changed = 0
-    for competency_id, (level, is_core) in cells.items():
+    for competency_id, (level, is_required) in cells.items():
+        applicability = (
+            Requirement.Applicability.REQUIRED
+            if is_required
+            else Requirement.Applicability.OPTIONAL
+        )
         requirement = existing.get(competency_id)
         if level is None:
             if requirement is not None:
@@ -378,19 +629,74 @@ def requirement_matrix_update(
                 group=group,
                 competency_id=competency_id,
                 required_level=level,
-                is_core=is_core,
+                applicability=applicability,
                 edited_by_admin=True,
             )
             changed += 1
         elif (
-            requirement.required_level_id != level.pk or requirement.is_core != is_core
+            requirement.required_level_id != level.pk
+            or requirement.applicability != applicability
         ):
             requirement.required_level = level
-            requirement.is_core = is_core
+            requirement.applicability = applicability
             requirement.edited_by_admin = True
             requirement.save()
             changed += 1
     return changed
+
+
+# ------------------------------------------------------------------------------
+# Optional competencies chosen for a person or an organisation
+# ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def optional_choice_add(
+    *,
+    competency: Competency,
+    source: str,
+    person: Person | None = None,
+    unit: OrgUnit | None = None,
+    chosen_by=None,
+) -> OptionalChoice:
+    """Choose an optional competency (or a whole area of them) for a person or for
+    everyone in an organisation subtree; from then on it counts towards their gaps.
+    Choosing it again changes nothing."""
+    optional = Requirement.objects.filter(
+        Q(competency=competency) | Q(competency__parent=competency),
+        applicability=Requirement.Applicability.OPTIONAL,
+    )
+    if not optional.exists():
+        raise ValidationError(
+            {
+                "competency": _(
+                    "%(code)s is not optional for any personnel group: only optional "
+                    "competencies are chosen."
+                )
+                % {"code": competency.code}
+            }
+        )
+    existing = OptionalChoice.objects.filter(
+        competency=competency, person=person, unit=unit
+    ).first()
+    if existing is not None:
+        return existing
+    choice = OptionalChoice(
+        competency=competency,
+        person=person,
+        unit=unit,
+        source=source,
+        chosen_by=chosen_by,
+    )
+    choice.full_clean()
+    choice.save()
+    return choice
+
+
+@transaction.atomic
+def optional_choice_remove(*, choice: OptionalChoice) -> None:
+    """Withdraw a choice: the optional competency stops counting towards gaps."""
+    choice.delete()
 
 
 # ------------------------------------------------------------------------------
@@ -687,14 +993,12 @@ def matrix_rollup_build(*, framework: Framework, on: date | None = None) -> int:
                 f"""
                 INSERT INTO {table(MatrixRollup)} ({columns})
                 WITH {ctes}
-                SELECT %s, s.unit_id, s.unit_path, s.group_id, r.competency_id,
+                SELECT %s, q.unit_id, q.unit_path, q.group_id, q.competency_id,
                        COUNT(*), SUM({MEETS_SQL}), SUM({GAP_SQL})
-                FROM staff s
-                JOIN {table(Requirement)} r ON r.group_id = s.group_id
-                JOIN {table(ProficiencyLevel)} rl ON rl.id = r.required_level_id
+                FROM counted q
                 LEFT JOIN attained a
-                       ON a.person_id = s.person_id AND a.competency_id = r.competency_id
-                GROUP BY s.unit_id, s.unit_path, s.group_id, r.competency_id
+                       ON a.person_id = q.person_id AND a.competency_id = q.competency_id
+                GROUP BY q.unit_id, q.unit_path, q.group_id, q.competency_id
                 """,  # noqa: S608 - table names and fixed SQL only
                 [*params, framework.pk],
             )

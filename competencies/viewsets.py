@@ -179,6 +179,19 @@ def source_note_panel(note_field: str = "source_note") -> FieldPanel:
     return FieldPanel(note_field, help_text=SOURCE_NOTE_HELP)
 
 
+def provenance_panel() -> MultiFieldPanel:
+    """Where the record comes from: published (address, revision), derived (how, in
+    the note) or to confirm."""
+    return MultiFieldPanel(
+        [
+            FieldPanel("provenance"),
+            FieldRowPanel([FieldPanel("source_url"), FieldPanel("source_revision")]),
+            source_note_panel(),
+        ],
+        heading=_("Provenance"),
+    )
+
+
 class ToConfirmFilterSet(WagtailFilterSet):
     to_confirm = django_filters.BooleanFilter(
         label=capfirst(_("To confirm")),
@@ -189,7 +202,7 @@ class ToConfirmFilterSet(WagtailFilterSet):
     def filter_to_confirm(self, queryset, name, value):
         if value is None:
             return queryset
-        says = Q(source_note__icontains=TO_CONFIRM)
+        says = Q(source_note__icontains=TO_CONFIRM) | Q(provenance="to_confirm")
         return queryset.filter(says) if value else queryset.exclude(says)
 
 
@@ -434,7 +447,13 @@ class FrameworkViewSet(StandardsViewSet):
                 FieldPanel("name_th"),
                 FieldPanel("name_en"),
                 FieldRowPanel([FieldPanel("code"), FieldPanel("version")]),
-                FieldRowPanel([FieldPanel("status"), FieldPanel("adopted_on")]),
+                FieldRowPanel(
+                    [
+                        FieldPanel("status"),
+                        FieldPanel("adopted_on"),
+                        FieldPanel("display_order"),
+                    ]
+                ),
                 FieldPanel("scale"),
             ],
             heading=_("Framework"),
@@ -444,13 +463,12 @@ class FrameworkViewSet(StandardsViewSet):
                 FieldPanel("description_th"),
                 FieldPanel("description_en"),
                 FieldPanel("publisher"),
-                FieldPanel("source_url"),
                 FieldPanel("licence"),
                 FieldPanel("identifier", read_only=True),
             ],
             heading=_("Description and provenance"),
         ),
-        source_note_panel(),
+        provenance_panel(),
     ]
 
 
@@ -489,14 +507,18 @@ class ProficiencyScaleViewSet(StandardsViewSet):
     list_display = [
         "__str__",
         Column("code", label=capfirst(_("code")), sort_key="code"),
-        ToConfirmColumn("description"),
+        Column("kind", label=capfirst(_("kind"))),
+        BooleanColumn("is_academy_own", label=capfirst(_("the Academy's own"))),
+        ToConfirmColumn(),
     ]
     panels = [
-        ToConfirmPanel("description"),
+        ToConfirmPanel(),
         FieldPanel("name_th"),
         FieldPanel("name_en"),
         FieldPanel("code"),
-        FieldPanel("description", help_text=SOURCE_NOTE_HELP),
+        FieldRowPanel([FieldPanel("kind"), FieldPanel("is_academy_own")]),
+        FieldPanel("description"),
+        provenance_panel(),
         ScaleLevelsPanel(heading=_("Levels")),
     ]
 
@@ -593,7 +615,7 @@ class CompetencyViewSet(StandardsViewSet):
         FieldPanel("description_en"),
         FieldRowPanel([FieldPanel("sort_order"), FieldPanel("uri")]),
         FieldPanel("identifier"),
-        source_note_panel(),
+        provenance_panel(),
     ]
 
 
@@ -625,7 +647,7 @@ class PersonnelGroupViewSet(StandardsViewSet):
         FieldPanel("name_th"),
         FieldPanel("name_en"),
         FieldPanel("description"),
-        source_note_panel(),
+        provenance_panel(),
     ]
 
 
@@ -676,7 +698,7 @@ class GroupRuleViewSet(StandardsViewSet):
             ],
             heading=_("Conditions (an empty condition matches anything)"),
         ),
-        source_note_panel(),
+        provenance_panel(),
     ]
 
 
@@ -723,7 +745,7 @@ class RequirementViewSet(StandardsViewSet):
             sort_key="competency__code",
         ),
         Column("required_level", label=capfirst(_("required level"))),
-        BooleanColumn("is_core", label=capfirst(_("core"))),
+        Column("applicability", label=capfirst(_("required or optional"))),
         BooleanColumn(
             "edited_by_admin", label=capfirst(_("edited by an administrator"))
         ),
@@ -734,7 +756,7 @@ class RequirementViewSet(StandardsViewSet):
         FieldPanel("group", read_only=True),
         FieldPanel("competency", read_only=True),
         FieldPanel("required_level", read_only=True),
-        FieldPanel("is_core", read_only=True),
+        FieldPanel("applicability", read_only=True),
         FieldPanel(
             "source_note",
             help_text=_(
@@ -784,7 +806,7 @@ class PositionTypeViewSet(StandardsViewSet):
         FieldRowPanel([FieldPanel("code"), FieldPanel("sort_order")]),
         FieldPanel("name_th"),
         FieldPanel("name_en"),
-        source_note_panel(),
+        provenance_panel(),
     ]
 
 
@@ -809,7 +831,7 @@ class PositionLevelViewSet(StandardsViewSet):
         FieldRowPanel([FieldPanel("code"), FieldPanel("rank")]),
         FieldPanel("name_th"),
         FieldPanel("name_en"),
-        source_note_panel(),
+        provenance_panel(),
     ]
 
 
@@ -840,7 +862,7 @@ class LineOfWorkViewSet(StandardsViewSet):
         FieldRowPanel([FieldPanel("code"), FieldPanel("category")]),
         FieldPanel("name_th"),
         FieldPanel("name_en"),
-        source_note_panel(),
+        provenance_panel(),
     ]
 
 
@@ -1331,7 +1353,7 @@ def requirement_matrix_read(framework: Framework) -> RequirementMatrix:
                     competency=competency,
                     requirement=requirement,
                     level_id=requirement.required_level_id if requirement else None,
-                    is_core=requirement.is_core if requirement else False,
+                    is_core=requirement.is_required if requirement else False,
                 )
             )
         return MatrixRow(competency=competency, depth=depth, cells=cells)

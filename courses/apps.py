@@ -11,7 +11,7 @@ class CoursesConfig(AppConfig):
 
         hooks.register()
 
-        from . import hr
+        from . import hr, rescale  # noqa: F401 - rescale connects its receiver
 
         hr.register()
         # Celery's autodiscovery looks for courses.tasks only: register this module's.

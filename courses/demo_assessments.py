@@ -18,8 +18,8 @@ from .models import Assessment, AssessmentRule, CoursePage, QuestionBank
 
 QUESTIONS_CSV = Path(__file__).resolve().parent / "data" / "demo_questions.csv"
 BANK_CODE = "demo-gov-2567"
-FRAMEWORK_CODE = "th-dg-2024"
-PLACEMENT_AREA = "GOV"
+FRAMEWORK_CODE = "acd-digital"
+PLACEMENT_AREA = "ACD-GOV"
 QUIZ_COURSE = "GOV-201"
 
 
@@ -45,7 +45,7 @@ PLACEMENT = Plan(
         "ตอบคำถามด้านกฎหมายดิจิทัลและธรรมาภิบาลข้อมูล เพื่อบันทึกระดับสมรรถนะที่วัดได้ "
         "โดยไม่ต้องลงเรียนหลักสูตร คำตอบจะถูกบันทึกระหว่างทำ"
     ),
-    rules=(("GOV-01", 4), ("GOV-02", 4)),
+    rules=(("ACD-GOV-01", 4), ("ACD-GOV-02", 4)),
     time_limit_minutes=20,
     attempts_allowed=2,
     pass_mark_percent=60,
@@ -54,7 +54,7 @@ QUIZ = Plan(
     title="แบบทดสอบท้ายหลักสูตร: การคุ้มครองข้อมูลส่วนบุคคล",
     title_en="End-of-course quiz: personal data protection",
     instructions="ต้องผ่านร้อยละ 70 จึงจะสำเร็จหลักสูตร ทำได้ 3 ครั้ง",
-    rules=(("GOV-01", 5),),
+    rules=(("ACD-GOV-01", 5),),
     time_limit_minutes=15,
     attempts_allowed=3,
     pass_mark_percent=70,

@@ -23,6 +23,9 @@ OUTCOMES_HEADING = "เมื่อจบหลักสูตร ผู้เ�
 
 V24 = "th-dg-2024"
 V18 = "th-dg-2018"
+CIO = "th-gcio-2561"
+# The Academy's own levelled framework (ACD- codes); the published ones are pass / not yet.
+ACD = "acd-digital"
 
 EXECUTIVES = [(V24, "it-executive"), (V24, "nonit-executive"), (V18, "executive")]
 DIRECTORS = [(V24, "it-director"), (V24, "nonit-director"), (V18, "management")]
@@ -63,7 +66,11 @@ COURSES: list[dict] = [
         "hours": 3,
         "mode": "self_paced",
         "policy": "assigned",
-        "competencies": [(V24, "LIT-01", 1), (V18, "CEC-OQZN-027", 1)],
+        "competencies": [
+            (ACD, "ACD-LIT-01", 1),
+            (V24, "DG-TNMQ-001", 1),
+            (V18, "CEC-OQZN-027", 1),
+        ],
         "lessons": [
             {
                 "title": "รัฐบาลดิจิทัลกับบทบาทของคุณ",
@@ -185,9 +192,9 @@ COURSES: list[dict] = [
         "mode": "self_paced",
         "policy": "open",
         "competencies": [
-            (V24, "LIT-01", 2),
-            (V24, "LIT-02", 1),
-            (V18, "CEC-OQZN-027", 2),
+            (ACD, "ACD-LIT-01", 2),
+            (ACD, "ACD-LIT-02", 1),
+            (V18, "CEC-OQZN-027", 1),
         ],
         "lessons": [
             {
@@ -343,7 +350,7 @@ COURSES: list[dict] = [
         "hours": 4,
         "mode": "self_paced",
         "policy": "open",
-        "competencies": [(V24, "LIT-02", 2), (V18, "DL-02", 2)],
+        "competencies": [(ACD, "ACD-LIT-02", 2), (V18, "CEC-CSYN-028", 1)],
         "lessons": [
             {
                 "title": "เลือกช่องทางให้เหมาะกับงาน",
@@ -453,7 +460,7 @@ COURSES: list[dict] = [
         "mode": "self_paced",
         "policy": "open",
         "validity_months": 12,
-        "competencies": [(V24, "CYBER-01", 2), (V18, "DL-03", 2)],
+        "competencies": [(ACD, "ACD-CYBER-01", 2), (ACD, "ACD-DL-03", 2)],
         "lessons": [
             {
                 "title": "ภัยไซเบอร์ที่พบบ่อยในหน่วยงานรัฐ",
@@ -587,7 +594,7 @@ COURSES: list[dict] = [
         "hours": 4,
         "mode": "self_paced",
         "policy": "open",
-        "competencies": [(V18, "DT-01", 2), (V24, "GOV-01", 1)],
+        "competencies": [(ACD, "ACD-DT-01", 2), (ACD, "ACD-GOV-01", 1)],
         "lessons": [
             {
                 "title": "Generative AI ทำงานอย่างไร",
@@ -699,7 +706,7 @@ COURSES += [
         "mode": "self_paced",
         "policy": "open",
         "validity_months": 24,
-        "competencies": [(V24, "GOV-01", 2), (V18, "DG-01", 2)],
+        "competencies": [(ACD, "ACD-GOV-01", 2), (ACD, "ACD-DG-01", 2)],
         "lessons": [
             {
                 "title": "หลักการสำคัญของ พ.ร.บ.คุ้มครองข้อมูลส่วนบุคคล",
@@ -881,7 +888,7 @@ COURSES += [
         "hours": 12,
         "mode": "blended",
         "policy": "open",
-        "competencies": [(V24, "GOV-02", 3), (V18, "DG-02", 3)],
+        "competencies": [(ACD, "ACD-GOV-02", 3), (ACD, "ACD-DG-02", 3)],
         "lessons": [
             {
                 "title": "ธรรมาภิบาลข้อมูลภาครัฐคืออะไร",
@@ -1053,7 +1060,7 @@ COURSES += [
         "hours": 5,
         "mode": "self_paced",
         "policy": "open",
-        "competencies": [(V18, "DG-01", 2), (V24, "GOV-01", 1)],
+        "competencies": [(ACD, "ACD-DG-01", 2), (ACD, "ACD-GOV-01", 1)],
         "lessons": [
             {
                 "title": "พ.ร.บ.การบริหารงานและการให้บริการภาครัฐผ่านระบบดิจิทัล",
@@ -1172,7 +1179,7 @@ COURSES += [
         "hours": 6,
         "mode": "self_paced",
         "policy": "open",
-        "competencies": [(V24, "GOV-02", 2), (V24, "DATA-02", 2)],
+        "competencies": [(ACD, "ACD-GOV-02", 2), (ACD, "ACD-DATA-02", 2)],
         "lessons": [
             {
                 "title": "บัญชีข้อมูลคืออะไร",
@@ -1285,8 +1292,8 @@ COURSES += [
         "hours": 24,
         "mode": "self_paced",
         "policy": "open",
-        "competencies": [(V24, "DATA-01", 3), (V24, "TECH-02", 2)],
-        "requires_competencies": [(V24, "DATA-01", 2)],
+        "competencies": [(ACD, "ACD-DATA-01", 3), (ACD, "ACD-TECH-02", 2)],
+        "requires_competencies": [(ACD, "ACD-DATA-01", 2)],
         "lessons": [
             {
                 "title": "เตรียมเครื่องมือ: Python, Jupyter และ pandas",
@@ -1491,7 +1498,7 @@ COURSES += [
         "hours": 8,
         "mode": "live_online",
         "policy": "open",
-        "competencies": [(V24, "DATA-01", 2), (V18, "DT-01", 1)],
+        "competencies": [(ACD, "ACD-DATA-01", 2), (ACD, "ACD-DT-01", 1)],
         "lessons": [
             {
                 "title": "เริ่มจากคำถาม ไม่ใช่จากข้อมูล",
@@ -1612,7 +1619,7 @@ COURSES += [
         "hours": 6,
         "mode": "self_paced",
         "policy": "open",
-        "competencies": [(V24, "DATA-02", 2), (V18, "DG-02", 2)],
+        "competencies": [(ACD, "ACD-DATA-02", 2), (ACD, "ACD-DG-02", 2)],
         "lessons": [
             {
                 "title": "ข้อมูลเปิดคืออะไร",
@@ -1740,7 +1747,7 @@ COURSES += [
         "hours": 10,
         "mode": "self_paced",
         "policy": "open",
-        "competencies": [(V24, "DATA-01", 2), (V24, "TECH-02", 1)],
+        "competencies": [(ACD, "ACD-DATA-01", 2), (ACD, "ACD-TECH-02", 1)],
         "lessons": [
             {
                 "title": "ตาราง แถว และคำสั่ง SELECT",
@@ -1863,7 +1870,7 @@ COURSES += [
         "hours": 12,
         "mode": "blended",
         "policy": "open",
-        "competencies": [(V24, "SERV-01", 2), (V18, "DG-AFDZ-020", 2)],
+        "competencies": [(ACD, "ACD-SERV-01", 2), (V24, "DG-AFDZ-020", 1)],
         "lessons": [
             {
                 "title": "บริการที่ดีเริ่มจากปัญหาของประชาชน",
@@ -2020,7 +2027,7 @@ COURSES += [
         "hours": 10,
         "mode": "classroom",
         "policy": "open",
-        "competencies": [(V24, "SERV-01", 3), (V18, "DG-ZYSR-022", 3)],
+        "competencies": [(ACD, "ACD-SERV-01", 3), (V24, "DG-ZYSR-022", 1)],
         "requires_courses": ["SERV-401"],
         "lessons": [
             {
@@ -2116,7 +2123,7 @@ COURSES += [
         "hours": 4,
         "mode": "self_paced",
         "policy": "open",
-        "competencies": [(V24, "SERV-01", 1), (V18, "DG-AFDZ-020", 1)],
+        "competencies": [(ACD, "ACD-SERV-01", 1), (V24, "DG-AFDZ-020", 1)],
         "lessons": [
             {
                 "title": "หลักภาษาที่เข้าใจง่าย",
@@ -2216,7 +2223,7 @@ COURSES += [
         "hours": 12,
         "mode": "self_paced",
         "policy": "open",
-        "competencies": [(V24, "CYBER-01", 3), (V24, "CYBER-02", 2)],
+        "competencies": [(ACD, "ACD-CYBER-01", 3), (ACD, "ACD-CYBER-02", 2)],
         "lessons": [
             {
                 "title": "หลัก CIA และการประเมินความเสี่ยง",
@@ -2340,7 +2347,7 @@ COURSES += [
         "mode": "live_online",
         "policy": "approval",
         "validity_months": 24,
-        "competencies": [(V24, "CYBER-02", 3), (V24, "TECH-01", 2)],
+        "competencies": [(ACD, "ACD-CYBER-02", 3), (ACD, "ACD-TECH-01", 2)],
         "groups": IT_STAFF,
         "requires_courses": ["TECH-501"],
         "lessons": [
@@ -2470,7 +2477,7 @@ COURSES += [
         "hours": 8,
         "mode": "self_paced",
         "policy": "open",
-        "competencies": [(V24, "TECH-01", 2), (V18, "DT-02", 2)],
+        "competencies": [(ACD, "ACD-TECH-01", 2), (ACD, "ACD-DT-02", 2)],
         "lessons": [
             {
                 "title": "คลาวด์คืออะไร",
@@ -2584,9 +2591,9 @@ COURSES += [
         "mode": "self_paced",
         "policy": "open",
         "competencies": [
-            (V24, "TECH-02", 3),
-            (V24, "DATA-02", 3),
-            (V18, "DT-02", 3),
+            (ACD, "ACD-TECH-02", 3),
+            (ACD, "ACD-DATA-02", 3),
+            (ACD, "ACD-DT-02", 3),
         ],
         "groups": IT_STAFF,
         "lessons": [
@@ -2727,7 +2734,7 @@ COURSES += [
         "hours": 10,
         "mode": "self_paced",
         "policy": "open",
-        "competencies": [(V24, "TECH-02", 2)],
+        "competencies": [(ACD, "ACD-TECH-02", 2)],
         "lessons": [
             {
                 "title": "Git เบื้องต้น",
@@ -2840,9 +2847,9 @@ COURSES += [
         "mode": "classroom",
         "policy": "approval",
         "competencies": [
-            (V24, "LEAD-01", 4),
-            (V18, "CEC-BCTZ-001", 4),
-            (V18, "SL-02", 3),
+            (ACD, "ACD-LEAD-01", 4),
+            (V18, "CEC-BCTZ-001", 1),
+            (ACD, "ACD-SL-02", 3),
         ],
         "groups": EXECUTIVES,
         "lessons": [
@@ -2971,7 +2978,7 @@ COURSES += [
         "hours": 12,
         "mode": "blended",
         "policy": "open",
-        "competencies": [(V24, "LEAD-02", 3), (V18, "DG-WPJL-028", 3)],
+        "competencies": [(ACD, "ACD-LEAD-02", 3), (V24, "DG-WPJL-028", 1)],
         "lessons": [
             {
                 "title": "หลักการ Agile",
@@ -3141,9 +3148,9 @@ COURSES += [
         "mode": "live_online",
         "policy": "open",
         "competencies": [
-            (V18, "DTR200", 3),
-            (V18, "DG-EJJM-026", 2),
-            (V24, "LEAD-01", 3),
+            (CIO, "DTR200", 1),
+            (V24, "DG-EJJM-026", 1),
+            (ACD, "ACD-LEAD-01", 3),
         ],
         "groups": DIRECTORS,
         "lessons": [

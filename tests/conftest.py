@@ -45,7 +45,7 @@ def _harness_logins_complete_sign_in(request, monkeypatch):
 def django_db_setup(django_db_setup, django_db_blocker):
     """The test database, migrated, with the shared data every test may read.
 
-    The standards (both shipped frameworks, the scale, the position structure) cost
+    The standards (the shipped frameworks, the scales, the position structure) cost
     about a thousand statements to load: they are loaded here once per test database
     and every test's transaction sees them. The page tree is restored too, for a
     database kept with --reuse-db after a transactional test flushed it.
@@ -67,7 +67,7 @@ def shared_data() -> None:
 
 @pytest.fixture
 def standards(db):
-    """Both shipped Thai frameworks, the scale and the position structure.
+    """The shipped frameworks (by code), the scales and the position structure.
 
     They are in the test database already (django_db_setup); this returns fresh
     instances. Only after a transactional test's flush, in a test that runs out of
@@ -96,6 +96,12 @@ def without_standards(db):
 @pytest.fixture
 def framework_2024(standards):
     return standards["th-dg-2024"]
+
+
+@pytest.fixture
+def framework_academy(standards):
+    """The Academy's own levelled framework (ACD- codes, four levels)."""
+    return standards["acd-digital"]
 
 
 @pytest.fixture

@@ -67,6 +67,13 @@ class PersonFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"person{n}@example.go.th")
 
 
+def line_of_work(key: str) -> LineOfWork:
+    """A line of work by its published code, or by its Thai name where it has none."""
+    if key[:1].isdigit():
+        return LineOfWork.objects.get(code=key)
+    return LineOfWork.objects.get(name_th=key)
+
+
 def position(type_code: str, level_code: str) -> tuple[PositionType, PositionLevel]:
     position_type = PositionType.objects.get(code=type_code)
     return position_type, position_type.levels.get(code=level_code)
@@ -83,7 +90,7 @@ class PlacementFactory(factory.django.DjangoModelFactory):
     position_level = factory.LazyAttribute(
         lambda o: o.position_type.levels.order_by("rank").first()
     )
-    line_of_work = factory.LazyFunction(lambda: LineOfWork.objects.get(code="3-1-0014"))
+    line_of_work = factory.LazyFunction(lambda: line_of_work("3-1-0012"))
     starts_on = date(2020, 10, 1)
 
 
@@ -200,7 +207,7 @@ def staff_csv_line(number: int, **overrides) -> str:
         "unit_code": "V1",
         "position_type": "knowledge",
         "position_level": "practitioner",
-        "line_of_work": "3-1-0014",
+        "line_of_work": "3-1-0012",
         "supervisor_employee_number": "",
         "start_date": "2024-10-01",
     }

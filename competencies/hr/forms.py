@@ -115,7 +115,7 @@ class DirectoryFilterForm(forms.Form):
         self.fields["unit"].queryset = units_in_scope(access)
         self.fields["framework"].queryset = Framework.objects.filter(
             pk__in=[framework.pk for framework in frameworks]
-        ).order_by("-adopted_on", "code")
+        ).order_by("display_order", "-adopted_on", "code")
 
     def clean(self):
         cleaned = super().clean()

@@ -45,6 +45,7 @@ from competencies.selectors import (
     MatrixCell,
     OrgMatrix,
     PersonProfile,
+    chosen_sql,
     framework_list_active,
     group_case_sql,
     group_for_placement,
@@ -259,31 +260,53 @@ def group_expression(rules: list[GroupRule]) -> RawSQL:
 
 
 def required_rank_expression(rules: list[GroupRule], competency: Competency) -> RawSQL:
-    """The rank a placement's group must reach on `competency` (NULL: not required).
+    """The rank a placement's group must reach on `competency` (NULL: it does not
+    count). An optional requirement counts only where it was chosen for the person or
+    a unit above them (competencies.selectors.chosen_sql, the matrix's rule).
 
     The group's requirement is read once here, so the database maps group to rank
     with a CASE instead of looking a requirement up for every row.
     """
-    ranks = dict(
-        Requirement.objects.filter(competency=competency)
+    ranks = {
+        group_id: (rank, applicability == Requirement.Applicability.REQUIRED)
+        for group_id, rank, applicability in Requirement.objects.filter(
+            competency=competency
+        )
         .order_by()
-        .values_list("group_id", "required_level__rank")
-    )
+        .values_list("group_id", "required_level__rank", "applicability")
+    }
     placement = connection.ops.quote_name(Placement._meta.db_table)
     case_sql, params = group_case_sql(rules, placement=placement, line="hr_lw")
     if not ranks:
         return RawSQL("NULL", [])  # noqa: S611
-    whens = " ".join("WHEN %s THEN %s" for _ in ranks)
-    for group_id, rank in ranks.items():
+    unit = connection.ops.quote_name(OrgUnit._meta.db_table)
+    competency_table = connection.ops.quote_name(Competency._meta.db_table)
+    chosen = chosen_sql(
+        person_id=f"{placement}.person_id",
+        unit_path=f"(SELECT pu.path FROM {unit} pu WHERE pu.id = {placement}.unit_id)",  # noqa: S608, E501 - names only
+        competency="hr_c",
+    )
+    whens = []
+    for group_id, (rank, is_required) in ranks.items():
+        if is_required:
+            whens.append("WHEN %s THEN %s")
+        else:
+            whens.append(
+                f"WHEN %s THEN (SELECT CASE WHEN {chosen} THEN %s ELSE NULL END "  # noqa: S608 - names and an integer id only
+                f"FROM {competency_table} hr_c WHERE hr_c.id = {int(competency.pk)})"
+            )
         params = [*params, group_id, rank]
-    sql = _per_placement_sql(f"CASE {case_sql} {whens} ELSE NULL END")
+    sql = _per_placement_sql(f"CASE {case_sql} {' '.join(whens)} ELSE NULL END")
     return RawSQL(sql, params)  # noqa: S611
 
 
 def _attained_rank(competency: Competency, on: date):
     return Subquery(
         Evidence.objects.filter(
-            person_id=OuterRef("person_id"), competency=competency, observed_on__lte=on
+            person_id=OuterRef("person_id"),
+            competency=competency,
+            observed_on__lte=on,
+            level__scale_id=competency.framework.scale_id,
         )
         .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=on))
         .exclude(source=Evidence.Source.SELF_ASSESSMENT)

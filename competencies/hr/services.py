@@ -311,11 +311,15 @@ def _lookups(rows: list[StaffRow], *, on: date) -> _Lookups:
             "position_type_id", "code", "pk"
         )
     }
+    # A line of work by its published code, or by its Thai name where it has none
+    # (a code is never invented for it).
     lines = {}
-    for code, pk in LineOfWork.objects.order_by("-scheme__code").values_list(
-        "code", "pk"
+    for code, name_th, pk in LineOfWork.objects.order_by("-scheme__code").values_list(
+        "code", "name_th", "pk"
     ):
-        lines[code] = pk
+        lines[name_th] = pk
+        if code:
+            lines[code] = pk
 
     numbers = sorted({row.employee_number for row in rows})
     people_by_number: dict[str, dict] = {}

@@ -86,7 +86,7 @@ MAX_LENGTHS = {
     "unit_code": 64,
     "position_type": 64,
     "position_level": 64,
-    "line_of_work": 32,
+    "line_of_work": 128,
     "supervisor_employee_number": 32,
 }
 

@@ -8,8 +8,10 @@ from .evidence import (
 )
 from .hr import HRScope, ImportJob, MatrixSnapshot
 from .people import (
+    Designation,
     GroupRule,
     LineOfWork,
+    OptionalChoice,
     OrgUnit,
     Person,
     Placement,
@@ -25,6 +27,7 @@ from .standards import (
     PersonnelGroup,
     ProficiencyLevel,
     ProficiencyScale,
+    Provenance,
     Requirement,
 )
 
@@ -33,6 +36,7 @@ __all__ = [
     "MatrixRollupRun",
     "AppendOnlyError",
     "Competency",
+    "Designation",
     "Evidence",
     "EvidenceAttachment",
     "EvidenceQuerySet",
@@ -42,6 +46,7 @@ __all__ = [
     "ImportJob",
     "LineOfWork",
     "MatrixSnapshot",
+    "OptionalChoice",
     "OrgUnit",
     "Person",
     "PersonnelGroup",
@@ -51,6 +56,7 @@ __all__ = [
     "PositionType",
     "ProficiencyLevel",
     "ProficiencyScale",
+    "Provenance",
     "Requirement",
     "StaffScheme",
 ]

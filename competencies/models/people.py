@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from treebeard.mp_tree import MP_Node
@@ -70,11 +71,17 @@ class PositionLevel(BilingualNameMixin, SourceNoteMixin):
         ]
 
     def __str__(self) -> str:
-        return f"{self.position_type.name} {self.name}"
+        # As the civil service writes it: "ประเภทบริหาร ระดับต้น".
+        return gettext("%(type)s type, %(level)s level") % {
+            "type": self.position_type.name,
+            "level": self.name,
+        }
 
 
 class LineOfWork(BilingualNameMixin, SourceNoteMixin):
-    """A line of work (สายงาน) with its official code, e.g. 3-1-0013."""
+    """A line of work (สายงาน): its official code when one is published (e.g.
+    3-1-0013), otherwise none (never an invented one), its position type and the
+    levels the position standard (Civil Service Act B.E. 2551 s.48) allows it."""
 
     class Category(models.TextChoices):
         DIGITAL = "digital", _("Digital technology")
@@ -84,27 +91,92 @@ class LineOfWork(BilingualNameMixin, SourceNoteMixin):
     scheme = models.ForeignKey(
         StaffScheme, on_delete=models.CASCADE, related_name="lines_of_work"
     )
-    code = models.CharField(_("code"), max_length=32)
+    code = models.CharField(
+        _("code"),
+        max_length=32,
+        blank=True,
+        help_text=_("The published code; leave empty when none is known."),
+    )
+    position_type = models.ForeignKey(
+        PositionType,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="lines_of_work",
+        verbose_name=_("position type"),
+    )
+    level_min = models.ForeignKey(
+        PositionLevel,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("lowest level"),
+    )
+    level_max = models.ForeignKey(
+        PositionLevel,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("highest level"),
+    )
     category = models.CharField(
         _("category"),
         max_length=16,
         choices=Category.choices,
         default=Category.OTHER,
-        help_text=_("Used by personnel-group rules (IT or non-IT, service)."),
+        help_text=_(
+            "The Academy's classification, used by personnel-group rules (IT or "
+            "non-IT, service)."
+        ),
     )
 
     class Meta:
         verbose_name = _("line of work")
         verbose_name_plural = _("lines of work")
-        ordering = ["scheme", "code"]
+        ordering = ["scheme", "code", "name_th"]
         constraints = [
             models.UniqueConstraint(
-                fields=["scheme", "code"], name="line_of_work_code_unique"
-            )
+                fields=["scheme", "code"],
+                condition=~Q(code=""),
+                name="line_of_work_code_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["scheme", "name_th"], name="line_of_work_name_unique"
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.code} {self.name}"
+        return f"{self.code} {self.name}".strip()
+
+    def clean(self) -> None:
+        errors = {}
+        for name in ("level_min", "level_max"):
+            level = getattr(self, name)
+            if level is None:
+                continue
+            if self.position_type_id is None:
+                errors[name] = _("Set the position type before its levels.")
+            elif level.position_type_id != self.position_type_id:
+                errors[name] = _("The level does not belong to the position type.")
+        if (
+            not errors
+            and self.level_min is not None
+            and self.level_max is not None
+            and self.level_min.rank > self.level_max.rank
+        ):
+            errors["level_max"] = _("The highest level is below the lowest.")
+        if errors:
+            raise ValidationError(errors)
+
+    def allows(self, level: "PositionLevel") -> bool:
+        """Whether a position in this line may be at `level` (unknown bounds allow)."""
+        if self.position_type_id and level.position_type_id != self.position_type_id:
+            return False
+        if self.level_min is not None and level.rank < self.level_min.rank:
+            return False
+        return self.level_max is None or level.rank <= self.level_max.rank
 
 
 class GroupRule(SourceNoteMixin):
@@ -136,6 +208,12 @@ class GroupRule(SourceNoteMixin):
         choices=LineOfWork.Category.choices,
         blank=True,
     )
+    designations = models.JSONField(
+        _("designations"),
+        default=list,
+        blank=True,
+        help_text=_("Matches a placement with any of these designations; empty: any."),
+    )
 
     class Meta:
         verbose_name = _("personnel-group rule")
@@ -164,9 +242,14 @@ class GroupRule(SourceNoteMixin):
         position_level_id: int | None,
         line_of_work_id: int | None,
         line_of_work_category: str | None,
+        designation: str = "",
     ) -> bool:
         return (
-            (self.position_type_id is None or self.position_type_id == position_type_id)
+            (not self.designations or designation in self.designations)
+            and (
+                self.position_type_id is None
+                or self.position_type_id == position_type_id
+            )
             and (
                 self.position_level_id is None
                 or self.position_level_id == position_level_id
@@ -298,6 +381,15 @@ class PlacementQuerySet(models.QuerySet):
         return self.filter(condition)
 
 
+class Designation(models.TextChoices):
+    """Roles given on top of a position that decide personnel groups but are not a line
+    of work (a ministry's CIO keeps their own line of work)."""
+
+    MINISTRY_CIO = "ministry_cio", _("Chief information officer of a ministry")
+    DEPARTMENT_CIO = "department_cio", _("Chief information officer of a department")
+    ICT_UNIT_HEAD = "ict_unit_head", _("Head of an ICT unit")
+
+
 class Placement(models.Model):
     """Where a person sits, from one date to another: unit, position, supervisor."""
 
@@ -317,6 +409,18 @@ class Placement(models.Model):
         LineOfWork, on_delete=models.PROTECT, related_name="+"
     )
     position_title = models.CharField(_("position title"), max_length=255, blank=True)
+    position_number = models.CharField(
+        _("position number"), max_length=32, blank=True, help_text=_("เลขที่ตำแหน่ง")
+    )
+    administrative_post = models.CharField(
+        _("administrative post"),
+        max_length=255,
+        blank=True,
+        help_text=_("ตำแหน่งในการบริหาร, e.g. ผู้อำนวยการกอง, หัวหน้ากลุ่มงาน."),
+    )
+    designation = models.CharField(
+        _("designation"), max_length=32, choices=Designation.choices, blank=True
+    )
     supervisor = models.ForeignKey(
         Person,
         on_delete=models.SET_NULL,
@@ -361,3 +465,69 @@ class Placement(models.Model):
             raise ValidationError(
                 {"supervisor": _("A person cannot supervise themself.")}
             )
+
+
+class OptionalChoice(models.Model):
+    """An optional competency (or a whole optional area) chosen for a person or for an
+    organisation subtree. Only chosen optional requirements count towards gaps."""
+
+    class Source(models.TextChoices):
+        SUPERVISOR = "supervisor", _("Chosen by the supervisor")
+        PLAN = "plan", _("Chosen in the development plan")
+        ORGANISATION = "organisation", _("Chosen for the organisation")
+
+    competency = models.ForeignKey(
+        "competencies.Competency",
+        on_delete=models.CASCADE,
+        related_name="optional_choices",
+        verbose_name=_("competency or area"),
+    )
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="optional_choices",
+    )
+    unit = models.ForeignKey(
+        OrgUnit,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="optional_choices",
+        help_text=_("Applies to everyone placed in this unit or below it."),
+    )
+    source = models.CharField(_("chosen how"), max_length=16, choices=Source.choices)
+    chosen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("optional competency chosen")
+        verbose_name_plural = _("optional competencies chosen")
+        ordering = ["competency", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(person__isnull=False) & Q(unit__isnull=True))
+                | (Q(person__isnull=True) & Q(unit__isnull=False)),
+                name="optional_choice_person_or_unit",
+            ),
+            models.UniqueConstraint(
+                fields=["person", "competency"],
+                condition=Q(person__isnull=False),
+                name="optional_choice_person_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["unit", "competency"],
+                condition=Q(unit__isnull=False),
+                name="optional_choice_unit_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person or self.unit}: {self.competency.code}"

@@ -33,9 +33,36 @@ class BilingualNameMixin(models.Model):
         return self.name_th or self.name_en
 
 
-class SourceNoteMixin(models.Model):
-    """Where a fact came from; "to confirm" items say so here and stay editable."""
+class Provenance(models.TextChoices):
+    """How much a shipped fact can be trusted, said on the record itself."""
 
+    PUBLISHED = "published", _("Published")
+    DERIVED = "derived", _("Derived")
+    TO_CONFIRM = "to_confirm", _("To confirm")
+
+
+class SourceNoteMixin(models.Model):
+    """Where a fact came from: published (address and revision), derived (how, in the
+    note), or to confirm. "To confirm" items say so and stay editable."""
+
+    provenance = models.CharField(
+        _("provenance"),
+        max_length=16,
+        choices=Provenance.choices,
+        default=Provenance.TO_CONFIRM,
+        help_text=_(
+            "Published: a public source says so (give its address and revision). "
+            "Derived: worked out from published facts (say how in the note). "
+            "To confirm: not yet checked against an official text."
+        ),
+    )
+    source_url = models.URLField(_("source address"), max_length=500, blank=True)
+    source_revision = models.CharField(
+        _("source revision"),
+        max_length=128,
+        blank=True,
+        help_text=_("The revision or date of the source as it prints it."),
+    )
     source_note = models.TextField(
         _("source note"),
         blank=True,
@@ -50,12 +77,31 @@ class SourceNoteMixin(models.Model):
 
     @property
     def needs_confirmation(self) -> bool:
+        if self.provenance == Provenance.TO_CONFIRM:
+            return True
         note = self.source_note.lower()
         return "to confirm" in note or "รอยืนยัน" in note
 
 
-class ProficiencyScale(BilingualNameMixin):
+class ProficiencyScale(BilingualNameMixin, SourceNoteMixin):
+    """Ordered levels; a pass / not-yet scale has one level, "pass", and no evidence
+    of it means "not yet"."""
+
+    class Kind(models.TextChoices):
+        LEVELLED = "levelled", _("Levelled")
+        PASS_NOT_YET = "pass", _("Pass / not yet")
+
     code = models.SlugField(_("code"), max_length=64, unique=True)
+    kind = models.CharField(
+        _("kind"), max_length=16, choices=Kind.choices, default=Kind.LEVELLED
+    )
+    is_academy_own = models.BooleanField(
+        _("the Academy's own"),
+        default=False,
+        help_text=_(
+            "Defined by the Academy, not by the body that publishes a standard."
+        ),
+    )
     description = models.TextField(_("description"), blank=True)
 
     class Meta:
@@ -145,7 +191,6 @@ class Framework(BilingualNameMixin, SourceNoteMixin):
     description_th = models.TextField(_("description (Thai)"), blank=True)
     description_en = models.TextField(_("description (English)"), blank=True)
     publisher = models.CharField(_("publisher"), max_length=255, blank=True)
-    source_url = models.URLField(_("source URL"), blank=True)
     licence = models.CharField(_("licence"), max_length=255, blank=True)
     identifier = models.CharField(
         _("CASE identifier"), max_length=128, unique=True, default=uuid.uuid4
@@ -158,12 +203,20 @@ class Framework(BilingualNameMixin, SourceNoteMixin):
         editable=False,
         help_text=CASE_SOURCE_HELP,
     )
+    display_order = models.PositiveSmallIntegerField(
+        _("display order"),
+        default=100,
+        help_text=_(
+            "Lower first; the first active framework with a group for the learner "
+            "is the one their dashboard shows."
+        ),
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("competency framework")
         verbose_name_plural = _("competency frameworks")
-        ordering = ["code", "version"]
+        ordering = ["display_order", "code", "version"]
         constraints = [
             models.UniqueConstraint(
                 fields=["code", "version"], name="framework_code_version_unique"
@@ -215,6 +268,14 @@ class Competency(BilingualNameMixin, SourceNoteMixin):
         blank=True,
         editable=False,
         help_text=CASE_SOURCE_HELP,
+    )
+    area_is_inferred = models.BooleanField(
+        _("area inferred"),
+        default=False,
+        help_text=_(
+            "No source states the area this unit belongs to; the Academy placed it "
+            "from its title."
+        ),
     )
 
     class Meta:
@@ -279,7 +340,16 @@ class PersonnelGroup(BilingualNameMixin, SourceNoteMixin):
 
 
 class Requirement(SourceNoteMixin):
-    """The level a personnel group must reach on a competency (one cell of the matrix)."""
+    """What a personnel group is asked on a competency (one cell of the matrix).
+
+    Required: counts towards everyone's gaps in the group. Optional: counts only for a
+    person who chose it, or whose organisation chose it (OptionalChoice). A competency
+    with no requirement for a group is not applicable to it.
+    """
+
+    class Applicability(models.TextChoices):
+        REQUIRED = "required", _("Required")
+        OPTIONAL = "optional", _("Optional")
 
     group = models.ForeignKey(
         PersonnelGroup, on_delete=models.CASCADE, related_name="requirements"
@@ -293,7 +363,12 @@ class Requirement(SourceNoteMixin):
         related_name="+",
         verbose_name=_("required level"),
     )
-    is_core = models.BooleanField(_("core"), default=True)
+    applicability = models.CharField(
+        _("required or optional"),
+        max_length=16,
+        choices=Applicability.choices,
+        default=Applicability.REQUIRED,
+    )
     edited_by_admin = models.BooleanField(
         _("edited by an administrator"),
         default=False,
@@ -313,6 +388,10 @@ class Requirement(SourceNoteMixin):
 
     def __str__(self) -> str:
         return f"{self.group} / {self.competency.code}: {self.required_level}"
+
+    @property
+    def is_required(self) -> bool:
+        return self.applicability == self.Applicability.REQUIRED
 
     def clean(self) -> None:
         errors = {}

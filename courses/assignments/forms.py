@@ -147,6 +147,11 @@ class CompetencyMultipleField(forms.ModelMultipleChoiceField):
         row = self.rows.get(obj.pk)
         if row is None:
             return f"{obj.code} {obj.name}"
+        if row.is_optional and not row.chosen:
+            return _(
+                "%(code)s %(name)s (optional: counts once your supervisor agrees "
+                "the plan)"
+            ) % {"code": obj.code, "name": obj.name}
         return _("%(code)s %(name)s (level %(attained)d of %(required)d required)") % {
             "code": obj.code,
             "name": obj.name,

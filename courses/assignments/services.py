@@ -16,8 +16,9 @@ from academy.accounts.audit import audit_record
 from academy.core.public import public_page_url, public_url
 from academy.core.services import email_queue
 from competencies.hr.selectors import HRAccess
-from competencies.models import Competency, Person
+from competencies.models import Competency, OptionalChoice, Person, Requirement
 from competencies.selectors import FrameworkProfile
+from competencies.services import optional_choice_add
 
 from ..models import (
     Assignee,
@@ -373,7 +374,12 @@ def plan_save(
         row = rows.get(competency_id)
         if row is None or row.required_level is None:
             raise ValidationError(
-                {"gaps": _("Choose only competencies your position requires.")}
+                {
+                    "gaps": _(
+                        "Choose only competencies your position requires or offers "
+                        "as optional."
+                    )
+                }
             )
     current_gaps = set(plan.gaps.values_list("competency_id", flat=True))
     wanted_courses = {course.pk for course in courses}
@@ -413,6 +419,22 @@ def plan_save(
     return plan
 
 
+def _plan_choose_optional(plan: DevelopmentPlan, *, actor) -> None:
+    """Optional competencies the supervisor agreed to in the plan are chosen for the
+    person: from then on they count towards the person's gaps."""
+    optional = Requirement.objects.filter(
+        competency_id__in=plan.gaps.values("competency_id"),
+        applicability=Requirement.Applicability.OPTIONAL,
+    ).values_list("competency_id", flat=True)
+    for competency in Competency.objects.filter(pk__in=set(optional)):
+        optional_choice_add(
+            competency=competency,
+            person=plan.person,
+            source=OptionalChoice.Source.PLAN,
+            chosen_by=actor,
+        )
+
+
 @transaction.atomic
 def plan_agree(
     *,
@@ -438,6 +460,7 @@ def plan_agree(
         if plan.supervisor_agreed_at is None:
             plan.supervisor_agreed_at = now
             plan.supervisor_agreed_by = as_supervisor
+        _plan_choose_optional(plan, actor=actor)
     elif plan.person_agreed_at is None:
         plan.person_agreed_at = now
     plan.full_clean()

@@ -272,7 +272,11 @@ def plan_mine(request):
     planned_gaps = [row.gap.competency_id for row in view.gaps]
     planned_courses = [row.planned.course_id for row in view.courses]
     rows = (
-        {row.competency.pk: row for row in view.profile.rows if row.is_required}
+        {
+            row.competency.pk: row
+            for row in view.profile.rows
+            if row.is_required or row.is_optional
+        }
         if view.profile
         else {}
     )

@@ -108,8 +108,8 @@ def _learner_with_everything(framework):
     return user, person
 
 
-def test_the_download_holds_every_section(client, framework_2024):
-    user, person = _learner_with_everything(framework_2024)
+def test_the_download_holds_every_section(client, framework_academy):
+    user, person = _learner_with_everything(framework_academy)
     client.force_login(user)
     response = client.post("/accounts/my-data.json")
     assert response.status_code == 200
@@ -139,11 +139,11 @@ def test_the_download_holds_every_section(client, framework_2024):
     assert AuditAction.PERSONAL_DATA_EXPORT in actions  # the download lists itself
 
 
-def test_the_download_holds_enrolments_and_certificates(client, framework_2024):
+def test_the_download_holds_enrolments_and_certificates(client, framework_academy):
     from courses.services import enrolment_create
     from tests.factories import course
 
-    user, _person = _learner_with_everything(framework_2024)
+    user, _person = _learner_with_everything(framework_academy)
     enrolment_create(user=user, course=course("หลักสูตรข้อมูลส่วนบุคคล"))
     client.force_login(user)
     document = json.loads(client.post("/accounts/my-data.json").content)
@@ -196,15 +196,15 @@ def _leaver(framework, *, left_on, email):
 
 
 def test_retention_anonymises_people_who_left_before_the_period(
-    framework_2024, settings
+    framework_academy, settings
 ):
     settings.ACADEMY_RETENTION_DAYS = 365
     today = date(2026, 6, 1)
     gone_user, gone = _leaver(
-        framework_2024, left_on=date(2025, 5, 1), email="gone1@example.go.th"
+        framework_academy, left_on=date(2025, 5, 1), email="gone1@example.go.th"
     )
     recent_user, recent = _leaver(
-        framework_2024, left_on=date(2025, 12, 1), email="recent@example.go.th"
+        framework_academy, left_on=date(2025, 12, 1), email="recent@example.go.th"
     )
     evidence_before = Evidence.objects.count()
 
@@ -235,22 +235,22 @@ def test_retention_anonymises_people_who_left_before_the_period(
     ).exists()
 
 
-def test_retention_runs_once_per_person(framework_2024, settings):
+def test_retention_runs_once_per_person(framework_academy, settings):
     settings.ACADEMY_RETENTION_DAYS = 30
-    _leaver(framework_2024, left_on=date(2020, 1, 1), email="once1@example.go.th")
+    _leaver(framework_academy, left_on=date(2020, 1, 1), email="once1@example.go.th")
     assert retention_run(today=date(2026, 1, 1)) == 1
     assert retention_run(today=date(2026, 1, 2)) == 0
 
 
 def test_anonymised_people_keep_their_certificates_verifiable(
-    framework_2024, settings, client
+    framework_academy, settings, client
 ):
     from tests.certificates.conftest import issue
     from tests.factories import course
 
     settings.ACADEMY_RETENTION_DAYS = 30
     user, person = _leaver(
-        framework_2024, left_on=date(2020, 1, 1), email="cert1@example.go.th"
+        framework_academy, left_on=date(2020, 1, 1), email="cert1@example.go.th"
     )
     certificate = issue(user, course("หลักสูตรที่จบแล้ว"))
     retention_run(today=date(2026, 1, 1))

@@ -191,7 +191,7 @@ class TestSeededDemo:
         # The HR officer's assignment comes first on the dashboard.
         assert [item.course.code for item in dashboard.assignments] == ["DGA-103"]
         placements = dashboard_assessments(user=learner).placements
-        assert [state.assessment.area.code for state in placements] == ["GOV"]
+        assert [state.assessment.area.code for state in placements] == ["ACD-GOV"]
 
         # The course's completion now needs its quiz: lessons alone do not complete it.
         assert (

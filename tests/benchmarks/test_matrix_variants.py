@@ -24,18 +24,18 @@ def postgres(db):
 @pytest.mark.parametrize("by", ["child", "unit", "group"])
 @pytest.mark.parametrize("root_code", [MINISTRY_CODE, f"{MINISTRY_CODE}-DSD"])
 def test_every_variant_gives_the_cells_of_org_matrix(
-    postgres, framework_2024, by, root_code
+    postgres, framework_academy, by, root_code
 ):
     on = timezone.localdate()
     generate_population(staff=300, seed=11, on=on)
     root = OrgUnit.objects.get(code=root_code)
     matrix_variants.attainment_build(on=on)
-    matrix_variants.rollup_build(framework=framework_2024, on=on)
+    matrix_variants.rollup_build(framework=framework_academy, on=on)
     calls = matrix_variants.candidates(
         root,
-        framework=framework_2024,
+        framework=framework_academy,
         by=by,
-        baseline_sql=matrix_sql(root=root, framework=framework_2024, by=by),
+        baseline_sql=matrix_sql(root=root, framework=framework_academy, by=by),
         on=on,
     )
 

@@ -91,14 +91,14 @@ def make_learner(standards):
 
 
 @pytest.fixture
-def recert_course(framework_2024):
+def recert_course(framework_academy):
     """A course whose certificates last 24 months, so it can be retaken."""
     return course(
         "ความมั่นคงปลอดภัยไซเบอร์สำหรับผู้บริหาร",
         title_en="Cyber security for executives",
         slug="cyber-exec",
         lessons=1,
-        competencies=[(competency(framework_2024, "GOV-02"), 2)],
+        competencies=[(competency(framework_academy, "ACD-GOV-02"), 2)],
         learning_hours=3,
         certificate_validity_months=24,
     )

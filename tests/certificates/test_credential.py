@@ -76,7 +76,7 @@ def test_achievement_aligns_with_the_course_competencies(certificate):
     assert achievement["criteria"]["narrative"]
     [alignment] = achievement["alignment"]
     assert alignment["targetType"] == "CFItem"
-    assert alignment["targetCode"] == "GOV-02"
+    assert alignment["targetCode"] == "ACD-GOV-02"
     assert alignment["targetName"]
     assert alignment["targetUrl"].startswith("http")
 
@@ -145,7 +145,7 @@ TAMPERINGS = {
     ),
     "alignment.targetCode": (
         ("credentialSubject", "achievement", "alignment", 0, "targetCode"),
-        "LEAD-01",
+        "ACD-LEAD-01",
     ),
     "statusListIndex": (("credentialStatus", "statusListIndex"), "131000"),
     "proof.created": (("proof", 0, "created"), "2020-01-01T00:00:00Z"),

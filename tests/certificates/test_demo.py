@@ -12,13 +12,13 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo_courses(framework_2024):
+def demo_courses(framework_academy):
     return [
         course(
             "การกำกับดูแลข้อมูลภาครัฐ",
             slug="demo-governance",
             lessons=1,
-            competencies=[(competency(framework_2024, "GOV-02"), 2)],
+            competencies=[(competency(framework_academy, "ACD-GOV-02"), 2)],
         ),
         course(
             "ความมั่นคงปลอดภัยไซเบอร์",

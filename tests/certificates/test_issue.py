@@ -122,7 +122,7 @@ def test_certificate_keeps_the_learner_and_course_as_issued(
     assert certificate.organisation_th == "กระทรวงดิจิทัลทดสอบ"
     assert certificate.course_title_th == "การกำกับดูแลข้อมูลภาครัฐ"
     assert certificate.learning_hours == Decimal("6.0")
-    assert [item["code"] for item in certificate.competencies] == ["GOV-02"]
+    assert [item["code"] for item in certificate.competencies] == ["ACD-GOV-02"]
     assert certificate.competencies[0]["level_rank"] == 3
 
 

@@ -56,7 +56,7 @@ def test_verify_page_shows_a_valid_certificate_and_only_the_minimum(
     assert 'data-outcome="valid"' in html
     assert "นางสาวญาณิศา ศรีสุข" in html
     assert "การกำกับดูแลข้อมูลภาครัฐ" in html
-    assert "GOV-02" in html
+    assert "ACD-GOV-02" in html
     assert certificate.user.email not in html
     assert certificate.position_th not in html
     assert certificate.organisation_th not in html

@@ -39,7 +39,7 @@ class HRWorld:
 
 
 @pytest.fixture
-def hr_world(framework_2024):
+def hr_world(framework_academy):
     """M ▸ D1 ▸ {V1, V2}, M ▸ D2. The target works in V1 under a supervisor in D1.
 
     Officers look after V1 (this unit), V2 (a sibling) and D1 (the parent).
@@ -75,15 +75,15 @@ def hr_world(framework_2024):
     evidence = evidence_record_manual(
         actor=officer,
         person=target,
-        competency=competency(framework_2024, "LIT-01"),
-        level=level(framework_2024, 2),
+        competency=competency(framework_academy, "ACD-LIT-01"),
+        level=level(framework_academy, 2),
         source="manual",
         observed_on=date(2026, 1, 15),
         note="ประเมินโดยหัวหน้างาน",
         attachment=SimpleUploadedFile("rating.pdf", PDF, "application/pdf"),
     )
     return HRWorld(
-        framework=framework_2024,
+        framework=framework_academy,
         ministry=ministry,
         department=department,
         other_department=other_department,

@@ -58,11 +58,11 @@ def placement(standards):
 
 
 @pytest.fixture
-def evidence(placement, framework_2024):
+def evidence(placement, framework_academy):
     return evidence_record(
         person=placement.person,
-        competency=competency(framework_2024, "LIT-01"),
-        level=level(framework_2024, 2),
+        competency=competency(framework_academy, "ACD-LIT-01"),
+        level=level(framework_academy, 2),
         source="manual",
         observed_on=placement.starts_on,
     )
@@ -125,11 +125,11 @@ def test_requirements_have_no_create_form_outside_the_grid():
 
 
 def test_academy_admin_opens_the_grid_and_the_import_page(
-    client, academy_admin, framework_2024
+    client, academy_admin, framework_academy
 ):
     client.force_login(academy_admin)
     for url in (
-        reverse("competencies_requirement_matrix", args=[framework_2024.pk]),
+        reverse("competencies_requirement_matrix", args=[framework_academy.pk]),
         reverse("competencies_requirement_matrix_index"),
         reverse("competencies_framework_import"),
     ):
@@ -145,13 +145,13 @@ def test_menu_shows_the_standards_group_to_an_academy_admin(client, academy_admi
 
 @pytest.mark.parametrize("role", [Role.LEARNER, Role.HR_OFFICER])
 def test_learners_and_hr_officers_are_sent_to_the_admin_login(
-    client, standards, role, framework_2024
+    client, standards, role, framework_academy
 ):
     client.force_login(UserFactory(roles=[role]))
     for url in (
         reverse("competencies_framework:index"),
-        reverse("competencies_framework:edit", args=[framework_2024.pk]),
-        reverse("competencies_requirement_matrix", args=[framework_2024.pk]),
+        reverse("competencies_framework:edit", args=[framework_academy.pk]),
+        reverse("competencies_requirement_matrix", args=[framework_academy.pk]),
         reverse("competencies_framework_import"),
     ):
         response = client.get(url)
@@ -179,13 +179,13 @@ def instructor_with_admin_access(standards):
 
 
 def test_instructor_with_admin_access_cannot_open_or_change_standards(
-    client, instructor_with_admin_access, framework_2024
+    client, instructor_with_admin_access, framework_academy
 ):
     client.force_login(instructor_with_admin_access)
-    matrix_url = reverse("competencies_requirement_matrix", args=[framework_2024.pk])
+    matrix_url = reverse("competencies_requirement_matrix", args=[framework_academy.pk])
     pages = [
         reverse("competencies_framework:index"),
-        reverse("competencies_framework:edit", args=[framework_2024.pk]),
+        reverse("competencies_framework:edit", args=[framework_academy.pk]),
         reverse("competencies_competency:index"),
         reverse("competencies_evidence:add"),
         matrix_url,
@@ -197,8 +197,8 @@ def test_instructor_with_admin_access_cannot_open_or_change_standards(
         assert response.url == reverse("wagtailadmin_home"), url
 
     cell = (
-        framework_2024.groups.first(),
-        framework_2024.competencies.exclude(kind="area").first(),
+        framework_academy.groups.first(),
+        framework_academy.competencies.exclude(kind="area").first(),
     )
     response = client.post(
         matrix_url, {f"level-{cell[0].pk}-{cell[1].pk}": ""}, follow=False
@@ -207,11 +207,11 @@ def test_instructor_with_admin_access_cannot_open_or_change_standards(
     assert Requirement.objects.filter(group=cell[0], competency=cell[1]).exists()
 
     response = client.post(
-        reverse("competencies_framework:edit", args=[framework_2024.pk]),
+        reverse("competencies_framework:edit", args=[framework_academy.pk]),
         {"name_th": "ถูกแก้"},
     )
-    framework_2024.refresh_from_db()
-    assert framework_2024.name_th != "ถูกแก้"
+    framework_academy.refresh_from_db()
+    assert framework_academy.name_th != "ถูกแก้"
 
     home = client.get(reverse("wagtailadmin_home"))
     assert reverse("competencies_framework:index") not in home.text

@@ -45,7 +45,7 @@ def _grid_post_data(framework) -> dict:
             data[f"level-{key}"] = (
                 str(requirement.required_level_id) if requirement else ""
             )
-            if requirement and requirement.is_core:
+            if requirement and requirement.is_required:
                 data[f"core-{key}"] = "1"
     return data
 
@@ -62,19 +62,21 @@ def _snapshot(framework):
             "group_id",
             "competency_id",
             "required_level_id",
-            "is_core",
+            "applicability",
             "edited_by_admin",
         )
     )
 
 
-def test_grid_shows_one_select_per_group_and_competency(admin_client, framework_2024):
-    response = admin_client.get(_url(framework_2024))
+def test_grid_shows_one_select_per_group_and_competency(
+    admin_client, framework_academy
+):
+    response = admin_client.get(_url(framework_academy))
     assert response.status_code == 200
-    rows = framework_2024.competencies.exclude(kind=Competency.Kind.AREA).count()
-    groups = framework_2024.groups.count()
+    rows = framework_academy.competencies.exclude(kind=Competency.Kind.AREA).count()
+    groups = framework_academy.groups.count()
     assert len(re.findall(r'<select name="level-', response.text)) == rows * groups
-    group, competency, key = _cell(framework_2024, "it-executive", "LIT-01")
+    group, competency, key = _cell(framework_academy, "it-executive", "ACD-LIT-01")
     requirement = Requirement.objects.get(group=group, competency=competency)
     assert re.search(
         rf'name="level-{key}".*?<option value="{requirement.required_level_id}" '
@@ -85,32 +87,32 @@ def test_grid_shows_one_select_per_group_and_competency(admin_client, framework_
 
 
 def test_grid_shows_areas_as_row_groups_and_notes_to_confirm(
-    admin_client, framework_2024
+    admin_client, framework_academy
 ):
-    response = admin_client.get(_url(framework_2024))
-    area = framework_2024.competencies.get(code="LIT")
+    response = admin_client.get(_url(framework_academy))
+    area = framework_academy.competencies.get(code="ACD-LIT")
     assert f"{area.code} · {area.name}" in response.text
-    note = Requirement.objects.filter(group__framework=framework_2024).first()
+    note = Requirement.objects.filter(group__framework=framework_academy).first()
     assert note.needs_confirmation
-    assert note.source_note in response.text
+    assert html.escape(note.source_note) in response.text
     assert "academy-banner" in response.text
 
 
 def test_grid_post_saves_changed_cells_and_marks_them_edited(
-    admin_client, framework_2024
+    admin_client, framework_academy
 ):
-    group, competency, key = _cell(framework_2024, "it-executive", "LIT-01")
+    group, competency, key = _cell(framework_academy, "it-executive", "ACD-LIT-01")
     other_group, other_competency, other_key = _cell(
-        framework_2024, "nonit-operational", "CYBER-01"
+        framework_academy, "nonit-operational", "ACD-CYBER-01"
     )
     before = Requirement.objects.get(group=group, competency=competency)
-    new_level = level(framework_2024, 4 if before.required_level.rank != 4 else 1)
-    data = _grid_post_data(framework_2024)
+    new_level = level(framework_academy, 4 if before.required_level.rank != 4 else 1)
+    data = _grid_post_data(framework_academy)
     data[f"level-{key}"] = str(new_level.pk)
     data[f"level-{other_key}"] = ""  # no longer required
     data.pop(f"core-{other_key}", None)
 
-    response = admin_client.post(_url(framework_2024), data, follow=True)
+    response = admin_client.post(_url(framework_academy), data, follow=True)
 
     assert response.status_code == 200
     changed = Requirement.objects.get(group=group, competency=competency)
@@ -121,7 +123,7 @@ def test_grid_post_saves_changed_cells_and_marks_them_edited(
     ).exists()
     assert (
         Requirement.objects.filter(
-            group__framework=framework_2024, edited_by_admin=True
+            group__framework=framework_academy, edited_by_admin=True
         ).count()
         == 1
     )
@@ -129,39 +131,43 @@ def test_grid_post_saves_changed_cells_and_marks_them_edited(
     assert "is-edited" in response.text
 
 
-def test_grid_post_of_an_unchanged_grid_changes_nothing(admin_client, framework_2024):
-    before = _snapshot(framework_2024)
+def test_grid_post_of_an_unchanged_grid_changes_nothing(
+    admin_client, framework_academy
+):
+    before = _snapshot(framework_academy)
     response = admin_client.post(
-        _url(framework_2024), _grid_post_data(framework_2024), follow=True
+        _url(framework_academy), _grid_post_data(framework_academy), follow=True
     )
-    assert _snapshot(framework_2024) == before
+    assert _snapshot(framework_academy) == before
     assert "no cell changed" in response.text
 
 
-def test_grid_post_can_clear_core_on_a_cell(admin_client, framework_2024):
+def test_grid_post_can_clear_core_on_a_cell(admin_client, framework_academy):
     requirement = (
-        Requirement.objects.filter(group__framework=framework_2024, is_core=True)
+        Requirement.objects.filter(
+            group__framework=framework_academy, applicability="required"
+        )
         .select_related("group", "competency")
         .first()
     )
-    data = _grid_post_data(framework_2024)
+    data = _grid_post_data(framework_academy)
     del data[f"core-{requirement.group_id}-{requirement.competency_id}"]
-    admin_client.post(_url(framework_2024), data)
+    admin_client.post(_url(framework_academy), data)
     requirement.refresh_from_db()
-    assert not requirement.is_core
+    assert requirement.applicability == Requirement.Applicability.OPTIONAL
     assert requirement.edited_by_admin
 
 
 def test_cells_edited_in_the_grid_survive_load_standards_unless_forced(
-    admin_client, framework_2024
+    admin_client, framework_academy
 ):
-    group, competency, key = _cell(framework_2024, "it-executive", "LIT-01")
+    group, competency, key = _cell(framework_academy, "it-executive", "ACD-LIT-01")
     shipped = Requirement.objects.get(group=group, competency=competency)
     shipped_level = shipped.required_level
-    new_level = level(framework_2024, 4 if shipped_level.rank != 4 else 1)
-    data = _grid_post_data(framework_2024)
+    new_level = level(framework_academy, 4 if shipped_level.rank != 4 else 1)
+    data = _grid_post_data(framework_academy)
     data[f"level-{key}"] = str(new_level.pk)
-    admin_client.post(_url(framework_2024), data)
+    admin_client.post(_url(framework_academy), data)
 
     report = standards_load()
     kept = Requirement.objects.get(group=group, competency=competency)
@@ -187,50 +193,50 @@ def test_cells_edited_in_the_grid_survive_load_standards_unless_forced(
     ],
 )
 def test_bad_grid_post_changes_nothing_and_names_the_cell(
-    admin_client, framework_2024, field, value, expected
+    admin_client, framework_academy, field, value, expected
 ):
-    group, competency, key = _cell(framework_2024, "it-executive", "LIT-01")
+    group, competency, key = _cell(framework_academy, "it-executive", "ACD-LIT-01")
     good_group, good_competency, good_key = _cell(
-        framework_2024, "it-director", "GOV-01"
+        framework_academy, "it-director", "ACD-GOV-01"
     )
-    before = _snapshot(framework_2024)
-    data = _grid_post_data(framework_2024)
-    data[f"level-{good_key}"] = str(level(framework_2024, 4).pk)  # a valid change
+    before = _snapshot(framework_academy)
+    data = _grid_post_data(framework_academy)
+    data[f"level-{good_key}"] = str(level(framework_academy, 4).pk)  # a valid change
     data[field.format(key=key, group=group.pk, competency=competency.pk)] = value
 
-    response = admin_client.post(_url(framework_2024), data)
+    response = admin_client.post(_url(framework_academy), data)
 
     assert response.status_code == 200
-    assert _snapshot(framework_2024) == before
+    assert _snapshot(framework_academy) == before
     assert "Nothing was saved" in response.text
     assert expected in html.unescape(response.text)
     assert "<b>" not in response.text
 
 
 def test_bad_level_names_the_group_and_competency_of_the_cell(
-    admin_client, framework_2024
+    admin_client, framework_academy
 ):
-    group, competency, key = _cell(framework_2024, "it-executive", "LIT-01")
-    data = _grid_post_data(framework_2024)
+    group, competency, key = _cell(framework_academy, "it-executive", "ACD-LIT-01")
+    data = _grid_post_data(framework_academy)
     data[f"level-{key}"] = "999999"
-    response = admin_client.post(_url(framework_2024), data)
+    response = admin_client.post(_url(framework_academy), data)
     assert f"{group.name} × {competency.code}" in html.unescape(response.text)
     assert "has-error" in response.text
 
 
-def test_level_from_another_scale_is_refused(admin_client, framework_2024):
+def test_level_from_another_scale_is_refused(admin_client, framework_academy):
     from competencies.models import ProficiencyLevel, ProficiencyScale
 
     other = ProficiencyScale.objects.create(code="other", name_th="อื่น")
     foreign = ProficiencyLevel.objects.create(
         scale=other, rank=1, code="one", name_th="หนึ่ง"
     )
-    group, competency, key = _cell(framework_2024, "it-executive", "LIT-01")
-    before = _snapshot(framework_2024)
-    data = _grid_post_data(framework_2024)
+    group, competency, key = _cell(framework_academy, "it-executive", "ACD-LIT-01")
+    before = _snapshot(framework_academy)
+    data = _grid_post_data(framework_academy)
     data[f"level-{key}"] = str(foreign.pk)
-    response = admin_client.post(_url(framework_2024), data)
-    assert _snapshot(framework_2024) == before
+    response = admin_client.post(_url(framework_academy), data)
+    assert _snapshot(framework_academy) == before
     assert f"'{foreign.pk}' is not a level of the scale" in html.unescape(response.text)
 
 
@@ -277,10 +283,10 @@ GRID_MAX_QUERIES = 18
 
 @pytest.mark.parametrize(("competencies", "groups"), [(1, 1), (50, 12)])
 def test_grid_queries_stay_under_a_fixed_bound(
-    admin_client, framework_2024, django_assert_max_num_queries, competencies, groups
+    admin_client, framework_academy, django_assert_max_num_queries, competencies, groups
 ):
     framework = _framework_with(
-        framework_2024.scale, competencies=competencies, groups=groups
+        framework_academy.scale, competencies=competencies, groups=groups
     )
     admin_client.get(_url(framework))  # warm caches shared by every admin page
     with django_assert_max_num_queries(GRID_MAX_QUERIES):
@@ -290,12 +296,12 @@ def test_grid_queries_stay_under_a_fixed_bound(
 
 
 def test_grid_makes_as_many_queries_for_50_competencies_as_for_1(
-    admin_client, framework_2024
+    admin_client, framework_academy
 ):
     counts = []
     for competencies, groups in ((1, 1), (50, 12)):
         framework = _framework_with(
-            framework_2024.scale, competencies=competencies, groups=groups
+            framework_academy.scale, competencies=competencies, groups=groups
         )
         admin_client.get(_url(framework))
         with CaptureQueriesContext(connection) as queries:

@@ -47,11 +47,11 @@ def placement(ministry):
 
 
 @pytest.fixture
-def evidence(placement, framework_2024):
+def evidence(placement, framework_academy):
     return evidence_record(
         person=placement.person,
-        competency=competency(framework_2024, "LIT-01"),
-        level=level(framework_2024, 2),
+        competency=competency(framework_academy, "ACD-LIT-01"),
+        level=level(framework_academy, 2),
         source=Evidence.Source.MANUAL_RATING,
         observed_on=date(2026, 1, 15),
     )
@@ -81,15 +81,15 @@ def test_evidence_page_shows_the_record_read_only(admin_client, evidence):
 
 
 def test_evidence_created_in_the_admin_is_recorded_by_the_signed_in_user(
-    admin_client, academy_admin, placement, framework_2024
+    admin_client, academy_admin, placement, framework_academy
 ):
-    target = competency(framework_2024, "DATA-01")
+    target = competency(framework_academy, "ACD-DATA-01")
     response = admin_client.post(
         reverse("competencies_evidence:add"),
         {
             "person": placement.person.pk,
             "competency": target.pk,
-            "level": level(framework_2024, 3).pk,
+            "level": level(framework_academy, 3).pk,
             "source": Evidence.Source.PRIOR_LEARNING,
             "observed_on": "2026-02-01",
             "reference": "rpl:42",
@@ -105,7 +105,7 @@ def test_evidence_created_in_the_admin_is_recorded_by_the_signed_in_user(
 
 
 def test_evidence_with_a_level_of_another_scale_is_refused(
-    admin_client, placement, framework_2024
+    admin_client, placement, framework_academy
 ):
     from competencies.models import ProficiencyLevel, ProficiencyScale
 
@@ -117,7 +117,7 @@ def test_evidence_with_a_level_of_another_scale_is_refused(
         reverse("competencies_evidence:add"),
         {
             "person": placement.person.pk,
-            "competency": competency(framework_2024, "DATA-01").pk,
+            "competency": competency(framework_academy, "ACD-DATA-01").pk,
             "level": foreign.pk,
             "source": Evidence.Source.MANUAL_RATING,
             "observed_on": "2026-02-01",

@@ -8,7 +8,7 @@ from django.urls import reverse
 import pytest
 
 from academy.accounts.roles import Role
-from competencies.models import Competency, Framework, Requirement
+from competencies.models import Competency, Requirement
 from competencies.permissions import grant_standards_permissions
 from tests.factories import UserFactory
 
@@ -35,21 +35,22 @@ def _row_of(rows: list[str], code: str) -> str:
 
 
 def test_frameworks_listing_marks_frameworks_to_confirm(admin_client, standards):
-    framework = standards["th-dg-2024"]
-    framework.source_note = "Checked against the official text."
+    framework = standards["acd-digital"]
+    framework.source_note = "To confirm: the Academy's defaults."
     framework.save()
     response = admin_client.get(reverse("competencies_framework:index"))
     rows = {
         code: _row_of(_rows(response.text), code)
-        for code in ("th-dg-2018", "th-dg-2024")
+        for code in ("th-dg-2018", "acd-digital")
     }
-    assert BADGE in rows["th-dg-2018"]
-    assert BADGE not in rows["th-dg-2024"]
+    assert BADGE in rows["acd-digital"]
+    assert BADGE not in rows["th-dg-2018"]
 
 
 def test_competencies_listing_marks_competencies_to_confirm(admin_client, standards):
-    to_confirm = Competency.objects.filter(source_note__icontains="to confirm")
-    checked = Competency.objects.exclude(source_note__icontains="to confirm")
+    local = Competency.objects.filter(framework__code="acd-digital")
+    to_confirm = local.filter(source_note__icontains="to confirm")
+    checked = local.exclude(source_note__icontains="to confirm")
     assert to_confirm.exists() and checked.exists()
     response = admin_client.get(
         reverse("competencies_competency:index"),
@@ -76,7 +77,9 @@ def test_competencies_listing_filters_by_to_confirm(admin_client, standards):
 
 
 def test_edit_form_shows_the_note_to_confirm_with_help(admin_client, standards):
-    framework = standards["th-dg-2018"]
+    framework = standards["th-dg-2024"]
+    framework.source_note = "To confirm: the adoption date."
+    framework.save()
     assert framework.needs_confirmation
     response = admin_client.get(
         reverse("competencies_framework:edit", args=[framework.pk])
@@ -116,8 +119,8 @@ def test_requirement_note_edit_marks_the_requirement_edited(admin_client, standa
     assert requirement.edited_by_admin
 
 
-def test_scale_description_to_confirm_is_marked(admin_client, standards):
-    scale = Framework.objects.first().scale
-    assert "to confirm" in scale.description
+def test_scale_to_confirm_is_marked(admin_client, standards):
+    scale = standards["th-dg-2024"].scale
+    assert "to confirm" in scale.source_note.lower()
     response = admin_client.get(reverse("competencies_scale:index"))
     assert BADGE in response.text

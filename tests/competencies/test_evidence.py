@@ -35,8 +35,8 @@ def _row(profile, code):
     )
 
 
-def test_evidence_cannot_be_changed_or_deleted(learner, framework_2024):
-    item = _record(learner, framework_2024, "LIT-01", 2, "assessment", TODAY)
+def test_evidence_cannot_be_changed_or_deleted(learner, framework_academy):
+    item = _record(learner, framework_academy, "ACD-LIT-01", 2, "assessment", TODAY)
     item.note = "edited"
     with pytest.raises(AppendOnlyError):
         item.save()
@@ -49,59 +49,63 @@ def test_evidence_cannot_be_changed_or_deleted(learner, framework_2024):
     assert Evidence.objects.get(pk=item.pk).note == ""
 
 
-def test_attained_level_is_highest_unexpired_verified_level(learner, framework_2024):
-    _record(learner, framework_2024, "LIT-01", 1, "course", date(2025, 1, 1))
-    _record(learner, framework_2024, "LIT-01", 3, "assessment", date(2026, 1, 1))
-    _record(learner, framework_2024, "LIT-01", 2, "manual", date(2026, 6, 1))
-    profile = person_profile(learner, framework=framework_2024, on=TODAY)
-    assert _row(profile, "LIT-01").attained_level.rank == 3
+def test_attained_level_is_highest_unexpired_verified_level(learner, framework_academy):
+    _record(learner, framework_academy, "ACD-LIT-01", 1, "course", date(2025, 1, 1))
+    _record(learner, framework_academy, "ACD-LIT-01", 3, "assessment", date(2026, 1, 1))
+    _record(learner, framework_academy, "ACD-LIT-01", 2, "manual", date(2026, 6, 1))
+    profile = person_profile(learner, framework=framework_academy, on=TODAY)
+    assert _row(profile, "ACD-LIT-01").attained_level.rank == 3
 
 
-def test_expired_evidence_no_longer_counts(learner, framework_2024):
-    _record(learner, framework_2024, "LIT-01", 1, "course", date(2025, 1, 1))
+def test_expired_evidence_no_longer_counts(learner, framework_academy):
+    _record(learner, framework_academy, "ACD-LIT-01", 1, "course", date(2025, 1, 1))
     _record(
         learner,
-        framework_2024,
-        "LIT-01",
+        framework_academy,
+        "ACD-LIT-01",
         4,
         "assessment",
         date(2024, 1, 1),
         date(2026, 1, 1),
     )
     before_expiry = person_profile(
-        learner, framework=framework_2024, on=date(2025, 12, 31)
+        learner, framework=framework_academy, on=date(2025, 12, 31)
     )
-    after_expiry = person_profile(learner, framework=framework_2024, on=TODAY)
-    assert _row(before_expiry, "LIT-01").attained_level.rank == 4
-    assert _row(after_expiry, "LIT-01").attained_level.rank == 1
+    after_expiry = person_profile(learner, framework=framework_academy, on=TODAY)
+    assert _row(before_expiry, "ACD-LIT-01").attained_level.rank == 4
+    assert _row(after_expiry, "ACD-LIT-01").attained_level.rank == 1
 
 
-def test_self_assessment_is_shown_but_never_counted(learner, framework_2024):
-    _record(learner, framework_2024, "GOV-01", 4, "self", date(2026, 1, 1))
-    row = _row(person_profile(learner, framework=framework_2024, on=TODAY), "GOV-01")
+def test_self_assessment_is_shown_but_never_counted(learner, framework_academy):
+    _record(learner, framework_academy, "ACD-GOV-01", 4, "self", date(2026, 1, 1))
+    row = _row(
+        person_profile(learner, framework=framework_academy, on=TODAY), "ACD-GOV-01"
+    )
     assert row.attained_level is None
     assert row.self_assessed_level.rank == 4
     assert row.gap == row.required_level.rank
 
 
-def test_future_evidence_does_not_count_yet(learner, framework_2024):
-    _record(learner, framework_2024, "LIT-01", 3, "assessment", date(2027, 1, 1))
-    row = _row(person_profile(learner, framework=framework_2024, on=TODAY), "LIT-01")
+def test_future_evidence_does_not_count_yet(learner, framework_academy):
+    _record(learner, framework_academy, "ACD-LIT-01", 3, "assessment", date(2027, 1, 1))
+    row = _row(
+        person_profile(learner, framework=framework_academy, on=TODAY), "ACD-LIT-01"
+    )
     assert row.attained_level is None
 
 
-def test_gap_is_required_minus_attained_never_negative(learner, framework_2024):
+def test_gap_is_required_minus_attained_never_negative(learner, framework_academy):
     # nonit-operational requires level 2 on LIT competencies.
-    _record(learner, framework_2024, "LIT-01", 1, "assessment", TODAY)
-    _record(learner, framework_2024, "LIT-02", 4, "assessment", TODAY)
-    profile = person_profile(learner, framework=framework_2024, on=TODAY)
+    _record(learner, framework_academy, "ACD-LIT-01", 1, "assessment", TODAY)
+    _record(learner, framework_academy, "ACD-LIT-02", 4, "assessment", TODAY)
+    profile = person_profile(learner, framework=framework_academy, on=TODAY)
     assert profile.frameworks[0].group.code == "nonit-operational"
-    assert _row(profile, "LIT-01").gap == 1
-    assert _row(profile, "LIT-02").gap == 0
-    assert _row(profile, "LIT-02").meets_requirement
+    assert _row(profile, "ACD-LIT-01").gap == 1
+    assert _row(profile, "ACD-LIT-02").gap == 0
+    assert _row(profile, "ACD-LIT-02").meets_requirement
 
 
-def test_evidence_level_must_be_on_the_framework_scale(learner, framework_2024):
+def test_evidence_level_must_be_on_the_framework_scale(learner, framework_academy):
     from django.core.exceptions import ValidationError
 
     from competencies.models import ProficiencyLevel, ProficiencyScale
@@ -113,7 +117,7 @@ def test_evidence_level_must_be_on_the_framework_scale(learner, framework_2024):
     with pytest.raises(ValidationError) as error:
         evidence_record(
             person=learner,
-            competency=competency(framework_2024, "LIT-01"),
+            competency=competency(framework_academy, "ACD-LIT-01"),
             level=foreign_level,
             source="assessment",
             observed_on=TODAY,

@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from academy.accounts.models import AuditEntry
 from academy.core.spreadsheet import csv_cell, formula_unescaped
 from competencies.hr.exports import csv_lines, xlsx_write
+from competencies.selectors import framework_list_active
 from tests.factories import PlacementFactory
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +44,7 @@ def test_directory_csv_keeps_thai_and_follows_the_scope(client, hr_world):
         "first_name_th",
         "last_name_th",
     ]
-    assert header[-1] == f"group_{hr_world.framework.code}"
+    assert header[-1] == f"group_{framework_list_active()[0].code}"
     by_number = {row[0]: row for row in body}
     target = by_number["T0001"]
     assert target[3:5] == ["สมศรี", "มีสุข"]
@@ -84,7 +85,7 @@ def test_person_evidence_exports(client, hr_world):
             reverse("hr:person_evidence_export", args=[hr_world.target.pk, "csv"])
         )
     )
-    assert rows[1][:2] == [hr_world.framework.code, "LIT-01"]
+    assert rows[1][:2] == [hr_world.framework.code, "ACD-LIT-01"]
     assert rows[1][4] == "2" and rows[1][6] == "manual"
     assert rows[1][11] == "ประเมินโดยหัวหน้างาน" and rows[1][12] == "rating.pdf"
     sheet = _xlsx(

@@ -235,7 +235,7 @@ def test_a_file_without_optional_columns_leaves_those_fields_alone(hr_world):
         "employee_number,national_id,first_name_th,last_name_th,unit_code,"
         "position_type,position_level,line_of_work,start_date\n"
     )
-    row = f"T0001,{thai_national_id(5)},สมศรี,มีสุข,V1,knowledge,practitioner,3-1-0014,2020-10-01\n"
+    row = f"T0001,{thai_national_id(5)},สมศรี,มีสุข,V1,knowledge,practitioner,3-1-0012,2020-10-01\n"
     upload = SimpleUploadedFile("s.csv", (header + row).encode(), "text/csv")
     job = staff_import_start(user=hr_world.officer, upload=upload)
     staff_import_apply_start(job=job, user=hr_world.officer)

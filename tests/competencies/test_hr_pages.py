@@ -20,7 +20,7 @@ from competencies.hr.sections import (
     unregister_person_section,
 )
 from competencies.hr.services import evidence_record_manual, staff_import_start
-from competencies.models import Evidence, EvidenceAttachment, LineOfWork
+from competencies.models import Evidence, EvidenceAttachment
 from competencies.selectors import person_profile
 from competencies.services import evidence_record, placement_start
 from tests.factories import (
@@ -29,6 +29,7 @@ from tests.factories import (
     competency,
     hr_officer,
     level,
+    line_of_work,
     org_unit,
     position,
     staff_csv_line,
@@ -39,10 +40,10 @@ pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.4\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 32
 POSITIONS = [
-    ("knowledge", "practitioner", "3-1-0014"),
+    ("knowledge", "practitioner", "3-1-0012"),
     ("knowledge", "professional", "3-1-0013"),
-    ("general", "operational", "4-1-0001"),
-    ("managerial", "managerial-primary", "3-1-0015"),
+    ("general", "operational", "เจ้าพนักงานธุรการ"),
+    ("managerial", "managerial-primary", "3-1-004"),
 ]
 
 
@@ -57,7 +58,7 @@ def _staff(unit, framework, count: int, *, offset: int = 0):
             unit=unit,
             position_type=position_type,
             position_level=position_level,
-            line_of_work=LineOfWork.objects.get(code=line_code),
+            line_of_work=line_of_work(line_code),
         ).person
         for k, item in enumerate(competencies[: n % 4 + 1]):
             evidence_record(
@@ -108,7 +109,7 @@ def test_directory_filters_agree_with_the_profiles(client, hr_world):
             == expected
         )
 
-    target_competency = competency(framework, "LIT-01")
+    target_competency = competency(framework, "ACD-LIT-01")
 
     def row_of(profile):
         return next(r for r in profile.rows if r.competency == target_competency)
@@ -130,7 +131,7 @@ def test_directory_filters_agree_with_the_profiles(client, hr_world):
         for person in people
         if person.placements.get().position_type == general
     }
-    line = LineOfWork.objects.get(code="3-1-0013")
+    line = line_of_work("3-1-0013")
     assert all(
         p.placements.get().line_of_work == line
         for p in people
@@ -243,7 +244,7 @@ def test_registered_sections_render_on_the_person_page(
 
 def _evidence_post(client, world, language="th", **overrides):
     data = {
-        "competency": competency(world.framework, "DATA-01").pk,
+        "competency": competency(world.framework, "ACD-DATA-01").pk,
         "level": level(world.framework, 3).pk,
         "source": "prior",
         "observed_on": "2026-03-01",
@@ -376,7 +377,7 @@ def test_directory_query_budget(client, hr_world):
         client,
         hr_world.officer,
         reverse("hr:directory")
-        + f"?framework={framework.pk}&competency={competency(framework, 'LIT-01').pk}"
+        + f"?framework={framework.pk}&competency={competency(framework, 'ACD-LIT-01').pk}"
         "&meeting=no",
         lambda n: _staff(hr_world.unit, framework, n, offset=next(offset)),
     )

@@ -43,7 +43,7 @@ def test_taking_snapshots_twice_in_a_month_changes_nothing(hr_world):
 
     evidence_record(
         person=hr_world.target,
-        competency=competency(hr_world.framework, "GOV-01"),
+        competency=competency(hr_world.framework, "ACD-GOV-01"),
         level=level(hr_world.framework, 4),
         source="assessment",
         observed_on=date(2026, 11, 10),

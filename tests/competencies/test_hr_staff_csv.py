@@ -29,7 +29,7 @@ def _line(number, national_id=None, **overrides):
         "unit_code": "V1",
         "position_type": "knowledge",
         "position_level": "practitioner",
-        "line_of_work": "3-1-0014",
+        "line_of_work": "3-1-0012",
         "supervisor_employee_number": "",
         "start_date": "2024-10-01",
     }
@@ -146,7 +146,7 @@ def test_bom_thai_windows_encoding_and_thai_headers_are_read():
         "เลขประจำตัวพนักงาน,เลขประจำตัวประชาชน,ชื่อ,นามสกุล,รหัสหน่วยงาน,"
         "ประเภทตำแหน่ง,ระดับตำแหน่ง,รหัสสายงาน,วันที่เริ่มดำรงตำแหน่ง\n"
     )
-    line = f"E1,{thai_national_id(5)},สมหญิง,รักไทย,V1,general,operational,4-1-0001,01/10/2567\n"
+    line = f"E1,{thai_national_id(5)},สมหญิง,รักไทย,V1,general,operational,เจ้าพนักงานธุรการ,01/10/2567\n"
     for data in (
         ("\ufeff" + thai_header + line).encode("utf-8"),
         (thai_header + line).encode("cp874"),

@@ -191,21 +191,21 @@ def test_import_framework_command_refuses_an_unreadable_path(tmp_path):
         run("import_framework", str(tmp_path / "missing.json"))
 
 
-def test_export_framework_command_writes_case_json_to_stdout(framework_2024):
-    document = json.loads(run("export_framework", "th-dg-2024"))
+def test_export_framework_command_writes_case_json_to_stdout(framework_academy):
+    document = json.loads(run("export_framework", "acd-digital"))
 
-    assert document["CFDocument"]["identifier"] == framework_2024.identifier
-    assert document["CFDocument"]["extensions"]["academy"]["code"] == "th-dg-2024"
-    assert len(document["CFItems"]) == framework_2024.competencies.count() + 4
+    assert document["CFDocument"]["identifier"] == framework_academy.identifier
+    assert document["CFDocument"]["extensions"]["academy"]["code"] == "acd-digital"
+    assert len(document["CFItems"]) == framework_academy.competencies.count() + 4
 
 
-def test_export_framework_command_writes_a_file(framework_2024, tmp_path):
+def test_export_framework_command_writes_a_file(framework_academy, tmp_path):
     target = tmp_path / "th-dg-2024.json"
 
-    run("export_framework", framework_2024.identifier, output=str(target))
+    run("export_framework", framework_academy.identifier, output=str(target))
 
     document = json.loads(target.read_text(encoding="utf-8"))
-    assert document["CFDocument"]["title"] == framework_2024.name_th
+    assert document["CFDocument"]["title"] == framework_academy.name_th
 
 
 def test_export_framework_command_chooses_the_version(framework_2018):
@@ -221,16 +221,16 @@ def test_export_framework_command_refuses_an_unknown_framework(standards):
 
 def test_export_framework_command_refuses_an_unknown_version(standards):
     with pytest.raises(CommandError, match="version 1999"):
-        run("export_framework", "th-dg-2024", version="1999")
+        run("export_framework", "acd-digital", version="1999")
 
 
 def test_exported_framework_imports_back_identically_into_an_empty_database(
-    framework_2024, tmp_path
+    framework_academy, tmp_path
 ):
-    expected = snapshot(framework_2024)
+    expected = snapshot(framework_academy)
     exported = tmp_path / "th-dg-2024.json"
-    run("export_framework", "th-dg-2024", output=str(exported))
-    framework_2024.delete()
+    run("export_framework", "acd-digital", output=str(exported))
+    framework_academy.delete()
     assert not Framework.objects.filter(identifier=expected["framework"][0]).exists()
 
     run("import_framework", str(exported))
@@ -240,18 +240,20 @@ def test_exported_framework_imports_back_identically_into_an_empty_database(
     assert imported.status == Framework.Status.DRAFT
 
 
-def test_exported_framework_reimports_over_itself_unchanged(framework_2024, tmp_path):
-    expected = snapshot(framework_2024)
+def test_exported_framework_reimports_over_itself_unchanged(
+    framework_academy, tmp_path
+):
+    expected = snapshot(framework_academy)
     exported = tmp_path / "th-dg-2024.json"
-    run("export_framework", "th-dg-2024", output=str(exported))
+    run("export_framework", "acd-digital", output=str(exported))
 
     output = run("import_framework", str(exported))
 
     assert "updated" not in output
     assert "created" not in output
-    framework_2024.refresh_from_db()
-    assert snapshot(framework_2024) == expected
-    assert framework_2024.status == Framework.Status.ACTIVE
+    framework_academy.refresh_from_db()
+    assert snapshot(framework_academy) == expected
+    assert framework_academy.status == Framework.Status.ACTIVE
 
 
 def test_export_of_an_imported_case_file_reads_as_the_same_package(tmp_path):
@@ -281,9 +283,9 @@ def test_parse_framework_file_without_extension_chooses_by_content():
 
 
 def test_framework_export_queries_do_not_grow_with_the_tree(
-    framework_2018, framework_2024, django_assert_max_num_queries
+    framework_2018, framework_academy, django_assert_max_num_queries
 ):
-    for framework in (framework_2018, framework_2024):
+    for framework in (framework_2018, framework_academy):
         framework = Framework.objects.get(pk=framework.pk)
         with django_assert_max_num_queries(3):
             framework_export(framework=framework)

@@ -524,9 +524,9 @@ def test_case_import_dry_run_counts_but_writes_nothing():
 
 @pytest.mark.django_db
 def test_case_import_refuses_a_new_framework_with_an_existing_code_and_version(
-    framework_2024,
+    framework_academy,
 ):
-    package = framework_export(framework=framework_2024)
+    package = framework_export(framework=framework_academy)
     package.framework.identifier = "0f000000-0000-4000-8000-00000000ffff"
     before = row_counts()
 
@@ -539,9 +539,9 @@ def test_case_import_refuses_a_new_framework_with_an_existing_code_and_version(
 
 @pytest.mark.django_db
 def test_case_reimport_refuses_to_change_a_scale_other_frameworks_share(
-    framework_2024,
+    framework_academy,
 ):
-    package = framework_export(framework=framework_2024)
+    package = framework_export(framework=framework_academy)
     package.levels[0].name_th = "ระดับต้น"
 
     with pytest.raises(FrameworkImportError) as caught:
@@ -549,4 +549,4 @@ def test_case_reimport_refuses_to_change_a_scale_other_frameworks_share(
 
     assert "scale th-dg-4" in str(caught.value)
     assert "th-dg-2018" in str(caught.value)
-    assert framework_2024.scale.levels.get(rank=1).name_th == "พื้นฐาน"
+    assert framework_academy.scale.levels.get(rank=1).name_th == "พื้นฐาน"

@@ -14,22 +14,24 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def ministry(framework_2024):
+def ministry(framework_academy):
     ministry, departments, people = _build(
-        framework_2024, divisions=4, staff_per_division=6
+        framework_academy, divisions=4, staff_per_division=6
     )
     return ministry, departments
 
 
 @pytest.mark.parametrize("by", ["child", "unit", "group"])
-def test_rollup_matrix_equals_the_live_matrix(settings, framework_2024, ministry, by):
+def test_rollup_matrix_equals_the_live_matrix(
+    settings, framework_academy, ministry, by
+):
     root, departments = ministry
     for node in (root, departments[1]):
-        live = org_matrix(node, framework=framework_2024, by=by, on=TODAY)
+        live = org_matrix(node, framework=framework_academy, by=by, on=TODAY)
         assert live.as_of is None
-        matrix_rollup_build(framework=framework_2024, on=TODAY)
+        matrix_rollup_build(framework=framework_academy, on=TODAY)
         settings.ACADEMY_MATRIX_ROLLUP_MIN_STAFF = 1
-        rolled = org_matrix(node, framework=framework_2024, by=by, on=TODAY)
+        rolled = org_matrix(node, framework=framework_academy, by=by, on=TODAY)
         settings.ACADEMY_MATRIX_ROLLUP_MIN_STAFF = 1_000_000
         assert rolled.as_of is not None
         assert _actual(rolled) == _actual(live)
@@ -37,44 +39,44 @@ def test_rollup_matrix_equals_the_live_matrix(settings, framework_2024, ministry
 
 
 def test_small_subtrees_and_other_dates_are_computed_live(
-    settings, framework_2024, ministry
+    settings, framework_academy, ministry
 ):
     root, _departments = ministry
-    matrix_rollup_build(framework=framework_2024, on=TODAY)
+    matrix_rollup_build(framework=framework_academy, on=TODAY)
     settings.ACADEMY_MATRIX_ROLLUP_MIN_STAFF = 25  # the ministry has 24 staff
-    assert org_matrix(root, framework=framework_2024, on=TODAY).as_of is None
+    assert org_matrix(root, framework=framework_academy, on=TODAY).as_of is None
     settings.ACADEMY_MATRIX_ROLLUP_MIN_STAFF = 24
-    assert org_matrix(root, framework=framework_2024, on=TODAY).as_of is not None
+    assert org_matrix(root, framework=framework_academy, on=TODAY).as_of is not None
     # A rollup built for another day never answers for today.
     later = TODAY + timedelta(days=1)
-    assert org_matrix(root, framework=framework_2024, on=later).as_of is None
+    assert org_matrix(root, framework=framework_academy, on=later).as_of is None
 
 
-def test_rebuilding_replaces_the_rows_and_records_the_run(framework_2024, ministry):
-    first = matrix_rollup_build(framework=framework_2024, on=TODAY)
+def test_rebuilding_replaces_the_rows_and_records_the_run(framework_academy, ministry):
+    first = matrix_rollup_build(framework=framework_academy, on=TODAY)
     assert first > 0
-    again = matrix_rollup_build(framework=framework_2024, on=TODAY)
+    again = matrix_rollup_build(framework=framework_academy, on=TODAY)
     assert again == first
-    assert MatrixRollup.objects.filter(framework=framework_2024).count() == first
-    run = MatrixRollupRun.objects.get(framework=framework_2024)
+    assert MatrixRollup.objects.filter(framework=framework_academy).count() == first
+    run = MatrixRollupRun.objects.get(framework=framework_academy)
     assert run.built_for == TODAY and run.rows == first
 
 
 def test_the_task_builds_every_active_framework(standards, ministry):
     result = matrix_rollups_task.delay().get()
-    assert set(result) == {"th-dg-2018", "th-dg-2024"}
+    assert set(result) == {"th-dg-2018", "th-gcio-2561", "th-dg-2024", "acd-digital"}
     assert matrix_rollups_build(on=date.today()) == result
 
 
 def test_reading_the_rollup_costs_a_constant_number_of_queries(
-    settings, framework_2024, ministry, django_assert_num_queries
+    settings, framework_academy, ministry, django_assert_num_queries
 ):
     root, _departments = ministry
-    matrix_rollup_build(framework=framework_2024, on=TODAY)
+    matrix_rollup_build(framework=framework_academy, on=TODAY)
     settings.ACADEMY_MATRIX_ROLLUP_MIN_STAFF = 1
     # The run, the subtree's staff count, the aggregate, competencies, row labels.
     with django_assert_num_queries(5):
-        org_matrix(root, framework=framework_2024, by="child", on=TODAY)
+        org_matrix(root, framework=framework_academy, by="child", on=TODAY)
 
 
 def test_a_staff_import_rebuilds_todays_rollups(

@@ -12,7 +12,13 @@ from competencies.selectors import (
     placement_current,
 )
 from competencies.services import person_create, placement_start
-from tests.factories import PersonFactory, PlacementFactory, org_unit, position
+from tests.factories import (
+    PersonFactory,
+    PlacementFactory,
+    line_of_work,
+    org_unit,
+    position,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -23,18 +29,37 @@ def ministry(standards):
 
 
 CASES = [
-    # (type, level, line of work) -> (2018 group, 2024 group)
-    (("executive", "executive-higher", "1-1-0001"), ("executive", "nonit-executive")),
+    # (type, level, line of work, designation) -> (2018 group, 2024 group)
     (
-        ("managerial", "managerial-primary", "2-1-0001"),
+        ("executive", "executive-higher", "1-1-001", ""),
+        ("executive", "nonit-executive"),
+    ),
+    (
+        ("executive", "executive-primary", "1-1-001", "department_cio"),
+        ("executive", "it-executive"),
+    ),
+    (
+        ("managerial", "managerial-primary", "2-1-001", ""),
         ("management", "nonit-director"),
     ),
-    (("managerial", "managerial-primary", "3-1-0013"), ("management", "it-director")),
-    (("knowledge", "practitioner", "3-1-0013"), ("technology", "it-operational")),
-    (("general", "operational", "4-1-0004"), ("technology", "it-operational")),
-    (("general", "operational", "4-1-0001"), ("service", "nonit-operational")),
-    (("knowledge", "professional", "3-1-0014"), ("academic", "nonit-operational")),
-    (("general", "senior", "4-1-0002"), ("others", "nonit-operational")),
+    (
+        ("managerial", "managerial-primary", "2-1-001", "ict_unit_head"),
+        ("management", "it-director"),
+    ),
+    (("knowledge", "practitioner", "3-1-0013", ""), ("technology", "it-operational")),
+    (
+        ("general", "operational", "เจ้าพนักงานเครื่องคอมพิวเตอร์", ""),
+        ("technology", "it-operational"),
+    ),
+    (
+        ("general", "operational", "เจ้าพนักงานธุรการ", ""),
+        ("service", "nonit-operational"),
+    ),
+    (("knowledge", "professional", "3-1-0012", ""), ("academic", "nonit-operational")),
+    (
+        ("general", "senior", "เจ้าพนักงานการเงินและบัญชี", ""),
+        ("others", "nonit-operational"),
+    ),
 ]
 
 
@@ -42,13 +67,14 @@ CASES = [
 def test_position_is_placed_in_the_expected_group_of_each_framework(
     standards, ministry, position_data, expected
 ):
-    type_code, level_code, line_code = position_data
+    type_code, level_code, line_code, designation = position_data
     position_type, position_level = position(type_code, level_code)
     placement = PlacementFactory(
         unit=ministry,
         position_type=position_type,
         position_level=position_level,
-        line_of_work=LineOfWork.objects.get(code=line_code),
+        line_of_work=line_of_work(line_code),
+        designation=designation,
     )
     got = []
     for code in ("th-dg-2018", "th-dg-2024"):
@@ -62,13 +88,14 @@ def test_position_is_placed_in_the_expected_group_of_each_framework(
 def test_sql_group_rule_agrees_with_python_rule(
     standards, ministry, position_data, expected
 ):
-    type_code, level_code, line_code = position_data
+    type_code, level_code, line_code, designation = position_data
     position_type, position_level = position(type_code, level_code)
     placement = PlacementFactory(
         unit=ministry,
         position_type=position_type,
         position_level=position_level,
-        line_of_work=LineOfWork.objects.get(code=line_code),
+        line_of_work=line_of_work(line_code),
+        designation=designation,
     )
     for code in ("th-dg-2018", "th-dg-2024"):
         rules = list(GroupRule.objects.filter(framework=standards[code]))
@@ -111,7 +138,7 @@ def test_new_placement_ends_the_previous_one_the_day_before(standards, ministry)
     division = org_unit("D01", parent=ministry, kind="division")
     person = person_create(first_name_th="สมหญิง", last_name_th="รักงาน")
     position_type, position_level = position("knowledge", "practitioner")
-    line = LineOfWork.objects.get(code="3-1-0014")
+    line = line_of_work("3-1-0012")
     first = placement_start(
         person=person,
         unit=ministry,
@@ -145,7 +172,7 @@ def test_placement_refuses_a_level_of_another_position_type(standards, ministry)
             unit=ministry,
             position_type=position_type,
             position_level=general_level,
-            line_of_work=LineOfWork.objects.get(code="3-1-0014"),
+            line_of_work=line_of_work("3-1-0012"),
             starts_on=date(2024, 1, 1),
         )
     assert "position_level" in error.value.message_dict

@@ -51,7 +51,7 @@ def _verified(user, email, *, primary=False):
 
 
 def test_colleagues_address_made_primary_unverified_links_nothing(
-    client, victim, framework_2024
+    client, victim, framework_academy
 ):
     attacker = UserFactory(email="attacker@example.go.th")
     client.force_login(attacker)
@@ -65,7 +65,9 @@ def test_colleagues_address_made_primary_unverified_links_nothing(
     assert not added.primary
     assert attacker.email == "attacker@example.go.th"
 
-    page = course(lessons=1, competencies=[(competency(framework_2024, "GOV-02"), 2)])
+    page = course(
+        lessons=1, competencies=[(competency(framework_academy, "ACD-GOV-02"), 2)]
+    )
     client.post(f"/learn/courses/{page.pk}/enrol/")
     client.post(f"/learn/lessons/{lessons_of(page)[0].pk}/complete/")
 

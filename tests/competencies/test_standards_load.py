@@ -10,6 +10,8 @@ from competencies.models import (
     PersonnelGroup,
     PositionLevel,
     PositionType,
+    ProficiencyScale,
+    Provenance,
     Requirement,
 )
 from competencies.services import requirement_matrix_update, standards_load
@@ -36,11 +38,13 @@ def _snapshot():
     }
 
 
-def test_load_standards_loads_both_frameworks_and_position_structure():
+def test_load_standards_loads_the_frameworks_and_position_structure():
     standards_load()
     assert set(Framework.objects.values_list("code", flat=True)) == {
         "th-dg-2018",
+        "th-gcio-2561",
         "th-dg-2024",
+        "acd-digital",
     }
     assert PersonnelGroup.objects.filter(framework__code="th-dg-2018").count() == 6
     assert PersonnelGroup.objects.filter(framework__code="th-dg-2024").count() == 6
@@ -52,35 +56,80 @@ def test_load_standards_loads_both_frameworks_and_position_structure():
     assert LineOfWork.objects.get(code="3-1-0013").name_th == "นักวิชาการคอมพิวเตอร์"
 
 
+def test_published_frameworks_use_the_pass_not_yet_scale():
+    standards_load()
+    for code in ("th-dg-2018", "th-gcio-2561", "th-dg-2024"):
+        scale = Framework.objects.get(code=code).scale
+        assert scale.kind == ProficiencyScale.Kind.PASS_NOT_YET
+        assert list(scale.levels.values_list("code", flat=True)) == ["pass"]
+
+
+def test_the_four_level_scale_is_marked_as_the_academys_own():
+    standards_load()
+    scale = Framework.objects.get(code="acd-digital").scale
+    assert scale.is_academy_own
+    assert scale.kind == ProficiencyScale.Kind.LEVELLED
+    assert scale.levels.count() == 4
+
+
 def test_2024_revision_has_three_core_and_four_optional_areas():
     standards_load()
     framework = Framework.objects.get(code="th-dg-2024")
-    areas = framework.competencies.filter(parent__isnull=True)
+    areas = framework.competencies.filter(kind=Competency.Kind.AREA)
     assert areas.count() == 7
-    core_areas = set(
-        Requirement.objects.filter(group__code="nonit-operational", is_core=True)
-        .values_list("competency__parent__code", flat=True)
+    required_areas = set(
+        Requirement.objects.filter(
+            group__framework=framework,
+            group__code="nonit-operational",
+            applicability=Requirement.Applicability.REQUIRED,
+        )
+        .values_list("competency__parent__name_en", flat=True)
         .distinct()
     )
-    assert core_areas == {"LIT", "GOV", "LEAD"}
-
-
-def test_coded_competency_units_keep_their_published_codes():
-    standards_load()
-    codes = set(
-        Competency.objects.filter(framework__code="th-dg-2018").values_list(
-            "code", flat=True
+    assert required_areas == {"Digital Literacy", "Digital Leadership"}
+    optional_areas = set(
+        Requirement.objects.filter(
+            group__framework=framework,
+            group__code="nonit-operational",
+            applicability=Requirement.Applicability.OPTIONAL,
+            competency__parent__isnull=False,
         )
+        .values_list("competency__parent__name_en", flat=True)
+        .distinct()
     )
-    assert {
-        "CEC-OQZN-027",
-        "CEC-BCTZ-001",
-        "DTR200",
-        "DG-WPJL-028",
-        "DG-AFDZ-020",
-        "DG-ZYSR-022",
-        "DG-EJJM-026",
-    } <= codes
+    assert optional_areas == {
+        "Digital Technology",
+        "Digital Service",
+        "Data Utilization and Sharing",
+        "Cyber Security",
+    }
+
+
+def test_a_2024_unit_placed_in_an_area_by_its_title_says_so():
+    standards_load()
+    unit = Competency.objects.get(framework__code="th-dg-2024", code="DG-TNMQ-001")
+    assert unit.area_is_inferred
+    assert unit.parent.name_en == "Digital Literacy"
+    assert unit.provenance == Provenance.PUBLISHED
+    assert "inferred" not in unit.source_note or "to confirm" in unit.source_note
+
+
+def test_units_keep_their_published_codes_in_their_own_framework():
+    standards_load()
+
+    def codes(framework):
+        return set(
+            Competency.objects.filter(framework__code=framework).values_list(
+                "code", flat=True
+            )
+        )
+
+    assert {"CEC-OQZN-027", "CEC-BCTZ-001"} <= codes("th-dg-2018")
+    assert "DTR200" in codes("th-gcio-2561")
+    assert {"DG-WPJL-028", "DG-AFDZ-020", "DG-ZYSR-022", "DG-EJJM-026"} <= codes(
+        "th-dg-2024"
+    )
+    assert not {"DTR200", "DG-AFDZ-020"} & codes("th-dg-2018")
 
 
 def test_load_standards_twice_changes_nothing():
@@ -100,20 +149,21 @@ def test_command_reports_nothing_changed_on_second_run(capsys):
 def test_unconfirmed_facts_carry_a_to_confirm_note():
     standards_load()
     framework = Framework.objects.get(code="th-dg-2018")
-    assert framework.competencies.get(code="DL").needs_confirmation
     assert not framework.competencies.get(code="CEC-OQZN-027").needs_confirmation
     assert all(
         requirement.needs_confirmation
         for requirement in Requirement.objects.filter(group__framework=framework)
     )
     assert GroupRule.objects.filter(framework=framework).first().needs_confirmation
+    local = Competency.objects.get(framework__code="acd-digital", code="ACD-LIT-01")
+    assert local.needs_confirmation
 
 
 def test_administrator_edit_survives_reload_but_not_force():
     standards_load()
-    framework = Framework.objects.get(code="th-dg-2024")
+    framework = Framework.objects.get(code="acd-digital")
     group = framework.groups.get(code="nonit-operational")
-    competency = framework.competencies.get(code="LIT-01")
+    competency = framework.competencies.get(code="ACD-LIT-01")
     requirement_matrix_update(
         group=group, cells={competency.pk: (level(framework, 4), True)}
     )
@@ -132,14 +182,17 @@ def test_administrator_edit_survives_reload_but_not_force():
 
 def test_unedited_requirement_follows_shipped_default():
     standards_load()
-    requirement = Requirement.objects.filter(group__code="it-operational").first()
+    requirement = Requirement.objects.filter(
+        group__framework__code="acd-digital", group__code="it-operational"
+    ).first()
     framework = requirement.group.framework
     Requirement.objects.filter(pk=requirement.pk).update(
         required_level=level(framework, 1)
     )
-    standards_load()
+    report = standards_load()
     requirement.refresh_from_db()
     assert requirement.required_level.rank != 1
+    assert any(requirement.competency.code in line for line in report.meaning_changed)
 
 
 def test_matrix_update_refuses_competency_from_another_framework():
@@ -149,10 +202,10 @@ def test_matrix_update_refuses_competency_from_another_framework():
     group = PersonnelGroup.objects.get(
         framework__code="th-dg-2024", code="it-executive"
     )
-    foreign = Competency.objects.get(framework__code="th-dg-2018", code="DTR200")
+    foreign = Competency.objects.get(framework__code="th-gcio-2561", code="DTR200")
     before = _snapshot()
     with pytest.raises(ValidationError):
         requirement_matrix_update(
-            group=group, cells={foreign.pk: (level(group.framework, 2), True)}
+            group=group, cells={foreign.pk: (level(group.framework, 1), True)}
         )
     assert _snapshot() == before

@@ -16,11 +16,11 @@ def learner(standards):
 
 
 @pytest.fixture
-def governance_course(framework_2024):
+def governance_course(framework_academy):
     return course(
         "การกำกับดูแลข้อมูลภาครัฐ",
         title_en="Government data governance",
         lessons=2,
-        competencies=[(competency(framework_2024, "GOV-02"), 3)],
+        competencies=[(competency(framework_academy, "ACD-GOV-02"), 3)],
         learning_hours=6,
     )

@@ -31,14 +31,14 @@ def instructor(standards):
 
 
 @pytest.fixture
-def own_bank(instructor, framework_2024):
-    return make_bank(framework_2024, code="mine", owner=instructor)
+def own_bank(instructor, framework_academy):
+    return make_bank(framework_academy, code="mine", owner=instructor)
 
 
 @pytest.fixture
-def other_bank(framework_2024):
+def other_bank(framework_academy):
     other = UserFactory(email="other@example.go.th", roles=[Role.INSTRUCTOR])
-    return make_bank(framework_2024, code="theirs", owner=other)
+    return make_bank(framework_academy, code="theirs", owner=other)
 
 
 def test_instructor_lists_only_own_banks(client, instructor, own_bank, other_bank):
@@ -57,14 +57,14 @@ def test_instructor_lists_only_own_banks(client, instructor, own_bank, other_ban
     )
 
 
-def test_instructor_creates_a_bank_they_own(client, instructor, framework_2024):
+def test_instructor_creates_a_bank_they_own(client, instructor, framework_academy):
     client.force_login(instructor)
     response = client.post(
         "/admin/assessments/banks/new/",
         {
             "title": "คลังใหม่",
             "code": "new-bank",
-            "framework": framework_2024.pk,
+            "framework": framework_academy.pk,
             "description": "",
         },
     )
@@ -76,9 +76,9 @@ def test_a_bad_csv_writes_nothing_and_names_every_line(client, instructor, own_b
     client.force_login(instructor)
     content = (
         HEADER
-        + "mine,Q1,single,GOV-02,2,ข้อดี,ก,ข,1\n"
+        + "mine,Q1,single,ACD-GOV-02,2,ข้อดี,ก,ข,1\n"
         + "mine,Q2,single,NOPE-99,2,ข้อเสีย,ก,ข,1\n"
-        + "other,Q3,single,GOV-02,9,ข้อผิด,ก,ข,1\n"
+        + "other,Q3,single,ACD-GOV-02,9,ข้อผิด,ก,ข,1\n"
     ).encode()
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -96,7 +96,7 @@ def test_a_good_csv_imports_and_exports_round_trip(client, instructor, own_bank)
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     client.force_login(instructor)
-    content = (HEADER + "mine,Q1,single,GOV-02,2,ข้อดี,ก,ข,2\n").encode()
+    content = (HEADER + "mine,Q1,single,ACD-GOV-02,2,ข้อดี,ก,ข,2\n").encode()
     response = client.post(
         f"/admin/assessments/banks/{own_bank.pk}/import/",
         {"file": SimpleUploadedFile("q.csv", content, "text/csv")},
@@ -119,10 +119,10 @@ def test_a_good_csv_imports_and_exports_round_trip(client, instructor, own_bank)
 
 
 def test_a_question_that_cannot_be_drawn_is_refused(
-    client, instructor, own_bank, framework_2024
+    client, instructor, own_bank, framework_academy
 ):
     client.force_login(instructor)
-    gov = competency(framework_2024, "GOV-02")
+    gov = competency(framework_academy, "ACD-GOV-02")
     data = {
         "bank": own_bank.pk,
         "external_id": "X1",
@@ -153,9 +153,9 @@ def test_a_question_that_cannot_be_drawn_is_refused(
     assert Question.objects.get().options.filter(is_correct=True).get().text == "ข"
 
 
-def test_item_analysis_on_a_known_data_set(framework_2024):
-    gov = competency(framework_2024, "GOV-02")
-    bank = make_bank(framework_2024)
+def test_item_analysis_on_a_known_data_set(framework_academy):
+    gov = competency(framework_academy, "ACD-GOV-02")
+    bank = make_bank(framework_academy)
     questions = [single(bank, gov, 1, f"K{n}") for n in range(3)]
     quiz = make_assessment(area=gov.parent, rules=[(bank, gov, 3)])
     # Learners get the first 3, 2, 1 and 0 questions right.
@@ -177,9 +177,9 @@ def test_item_analysis_on_a_known_data_set(framework_2024):
 
 
 def test_results_page_is_for_the_assessments_author_only(
-    client, instructor, own_bank, framework_2024
+    client, instructor, own_bank, framework_academy
 ):
-    gov = competency(framework_2024, "GOV-02")
+    gov = competency(framework_academy, "ACD-GOV-02")
     single(own_bank, gov, 1, "R1")
     mine = make_assessment(
         area=gov.parent, rules=[(own_bank, gov, 1)], owner=instructor
@@ -199,8 +199,8 @@ def test_results_page_is_for_the_assessments_author_only(
     )
 
 
-def test_results_page_query_budget(client, instructor, own_bank, framework_2024):
-    gov = competency(framework_2024, "GOV-02")
+def test_results_page_query_budget(client, instructor, own_bank, framework_academy):
+    gov = competency(framework_academy, "ACD-GOV-02")
     single(own_bank, gov, 1, "B1")
     quiz = make_assessment(
         area=gov.parent, rules=[(own_bank, gov, 1)], owner=instructor
@@ -221,10 +221,10 @@ def test_results_page_query_budget(client, instructor, own_bank, framework_2024)
 
 
 def test_import_export_and_results_are_reachable_from_the_admin(
-    client, instructor, own_bank, framework_2024
+    client, instructor, own_bank, framework_academy
 ):
     """Nobody should need to know these URLs: listing rows and edit headers link them."""
-    gov = competency(framework_2024, "GOV-02")
+    gov = competency(framework_academy, "ACD-GOV-02")
     single(own_bank, gov, 1, "L1")
     quiz = make_assessment(
         area=gov.parent, rules=[(own_bank, gov, 1)], owner=instructor
@@ -254,7 +254,7 @@ def test_import_export_and_results_are_reachable_from_the_admin(
 def test_reimporting_the_same_questions_counts_them_as_unchanged(own_bank):
     from courses.assessments.services import questions_export, questions_import
 
-    content = (HEADER + "mine,Q1,single,GOV-02,2,ข้อดี,ก,ข,2\n").encode()
+    content = (HEADER + "mine,Q1,single,ACD-GOV-02,2,ข้อดี,ก,ข,2\n").encode()
     first = questions_import(bank=own_bank, content=content)
 
     again = questions_import(bank=own_bank, content=questions_export(bank=own_bank))
@@ -267,11 +267,13 @@ def test_a_changed_question_is_counted_as_updated(own_bank):
     from courses.assessments.services import questions_import
 
     questions_import(
-        bank=own_bank, content=(HEADER + "mine,Q1,single,GOV-02,2,ข้อดี,ก,ข,2\n").encode()
+        bank=own_bank,
+        content=(HEADER + "mine,Q1,single,ACD-GOV-02,2,ข้อดี,ก,ข,2\n").encode(),
     )
 
     summary = questions_import(
-        bank=own_bank, content=(HEADER + "mine,Q1,single,GOV-02,2,ข้อดี,ก,ข,1\n").encode()
+        bank=own_bank,
+        content=(HEADER + "mine,Q1,single,ACD-GOV-02,2,ข้อดี,ก,ข,1\n").encode(),
     )
 
     assert (summary.created, summary.updated, summary.unchanged) == (0, 1, 0)

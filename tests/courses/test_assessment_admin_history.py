@@ -13,13 +13,13 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def authors(framework_2024):
+def authors(framework_academy):
     mine = UserFactory(email="teacher@example.go.th", roles=[Role.INSTRUCTOR])
     theirs = UserFactory(email="other@example.go.th", roles=[Role.INSTRUCTOR])
-    gov = competency(framework_2024, "GOV-02")
+    gov = competency(framework_academy, "ACD-GOV-02")
     items = {}
     for owner, code in ((mine, "mine"), (theirs, "theirs")):
-        bank = make_bank(framework_2024, code=code, owner=owner)
+        bank = make_bank(framework_academy, code=code, owner=owner)
         question = single(bank, gov, 2, f"{code}-q1")
         assessment = make_assessment(
             area=gov.parent,

@@ -33,13 +33,13 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def gov02(framework_2024):
-    return competency(framework_2024, "GOV-02")
+def gov02(framework_academy):
+    return competency(framework_academy, "ACD-GOV-02")
 
 
 @pytest.fixture
-def bank(framework_2024, gov02):
-    bank = make_bank(framework_2024)
+def bank(framework_academy, gov02):
+    bank = make_bank(framework_academy)
     for rank in (1, 2, 3):
         for n in range(4):
             single(bank, gov02, rank, f"G{rank}-{n}")
@@ -56,7 +56,7 @@ def test_start_draws_and_stores_the_questions(learner, quiz):
     attempt = attempt_start(user=learner, assessment=quiz)
     assert len(attempt.questions) == 6
     assert set(attempt.option_orders) == {q["id"] for q in attempt.questions}
-    assert attempt.competency_ids == {"GOV-02": quiz.rules.get().competency_id}
+    assert attempt.competency_ids == {"ACD-GOV-02": quiz.rules.get().competency_id}
     again = attempt_start(user=learner, assessment=quiz)
     assert again.pk == attempt.pk
     assert again.questions == attempt.questions
@@ -72,7 +72,9 @@ def test_editing_a_question_does_not_change_a_started_attempt(learner, quiz, ban
     assert attempt.questions[0]["prompt"] != "แก้ไขแล้ว"
 
 
-def test_a_course_assessment_needs_an_enrolment(learner, bank, gov02, framework_2024):
+def test_a_course_assessment_needs_an_enrolment(
+    learner, bank, gov02, framework_academy
+):
     from tests.factories import course
 
     other = course("หลักสูตรอื่น", slug="other")
@@ -92,7 +94,7 @@ def test_a_short_bank_is_refused_with_the_competency_named(learner, quiz):
     rule = quiz.rules.get()
     rule.count = 50
     rule.save()
-    with translation.override("en"), pytest.raises(AssessmentError, match="GOV-02"):
+    with translation.override("en"), pytest.raises(AssessmentError, match="ACD-GOV-02"):
         attempt_start(user=learner, assessment=quiz)
     assert not Attempt.objects.exists()
 
@@ -195,9 +197,9 @@ def test_starting_again_after_expiry_grades_the_old_attempt_first(learner, quiz)
 
 
 def test_evidence_is_recorded_at_the_level_reached(
-    learner, governance_course, framework_2024, gov02
+    learner, governance_course, framework_academy, gov02
 ):
-    bank = make_bank(framework_2024, code="levels")
+    bank = make_bank(framework_academy, code="levels")
     for rank in (1, 2, 3):
         for n in range(2):
             single(bank, gov02, rank, f"L{rank}-{n}")
@@ -214,7 +216,7 @@ def test_evidence_is_recorded_at_the_level_reached(
     assert evidence.competency == gov02
     assert evidence.level.rank == 2
     assert evidence.source == Evidence.Source.ASSESSMENT
-    assert attempt.result["evidence"] == {"GOV-02": 2}
+    assert attempt.result["evidence"] == {"ACD-GOV-02": 2}
 
 
 def test_no_evidence_when_no_level_is_reached(learner, quiz):
@@ -248,10 +250,10 @@ def test_lessons_only_rule_ignores_assessments(learner, quiz, governance_course)
     assert CourseCompletion.objects.filter(user=learner).count() == 1
 
 
-def test_placement_assessment_raises_the_attained_level(learner, framework_2024):
-    area = competency(framework_2024, "GOV-02").parent
-    lit = competency(framework_2024, "GOV-01")
-    bank = make_bank(framework_2024, code="placement")
+def test_placement_assessment_raises_the_attained_level(learner, framework_academy):
+    area = competency(framework_academy, "ACD-GOV-02").parent
+    lit = competency(framework_academy, "ACD-GOV-01")
+    bank = make_bank(framework_academy, code="placement")
     for rank in (1, 2):
         for n in range(2):
             single(bank, lit, rank, f"P{rank}{n}")
@@ -261,6 +263,6 @@ def test_placement_assessment_raises_the_attained_level(learner, framework_2024)
     row = next(
         row
         for row in person_profile(learner.person).frameworks[0].rows
-        if row.competency.code == "GOV-01"
+        if row.competency.code == "ACD-GOV-01"
     )
     assert row.attained_rank == 2

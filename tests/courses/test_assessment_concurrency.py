@@ -50,8 +50,8 @@ def _in_threads(work, count):
 
 
 def test_concurrent_submissions_of_one_attempt_grade_it_once(standards):
-    framework = standards["th-dg-2024"]
-    gov02 = competency(framework, "GOV-02")
+    framework = standards["acd-digital"]
+    gov02 = competency(framework, "ACD-GOV-02")
     user = UserFactory()
     PlacementFactory(unit=org_unit("M01", kind="ministry"), person__user=user)
     page = course("หลักสูตร", slug="c", competencies=[(gov02, 2)])
@@ -77,8 +77,8 @@ def test_concurrent_submissions_of_one_attempt_grade_it_once(standards):
 
 
 def test_concurrent_starts_make_one_attempt(standards):
-    framework = standards["th-dg-2024"]
-    gov02 = competency(framework, "GOV-02")
+    framework = standards["acd-digital"]
+    gov02 = competency(framework, "ACD-GOV-02")
     user = UserFactory()
     bank = make_bank(framework)
     for n in range(3):

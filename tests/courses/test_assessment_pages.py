@@ -30,8 +30,8 @@ SECRET_NUMBER = "4242.5"
 
 
 @pytest.fixture
-def gov02(framework_2024):
-    return competency(framework_2024, "GOV-02")
+def gov02(framework_academy):
+    return competency(framework_academy, "ACD-GOV-02")
 
 
 def _question(bank, gov02, external_id, kind, **fields):
@@ -48,9 +48,9 @@ def _question(bank, gov02, external_id, kind, **fields):
 
 
 @pytest.fixture
-def mixed_quiz(framework_2024, gov02, governance_course, learner):
+def mixed_quiz(framework_academy, gov02, governance_course, learner):
     """One question of every kind, all drawn, with secrets to look for."""
-    bank = make_bank(framework_2024)
+    bank = make_bank(framework_academy)
     single(bank, gov02, 2, "S1")
     multiple = _question(bank, gov02, "M1", "multiple")
     for n, correct in enumerate([True, True, False]):
@@ -286,7 +286,8 @@ def test_course_page_and_dashboard_show_assessments_and_evidence(
     dashboard = client.get("/dashboard/").content.decode()
     assert mixed_quiz.title in dashboard
     assert (
-        "GOV-02" in dashboard and f"/learn/attempts/{attempt.pk}/result/" in dashboard
+        "ACD-GOV-02" in dashboard
+        and f"/learn/attempts/{attempt.pk}/result/" in dashboard
     )
 
 
@@ -314,8 +315,8 @@ def _staff_with_results(n, unit, quiz_factory, *, start=0):
 
 
 @pytest.fixture
-def placement_quiz(framework_2024, gov02):
-    bank = make_bank(framework_2024, code="hr")
+def placement_quiz(framework_academy, gov02):
+    bank = make_bank(framework_academy, code="hr")
     for n in range(3):
         single(bank, gov02, 1, f"H{n}")
     return make_assessment(area=gov02.parent, rules=[(bank, gov02, 3)])
@@ -346,9 +347,9 @@ def test_hr_results_are_not_found_for_learners(client, learner):
 
 
 @pytest.fixture
-def sized_quiz(framework_2024, gov02, governance_course, learner):
+def sized_quiz(framework_academy, gov02, governance_course, learner):
     def build(n):
-        bank = make_bank(framework_2024, code=f"size{n}")
+        bank = make_bank(framework_academy, code=f"size{n}")
         for i in range(n):
             single(bank, gov02, 1 + i % 3, f"Q{i}")
         enrolment_create(user=learner, course=governance_course)
@@ -395,9 +396,9 @@ def test_assessment_page_query_budget(client, learner, sized_quiz):
 
 
 def test_dashboard_with_assessments_query_budget(
-    client, learner, framework_2024, gov02
+    client, learner, framework_academy, gov02
 ):
-    bank = make_bank(framework_2024, code="dash")
+    bank = make_bank(framework_academy, code="dash")
     single(bank, gov02, 1, "D0")
     titles = (f"วัดระดับ {i}" for i in range(100))
 

@@ -24,13 +24,13 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def gov02(framework_2024):
-    return competency(framework_2024, "GOV-02")
+def gov02(framework_academy):
+    return competency(framework_academy, "ACD-GOV-02")
 
 
 @pytest.fixture
-def placement_test(framework_2024, gov02):
-    bank = make_bank(framework_2024)
+def placement_test(framework_academy, gov02):
+    bank = make_bank(framework_academy)
     for n in range(4):
         single(bank, gov02, 2, f"Q{n}")
     return make_assessment(

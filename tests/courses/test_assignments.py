@@ -13,13 +13,19 @@ import pytest
 from openpyxl import load_workbook
 
 from competencies.hr.selectors import hr_access
-from competencies.models import LineOfWork
 from courses.assignments import selectors
 from courses.assignments.services import assignment_create
 from courses.models import Assignee, CoursePage, Enrolment
 from courses.selectors import lessons_of
 from courses.services import EnrolmentError, enrolment_create, lesson_complete
-from tests.factories import PlacementFactory, UserFactory, course, org_unit, position
+from tests.factories import (
+    PlacementFactory,
+    UserFactory,
+    course,
+    line_of_work,
+    org_unit,
+    position,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -89,7 +95,7 @@ def test_assignment_by_position_type_and_level(hr_world, mandatory):
         unit=hr_world.unit,
         position_type=general,
         position_level=operational,
-        line_of_work=LineOfWork.objects.get(code="4-1-0001"),
+        line_of_work=line_of_work("เจ้าพนักงานธุรการ"),
     ).person
     by_type = _assign(hr_world.officer, mandatory, position_type=general)
     assert _people(by_type) == {clerk.pk}

@@ -112,7 +112,7 @@ def _course_form(framework, *, title: str, slug: str, **fields) -> dict:
             "competency_links": inline_formset(
                 [
                     {
-                        "competency": competency(framework, "GOV-02").pk,
+                        "competency": competency(framework, "ACD-GOV-02").pk,
                         "level": level(framework, 2).pk,
                     }
                 ]
@@ -186,12 +186,14 @@ def test_instructor_may_add_under_the_catalogue_but_not_change_or_publish(
 
 
 def test_instructor_publish_is_refused_and_the_course_saved_as_a_draft(
-    catalogue, instructor, framework_2024
+    catalogue, instructor, framework_academy
 ):
     response = _client_for(instructor).post(
         _add_url("coursepage", catalogue),
         {
-            **_course_form(framework_2024, title="บริการดิจิทัล", slug="digital-services"),
+            **_course_form(
+                framework_academy, title="บริการดิจิทัล", slug="digital-services"
+            ),
             "action-publish": "action-publish",
         },
     )
@@ -201,16 +203,18 @@ def test_instructor_publish_is_refused_and_the_course_saved_as_a_draft(
     assert not page.live
     assert page.owner == instructor
     assert page.current_workflow_state is None
-    assert page.competency_links.get().competency.code == "GOV-02"
+    assert page.competency_links.get().competency.code == "ACD-GOV-02"
 
 
 def test_instructor_submits_a_new_course_for_review(
-    catalogue, instructor, framework_2024
+    catalogue, instructor, framework_academy
 ):
     response = _client_for(instructor).post(
         _add_url("coursepage", catalogue),
         {
-            **_course_form(framework_2024, title="บริการดิจิทัล", slug="digital-services"),
+            **_course_form(
+                framework_academy, title="บริการดิจิทัล", slug="digital-services"
+            ),
             "action-submit": "action-submit",
         },
     )
@@ -227,12 +231,14 @@ def test_instructor_submits_a_new_course_for_review(
 
 
 def test_academy_admin_approves_the_review_and_the_course_goes_live(
-    catalogue, instructor, academy_admin, framework_2024
+    catalogue, instructor, academy_admin, framework_academy
 ):
     _client_for(instructor).post(
         _add_url("coursepage", catalogue),
         {
-            **_course_form(framework_2024, title="บริการดิจิทัล", slug="digital-services"),
+            **_course_form(
+                framework_academy, title="บริการดิจิทัล", slug="digital-services"
+            ),
             "action-submit": "action-submit",
         },
     )
@@ -258,13 +264,15 @@ def test_academy_admin_approves_the_review_and_the_course_goes_live(
 
 
 def test_instructor_cannot_approve_their_own_course(
-    catalogue, instructor, framework_2024
+    catalogue, instructor, framework_academy
 ):
     client = _client_for(instructor)
     client.post(
         _add_url("coursepage", catalogue),
         {
-            **_course_form(framework_2024, title="บริการดิจิทัล", slug="digital-services"),
+            **_course_form(
+                framework_academy, title="บริการดิจิทัล", slug="digital-services"
+            ),
             "action-submit": "action-submit",
         },
     )

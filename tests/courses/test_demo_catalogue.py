@@ -84,7 +84,7 @@ class TestSeededCatalogue:
         )
         assert {link.competency.framework.code for link in links} == {
             "th-dg-2018",
-            "th-dg-2024",
+            "acd-digital",
         }
         assert {link.level.rank for link in links} == {1, 2, 3, 4}
 
@@ -106,7 +106,10 @@ class TestSeededCatalogue:
         mvs = CoursePage.objects.get(code="SERV-402")
         assert mvs.prerequisites.get().required_course.code == "SERV-401"
         requirement = CoursePage.objects.get(code="DATA-301").prerequisites.get()
-        assert (requirement.competency.code, requirement.level.rank) == ("DATA-01", 2)
+        assert (requirement.competency.code, requirement.level.rank) == (
+            "ACD-DATA-01",
+            2,
+        )
         policies = list(CoursePage.objects.values_list("enrolment_policy", flat=True))
         assert policies.count(CoursePage.EnrolmentPolicy.APPROVAL) == 2
         assert policies.count(CoursePage.EnrolmentPolicy.ASSIGNED) == 1

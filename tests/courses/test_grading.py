@@ -38,7 +38,7 @@ def _draft(kind, **fields):
         bank="BANK",
         external_id=f"{kind}-1",
         kind=kind,
-        competency_code=fields.pop("competency_code", "GOV-02"),
+        competency_code=fields.pop("competency_code", "ACD-GOV-02"),
         level=fields.pop("level", 2),
         prompt=fields.pop("prompt", f"คำถามแบบ {kind}"),
         explanation=f"{EXPLANATION} เพราะเหตุนี้",
@@ -244,7 +244,7 @@ def test_snapshot_refuses_a_key_naming_a_missing_option():
             options=(Option("a", "A"), Option("b", "B")),
             key=SingleKey("c"),
             points=Decimal(1),
-            competency_code="GOV-02",
+            competency_code="ACD-GOV-02",
             level_rank=1,
         )
 
@@ -561,7 +561,7 @@ def _question(question_id, competency, rank, correct="a", points=1):
 
 
 def test_grade_attempt_totals_scores_and_passes_at_the_mark():
-    questions = [_question(str(n), "GOV-02", 1) for n in range(5)]
+    questions = [_question(str(n), "ACD-GOV-02", 1) for n in range(5)]
     responses = {"0": "a", "1": "a", "2": "a", "3": "b"}  # "4" unanswered
 
     result = grade_attempt(questions, responses, pass_mark_percent=60)
@@ -575,7 +575,7 @@ def test_grade_attempt_totals_scores_and_passes_at_the_mark():
 
 def test_grade_attempt_decides_the_pass_on_exact_figures_not_rounded_ones():
     # 2 of 3 questions = 66.666..%: shown as 66.67 but below a 66.67 mark
-    questions = [_question(str(n), "GOV-02", 1) for n in range(3)]
+    questions = [_question(str(n), "ACD-GOV-02", 1) for n in range(3)]
 
     result = grade_attempt(
         questions, {"0": "a", "1": "a"}, pass_mark_percent=Decimal("66.67")
@@ -587,18 +587,18 @@ def test_grade_attempt_decides_the_pass_on_exact_figures_not_rounded_ones():
 
 def test_level_reached_is_the_highest_rank_whose_every_lower_prefix_passes():
     questions = [
-        _question("l1-a", "GOV-02", 1),
-        _question("l1-b", "GOV-02", 1),
-        _question("l2-a", "GOV-02", 2),
-        _question("l2-b", "GOV-02", 2),
-        _question("l3-a", "GOV-02", 3),
-        _question("l3-b", "GOV-02", 3),
+        _question("l1-a", "ACD-GOV-02", 1),
+        _question("l1-b", "ACD-GOV-02", 1),
+        _question("l2-a", "ACD-GOV-02", 2),
+        _question("l2-b", "ACD-GOV-02", 2),
+        _question("l3-a", "ACD-GOV-02", 3),
+        _question("l3-b", "ACD-GOV-02", 3),
     ]
     # level 1: 2/2, levels <= 2: 3/4 = 75%, levels <= 3: 3/6 = 50%
     responses = {"l1-a": "a", "l1-b": "a", "l2-a": "a"}
 
     result = grade_attempt(questions, responses, pass_mark_percent=70)
-    competency = result.competencies["GOV-02"]
+    competency = result.competencies["ACD-GOV-02"]
 
     assert competency.level_reached == 2
     assert [level.reached for level in competency.levels] == [True, True, False]
@@ -612,18 +612,18 @@ def test_level_reached_is_the_highest_rank_whose_every_lower_prefix_passes():
 
 def test_failing_the_lower_level_blocks_the_higher_ones():
     questions = [
-        _question("l1-a", "GOV-02", 1),
-        _question("l1-b", "GOV-02", 1),
-        _question("l2-a", "GOV-02", 2),
-        _question("l2-b", "GOV-02", 2),
-        _question("l2-c", "GOV-02", 2),
-        _question("l2-d", "GOV-02", 2),
+        _question("l1-a", "ACD-GOV-02", 1),
+        _question("l1-b", "ACD-GOV-02", 1),
+        _question("l2-a", "ACD-GOV-02", 2),
+        _question("l2-b", "ACD-GOV-02", 2),
+        _question("l2-c", "ACD-GOV-02", 2),
+        _question("l2-d", "ACD-GOV-02", 2),
     ]
     # level 1 alone: 1/2 = 50% fails; levels <= 2 would be 5/6 = 83%
     responses = {"l1-a": "a", "l2-a": "a", "l2-b": "a", "l2-c": "a", "l2-d": "a"}
 
     competency = grade_attempt(questions, responses, pass_mark_percent=70).competencies[
-        "GOV-02"
+        "ACD-GOV-02"
     ]
 
     assert competency.level_reached is None
@@ -632,7 +632,7 @@ def test_failing_the_lower_level_blocks_the_higher_ones():
 
 def test_levels_are_reached_per_competency_with_only_the_ranks_drawn():
     questions = [
-        _question("gov", "GOV-02", 3),
+        _question("gov", "ACD-GOV-02", 3),
         _question("sec-1", "SEC-01", 2),
         _question("sec-2", "SEC-01", 2),
     ]
@@ -641,15 +641,15 @@ def test_levels_are_reached_per_competency_with_only_the_ranks_drawn():
         questions, {"gov": "a", "sec-1": "a", "sec-2": "b"}, pass_mark_percent=60
     )
 
-    assert result.competencies["GOV-02"].level_reached == 3
+    assert result.competencies["ACD-GOV-02"].level_reached == 3
     assert result.competencies["SEC-01"].level_reached is None
-    assert list(result.competencies) == ["GOV-02", "SEC-01"]
+    assert list(result.competencies) == ["ACD-GOV-02", "SEC-01"]
 
 
 def test_grade_attempt_weighs_questions_by_points():
     questions = [
-        _question("big", "GOV-02", 1, points=3),
-        _question("small", "GOV-02", 1),
+        _question("big", "ACD-GOV-02", 1, points=3),
+        _question("small", "ACD-GOV-02", 1),
     ]
 
     result = grade_attempt(questions, {"big": "a", "small": "b"}, pass_mark_percent=75)
@@ -658,7 +658,7 @@ def test_grade_attempt_weighs_questions_by_points():
 
 
 def test_grade_attempt_refuses_a_question_drawn_twice_and_bad_pass_marks():
-    question = _question("1", "GOV-02", 1)
+    question = _question("1", "ACD-GOV-02", 1)
 
     with pytest.raises(ValueError):
         grade_attempt([question, question], {}, pass_mark_percent=50)
@@ -670,7 +670,7 @@ def test_grade_attempt_refuses_a_question_drawn_twice_and_bad_pass_marks():
 
 def test_grade_attempt_ignores_responses_to_questions_not_drawn():
     result = grade_attempt(
-        [_question("1", "GOV-02", 1)], {"1": "a", "999": "a"}, pass_mark_percent=50
+        [_question("1", "ACD-GOV-02", 1)], {"1": "a", "999": "a"}, pass_mark_percent=50
     )
 
     assert list(result.answers) == ["1"]
@@ -682,14 +682,14 @@ def test_grade_attempt_ignores_responses_to_questions_not_drawn():
 # ------------------------------------------------------------------------------
 
 BANKS = {
-    "GOV-02": [f"g{n}" for n in range(10)],
+    "ACD-GOV-02": [f"g{n}" for n in range(10)],
     "SEC-01": [f"s{n}" for n in range(6)],
-    "DATA-03": [f"d{n}" for n in range(3)],
+    "ACD-DATA-03": [f"d{n}" for n in range(3)],
 }
 
 
 def test_draw_is_the_same_for_the_same_seed_and_banks():
-    counts = {"GOV-02": 4, "SEC-01": 2}
+    counts = {"ACD-GOV-02": 4, "SEC-01": 2}
 
     first = draw(BANKS, counts, seed=1234)
     again = draw(
@@ -705,7 +705,7 @@ def test_draw_is_the_same_for_the_same_seed_and_banks():
 
 
 def test_draw_differs_between_seeds():
-    counts = {"GOV-02": 4, "SEC-01": 2}
+    counts = {"ACD-GOV-02": 4, "SEC-01": 2}
 
     draws = {tuple(draw(BANKS, counts, seed=seed)) for seed in range(20)}
 
@@ -713,24 +713,24 @@ def test_draw_differs_between_seeds():
 
 
 def test_draw_refuses_a_short_bank_naming_the_competency():
-    with pytest.raises(DrawError, match="DATA-03") as caught:
-        draw(BANKS, {"GOV-02": 2, "DATA-03": 5, "NEW-01": 1}, seed=1)
+    with pytest.raises(DrawError, match="ACD-DATA-03") as caught:
+        draw(BANKS, {"ACD-GOV-02": 2, "ACD-DATA-03": 5, "NEW-01": 1}, seed=1)
 
-    assert caught.value.shortages == [("DATA-03", 3, 5), ("NEW-01", 0, 1)]
+    assert caught.value.shortages == [("ACD-DATA-03", 3, 5), ("NEW-01", 0, 1)]
     assert isinstance(caught.value, ValueError)
 
 
 def test_draw_can_take_a_whole_bank_or_none_of_it():
-    drawn = draw(BANKS, {"DATA-03": 3, "GOV-02": 0}, seed=9)
+    drawn = draw(BANKS, {"ACD-DATA-03": 3, "ACD-GOV-02": 0}, seed=9)
 
     assert sorted(drawn) == ["d0", "d1", "d2"]
 
 
 def test_draw_refuses_a_question_in_two_banks_and_negative_counts():
     with pytest.raises(ValueError, match="g1"):
-        draw({**BANKS, "SEC-01": ["g1"]}, {"GOV-02": 1}, seed=1)
-    with pytest.raises(ValueError, match="GOV-02"):
-        draw(BANKS, {"GOV-02": -1}, seed=1)
+        draw({**BANKS, "SEC-01": ["g1"]}, {"ACD-GOV-02": 1}, seed=1)
+    with pytest.raises(ValueError, match="ACD-GOV-02"):
+        draw(BANKS, {"ACD-GOV-02": -1}, seed=1)
 
 
 def test_shuffle_options_is_fixed_by_the_seed():

@@ -44,7 +44,7 @@ def _page(client, viewer, person) -> str:
 
 
 def _results_assessment(framework, attempts_allowed=None):
-    item = competency(framework, "GOV-02")
+    item = competency(framework, "ACD-GOV-02")
     bank = make_bank(framework)
     single(bank, item, 2, "q1")
     return make_assessment(

@@ -27,11 +27,11 @@ def _complete_lessons(user, page):
 
 
 @pytest.fixture
-def quiz_course(governance_course, framework_2024):
+def quiz_course(governance_course, framework_academy):
     governance_course.completion_rule = "lessons_assessments"
     governance_course.save_revision().publish()
-    gov02 = competency(framework_2024, "GOV-02")
-    bank = make_bank(framework_2024)
+    gov02 = competency(framework_academy, "ACD-GOV-02")
+    bank = make_bank(framework_academy)
     for n in range(3):
         single(bank, gov02, 2, f"Q{n}")
     quiz = make_assessment(

@@ -67,7 +67,7 @@ def test_assigned_only_course_refuses_self_enrolment(learner, governance_course)
         enrolment_withdraw(enrolment=enrolment)
 
 
-def test_unpublished_course_cannot_be_joined(learner, framework_2024):
+def test_unpublished_course_cannot_be_joined(learner, framework_academy):
     draft = course("ร่างหลักสูตร", publish=False)
     with pytest.raises(EnrolmentError):
         enrolment_create(user=learner, course=draft)
@@ -86,11 +86,11 @@ def test_course_prerequisite_refuses_with_a_clear_message(learner, governance_co
 
 
 def test_competency_prerequisite_uses_attained_level(
-    learner, governance_course, framework_2024
+    learner, governance_course, framework_academy
 ):
-    literacy = competency(framework_2024, "LIT-01")
+    literacy = competency(framework_academy, "ACD-LIT-01")
     CoursePrerequisite.objects.create(
-        page=governance_course, competency=literacy, level=level(framework_2024, 2)
+        page=governance_course, competency=literacy, level=level(framework_academy, 2)
     )
     with pytest.raises(EnrolmentError) as error:
         enrolment_create(user=learner, course=governance_course)
@@ -98,7 +98,7 @@ def test_competency_prerequisite_uses_attained_level(
     evidence_record(
         person=learner.person,
         competency=literacy,
-        level=level(framework_2024, 2),
+        level=level(framework_academy, 2),
         source="assessment",
         observed_on=date(2026, 1, 1),
     )
@@ -168,7 +168,7 @@ def test_completion_records_once_with_evidence_and_signal(learner, governance_co
     assert enrolment.status == Enrolment.Status.COMPLETED
     evidence = Evidence.objects.get(person=learner.person)
     assert evidence.source == Evidence.Source.COURSE_COMPLETION
-    assert evidence.competency.code == "GOV-02"
+    assert evidence.competency.code == "ACD-GOV-02"
     assert evidence.level.rank == 3
 
 
@@ -192,7 +192,7 @@ def test_completion_signal_is_sent_once_after_commit(
     assert received == [CourseCompletion.objects.get().pk]
 
 
-def test_course_without_lessons_is_never_complete(learner, framework_2024):
+def test_course_without_lessons_is_never_complete(learner, framework_academy):
     empty = course("ว่าง", lessons=0, slug="empty")
     enrolment = enrolment_create(user=learner, course=empty)
     assert course_completion_check(enrolment=enrolment) is None

@@ -16,8 +16,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def scene(standards):
-    framework = standards["th-dg-2024"]
-    gov01 = competency(framework, "GOV-01")
+    framework = standards["acd-digital"]
+    gov01 = competency(framework, "ACD-GOV-01")
     user = UserFactory(email="somsri@example.go.th", first_name="สมศรี", last_name="มีสุข")
     PlacementFactory(
         unit=org_unit("M01", kind="ministry", name="กระทรวงทดสอบ"),
@@ -69,4 +69,4 @@ def test_learner_passes_a_placement_assessment_and_sees_the_evidence(
     page.goto("/dashboard/")
     shot(page, "dashboard")
     evidence = page.locator(".recent-results .evidence").inner_text()
-    assert "GOV-01" in evidence
+    assert "ACD-GOV-01" in evidence

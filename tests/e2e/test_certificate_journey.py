@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def scene(standards):
     site_tree()
-    framework = standards["th-dg-2024"]
+    framework = standards["acd-digital"]
     user = UserFactory(
         email="yanisa@example.go.th", first_name="ญาณิศา", last_name="ศรีสุข"
     )
@@ -32,7 +32,7 @@ def scene(standards):
         "การกำกับดูแลข้อมูลภาครัฐ",
         slug="data-governance-cert",
         lessons=2,
-        competencies=[(competency(framework, "GOV-02"), 2)],
+        competencies=[(competency(framework, "ACD-GOV-02"), 2)],
         learning_hours=3,
     )
     return user, governance

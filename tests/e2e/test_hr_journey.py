@@ -6,13 +6,14 @@ from datetime import date
 import pytest
 
 from competencies.hr.services import matrix_snapshots_take
-from competencies.models import LineOfWork, OrgUnit, Person
+from competencies.models import OrgUnit, Person
 from competencies.services import evidence_record
 from tests.factories import (
     STAFF_CSV_HEADER,
     PlacementFactory,
     hr_officer,
     level,
+    line_of_work,
     org_unit,
     position,
     staff_csv_line,
@@ -25,7 +26,7 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 @pytest.fixture
 def ministry(standards):
-    framework = standards["th-dg-2024"]
+    framework = standards["acd-digital"]
     ministry = org_unit("M", kind="ministry", name="กระทรวงการพัฒนาดิจิทัล")
     department = org_unit("D1", parent=ministry, kind="department", name="กรมบริการดิจิทัล")
     org_unit("D2", parent=ministry, kind="department", name="กรมข้อมูลภาครัฐ")
@@ -42,7 +43,7 @@ def ministry(standards):
             unit=OrgUnit.objects.get(code=code),
             position_type=position_type,
             position_level=position_level,
-            line_of_work=LineOfWork.objects.get(code=["3-1-0013", "4-1-0001"][n % 2]),
+            line_of_work=line_of_work(["3-1-0013", "เจ้าพนักงานธุรการ"][n % 2]),
         ).person
         for k, item in enumerate(competencies[: n % 5 + 3]):
             evidence_record(
@@ -88,7 +89,7 @@ def _staff_file() -> bytes:
             unit_code="V2",
             position_type="general",
             position_level="operational",
-            line_of_work="4-1-0001",
+            line_of_work="เจ้าพนักงานธุรการ",
             start_date="01/10/2567",
         ),
         staff_csv_line(4, first_name_th="ผิดพลาด", unit_code="X9"),
@@ -150,7 +151,7 @@ def test_hr_officer_imports_staff_reads_the_heat_map_and_opens_a_person(
     page.select_option(
         "select[name=competency]",
         label=page.locator(
-            "select[name=competency] option", has_text="LIT-01"
+            "select[name=competency] option", has_text="ACD-LIT-01"
         ).first.inner_text(),
     )
     page.select_option("select[name=level]", index=3)

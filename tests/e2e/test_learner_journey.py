@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def scene(standards):
-    framework = standards["th-dg-2024"]
+    framework = standards["acd-digital"]
     user = UserFactory(email="somsri@example.go.th", first_name="สมศรี", last_name="มีสุข")
     unit = org_unit("M01", kind="ministry", name="กระทรวงทดสอบ")
     PlacementFactory(
@@ -23,7 +23,7 @@ def scene(standards):
         "การกำกับดูแลข้อมูลภาครัฐ",
         slug="data-governance",
         lessons=2,
-        competencies=[(competency(framework, "GOV-02"), 2)],
+        competencies=[(competency(framework, "ACD-GOV-02"), 2)],
         learning_hours=3,
     )
     return user, governance

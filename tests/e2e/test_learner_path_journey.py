@@ -15,8 +15,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def scene(standards):
-    framework = standards["th-dg-2024"]
-    gov02 = competency(framework, "GOV-02")
+    framework = standards["acd-digital"]
+    gov02 = competency(framework, "ACD-GOV-02")
     user = UserFactory(email="somsri@example.go.th", first_name="สมศรี", last_name="มีสุข")
     PlacementFactory(
         unit=org_unit("M01", kind="ministry", name="กระทรวงทดสอบ"),

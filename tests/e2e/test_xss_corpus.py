@@ -76,8 +76,8 @@ def poisoned(standards):
     from courses.blocks import RICH_TEXT_FEATURES
     from courses.models import LessonPage
 
-    framework = standards["th-dg-2024"]
-    gov01 = competency(framework, "GOV-01")
+    framework = standards["acd-digital"]
+    gov01 = competency(framework, "ACD-GOV-01")
     rich = _rich_text(RICH_TEXT_FEATURES)
     page = course(
         "หลักสูตร " + PAYLOADS[0],

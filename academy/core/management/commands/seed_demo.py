@@ -78,7 +78,7 @@ DEMO_USERS = (
         unit_codes=("MDGD-DSD-HR-01", "MDGD-DSD-HR"),
         position_type="knowledge",
         level_rank=1,
-        line_of_work="3-1-0016",
+        line_of_work="3-1-006",
     ),
     DemoUser(
         email="instructor@academy.example",
@@ -104,7 +104,7 @@ DEMO_USERS = (
         unit_codes=("MDGD-DSD-HR",),
         position_type="knowledge",
         level_rank=3,
-        line_of_work="3-1-0016",
+        line_of_work="3-1-006",
     ),
     DemoUser(
         email="admin@academy.example",
@@ -124,13 +124,14 @@ DEMO_USERS = (
 # The learner's evidence: (framework, competency, level rank, source, days ago,
 # valid for days). Some requirements met, some not, one only self-assessed, one expired.
 LEARNER_EVIDENCE = (
-    ("th-dg-2024", "LIT-01", 2, Evidence.Source.ASSESSMENT, 120, 730),
-    ("th-dg-2024", "LIT-02", 1, Evidence.Source.ASSESSMENT, 120, 730),
-    ("th-dg-2024", "GOV-01", 1, Evidence.Source.ASSESSMENT, 120, 730),
-    ("th-dg-2024", "GOV-02", 2, Evidence.Source.SELF_ASSESSMENT, 60, None),
-    ("th-dg-2024", "LEAD-01", 1, Evidence.Source.COURSE_COMPLETION, 30, None),
-    ("th-dg-2018", "CEC-OQZN-027", 2, Evidence.Source.IMPORT, 1500, 1095),
-    ("th-dg-2018", "DL-02", 2, Evidence.Source.IMPORT, 400, 1095),
+    ("th-dg-2024", "DG-TNMQ-001", 1, Evidence.Source.ASSESSMENT, 120, 730),
+    ("acd-digital", "ACD-LIT-01", 2, Evidence.Source.ASSESSMENT, 120, 730),
+    ("acd-digital", "ACD-LIT-02", 1, Evidence.Source.ASSESSMENT, 120, 730),
+    ("acd-digital", "ACD-GOV-01", 1, Evidence.Source.ASSESSMENT, 120, 730),
+    ("acd-digital", "ACD-GOV-02", 2, Evidence.Source.SELF_ASSESSMENT, 60, None),
+    ("acd-digital", "ACD-LEAD-01", 1, Evidence.Source.COURSE_COMPLETION, 30, None),
+    ("th-dg-2018", "CEC-OQZN-027", 1, Evidence.Source.IMPORT, 1500, 1095),
+    ("th-dg-2018", "CEC-CSYN-028", 1, Evidence.Source.IMPORT, 400, 1095),
 )
 
 
