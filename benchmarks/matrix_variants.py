@@ -16,6 +16,9 @@ attained levels and aggregates. The variants here give the same cells:
   by a task; any subtree's matrix is then a sum over a few thousand rows.
 
 The tables are created in the benchmark database only, as `bench_*` tables.
+
+Optional requirements count only where chosen (competencies.selectors.chosen_sql); the
+benchmark population chooses none, so these variants count required ones only.
 """
 
 import statistics
@@ -87,6 +90,7 @@ def _totals(bucket: str, bucket_params: list) -> tuple[str, list]:
                 FROM staff s GROUP BY {bucket}, s.group_id
             ) g
             JOIN {_t(Requirement)} r ON r.group_id = g.group_id
+                 AND r.applicability = 'required'
             JOIN {_t(ProficiencyLevel)} rl ON rl.id = r.required_level_id
             GROUP BY g.bucket, r.competency_id
         )"""  # noqa: S608
@@ -128,6 +132,7 @@ def rewritten_sql(
             FROM attained a
             JOIN {_t(Requirement)} r
                  ON r.group_id = a.group_id AND r.competency_id = a.competency_id
+                 AND r.applicability = 'required'
             JOIN {_t(ProficiencyLevel)} rl ON rl.id = r.required_level_id
             GROUP BY a.bucket, a.competency_id
         ),
@@ -187,6 +192,7 @@ def attainment_sql(
             JOIN {ATTAINMENT_TABLE} a ON a.person_id = s.person_id
             JOIN {_t(Requirement)} r
                  ON r.group_id = s.group_id AND r.competency_id = a.competency_id
+                 AND r.applicability = 'required'
             JOIN {_t(ProficiencyLevel)} rl ON rl.id = r.required_level_id
             GROUP BY {bucket}, a.competency_id
         ),
@@ -227,6 +233,7 @@ def rollup_build(*, framework: Framework, on: date) -> float:
                        SUM(GREATEST(rl.rank - COALESCE(a.rank, 0), 0))
                 FROM staff s
                 JOIN {_t(Requirement)} r ON r.group_id = s.group_id
+                     AND r.applicability = 'required'
                 JOIN {_t(ProficiencyLevel)} rl ON rl.id = r.required_level_id
                 LEFT JOIN attained a
                        ON a.person_id = s.person_id

@@ -66,6 +66,20 @@ def link_person(user, person) -> bool:
     return is_academy_admin(user) or change_person(user, person)
 
 
+@rule("hr.choose_optional")
+def choose_optional(user, person) -> bool:
+    """Choose a person's optional competencies: their supervisor, or an HR officer of
+    their current unit."""
+    from competencies.hr.selectors import person_get_visible
+
+    access = _access(user)
+    try:
+        person_get_visible(access, person.pk)
+    except Http404:
+        return False
+    return person.pk in access.report_ids or change_person(user, person)
+
+
 @rule("hr.download_attachment")
 def download_attachment(user, attachment) -> bool:
     from competencies.hr.selectors import attachment_get_for_hr

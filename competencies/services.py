@@ -586,6 +586,131 @@ def standards_load(*, force: bool = False) -> LoadReport:
 
 
 # ------------------------------------------------------------------------------
+# Lines of work from the OCSC list (CSV)
+# ------------------------------------------------------------------------------
+
+
+@dataclass
+class LinesImport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    #: (line number, message): a file with any error changes nothing.
+    errors: list[tuple[int, str]] = field(default_factory=list)
+    applied: bool = False
+
+
+def lines_of_work_import(
+    *, content: bytes, source_name: str, apply: bool = False
+) -> LinesImport:
+    """Read the OCSC list of lines of work and, with `apply` and no error on any line,
+    create or update them in one transaction: a line is found by its code, or by its
+    Thai name where it has none. Running it twice changes nothing the second time;
+    without `apply` it is a dry run that reports what would happen."""
+    from .lines_csv import parse_lines_csv
+
+    parsed = parse_lines_csv(content)
+    result = LinesImport(errors=list(parsed.errors))
+    scheme = StaffScheme.objects.filter(code="civil-service").first()
+    if scheme is None:
+        result.errors.append((1, _("Run load_standards first: no civil service.")))
+        return result
+    types = {}
+    for position_type in PositionType.objects.filter(scheme=scheme):
+        types[position_type.code] = types[position_type.name_th] = position_type
+    levels = {}
+    for level in PositionLevel.objects.filter(position_type__scheme=scheme):
+        levels[(level.position_type_id, level.code)] = level
+        levels[(level.position_type_id, level.name_th)] = level
+    categories = set(LineOfWork.Category.values)
+    planned = []
+    for row in parsed.rows:
+        problems = []
+        position_type = types.get(row.position_type)
+        if position_type is None:
+            problems.append(
+                _("Unknown position type “%(value)s”.") % {"value": row.position_type}
+            )
+        bounds = {}
+        for name in ("level_min", "level_max"):
+            value = getattr(row, name)
+            if not value or position_type is None:
+                bounds[name] = None
+                continue
+            bounds[name] = levels.get((position_type.pk, value))
+            if bounds[name] is None:
+                problems.append(
+                    _("“%(value)s” is not a level of %(type)s.")
+                    % {"value": value, "type": position_type.name_th}
+                )
+        if row.category and row.category not in categories:
+            problems.append(
+                _("Unknown category “%(value)s”.") % {"value": row.category}
+            )
+        if (
+            not problems
+            and bounds["level_min"]
+            and bounds["level_max"]
+            and bounds["level_min"].rank > bounds["level_max"].rank
+        ):
+            problems.append(_("The highest level is below the lowest."))
+        if problems:
+            result.errors.append((row.line, " ".join(problems)))
+            continue
+        planned.append((row, position_type, bounds))
+    if result.errors:
+        return result
+    with transaction.atomic():
+        for row, position_type, bounds in planned:
+            line = (
+                LineOfWork.objects.filter(scheme=scheme, code=row.code).first()
+                if row.code
+                else None
+            ) or LineOfWork.objects.filter(scheme=scheme, name_th=row.name_th).first()
+            values = {
+                "code": row.code,
+                "name_th": row.name_th,
+                "position_type": position_type,
+                "level_min": bounds["level_min"],
+                "level_max": bounds["level_max"],
+            }
+            if line is not None and line.code and not row.code:
+                values["code"] = line.code  # a published code is never erased
+            if row.name_en:
+                values["name_en"] = row.name_en
+            if row.category:
+                values["category"] = row.category
+            if line is None:
+                line = LineOfWork(
+                    scheme=scheme,
+                    provenance=Provenance.PUBLISHED,
+                    source_revision=source_name[:128],
+                    source_note=_("Imported from the OCSC list “%(file)s”.")
+                    % {"file": source_name},
+                    **values,
+                )
+                line.full_clean()
+                line.save()
+                result.created += 1
+                continue
+            changed = [
+                name for name, value in values.items() if getattr(line, name) != value
+            ]
+            if not changed:
+                result.unchanged += 1
+                continue
+            for name in changed:
+                setattr(line, name, values[name])
+            line.full_clean()
+            line.save()
+            result.updated += 1
+        if not apply:
+            transaction.set_rollback(True)
+    result.applied = apply
+    return result
+
+
+# ------------------------------------------------------------------------------
 # Requirements edited by administrators
 # ------------------------------------------------------------------------------
 

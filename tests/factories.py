@@ -143,7 +143,10 @@ def course(
         page.competency_links.add(
             CourseCompetency(
                 competency=item,
-                level=item.framework.scale.levels.get(rank=rank),
+                # Capped at the scale's top: a pass / not-yet scale has one level.
+                level=item.framework.scale.levels.filter(rank__lte=rank)
+                .order_by("-rank")
+                .first(),
                 sort_order=rank_order,
             )
         )

@@ -26,6 +26,11 @@ urlpatterns = [
         views.attachment_download,
         name="attachment",
     ),
+    path(
+        "people/<int:person_id>/optional/",
+        views.optional_choice,
+        name="optional_choice",
+    ),
     path("team/", views.team, name="team"),
     path("heatmap/", views.heatmap, name="heatmap"),
     path("heatmap/export.<slug:fmt>", views.heatmap_export, name="heatmap_export"),

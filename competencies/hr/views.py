@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -20,7 +20,8 @@ from academy.accounts.audit import AuditAction, audit_record
 from academy.accounts.authz import require
 from academy.core.forms import form_add_service_errors
 from academy.core.thaidate import ENGLISH_MONTHS, THAI_MONTHS_SHORT, buddhist_year
-from competencies.models import Person
+from competencies.models import Competency, OptionalChoice, Person
+from competencies.services import optional_choice_add, optional_choice_remove
 
 from . import selectors, services
 from .charts import share_line_chart
@@ -246,6 +247,46 @@ def evidence_new(request, person_id: int):
         "directory",
         {"form": form, "person": person},
     )
+
+
+@login_required
+@require_POST
+def optional_choice(request, person_id: int):
+    """Choose, or withdraw, an optional competency for one person: their supervisor,
+    or an HR officer of their unit. From then on it counts towards their gaps."""
+    access = _access(request)
+    person, _read_only = selectors.person_get_visible(access, person_id)
+    require(request.user, "hr.choose_optional", person)
+    competency_id = request.POST.get("competency", "")
+    if not competency_id.isdigit():
+        raise Http404
+    competency = get_object_or_404(Competency, pk=int(competency_id))
+    source = (
+        OptionalChoice.Source.SUPERVISOR
+        if person.pk in access.report_ids
+        else OptionalChoice.Source.HR_OFFICER
+    )
+    try:
+        if request.POST.get("action") == "withdraw":
+            choice = get_object_or_404(
+                OptionalChoice, person=person, competency=competency
+            )
+            optional_choice_remove(choice=choice)
+            messages.success(request, _("The optional competency is withdrawn."))
+        else:
+            optional_choice_add(
+                competency=competency,
+                person=person,
+                source=source,
+                chosen_by=request.user,
+            )
+            messages.success(
+                request, _("The optional competency now counts towards the gaps.")
+            )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    return redirect("hr:person", person_id=person.pk)
 
 
 @login_required

@@ -40,7 +40,7 @@ class Migration(migrations.Migration):
             name='OptionalChoice',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.CharField(choices=[('supervisor', 'Chosen by the supervisor'), ('plan', 'Chosen in the development plan'), ('organisation', 'Chosen for the organisation')], max_length=16, verbose_name='chosen how')),
+                ('source', models.CharField(choices=[('supervisor', 'Chosen by the supervisor'), ('hr', 'Chosen by an HR officer'), ('plan', 'Chosen in the development plan'), ('organisation', 'Chosen for the organisation')], max_length=16, verbose_name='chosen how')),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
             ],
             options={

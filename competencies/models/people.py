@@ -473,6 +473,7 @@ class OptionalChoice(models.Model):
 
     class Source(models.TextChoices):
         SUPERVISOR = "supervisor", _("Chosen by the supervisor")
+        HR_OFFICER = "hr", _("Chosen by an HR officer")
         PLAN = "plan", _("Chosen in the development plan")
         ORGANISATION = "organisation", _("Chosen for the organisation")
 

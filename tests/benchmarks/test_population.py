@@ -193,3 +193,28 @@ def test_population_delete_removes_everything_generated(summary):
     assert not Person.objects.exists()
     assert not Placement.objects.exists()
     assert not Evidence.objects.exists()
+
+
+def test_every_position_is_one_the_civil_service_allows(summary):
+    """Each line of work of its own type, at a level its position standard allows;
+    executives in an executive line (a CIO is a designation, not นักวิชาการคอมพิวเตอร์)."""
+    placements = Placement.objects.select_related(
+        "position_type",
+        "position_level",
+        "line_of_work__level_min",
+        "line_of_work__level_max",
+    )
+    for placement in placements:
+        line = placement.line_of_work
+        assert line.position_type_id == placement.position_type_id, placement
+        assert line.allows(placement.position_level), placement
+
+
+def test_each_department_has_a_designated_cio_on_an_executive_position(summary):
+    cios = Placement.objects.current(ON).filter(designation="department_cio")
+    assert cios.count() == len(
+        OrgUnit.objects.filter(
+            kind=OrgUnit.Kind.DEPARTMENT, code__startswith=MINISTRY_CODE
+        )
+    )
+    assert {placement.position_type.code for placement in cios} == {"executive"}

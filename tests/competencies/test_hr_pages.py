@@ -473,7 +473,7 @@ def test_officer_cannot_record_a_rating_for_themselves(client, hr_world):
     response = client.post(
         url,
         {
-            "competency": competency(hr_world.framework, "DATA-01").pk,
+            "competency": competency(hr_world.framework, "ACD-DATA-01").pk,
             "level": level(hr_world.framework, 4).pk,
             "source": "manual",
             "observed_on": "2026-03-01",
@@ -492,7 +492,7 @@ def test_officer_cannot_record_prior_learning_for_themselves_via_the_service(hr_
         evidence_record_manual(
             actor=hr_world.officer,
             person=own,
-            competency=competency(hr_world.framework, "DATA-01"),
+            competency=competency(hr_world.framework, "ACD-DATA-01"),
             level=level(hr_world.framework, 4),
             source="prior",
             observed_on=date(2026, 3, 1),

@@ -78,12 +78,14 @@ class TestSeededCatalogue:
             ).exists(), course.code
             assert not course.has_unpublished_changes, course.code
 
-    def test_both_frameworks_and_every_level_are_covered(self):
+    def test_every_framework_and_every_level_are_covered(self):
         links = CourseCompetency.objects.select_related(
             "competency__framework", "level"
         )
         assert {link.competency.framework.code for link in links} == {
             "th-dg-2018",
+            "th-gcio-2561",
+            "th-dg-2024",
             "acd-digital",
         }
         assert {link.level.rank for link in links} == {1, 2, 3, 4}

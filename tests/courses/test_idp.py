@@ -8,6 +8,7 @@ from django.utils import timezone
 import pytest
 
 from academy.core.thaidate import fiscal_year
+from competencies.models import OptionalChoice
 from competencies.selectors import person_profile
 from competencies.services import evidence_record
 from courses.assignments import selectors
@@ -74,13 +75,36 @@ def test_a_plan_keeps_one_row_per_person_and_year(hr_world, employee):
     assert DevelopmentPlan.objects.filter(person=employee.person).count() == 1
 
 
-def test_only_required_competencies_can_be_chosen(hr_world, employee):
-    profile, _rows = _gap_rows(employee.person)
-    not_required = [row.competency for row in profile.rows if not row.is_required]
-    if not not_required:
-        pytest.skip("every competency is required of this group")
+def test_only_required_or_optional_competencies_can_be_chosen(hr_world, employee):
+    profile = person_profile(employee.person, framework=hr_world.framework).frameworks[
+        0
+    ]
+    not_applicable = [row.competency for row in profile.rows if not row.required_level]
+    assert not_applicable, "some areas do not apply to a non-IT operational officer"
     with pytest.raises(ValidationError):
-        _save(employee.person, gaps=[not_required[0]])
+        plan_save(
+            person=employee.person,
+            year=fiscal_year(timezone.localdate()),
+            profile=profile,
+            competencies=[not_applicable[0]],
+            courses=[],
+            note="",
+        )
+
+
+def test_an_optional_unit_agreed_in_the_plan_counts_towards_gaps(hr_world, employee):
+    profile, _rows = _gap_rows(employee.person)
+    optional = next(row for row in profile.rows if row.is_optional)
+    assert optional.gap == 0
+    plan = _save(employee.person, gaps=[optional.competency])
+    plan_agree(
+        plan=plan, actor=hr_world.supervisor_user, as_supervisor=hr_world.supervisor
+    )
+    choice = OptionalChoice.objects.get(person=employee.person)
+    assert choice.source == OptionalChoice.Source.PLAN
+    profile, _rows = _gap_rows(employee.person)
+    row = next(row for row in profile.rows if row.competency == optional.competency)
+    assert row.is_required and row.gap == 1
 
 
 def test_an_empty_plan_cannot_be_agreed(hr_world, employee):
@@ -91,7 +115,6 @@ def test_an_empty_plan_cannot_be_agreed(hr_world, employee):
 
 def test_progress_counts_courses_completed_and_gaps_closed(hr_world, employee):
     person = employee.person
-    framework = hr_world.framework
     _profile, rows = _gap_rows(person)
     target_row = rows[0]
     page = course("หลักสูตรในแผน", slug="planned", lessons=1)
@@ -107,7 +130,7 @@ def test_progress_counts_courses_completed_and_gaps_closed(hr_world, employee):
     evidence_record(
         person=person,
         competency=target_row.competency,
-        level=level(framework, target_row.required_rank),
+        level=level(target_row.competency.framework, target_row.required_rank),
         source="assessment",
         observed_on=timezone.localdate(),
     )
