@@ -22,7 +22,7 @@ from competencies.models import (
 from competencies.services import standards_load
 from tests.factories import PersonFactory, PlacementFactory, org_unit
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("without_standards")]
 
 
 @pytest.fixture
