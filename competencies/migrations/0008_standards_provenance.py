@@ -119,17 +119,17 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='lineofwork',
             name='level_max',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='competencies.positionlevel', verbose_name='highest level'),
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.RESTRICT, related_name='+', to='competencies.positionlevel', verbose_name='highest level'),
         ),
         migrations.AddField(
             model_name='lineofwork',
             name='level_min',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='competencies.positionlevel', verbose_name='lowest level'),
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.RESTRICT, related_name='+', to='competencies.positionlevel', verbose_name='lowest level'),
         ),
         migrations.AddField(
             model_name='lineofwork',
             name='position_type',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='lines_of_work', to='competencies.positiontype', verbose_name='position type'),
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.RESTRICT, related_name='lines_of_work', to='competencies.positiontype', verbose_name='position type'),
         ),
         migrations.AddField(
             model_name='lineofwork',

@@ -99,7 +99,7 @@ class LineOfWork(BilingualNameMixin, SourceNoteMixin):
     )
     position_type = models.ForeignKey(
         PositionType,
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         null=True,
         blank=True,
         related_name="lines_of_work",
@@ -107,7 +107,7 @@ class LineOfWork(BilingualNameMixin, SourceNoteMixin):
     )
     level_min = models.ForeignKey(
         PositionLevel,
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         null=True,
         blank=True,
         related_name="+",
@@ -115,7 +115,7 @@ class LineOfWork(BilingualNameMixin, SourceNoteMixin):
     )
     level_max = models.ForeignKey(
         PositionLevel,
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         null=True,
         blank=True,
         related_name="+",

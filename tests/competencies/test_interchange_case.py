@@ -539,14 +539,14 @@ def test_case_import_refuses_a_new_framework_with_an_existing_code_and_version(
 
 @pytest.mark.django_db
 def test_case_reimport_refuses_to_change_a_scale_other_frameworks_share(
-    framework_academy,
+    framework_2024,
 ):
-    package = framework_export(framework=framework_academy)
-    package.levels[0].name_th = "ระดับต้น"
+    package = framework_export(framework=framework_2024)
+    package.levels[0].name_th = "ผ่านแล้ว"
 
     with pytest.raises(FrameworkImportError) as caught:
         framework_import(package=package)
 
-    assert "scale th-dg-4" in str(caught.value)
+    assert "scale tpqi-pass" in str(caught.value)
     assert "th-dg-2018" in str(caught.value)
-    assert framework_academy.scale.levels.get(rank=1).name_th == "พื้นฐาน"
+    assert framework_2024.scale.levels.get(rank=1).name_th == "ผ่าน"
