@@ -36,8 +36,12 @@ demo: setup
 run: demo
 	$(PY) manage.py runserver 127.0.0.1:8000
 
+# In parallel, one process per core (pytest-xdist; PYTEST_WORKERS=0 for one process).
+# `--dist loadgroup` keeps the real-worker tests in one process (tests/conftest.py).
+# Locally, PYTEST_ARGS=--reuse-db keeps the PostgreSQL test databases between runs.
+PYTEST_WORKERS ?= auto
 test: install
-	DJANGO_SETTINGS_MODULE=academy.settings.test $(BIN)/pytest $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=academy.settings.test $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 # Benchmarks print figures, never pass/fail. With DATABASE_URL=postgres://... they run on
 # that server, in databases named *bench* created beside it; otherwise on SQLite in var/.
@@ -54,6 +58,7 @@ bench: setup
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff format .

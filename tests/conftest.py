@@ -4,6 +4,14 @@ and test-client logins that complete MFA and the privacy notice (tests/signin.py
 import pytest
 
 
+def pytest_collection_modifyitems(config, items):
+    """Tests with a real Celery worker share one broker database: under pytest-xdist
+    (`--dist loadgroup`, as `make test` runs) they all run in one process, in turn."""
+    for item in items:
+        if item.get_closest_marker("celery_worker"):
+            item.add_marker(pytest.mark.xdist_group("celery_worker"))
+
+
 @pytest.fixture(autouse=True)
 def _media_in_tmp(request, tmp_path):
     """Uploaded files, public and private, go to a temporary folder (when Django is loaded)."""

@@ -39,7 +39,9 @@ from courses.selectors import dashboard_for_user, lessons_of
 from courses.services import lesson_complete
 from tests.courses.assessment_helpers import answers
 
-pytestmark = pytest.mark.django_db
+# One process runs this module's tests in a row (pytest-xdist, --dist loadgroup), so
+# TestSeededDemo seeds the demo once for all its tests.
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("seed_demo")]
 
 ROLES = {
     "learner@academy.example": "learner",
