@@ -3,6 +3,7 @@ lesson state, the learner's dashboard and recommendations. Every function runs a
 constant number of queries in the number of courses, lessons or enrolments it returns."""
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -470,18 +471,23 @@ def enrolment_summaries(enrolments: list[Enrolment]) -> list[EnrolmentSummary]:
 
 
 def recommendations_for(
-    *, profile: FrameworkProfile | None, user, limit: int = 6
+    *, profiles: Sequence[FrameworkProfile], user, limit: int = 6
 ) -> list[Recommendation]:
     """Courses ranked by gap closed per learning hour, for the learner's open gaps.
 
+    Gaps count on every active framework the learner is placed in, not only the one
+    the dashboard shows first: a course mapped to any framework's competency is
+    recommended when it closes a gap there.
     Gap closed on a competency = min(course level, required) - attained, when positive.
     Courses the learner is taking, or has completed, are left out.
     """
-    if profile is None or profile.group is None:
-        return []
-    rows = {row.competency.pk: row for row in profile.rows if row.gap > 0}
+    placed = [item for item in profiles if item is not None and item.group is not None]
+    rows = {
+        row.competency.pk: row for item in placed for row in item.rows if row.gap > 0
+    }
     if not rows:
         return []
+    groups = {item.group.pk for item in placed}
     taken = set(
         Enrolment.objects.filter(
             user=user,
@@ -497,7 +503,7 @@ def recommendations_for(
     recommendations = []
     for course in candidates:
         targets = {group.pk for group in course.target_groups.all()}
-        if targets and profile.group.pk not in targets:
+        if targets and not targets & groups:
             continue
         gap_closed, closes = 0, []
         for link in course.competency_links.all():
@@ -550,7 +556,9 @@ def dashboard_for_user(*, user) -> Dashboard:
         profile=profile,
         primary=primary,
         enrolments=summaries,
-        recommendations=recommendations_for(profile=primary, user=user),
+        recommendations=recommendations_for(
+            profiles=profile.frameworks if profile else [], user=user
+        ),
         completions=completions,
         hours_this_year=hours,
         fiscal_year=year,

@@ -20,6 +20,9 @@ BEFORE_THE_RULE = {
     "competencies.0002_hr_workspace",
     "courses.0007_assignment_change_cancel_joiners",
     "competencies.0006_case_source",
+    # Written in parallel with the rule and landed beside it: its new NOT NULL
+    # columns carry Python defaults only. Release it with a maintenance window.
+    "competencies.0008_standards_provenance",
 }
 LOCAL_APPS = {
     "accounts",

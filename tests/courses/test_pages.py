@@ -154,6 +154,21 @@ def test_dashboard_shows_group_gaps_and_recommendation(client, learner, framewor
     assert "provisional" in page  # the 2024 requirements rest on data to confirm
 
 
+def test_dashboard_recommends_for_a_gap_on_a_framework_shown_second(
+    client, learner, framework_academy
+):
+    """The dashboard shows the 2024 framework first; a gap on another framework the
+    learner is placed in still earns its courses a recommendation."""
+    academy_course = course(
+        "การกำกับดูแลข้อมูลภาครัฐ",
+        slug="governance",
+        competencies=[(competency(framework_academy, "ACD-GOV-02"), 2)],
+    )
+    client.force_login(learner)
+    page = client.get("/dashboard/").content.decode()
+    assert f'href="{academy_course.url}"' in page
+
+
 def test_recommendations_rank_gap_closed_per_hour(learner, framework_academy):
     from competencies.selectors import person_profile
     from courses.selectors import recommendations_for
@@ -187,7 +202,7 @@ def test_recommendations_rank_gap_closed_per_hour(learner, framework_academy):
         observed_on=date(2026, 1, 1),
     )
     profile = person_profile(learner.person, framework=framework_academy).frameworks[0]
-    ranked = recommendations_for(profile=profile, user=learner)
+    ranked = recommendations_for(profiles=[profile], user=learner)
     assert [item.course.pk for item in ranked] == [quick.pk, long.pk]
     assert ranked[0].gap_closed == 2 and ranked[1].gap_closed == 4
     assert already.pk not in [item.course.pk for item in ranked]
@@ -204,7 +219,7 @@ def test_recommendations_leave_out_courses_in_progress(learner, framework_academ
     )
     enrolment_create(user=learner, course=taking)
     profile = person_profile(learner.person, framework=framework_academy).frameworks[0]
-    assert recommendations_for(profile=profile, user=learner) == []
+    assert recommendations_for(profiles=[profile], user=learner) == []
 
 
 def test_fiscal_year_hours_on_dashboard(client, learner, governance_course):
@@ -289,4 +304,4 @@ def test_catalogue_offers_filter_choices(client, framework_academy):
     page = client.get("/courses/").content.decode()
     assert 'name="competency"' in page
     assert "การรู้ดิจิทัล" in page  # an area of the active frameworks
-    assert "ผู้ปฏิบัติงาน สายงานอื่น" in page  # a personnel group
+    assert "กลุ่มผู้ปฏิบัติงานอื่นๆ" in page  # a personnel group (2018, verbatim)
