@@ -56,23 +56,28 @@ def _documents_in_private_storage() -> None:
 
     Its view applies the collections' view restrictions; the files themselves must not
     sit under MEDIA_ROOT, where the web server would hand them to anyone. Wagtail's
-    Document model names no storage, so its field is pointed here; the field still
-    deconstructs as Wagtail wrote it, so no migration in Wagtail's app is implied.
+    Document model names no storage, so its field is pointed here, and each new file
+    is stored under a random directory (`document_upload_to`) so its path cannot be
+    guessed from its name. The field still deconstructs as Wagtail wrote it, so no
+    migration in Wagtail's app is implied.
     """
     from wagtail.documents import get_document_model
 
-    from academy.core.storage import private_storage
+    from academy.core.storage import document_upload_to, private_storage
 
     field = get_document_model()._meta.get_field("file")
     if getattr(field, "_academy_private", False):
         return
     wagtail_deconstruct = field.deconstruct
+    wagtail_upload_to = field.upload_to
 
     def deconstruct():
         name, path, args, kwargs = wagtail_deconstruct()
         kwargs.pop("storage", None)
+        kwargs["upload_to"] = wagtail_upload_to
         return name, path, args, kwargs
 
     field.storage = private_storage()
+    field.upload_to = document_upload_to
     field.deconstruct = deconstruct
     field._academy_private = True

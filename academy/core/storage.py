@@ -57,6 +57,16 @@ def random_name(directory: str, extension: str) -> str:
     return f"{directory}/{secrets.token_urlsafe(24)}.{extension}"
 
 
+def document_upload_to(instance, filename: str) -> str:
+    """A Wagtail document's stored name: `documents/<random token>/<original name>`.
+
+    The token keeps the stored path unguessable (two uploads of one name differ);
+    the original name stays last, so Wagtail's serve view still offers it as the
+    download's file name.
+    """
+    return f"documents/{secrets.token_urlsafe(16)}/{filename}"
+
+
 def _reset(*, setting, **kwargs):
     if setting in {"STORAGES", "ACADEMY_PRIVATE_MEDIA_ROOT"}:
         # Django forgets its own storages when STORAGES changes; a new location

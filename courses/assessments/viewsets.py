@@ -10,6 +10,8 @@ history report leaves out other authors' banks, questions and assessments.
 """
 
 from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -26,10 +28,14 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import ObjectList
 from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.views import generic
-from wagtail.admin.views.reports.audit_logging import LogEntriesView
+from wagtail.admin.views.reports.audit_logging import (
+    LogEntriesView,
+    SiteHistoryReportFilterSet,
+)
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import Button
+from wagtail.log_actions import registry as log_action_registry
 from wagtail.models import ModelLogEntry
 
 from ..models import Assessment, CoursePage, Question, QuestionBank
@@ -128,10 +134,61 @@ class NarrowedUsageView(generic.UsageView):
         return _narrowed(self.request, self.model)
 
 
+def _site_history_entries(user) -> list:
+    """Each log model's entries `user` may read in the site history report."""
+    entries = []
+    for log_model in log_action_registry.get_log_entry_models():
+        visible = log_model.objects.viewable_by_user(user)
+        if issubclass(log_model, ModelLogEntry):
+            visible = log_entries_for_author(user, visible)
+        entries.append(visible)
+    return entries
+
+
+class NarrowedSiteHistoryFilterSet(SiteHistoryReportFilterSet):
+    """The report's filter choices drawn from the rows the user may read only.
+
+    Wagtail offers every user and content type of every log entry the user's model
+    permissions reach (and, for users, of every page log entry), which would name
+    other instructors in the dropdowns even though their rows are left out.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "object_type" in self.filters:
+            self.filters["object_type"].queryset = self._content_types
+
+    def _content_types(self, request):
+        ids = set()
+        for entries in _site_history_entries(request.user):
+            ids.update(entries.get_content_type_ids())
+        return ContentType.objects.filter(pk__in=ids).order_by("model")
+
+    def get_action_choices(self):
+        actions = set()
+        for entries in _site_history_entries(self.request.user):
+            actions.update(entries.get_actions())
+        return [
+            choice
+            for choice in log_action_registry.get_choices()
+            if choice[0] in actions
+        ]
+
+    def get_users_queryset(self):
+        ids = set()
+        for entries in _site_history_entries(self.request.user):
+            ids.update(entries.get_user_ids())
+        User = get_user_model()
+        return User.objects.filter(pk__in=ids).order_by(User.USERNAME_FIELD)
+
+
 class NarrowedSiteHistoryView(LogEntriesView):
     """Wagtail's site history report, without other authors' banks, questions and
-    assessments (pages are narrowed by AcademyPagePermissionPolicy already).
+    assessments (pages are narrowed by AcademyPagePermissionPolicy already), and
+    with filter choices naming only what those rows show.
     Served at Wagtail's own URLs, ahead of them (academy/urls.py)."""
+
+    filterset_class = NarrowedSiteHistoryFilterSet
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)

@@ -74,3 +74,64 @@ def test_site_history_still_needs_the_admin(client, authors):
     response = client.get("/admin/reports/site-history/")
     assert response.status_code in (302, 403)
     assert "คลังข้อสอบ" not in response.content.decode()
+
+
+@pytest.fixture
+def strangers_page_log(authors):
+    """Another instructor's action on a page this instructor cannot explore."""
+    from wagtail.models import Page
+
+    theirs = UserFactory(email="other@example.go.th")
+    root = Page.get_first_root_node()
+    log(instance=root, action="wagtail.edit", user=theirs)
+    return theirs
+
+
+@pytest.fixture
+def named_authors(authors):
+    mine, items = authors
+    theirs = UserFactory(email="other@example.go.th")
+    for user, first, last in ((mine, "มานี", "มีนา"), (theirs, "ปิติ", "ชูใจ")):
+        user.first_name, user.last_name = first, last
+        user.save(update_fields=["first_name", "last_name"])
+    return mine, theirs
+
+
+def test_site_history_filters_name_no_other_instructor(
+    client, named_authors, strangers_page_log
+):
+    mine, theirs = named_authors
+    client.force_login(mine)
+    for url in ("/admin/reports/site-history/", "/admin/reports/site-history/results/"):
+        page = client.get(url).content.decode()
+        assert "มานี" in page  # the instructor's own rows and filter choice
+        assert "other@example.go.th" not in page
+        assert "ปิติ" not in page and "ชูใจ" not in page
+        assert f'value="{theirs.pk}"' not in page
+
+
+def test_site_history_filters_offer_only_visible_content_types(client, authors):
+    """Only the other instructor's question has history: no question type offered."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from wagtail.models import ModelLogEntry
+
+    mine, items = authors
+    question_type = ContentType.objects.get_for_model(items["mine"]["questions"])
+    ModelLogEntry.objects.filter(
+        content_type=question_type, object_id=str(items["mine"]["questions"].pk)
+    ).delete()
+    client.force_login(mine)
+    response = client.get("/admin/reports/site-history/")
+    offered = set(response.context["filters"].form.fields["object_type"].queryset)
+    assert ContentType.objects.get_for_model(items["mine"]["banks"]) in offered
+    assert question_type not in offered
+
+
+def test_site_history_filters_offer_administrators_everyone(
+    client, named_authors, strangers_page_log
+):
+    admin = UserFactory(roles=[Role.ACADEMY_ADMIN])
+    client.force_login(admin)
+    page = client.get("/admin/reports/site-history/").content.decode()
+    assert "ปิติ" in page and "มานี" in page
