@@ -8,7 +8,7 @@ import pytest
 
 from certificates.models import Certificate, CertificateNumberCounter
 from certificates.services import certificate_issue
-from tests.certificates.conftest import complete_course, site_tree
+from tests.certificates.conftest import complete_course, due_for_renewal, site_tree
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -93,6 +93,7 @@ def test_two_concurrent_completions_of_a_course_leave_one_valid_certificate(
     learner, recert_course
 ):
     first = complete_course(learner, recert_course)
+    due_for_renewal(learner, recert_course)
     second = complete_course(learner, recert_course)
 
     _in_threads(
