@@ -166,37 +166,10 @@ SHAPES: dict[str, dict[str, str]] = {
 
 #: Properties each definition must have, and where a missing one is taken from.
 DEFINITION_REQUIRED: dict[str, dict[str, str]] = {
-    "CFRubric": {
-        "identifier": STRING,
-        "uri": STRING,
-        "title": STRING,
-        "description": STRING,
-        "lastChangeDateTime": DATETIME,
-        "extensions": OBJECT,
-    },
-    "CFRubricCriterion": {
-        "identifier": STRING,
-        "uri": STRING,
-        "category": STRING,
-        "description": STRING,
-        "CFItemURI": LINK,
-        "weight": NUMBER,
-        "position": INTEGER,
-        "rubricId": STRING,
-        "lastChangeDateTime": DATETIME,
-        "extensions": OBJECT,
-    },
-    "CFRubricCriterionLevel": {
-        "identifier": STRING,
-        "uri": STRING,
-        "description": STRING,
-        "quality": STRING,
-        "score": NUMBER,
-        "feedback": STRING,
-        "position": INTEGER,
-        "rubricCriterionId": STRING,
-        "lastChangeDateTime": DATETIME,
-        "extensions": OBJECT,
+    # Rubrics must carry every property their shape names.
+    **{
+        name: SHAPES[name]
+        for name in ("CFRubric", "CFRubricCriterion", "CFRubricCriterionLevel")
     },
     "CFItemTypes": {"description": "title", "hierarchyCode": "typeCode"},
     "CFLicenses": {"licenseText": "title"},
