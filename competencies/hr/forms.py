@@ -19,7 +19,7 @@ from competencies.models import (
     ProficiencyLevel,
 )
 
-from .selectors import DirectoryFilters, HRAccess, units_in_scope
+from .selectors import DirectoryFilters, HRAccess, unit_trails, units_in_scope
 from .services import MANUAL_SOURCES, MAX_IMPORT_BYTES
 
 INDENT = "\u2002\u2002"
@@ -30,6 +30,68 @@ class UnitChoiceField(forms.ModelChoiceField):
 
     def label_from_instance(self, obj: OrgUnit) -> str:
         return f"{INDENT * max(obj.depth - 1, 0)}{obj.name} ({obj.code})"
+
+
+class UnitTreeSelect(forms.RadioSelect):
+    """The units of a scope as a tree of radio buttons, with a search box.
+
+    Every unit shows its code, and its parent path is part of its accessible name, so
+    three units with the same name cannot be mistaken for one another. Server-rendered:
+    the tree works without JavaScript (nested lists, <details> to fold); a small
+    script (competencies/unit-tree.js) filters it as one types a name or a code.
+    The units are read once (one query) and their trails with one more.
+    """
+
+    template_name = "competencies/hr/widgets/unit_tree.html"
+    open_depth = 2  # levels of the tree shown unfolded below the scope's roots
+
+    def get_context(self, name, value, attrs):
+        context = forms.Widget.get_context(self, name, value, attrs)
+        chosen = set(context["widget"]["value"])
+        empty_label = None
+        units = []
+        for choice_value, label in self.choices:
+            if choice_value == "":
+                empty_label = label
+                continue
+            units.append(choice_value.instance)
+        unit_trails(units)
+        base_id = context["widget"]["attrs"].get("id") or f"id_{name}"
+        roots: list[dict] = []
+        stack: list[dict] = []
+        for unit in units:  # in path order: a parent comes before its children
+            node = {
+                "unit": unit,
+                "id": f"{base_id}_{unit.pk}",
+                "checked": str(unit.pk) in chosen,
+                "children": [],
+                "open": False,
+            }
+            while stack and not unit.path.startswith(stack[-1]["unit"].path):
+                stack.pop()
+            (stack[-1]["children"] if stack else roots).append(node)
+            node["level"] = len(stack) + 1
+            stack.append(node)
+
+        def unfold(nodes) -> bool:
+            found = False
+            for node in nodes:
+                below = unfold(node["children"])
+                node["open"] = below or node["level"] <= self.open_depth
+                found = found or below or node["checked"]
+            return found
+
+        unfold(roots)
+        context["widget"].update(
+            {
+                "roots": roots,
+                "empty_label": empty_label,
+                "empty_checked": not (chosen - {""}),
+                "base_id": base_id,
+                "count": len(units),
+            }
+        )
+        return context
 
 
 class LevelChoiceField(forms.ModelChoiceField):
@@ -68,6 +130,10 @@ class DirectoryFilterForm(forms.Form):
         label=_("Unit (and the units under it)"),
         queryset=OrgUnit.objects.none(),
         required=False,
+        widget=UnitTreeSelect,
+    )
+    direct = forms.BooleanField(
+        label=_("Only staff placed in the unit itself"), required=False
     )
     position_type = forms.ModelChoiceField(
         label=_("Position type"), queryset=PositionType.objects.all(), required=False
@@ -144,6 +210,7 @@ class DirectoryFilterForm(forms.Form):
         return DirectoryFilters(
             framework=framework,
             unit=data.get("unit"),
+            unit_direct=bool(data.get("direct")),
             position_type_id=getattr(data.get("position_type"), "pk", None),
             position_level_id=getattr(data.get("position_level"), "pk", None),
             line_of_work_id=getattr(data.get("line_of_work"), "pk", None),

@@ -23,6 +23,7 @@ from django.db.models import Exists, F, OuterRef, Q, Subquery, Sum
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils.http import urlencode
 
 from academy.accounts.roles import Role, user_has_role
 from competencies.models import (
@@ -183,6 +184,38 @@ def units_in_scope(access: HRAccess):
     return OrgUnit.objects.filter(_scope_q(access.scope_paths, "path")).order_by("path")
 
 
+UNIT_TRAIL_SEPARATOR = " › "
+
+
+def unit_trails(units) -> list[OrgUnit]:
+    """Set `trail` on each unit: the names of the units above it, outermost first
+    ("กระทรวง… › กรม…"), so that same-named units can be told apart wherever one is
+    shown. One query for any number of units (ancestors by materialised path)."""
+    units = [unit for unit in units if unit is not None]
+    steplen = OrgUnit.steplen
+    paths = {
+        unit.path[: steplen * depth]
+        for unit in units
+        for depth in range(1, len(unit.path) // steplen)
+    }
+    names = (
+        {
+            ancestor.path: ancestor.name
+            for ancestor in OrgUnit.objects.filter(path__in=paths).only(
+                "path", "name_th", "name_en"
+            )
+        }
+        if paths
+        else {}
+    )
+    for unit in units:
+        unit.trail = UNIT_TRAIL_SEPARATOR.join(
+            names.get(unit.path[: steplen * depth], "")
+            for depth in range(1, len(unit.path) // steplen)
+        )
+    return units
+
+
 def person_get_for_hr(access: HRAccess, person_id: int) -> Person:
     """A person an HR officer may act on: currently placed in their scope."""
     if not access.is_hr_officer:
@@ -227,6 +260,7 @@ def person_get_visible(access: HRAccess, person_id: int) -> tuple[Person, bool]:
 class DirectoryFilters:
     framework: Framework | None = None
     unit: OrgUnit | None = None
+    unit_direct: bool = False  # only those placed in the unit itself, not below it
     position_type_id: int | None = None
     position_level_id: int | None = None
     line_of_work_id: int | None = None
@@ -329,7 +363,9 @@ def directory_placements(
     placements = placements_in_scope(access, on=on).select_related(
         "person", "unit", "position_type", "position_level", "line_of_work"
     )
-    if filters.unit is not None:
+    if filters.unit is not None and filters.unit_direct:
+        placements = placements.filter(unit=filters.unit)
+    elif filters.unit is not None:
         placements = placements.filter(unit__path__startswith=filters.unit.path)
     if filters.position_type_id:
         placements = placements.filter(position_type_id=filters.position_type_id)
@@ -470,6 +506,7 @@ def person_page(access: HRAccess, person_id: int) -> PersonPage:
             "unit", "position_type", "position_level", "line_of_work", "supervisor"
         ).order_by("-starts_on", "-pk")
     )
+    unit_trails([placement.unit for placement in placements])
     attachments = {
         attachment.evidence_id: attachment
         for attachment in EvidenceAttachment.objects.filter(evidence__person=person)
@@ -548,16 +585,36 @@ def share_band(cell: MatrixCell | None) -> str:
 
 
 @dataclass
+class HeatCell:
+    """A cell as the page shows it: its figures and who is behind them."""
+
+    competency: Competency
+    cell: MatrixCell | None
+    band: str
+
+    @property
+    def not_meeting(self) -> int:
+        return self.cell.staff - self.cell.meeting if self.cell else 0
+
+
+@dataclass
 class HeatRow:
     label: str
     unit: OrgUnit | None
     group: PersonnelGroup | None
     is_root: bool
     cells: list[tuple[Competency, MatrixCell | None, str]]
+    #: The directory filters that list this row's people (the cell adds the
+    #: competency and whether they meet it): same scope, same rule as the matrix.
+    people_query: str = ""
 
     @property
     def staff(self) -> int:
         return max((cell.staff for _, cell, _ in self.cells if cell), default=0)
+
+    @property
+    def heat_cells(self) -> list[HeatCell]:
+        return [HeatCell(*item) for item in self.cells]
 
 
 @dataclass
@@ -581,6 +638,7 @@ class Heatmap:
     breadcrumbs: list[OrgUnit]
     trend_root: OrgUnit
     trend: list[TrendPoint] = field(default_factory=list)
+    total: HeatRow | None = None
 
     @property
     def areas(self) -> list[tuple[Competency | None, int]]:
@@ -609,19 +667,28 @@ def heatmap(
     by = by if by in ("child", "group") else "child"
     matrix = org_matrix(node, framework=framework, by=by, on=on)
     rows = []
+    base = {"framework": framework.pk}
     for row in matrix.rows:
         is_unit = isinstance(row, OrgUnit)
+        is_root = is_unit and row.pk == node.pk
+        if not is_unit:
+            query = {**base, "unit": node.pk, "group": row.pk}
+        elif is_root:
+            query = {**base, "unit": node.pk, "direct": "on"}
+        else:
+            query = {**base, "unit": row.pk}
         rows.append(
             HeatRow(
                 label=row.name,
                 unit=row if is_unit else None,
                 group=None if is_unit else row,
-                is_root=is_unit and row.pk == node.pk,
+                is_root=is_root,
                 cells=[
                     (competency, cell, share_band(cell))
                     for competency in matrix.competencies
                     for cell in [matrix.cell(row.pk, competency.pk)]
                 ],
+                people_query=urlencode(query),
             )
         )
     root = access.scope_root_of(node)
@@ -634,6 +701,7 @@ def heatmap(
         if ancestor_paths
         else []
     )
+    unit_trails([node, *breadcrumbs])
     return Heatmap(
         node=node,
         framework=framework,
@@ -643,6 +711,36 @@ def heatmap(
         breadcrumbs=breadcrumbs,
         trend_root=root,
         trend=trend_points(root=root, framework=framework),
+        total=_heat_total(rows, matrix.competencies, node, base),
+    )
+
+
+def _heat_total(rows, competencies, node: OrgUnit, base: dict) -> HeatRow | None:
+    """The rows added up, competency by competency: the rows split the node's staff
+    (by unit below it, or by personnel group), so the sums are the node's figures."""
+    if not rows:
+        return None
+    cells = []
+    for index, competency in enumerate(competencies):
+        present = [row.cells[index][1] for row in rows if row.cells[index][1]]
+        if not present:
+            cells.append((competency, None, share_band(None)))
+            continue
+        staff = sum(cell.staff for cell in present)
+        gap = sum(cell.mean_gap * cell.staff for cell in present)
+        total = MatrixCell(
+            staff=staff,
+            meeting=sum(cell.meeting for cell in present),
+            mean_gap=gap / staff if staff else 0.0,
+        )
+        cells.append((competency, total, share_band(total)))
+    return HeatRow(
+        label=node.name,
+        unit=node,
+        group=None,
+        is_root=False,
+        cells=cells,
+        people_query=urlencode({**base, "unit": node.pk}),
     )
 
 

@@ -69,6 +69,7 @@ def month_label(month) -> str:
 @login_required
 def home(request):
     access = _access(request)
+    selectors.unit_trails(access.scope_units)
     return _render(request, "home.html", access, "home", {})
 
 
@@ -92,6 +93,9 @@ def directory(request):
         request.GET.get("page")
     )
     selectors.with_groups(page.object_list, filters.framework)
+    selectors.unit_trails(
+        [placement.unit for placement in page.object_list] + [filters.unit]
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return _render(
@@ -318,6 +322,7 @@ def team(request):
     page = Paginator(
         selectors.team_placements(access), selectors.DIRECTORY_PAGE_SIZE
     ).get_page(request.GET.get("page"))
+    selectors.unit_trails([placement.unit for placement in page.object_list])
     return _render(
         request,
         "team.html",

@@ -10,6 +10,7 @@ from competencies.hr.forms import (
     GroupChoiceField,
     LevelChoiceField,
     UnitChoiceField,
+    UnitTreeSelect,
 )
 from competencies.hr.selectors import HRAccess, units_in_scope
 from competencies.models import (
@@ -40,6 +41,7 @@ class AssignmentForm(forms.Form):
         label=_("Unit (and the units under it)"),
         queryset=None,
         required=False,
+        widget=UnitTreeSelect,
     )
     group = GroupChoiceField(
         label=_("Personnel group"),

@@ -29,6 +29,7 @@ from competencies.hr.selectors import (
     person_get_visible,
     placements_in_scope,
     unit_get_in_scope,
+    unit_trails,
 )
 from competencies.models import OrgUnit, Person, Placement
 from competencies.selectors import FrameworkProfile, person_profile
@@ -108,11 +109,42 @@ def assignment_people(access: HRAccess, target: AssignmentTarget):
     return placements.values("person_id").distinct(), []
 
 
-def assignment_reach(access: HRAccess, target: AssignmentTarget) -> tuple[int, list]:
-    """(how many people the target picks, employee numbers not found): the preview
-    an officer sees before assigning. One count query."""
+REACH_LISTED = 50
+
+
+@dataclass
+class Reach:
+    """Who an assignment would reach: how many, the first of them by name (each with
+    the placement that puts them in the scope), and listed numbers not found."""
+
+    count: int
+    people: list[Placement]
+    missing: list[str]
+
+
+def assignment_reach(
+    access: HRAccess, target: AssignmentTarget, *, listed: int = REACH_LISTED
+) -> Reach:
+    """The preview an officer sees before assigning: the count, and the first `listed`
+    people by name with their unit (code and parent path). Four queries at most."""
     people, missing = assignment_people(access, target)
-    return people.count(), missing
+    count = people.count()
+    first = list(
+        Person.objects.filter(pk__in=people)
+        .order_by("first_name_th", "last_name_th", "pk")
+        .values_list("pk", flat=True)[:listed]
+    )
+    placements: dict[int, Placement] = {}
+    for placement in (
+        placements_in_scope(access)
+        .filter(person_id__in=first)
+        .select_related("person", "unit")
+        .order_by("-starts_on", "-pk")
+    ):
+        placements.setdefault(placement.person_id, placement)
+    listed_placements = [placements[pk] for pk in first if pk in placements]
+    unit_trails([placement.unit for placement in listed_placements])
+    return Reach(count=count, people=listed_placements, missing=missing)
 
 
 def courses_assignable():
@@ -448,11 +480,32 @@ def assignment_people_status(
                 .filter(person_id=OuterRef("person_id"))
                 .order_by("-starts_on", "-pk")
                 .values("unit__name_th")[:1]
-            )
+            ),
+            unit_now_id=Subquery(
+                placements_in_scope(access, on=on)
+                .filter(person_id=OuterRef("person_id"))
+                .order_by("-starts_on", "-pk")
+                .values("unit_id")[:1]
+            ),
         )
         .select_related("person")
         .order_by("person__first_name_th", "person__last_name_th", "person_id")
     )
+
+
+def with_units_now(assignees) -> None:
+    """Set `unit_now` (with its code and trail) on a page of assignment_people_status
+    rows: two queries for the page."""
+    units = {
+        unit.pk: unit
+        for unit in unit_trails(
+            OrgUnit.objects.filter(
+                pk__in={assignee.unit_now_id for assignee in assignees}
+            )
+        )
+    }
+    for assignee in assignees:
+        assignee.unit_now = units.get(assignee.unit_now_id)
 
 
 # ------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from academy.core.forms import form_add_service_errors
 from academy.core.thaidate import fiscal_year
 from competencies.hr.exports import FORMATS, export_response
 from competencies.hr.sections import hr_nav_items
-from competencies.hr.selectors import HRAccess, hr_access
+from competencies.hr.selectors import HRAccess, hr_access, unit_trails
 from competencies.models import Competency
 
 from . import selectors, services
@@ -87,6 +87,7 @@ def assignment_list(request):
         selectors.assignments_visible(access), COMPLIANCE_PAGE_SIZE
     ).get_page(request.GET.get("page"))
     tallies = selectors.assignment_tallies(access, list(page.object_list))
+    unit_trails([item.unit for item in page.object_list])
     rows = [(item, tallies[item.pk]) for item in page.object_list]
     return _render(
         request,
@@ -105,8 +106,7 @@ def assignment_new(request):
     preview = None
     if request.method == "POST" and form.is_valid():
         if "preview" in request.POST:
-            count, missing = selectors.assignment_reach(access, form.target())
-            preview = {"count": count, "missing": missing}
+            preview = selectors.assignment_reach(access, form.target())
         else:
             try:
                 assignment = services.assignment_create(
@@ -141,6 +141,8 @@ def assignment_detail(request, assignment_id: int, change_form=None):
     people = Paginator(
         selectors.assignment_people_status(access, assignment), selectors.PAGE_SIZE
     ).get_page(request.GET.get("page"))
+    selectors.with_units_now(people.object_list)
+    unit_trails([assignment.unit])
     may_change = not assignment.is_cancelled and selectors.assignment_may_change(
         access, assignment
     )

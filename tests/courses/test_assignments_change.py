@@ -230,12 +230,16 @@ def test_preview_counts_who_it_reaches_and_writes_nothing(hr_world, mandatory):
     }
     response = client.post(reverse("assignments:new"), data)
     assert response.status_code == 200
-    assert response.context["preview"] == {"count": 2, "missing": []}
+    preview = response.context["preview"]
+    assert (preview.count, preview.missing) == (2, [])
+    assert hr_world.target.pk in {placement.person_id for placement in preview.people}
+    assert "สมศรี" in response.content.decode()
     assert not mandatory.assignments.exists()
 
     data["employee_numbers"] = "T0001, NOPE-1"
     response = client.post(reverse("assignments:new"), data)
-    assert response.context["preview"] == {"count": 1, "missing": ["NOPE-1"]}
+    preview = response.context["preview"]
+    assert (preview.count, preview.missing) == (1, ["NOPE-1"])
     assert "NOPE-1" in response.content.decode()
     assert not mandatory.assignments.exists()
 
