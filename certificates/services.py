@@ -38,6 +38,7 @@ from academy.core.thaidate import buddhist_year
 from certificates import conf, keyring, rendering
 from certificates.credentials import KeyPair, sign
 from certificates.credentials import StatusList as Bitstring
+from certificates.mail import certificate_issued_mail
 from certificates.models import (
     Certificate,
     CertificateBundle,
@@ -474,6 +475,8 @@ def _certificate_finish(*, certificate: Certificate) -> Certificate:
                 "issued_at",
             ]
         )
+        if locked.status == Certificate.Status.VALID:
+            certificate_issued_mail(locked)
     return locked
 
 

@@ -74,3 +74,14 @@ def certificate_bundle_build(bundle_id: int) -> int | None:
     except (DatabaseError, OSError, ValueError) as error:
         services.certificate_bundle_fail(bundle=bundle, error=str(error))
         raise
+
+
+@shared_task(
+    name="certificates.tasks.certificate_expiry_reminders_send",
+    acks_late=True,
+)
+def certificate_expiry_reminders_send() -> int:
+    """Daily: mail learners whose certificate is about to expire (once each)."""
+    from certificates.mail import certificate_expiry_reminders_send as send
+
+    return send()

@@ -345,6 +345,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "courses.assignments.tasks.assignments_add_new_members",
         "schedule": crontab(hour=6, minute=30),
     },
+    # Certificates whose renewal has opened: the learner is mailed once.
+    "certificates-expiry-reminders": {
+        "task": "certificates.tasks.certificate_expiry_reminders_send",
+        "schedule": crontab(hour=7, minute=15),
+    },
     # Course assignments: due in 7 days, due tomorrow, overdue; each mailed once.
     "courses-assignment-reminders": {
         "task": "courses.assignments.tasks.assignment_reminders_send",

@@ -152,6 +152,10 @@ class Certificate(models.Model):
         blank=True,
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    #: When the learner was mailed that the certificate is about to expire (once).
+    expiry_reminded_at = models.DateTimeField(
+        _("expiry reminder sent at"), null=True, blank=True
+    )
     issued_at = models.DateTimeField(_("signed at"), null=True, blank=True)
 
     class Meta:

@@ -3,16 +3,15 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from academy.accounts.audit import audit_record
+from academy.core.mail import mail_render
 from academy.core.public import public_page_url, public_url
 from academy.core.services import email_queue
 from competencies.hr.selectors import HRAccess
@@ -93,6 +92,7 @@ def assignment_create(
     assignment.full_clean()
     assignment.save()
     _assignees_add(assignment, person_ids)
+    _notices_queue(assignment)
     audit_record(
         actor=access.user,
         action=AUDIT_ASSIGNMENT_CREATE,
@@ -227,6 +227,7 @@ def assignments_add_new_members(*, on: date | None = None) -> int:
             with transaction.atomic():
                 _assignees_add(assignment, new_ids)
             added += len(new_ids)
+            assignment_notices_send(assignment=assignment)
     return added
 
 
@@ -260,18 +261,16 @@ def _due_between(on: date, low: int | None, high: int | None) -> Q:
     return condition
 
 
-def reminders_due(*, event: str, on: date):
-    """Assignees owed the reminder `event` today: not completed, with an email, in the
-    event's window, and never reminded of it before."""
-    low, high = EVENT_WINDOWS[event]
+def _mailable(assignees, *, event: str, on: date):
+    """Of `assignees`, those owed the mail `event`: assignment not cancelled, still on
+    the staff, with an email, course not completed, and never sent `event` before."""
     completed = CourseCompletion.objects.filter(
         user_id=OuterRef("person__user_id"),
         course_id=OuterRef("assignment__course_id"),
     )
     already = AssignmentReminder.objects.filter(assignee_id=OuterRef("pk"), event=event)
     return (
-        Assignee.objects.filter(_due_between(on, low, high))
-        .filter(assignment__cancelled_at__isnull=True)
+        assignees.filter(assignment__cancelled_at__isnull=True)
         .filter(Q(person__left_on__isnull=True) | Q(person__left_on__gt=on))
         .filter(Q(person__email__gt="") | Q(person__user__email__gt=""))
         .exclude(Exists(completed))
@@ -281,7 +280,16 @@ def reminders_due(*, event: str, on: date):
     )
 
 
-def _reminder_message(
+def reminders_due(*, event: str, on: date):
+    """Assignees owed the reminder `event` today: not completed, with an email, in the
+    event's window, and never reminded of it before."""
+    low, high = EVENT_WINDOWS[event]
+    return _mailable(
+        Assignee.objects.filter(_due_between(on, low, high)), event=event, on=on
+    )
+
+
+def _assignment_message(
     assignee: Assignee, *, event: str, on: date, urls: dict
 ) -> EmailMultiAlternatives:
     assignment = assignee.assignment
@@ -299,17 +307,50 @@ def _reminder_message(
         "course_url": urls[course.pk],
         "dashboard_url": public_url("/dashboard/"),
     }
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string(
-            "courses/assignments/email/reminder_subject.txt", context
-        )
-        body = render_to_string("courses/assignments/email/reminder_body.txt", context)
-    return EmailMultiAlternatives(
-        subject=" ".join(subject.split()),
-        body=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[email],
+    template = "assigned" if event == Event.ASSIGNED else "reminder"
+    return mail_render(f"courses/assignments/email/{template}", context, to=[email])
+
+
+def _mail_once(assignee: Assignee, *, event: str, on: date, urls: dict) -> bool:
+    """Record and queue the mail `event` to `assignee`; False when it was sent before
+    (the unique (assignee, event) constraint: a concurrent or repeated run skips)."""
+    try:
+        with transaction.atomic():
+            AssignmentReminder.objects.create(assignee=assignee, event=event)
+            email_queue(
+                message=_assignment_message(assignee, event=event, on=on, urls=urls)
+            )
+    except IntegrityError:
+        return False
+    return True
+
+
+def _notices_queue(assignment: CourseAssignment) -> None:
+    """Once the assignment commits, a worker mails its people that it was assigned."""
+    from . import tasks
+
+    transaction.on_commit(
+        lambda: tasks.assignment_notices_send.delay(assignment_id=assignment.pk)
     )
+
+
+def assignment_notices_send(
+    *, assignment: CourseAssignment, on: date | None = None
+) -> int:
+    """Tell each person of the assignment, once, that the course was assigned to them
+    (people added later, as newcomers, are told when they are added). Returns how
+    many were mailed."""
+    on = on or selectors.today()
+    if not assignment.course.live:
+        return 0
+    urls: dict[int, str] = {}
+    sent = 0
+    assignees = _mailable(
+        Assignee.objects.filter(assignment=assignment), event=Event.ASSIGNED, on=on
+    )
+    for assignee in assignees.iterator(chunk_size=BATCH):
+        sent += _mail_once(assignee, event=Event.ASSIGNED, on=on, urls=urls)
+    return sent
 
 
 def assignment_reminders_send(*, on: date | None = None) -> ReminderReport:
@@ -325,18 +366,10 @@ def assignment_reminders_send(*, on: date | None = None) -> ReminderReport:
     urls: dict[int, str] = {}
     for event in EVENT_WINDOWS:
         for assignee in reminders_due(event=event, on=on).iterator(chunk_size=BATCH):
-            try:
-                with transaction.atomic():
-                    AssignmentReminder.objects.create(assignee=assignee, event=event)
-                    email_queue(
-                        message=_reminder_message(
-                            assignee, event=event, on=on, urls=urls
-                        )
-                    )
-            except IntegrityError:
+            if _mail_once(assignee, event=event, on=on, urls=urls):
+                sent[event] += 1
+            else:
                 skipped += 1
-                continue
-            sent[event] += 1
     return ReminderReport(sent=sent, skipped=skipped)
 
 

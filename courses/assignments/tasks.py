@@ -16,3 +16,18 @@ def assignment_reminders_send() -> dict:
 def assignments_add_new_members() -> dict:
     """Daily, before the reminders: add the newcomers that open assignments asked for."""
     return {"added": services.assignments_add_new_members()}
+
+
+@shared_task(acks_late=True)
+def assignment_notices_send(assignment_id: int) -> dict:
+    """After an assignment is made: tell each of its people, once, by mail."""
+    from ..models import CourseAssignment
+
+    assignment = (
+        CourseAssignment.objects.select_related("course")
+        .filter(pk=assignment_id)
+        .first()
+    )
+    if assignment is None:
+        return {"sent": 0}
+    return {"sent": services.assignment_notices_send(assignment=assignment)}

@@ -144,9 +144,11 @@ class Assignee(models.Model):
 
 
 class AssignmentReminder(models.Model):
-    """A reminder mail sent; the unique constraint is what makes it never go twice."""
+    """A mail sent about an assignment (the notice that it was assigned, or a reminder);
+    the unique constraint is what makes each never go twice."""
 
     class Event(models.TextChoices):
+        ASSIGNED = "assigned", _("Assigned")
         DUE_IN_7_DAYS = "due_7", _("Due within 7 days")
         DUE_IN_1_DAY = "due_1", _("Due tomorrow or today")
         OVERDUE = "overdue", _("Overdue")
