@@ -12,9 +12,7 @@ save(): organisation units (the treebeard tree), people, placements (the previou
 placement ends) and evidence (append-only, recorded by the signed-in user).
 """
 
-import hashlib
 import re
-import secrets
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import PurePath
@@ -22,8 +20,6 @@ from pathlib import PurePath
 from django import forms
 from django.contrib.admin.utils import quote
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import ProtectedError, Q, RestrictedError
 from django.shortcuts import get_object_or_404, redirect
@@ -68,6 +64,7 @@ from wagtail.permissions import policy_registry
 import django_filters
 
 from academy.core.forms import form_add_service_errors
+from academy.core.uploads import PendingUploads
 
 from . import services
 from .interchange import FrameworkImportError, ImportResult, parse_framework_file
@@ -1718,7 +1715,7 @@ class FrameworkImportView(
         if action == "confirm":
             return self.confirm(request)
         if action == "cancel":
-            self.discard(request.POST.get("token", ""))
+            self.uploads.discard(request.POST.get("token", ""))
             messages.info(request, gettext("Import cancelled; nothing was stored."))
             return redirect("competencies_framework_import")
         return self.preview(request)
@@ -1736,7 +1733,7 @@ class FrameworkImportView(
             return self.render_problems(
                 upload.name, problems, form=FrameworkImportForm()
             )
-        token = self.keep(content, filename=upload.name)
+        token = self.uploads.keep(content, filename=upload.name)
         return self.render_to_response(
             self.get_context_data(
                 filename=upload.name,
@@ -1748,8 +1745,8 @@ class FrameworkImportView(
 
     def confirm(self, request):
         token = request.POST.get("token", "")
-        pending = self.pending(request).get(token)
-        if not pending:
+        pending = self.uploads.read(token)
+        if pending is None:
             messages.error(
                 request,
                 gettext(
@@ -1758,25 +1755,18 @@ class FrameworkImportView(
                 ),
             )
             return redirect("competencies_framework_import")
-        with default_storage.open(pending["path"], "rb") as stored:
-            content = stored.read()
-        if hashlib.sha256(content).hexdigest() != pending["sha256"]:
-            self.discard(token)
-            messages.error(
-                request, gettext("The uploaded file changed; upload it again.")
-            )
-            return redirect("competencies_framework_import")
-        result, problems = self.run(content, filename=pending["name"], dry_run=False)
-        self.discard(token)
+        content = pending.content
+        result, problems = self.run(content, filename=pending.name, dry_run=False)
+        self.uploads.discard(token)
         if problems:
             return self.render_problems(
-                pending["name"], problems, form=FrameworkImportForm()
+                pending.name, problems, form=FrameworkImportForm()
             )
         messages.success(
             request,
             gettext("'%(name)s' imported as '%(framework)s'. %(summary)s.")
             % {
-                "name": pending["name"],
+                "name": pending.name,
                 "framework": result.framework,
                 "summary": import_summary_text(result),
             },
@@ -1815,31 +1805,11 @@ class FrameworkImportView(
 
     # -- the file waiting for confirmation -------------------------------------
 
-    def pending(self, request) -> dict:
-        return request.session.get(_PENDING_IMPORTS, {})
-
-    def keep(self, content: bytes, *, filename: str) -> str:
-        token = secrets.token_urlsafe(16)
-        extension = PurePath(filename).suffix.lower()
-        path = default_storage.save(
-            f"{_PENDING_DIR}/{token}{extension}", ContentFile(content)
+    @cached_property
+    def uploads(self) -> PendingUploads:
+        return PendingUploads(
+            self.request, session_key=_PENDING_IMPORTS, directory=_PENDING_DIR
         )
-        pending = dict(self.pending(self.request))
-        pending[token] = {
-            "name": filename,
-            "path": path,
-            "sha256": hashlib.sha256(content).hexdigest(),
-        }
-        self.request.session[_PENDING_IMPORTS] = pending
-        return token
-
-    def discard(self, token: str) -> None:
-        pending = dict(self.pending(self.request))
-        entry = pending.pop(token, None)
-        if entry is None:
-            return
-        default_storage.delete(entry["path"])
-        self.request.session[_PENDING_IMPORTS] = pending
 
 
 # ------------------------------------------------------------------------------

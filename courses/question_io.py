@@ -35,10 +35,10 @@ does not run it as a formula, and one such apostrophe is removed on reading.
 Problems are messages for the person who uploaded the file, translated when they are
 shown (lazily, so this module needs no Django settings until then).
 
-Moodle GIFT is not read or written: it has no place for the competency and level
-that every Academy question needs, so imported questions would not be usable until
-tagged one by one, and its escaping rules make a partial reader a source of quiet
-mistakes.
+Moodle GIFT is not read or written: its escaping rules make a partial reader a
+source of quiet mistakes. Moodle question banks are read from Moodle XML instead
+(courses/moodle_xml.py), which has no place for the competency and level either:
+those questions arrive unmapped and wait for an instructor to set both.
 """
 
 from __future__ import annotations
@@ -621,7 +621,7 @@ def _cells(draft: QuestionDraft) -> dict[str, str]:
         "external_id": draft.external_id,
         "kind": str(kind),
         "competency_code": draft.competency_code,
-        "level": str(draft.level),
+        "level": "" if draft.level is None else str(draft.level),
         "prompt": draft.prompt,
         "explanation": draft.explanation,
         "points": _plain(draft.points),

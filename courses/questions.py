@@ -559,13 +559,17 @@ class DraftOption:
 
 @dataclass(frozen=True)
 class QuestionDraft:
-    """A question as an author writes it; `level` is the proficiency level's rank."""
+    """A question as an author writes it; `level` is the proficiency level's rank.
+
+    An unmapped question (imported from a format with no place for them) has an
+    empty `competency_code` and `level` None; `to_snapshot` refuses it.
+    """
 
     bank: str
     external_id: str
     kind: QuestionKind
     competency_code: str
-    level: int
+    level: int | None
     prompt: str
     options: tuple[DraftOption, ...] = ()
     numeric_answer: Decimal | None = None
@@ -584,6 +588,8 @@ class QuestionDraft:
         Raises ValueError if the draft is inconsistent.
         """
         kind = QuestionKind(self.kind)
+        if not self.competency_code or self.level is None:
+            raise ValueError("The question has no competency and level yet.")
         common = {
             "id": question_id,
             "kind": kind,

@@ -73,3 +73,24 @@ class QuestionImportForm(forms.Form):
         if upload.size > self.MAX_SIZE:
             raise forms.ValidationError(_("The file is larger than 2 MB."))
         return upload
+
+
+class MoodleQuestionImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Moodle XML file"),
+        help_text=_(
+            "In Moodle: Question bank → Export → “Moodle XML format”. At most 20 MB."
+        ),
+    )
+
+    MAX_SIZE = 20 * 1024 * 1024
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".xml"):
+            raise forms.ValidationError(
+                _("“%(name)s” is not an .xml file.") % {"name": upload.name}
+            )
+        if upload.size > self.MAX_SIZE:
+            raise forms.ValidationError(_("The file is larger than 20 MB."))
+        return upload

@@ -11,6 +11,7 @@ import logging
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
+from dataclasses import replace as dataclass_replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -33,6 +34,7 @@ from ..models import (
     QuestionBank,
     QuestionOption,
 )
+from ..moodle_xml import SkippedQuestion, parse_moodle_xml
 from ..question_io import (
     QuestionImportError,
     QuestionImportProblem,
@@ -130,7 +132,10 @@ def _draw_questions(
     for rule in rules:
         pool[rule.competency.code].extend(
             Question.objects.filter(
-                bank=rule.bank, competency=rule.competency, is_active=True
+                bank=rule.bank,
+                competency=rule.competency,
+                level__isnull=False,
+                is_active=True,
             ).values_list("pk", flat=True)
         )
     try:
@@ -628,6 +633,150 @@ def _question_fill(
     question.all_or_nothing = draft.all_or_nothing
 
 
+@dataclass(frozen=True)
+class MoodleImportResult:
+    """What a Moodle XML import does (or, in a dry run, would do)."""
+
+    created: int
+    updated: int
+    unchanged: int
+    #: Questions written (or to be written) without a competency and level.
+    unmapped: int
+    skipped: list[SkippedQuestion]
+    #: (line, message) of lossy conversions; the import may go ahead.
+    warnings: list[tuple[int, Any]]
+
+
+def moodle_questions_import(
+    *, bank: QuestionBank, content: bytes, dry_run: bool
+) -> MoodleImportResult:
+    """Create or update (by identifier) the questions of a Moodle XML file, or none.
+
+    Raises QuestionImportError listing every problem of every question (the file's,
+    then tags naming a competency outside the bank's framework or a level not on its
+    scale). Questions without such tags are stored unmapped; re-importing the file
+    keeps a competency and level an instructor has set since. With `dry_run`
+    nothing is written and the counts say what would be.
+    """
+    parsed = parse_moodle_xml(content)
+    competencies = {
+        competency.code: competency
+        for competency in Competency.objects.filter(framework=bank.framework)
+    }
+    levels = {
+        level.rank: level
+        for level in ProficiencyLevel.objects.filter(scale_id=bank.framework.scale_id)
+    }
+    problems = []
+    for item in parsed.questions:
+        code, rank = item.draft.competency_code, item.draft.level
+        if code and code not in competencies:
+            problems.append(
+                QuestionImportProblem(
+                    item.line,
+                    _(
+                        "Question “%(name)s”: the tag competency:%(value)s names no "
+                        "competency of the framework %(framework)s."
+                    )
+                    % {"name": item.name, "value": code, "framework": bank.framework},
+                )
+            )
+        if rank is not None and rank not in levels:
+            problems.append(
+                QuestionImportProblem(
+                    item.line,
+                    _(
+                        "Question “%(name)s”: the tag level:%(value)d is not a level of "
+                        "the framework's scale."
+                    )
+                    % {"name": item.name, "value": rank},
+                )
+            )
+    if problems:
+        raise QuestionImportError(problems)
+    existing = {
+        question.external_id: question
+        for question in bank.questions.select_related(
+            "bank", "competency", "level"
+        ).prefetch_related("options")
+    }
+    created = updated = unchanged = unmapped = 0
+    with transaction.atomic():
+        for item in parsed.questions:
+            draft = dataclass_replace(item.draft, bank=bank.code)
+            question = existing.get(draft.external_id) or Question(
+                bank=bank, external_id=draft.external_id
+            )
+            is_new = question.pk is None
+            if not draft.competency_code and question.competency_id:
+                # Mapped by an instructor since the last import: keep it.
+                draft = dataclass_replace(
+                    draft,
+                    competency_code=question.competency.code,
+                    level=question.level.rank if question.level_id else None,
+                )
+            elif (
+                draft.level is None
+                and question.level_id
+                and (draft.competency_code == question.competency.code)
+            ):
+                draft = dataclass_replace(draft, level=question.level.rank)
+            if not draft.competency_code or draft.level is None:
+                unmapped += 1
+            tags = "\n".join(item.tags)
+            if (
+                not is_new
+                and question.draft() == draft
+                and question.category == item.category
+                and question.tags == tags
+            ):
+                unchanged += 1
+                continue
+            created += is_new
+            updated += not is_new
+            if dry_run:
+                continue
+            _question_fill(
+                question,
+                draft,
+                competency=competencies.get(draft.competency_code),
+                level=levels.get(draft.level),
+            )
+            question.category = item.category
+            question.tags = tags
+            if is_new:
+                # Hidden in Moodle: not in use. Later imports leave this to the
+                # instructor.
+                question.is_active = item.is_active
+            question.full_clean()
+            question.save()
+            if not is_new:
+                question.options.all().delete()
+            QuestionOption.objects.bulk_create(
+                QuestionOption(
+                    question=question,
+                    sort_order=order,
+                    text=option.text,
+                    feedback=option.feedback,
+                    is_correct=option.is_correct,
+                    match=option.match,
+                )
+                for order, option in enumerate(draft.options)
+            )
+    return MoodleImportResult(
+        created=created,
+        updated=updated,
+        unchanged=unchanged,
+        unmapped=unmapped,
+        skipped=parsed.skipped,
+        warnings=[
+            (item.line, warning)
+            for item in parsed.questions
+            for warning in item.warnings
+        ],
+    )
+
+
 def questions_export(*, bank: QuestionBank) -> bytes:
     """The bank's questions as CSV, in the format questions_import reads."""
     questions = (
@@ -651,6 +800,7 @@ __all__ = [
     "AssessmentError",
     "AttemptClosed",
     "ImportSummary",
+    "MoodleImportResult",
     "QuestionImportError",
     "attempt_close_if_expired",
     "attempt_save_answers",
@@ -659,5 +809,6 @@ __all__ = [
     "attempts_used",
     "question_draft_check",
     "questions_export",
+    "moodle_questions_import",
     "questions_import",
 ]

@@ -24,9 +24,11 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import View
 
 from wagtail.admin import messages
+from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import ObjectList
 from wagtail.admin.ui.menus import MenuItem
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.views.reports.audit_logging import (
     LogEntriesView,
@@ -34,15 +36,20 @@ from wagtail.admin.views.reports.audit_logging import (
 )
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets import BooleanRadioSelect
 from wagtail.admin.widgets.button import Button
 from wagtail.log_actions import registry as log_action_registry
 from wagtail.models import ModelLogEntry
+
+import django_filters
+
+from academy.core.uploads import PendingUploads
 
 from ..models import Assessment, CoursePage, Question, QuestionBank
 from ..permissions import authored_course_paths
 from ..question_io import QuestionImportError
 from ..questions import DraftOption, QuestionDraft, QuestionKind
-from .forms import QuestionImportForm
+from .forms import MoodleQuestionImportForm, QuestionImportForm
 from .selectors import (
     _authors_everything,
     assessment_results,
@@ -51,7 +58,12 @@ from .selectors import (
     log_entries_for_author,
     questions_for_author,
 )
-from .services import question_draft_check, questions_export, questions_import
+from .services import (
+    moodle_questions_import,
+    question_draft_check,
+    questions_export,
+    questions_import,
+)
 
 # ------------------------------------------------------------------------------
 # Views narrowed to what the user authors
@@ -220,9 +232,17 @@ class QuestionAdminForm(WagtailAdminModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if self.errors or not all(
-            cleaned.get(name) for name in ("bank", "competency", "level", "prompt")
-        ):
+        if self.errors or not all(cleaned.get(name) for name in ("bank", "prompt")):
+            return cleaned
+        competency, level = cleaned.get("competency"), cleaned.get("level")
+        if bool(competency) != bool(level):
+            self.add_error(
+                "level" if competency else "competency",
+                gettext(
+                    "Set both the competency and the level, or neither (the question "
+                    "then waits, unmapped, and is never drawn)."
+                ),
+            )
             return cleaned
         formset = self.formsets.get("options")
         rows = []
@@ -239,8 +259,9 @@ class QuestionAdminForm(WagtailAdminModelForm):
             bank=cleaned["bank"].code,
             external_id=cleaned.get("external_id") or "-",
             kind=QuestionKind(cleaned.get("kind") or "single"),
-            competency_code=cleaned["competency"].code,
-            level=cleaned["level"].rank,
+            # An unmapped question is checked as it will be once mapped.
+            competency_code=competency.code if competency else "unmapped",
+            level=level.rank if level else 1,
             prompt=cleaned["prompt"],
             options=tuple(
                 DraftOption(
@@ -290,6 +311,50 @@ class AssessmentAdminForm(WagtailAdminModelForm):
             for form in [*rules.forms, rules.empty_form]:
                 if "bank" in form.fields:
                     form.fields["bank"].queryset = banks
+
+    def clean(self):
+        """An assessment opened to learners must be drawable: every rule's bank has
+        enough questions ready on its competency. Questions without a competency
+        and level (e.g. fresh from a Moodle XML import) do not count; the error
+        says how many of them wait in the bank."""
+        cleaned = super().clean()
+        rules = self.formsets.get("rules")
+        if (
+            self.errors
+            or not cleaned.get("is_published")
+            or rules is None
+            or not rules.is_valid()
+        ):
+            return cleaned
+        for form in rules.forms:
+            data = getattr(form, "cleaned_data", None) or {}
+            bank, competency = data.get("bank"), data.get("competency")
+            if data.get("DELETE") or not bank or not competency:
+                continue
+            ready = Question.objects.filter(
+                bank=bank, competency=competency, level__isnull=False, is_active=True
+            ).count()
+            if ready >= (data.get("count") or 0):
+                continue
+            waiting = Question.objects.filter(bank=bank, is_active=True).filter(
+                Question.UNMAPPED
+            )
+            self.add_error(
+                "is_published",
+                gettext(
+                    "The bank %(bank)s has %(ready)d question(s) ready on %(competency)s; "
+                    "the assessment draws %(count)d. %(waiting)d question(s) of the bank "
+                    "still need a competency and level."
+                )
+                % {
+                    "bank": bank.code,
+                    "ready": ready,
+                    "competency": competency.code,
+                    "count": data["count"],
+                    "waiting": waiting.count(),
+                },
+            )
+        return cleaned
 
 
 # ------------------------------------------------------------------------------
@@ -363,6 +428,106 @@ class QuestionImportView(BankObjectView):
         return redirect("question_banks:edit", bank.pk)
 
 
+class MoodleQuestionImportView(BankObjectView):
+    """Moodle XML into a bank: upload → dry run (nothing stored) → confirm.
+
+    The file waits between the two steps in PendingUploads (the same scaffolding as
+    the framework import); confirming runs the whole import again on the kept file,
+    so what is written is exactly what the dry run checked, or nothing.
+    """
+
+    template_name = "courses/assessments/admin/moodle_import.html"
+    session_key = "courses_pending_moodle_imports"
+
+    def uploads(self, request) -> PendingUploads:
+        return PendingUploads(
+            request, session_key=self.session_key, directory="courses/imports"
+        )
+
+    def render(self, request, bank, **context):
+        context.setdefault("form", MoodleQuestionImportForm())
+        return TemplateResponse(request, self.template_name, {"bank": bank, **context})
+
+    def get(self, request, pk):
+        return self.render(request, self.bank(request, pk))
+
+    def post(self, request, pk):
+        bank = self.bank(request, pk)
+        action = request.POST.get("action", "preview")
+        uploads = self.uploads(request)
+        if action == "cancel":
+            uploads.discard(request.POST.get("token", ""))
+            messages.info(request, gettext("Import cancelled; nothing was stored."))
+            return redirect("question_banks:import_moodle", bank.pk)
+        if action == "confirm":
+            token = request.POST.get("token", "")
+            pending = uploads.read(token)
+            if pending is None:
+                messages.error(
+                    request,
+                    gettext(
+                        "This import is no longer waiting for confirmation; upload "
+                        "the file again."
+                    ),
+                )
+                return redirect("question_banks:import_moodle", bank.pk)
+            try:
+                result = moodle_questions_import(
+                    bank=bank, content=pending.content, dry_run=False
+                )
+            except QuestionImportError as error:
+                uploads.discard(token)
+                return self.problems(request, bank, pending.name, error)
+            uploads.discard(token)
+            messages.success(
+                request,
+                gettext(
+                    "“%(name)s” imported: %(created)d new question(s), %(updated)d "
+                    "updated, %(unchanged)d unchanged, %(skipped)d skipped; "
+                    "%(unmapped)d need a competency and level before use."
+                )
+                % {
+                    "name": pending.name,
+                    "created": result.created,
+                    "updated": result.updated,
+                    "unchanged": result.unchanged,
+                    "skipped": len(result.skipped),
+                    "unmapped": result.unmapped,
+                },
+            )
+            return redirect(
+                reverse("questions:index") + f"?bank={bank.pk}&unmapped=true"
+                if result.unmapped
+                else reverse("question_banks:edit", args=[bank.pk])
+            )
+        form = MoodleQuestionImportForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render(request, bank, form=form)
+        upload = form.cleaned_data["file"]
+        content = upload.read()
+        try:
+            result = moodle_questions_import(bank=bank, content=content, dry_run=True)
+        except QuestionImportError as error:
+            return self.problems(request, bank, upload.name, error)
+        return self.render(
+            request,
+            bank,
+            filename=upload.name,
+            result=result,
+            token=uploads.keep(content, filename=upload.name),
+        )
+
+    def problems(self, request, bank, filename, error):
+        messages.error(
+            request,
+            gettext(
+                "“%(name)s” was not imported: %(count)d problem(s). Nothing was stored."
+            )
+            % {"name": filename, "count": len(error.problems)},
+        )
+        return self.render(request, bank, filename=filename, problems=error.problems)
+
+
 class AssessmentResultsView(View):
     template_name = "courses/assessments/admin/results.html"
 
@@ -415,6 +580,7 @@ class NarrowedViewSet(ModelViewSet):
 class QuestionBankViewSet(NarrowedViewSet):
     object_actions = (
         (_("Import questions (CSV)"), "import", "upload"),
+        (_("Import questions (Moodle XML)"), "import_moodle", "upload"),
         (_("Export questions (CSV)"), "export", "download"),
     )
     model = QuestionBank
@@ -428,8 +594,42 @@ class QuestionBankViewSet(NarrowedViewSet):
     def get_urlpatterns(self):
         return super().get_urlpatterns() + [
             path("<int:pk>/import/", QuestionImportView.as_view(), name="import"),
+            path(
+                "<int:pk>/import-moodle/",
+                MoodleQuestionImportView.as_view(),
+                name="import_moodle",
+            ),
             path("<int:pk>/export/", QuestionExportView.as_view(), name="export"),
         ]
+
+
+def _authored_banks(request):
+    return banks_for_author(request.user)
+
+
+class QuestionFilterSet(WagtailFilterSet):
+    """Kind, in use, bank (the user's own only) and "unmapped": the questions still
+    needing a competency and level, e.g. after a Moodle XML import."""
+
+    bank = django_filters.ModelChoiceFilter(
+        label=_("question bank"), queryset=_authored_banks
+    )
+    unmapped = django_filters.BooleanFilter(
+        label=_("Needs a competency and level"),
+        method="filter_unmapped",
+        widget=BooleanRadioSelect,
+    )
+
+    class Meta:
+        model = Question
+        fields = ["kind", "is_active"]
+
+    def filter_unmapped(self, queryset, name, value):
+        if value is None:
+            return queryset
+        if value:
+            return queryset.filter(Question.UNMAPPED)
+        return queryset.exclude(Question.UNMAPPED)
 
 
 class QuestionViewSet(NarrowedViewSet):
@@ -438,8 +638,17 @@ class QuestionViewSet(NarrowedViewSet):
     menu_label = _("Questions")
     name = "questions"
     url_prefix = "assessments/questions"
-    list_display = ["external_id", "prompt", "bank", "kind", "competency", "level"]
-    list_filter = ["kind", "is_active"]
+    list_display = [
+        "external_id",
+        "prompt",
+        "bank",
+        "kind",
+        "competency",
+        "level",
+        Column("mapping_status", label=_("Ready to draw")),
+        "category",
+    ]
+    filterset_class = QuestionFilterSet
     search_fields = ["external_id", "prompt"]
     edit_handler = ObjectList(Question.panels, base_form_class=QuestionAdminForm)
 

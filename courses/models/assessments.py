@@ -98,17 +98,37 @@ class Question(ClusterableModel):
     kind = models.CharField(
         _("type"), max_length=16, choices=Kind.choices, default=Kind.SINGLE
     )
+    # Empty only for a question imported from a file that has no place for them
+    # (Moodle XML): such a question is "unmapped" and is never drawn until an
+    # instructor sets both (see `is_unmapped`).
     competency = models.ForeignKey(
         Competency,
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="questions",
         verbose_name=_("competency tested"),
     )
     level = models.ForeignKey(
         ProficiencyLevel,
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
         verbose_name=_("level tested"),
+    )
+    category = models.CharField(
+        _("category"),
+        max_length=255,
+        blank=True,
+        db_default="",
+        help_text=_("A label for grouping, e.g. the Moodle category it came from."),
+    )
+    tags = models.TextField(
+        _("tags"),
+        blank=True,
+        db_default="",
+        help_text=_("One tag per line, e.g. the Moodle tags it came with."),
     )
     prompt = models.TextField(_("question"))
     explanation = models.TextField(
@@ -145,7 +165,13 @@ class Question(ClusterableModel):
     panels = [
         FieldPanel("bank"),
         FieldRowPanel([FieldPanel("external_id"), FieldPanel("kind")]),
-        FieldRowPanel([FieldPanel("competency"), FieldPanel("level")]),
+        FieldRowPanel(
+            [FieldPanel("competency"), FieldPanel("level")],
+            help_text=_(
+                "Both are needed before the question can be drawn into an assessment."
+            ),
+        ),
+        FieldRowPanel([FieldPanel("category"), FieldPanel("tags")]),
         FieldPanel("prompt"),
         InlinePanel(
             "options",
@@ -201,6 +227,26 @@ class Question(ClusterableModel):
     def __str__(self) -> str:
         return f"{self.external_id}: {self.prompt[:60]}"
 
+    #: The questions an instructor still has to give a competency and a level.
+    UNMAPPED = Q(competency__isnull=True) | Q(level__isnull=True)
+
+    @property
+    def is_unmapped(self) -> bool:
+        """True until both the competency and the level tested are set; an unmapped
+        question is never drawn into an attempt."""
+        return self.competency_id is None or self.level_id is None
+
+    @property
+    def mapping_status(self) -> str:
+        """For listings: whether the question can be drawn, or what it lacks."""
+        if self.is_unmapped:
+            return _("No: needs a competency and level")
+        return _("Yes")
+
+    @property
+    def tag_list(self) -> list[str]:
+        return [line.strip() for line in self.tags.splitlines() if line.strip()]
+
     def clean(self) -> None:
         errors = {}
         if (
@@ -226,8 +272,8 @@ class Question(ClusterableModel):
             bank=self.bank.code,
             external_id=self.external_id,
             kind=QuestionKind(self.kind),
-            competency_code=self.competency.code,
-            level=self.level.rank,
+            competency_code=self.competency.code if self.competency_id else "",
+            level=self.level.rank if self.level_id else None,
             prompt=self.prompt,
             options=tuple(
                 DraftOption(
