@@ -880,6 +880,8 @@ def placement_start(
     starts_on: date,
     supervisor: Person | None = None,
     position_title: str = "",
+    position_number: str = "",
+    administrative_post: str = "",
 ) -> Placement:
     """Place a person from a date; the placement in force before it ends the day before."""
     Person.objects.select_for_update().filter(pk=person.pk).first()
@@ -900,6 +902,8 @@ def placement_start(
         line_of_work=line_of_work,
         supervisor=supervisor,
         position_title=position_title,
+        position_number=position_number,
+        administrative_post=administrative_post,
         starts_on=starts_on,
     )
     placement.full_clean()

@@ -292,25 +292,32 @@ class _Lookups:
 PERSON_VALUES = ("pk", "left_on", *PERSON_FIELDS)
 
 
-def _lookups(rows: list[StaffRow], *, on: date) -> _Lookups:
-    unit_codes = sorted({row.unit_code for row in rows})
+def _lookups(
+    rows: list[StaffRow], *, on: date, more_unit_codes: set[str] = frozenset()
+) -> _Lookups:
+    unit_codes = sorted({row.unit_code for row in rows} | set(more_unit_codes))
     units = {}
     for chunk in _chunks(unit_codes):
         for code, pk, path in OrgUnit.objects.filter(code__in=chunk).values_list(
             "code", "pk", "path"
         ):
             units[code] = (pk, path)
+    # A position type or level by its code or by the name the UI shows, Thai or
+    # English, with or without ประเภท / ระดับ (staff_csv.label_key).
     position_types = {}
-    for code, pk in PositionType.objects.order_by("-scheme__code").values_list(
-        "code", "pk"
+    for code, name_th, name_en, pk in PositionType.objects.order_by(
+        "-scheme__code"
+    ).values_list("code", "name_th", "name_en", "pk"):
+        for name in (name_en, name_th, code):
+            if name:
+                position_types[staff_csv.label_key(name)] = pk
+    levels = {}
+    for type_id, code, name_th, name_en, pk in PositionLevel.objects.values_list(
+        "position_type_id", "code", "name_th", "name_en", "pk"
     ):
-        position_types[code] = pk
-    levels = {
-        (type_id, code): pk
-        for type_id, code, pk in PositionLevel.objects.values_list(
-            "position_type_id", "code", "pk"
-        )
-    }
+        for name in (name_en, name_th, code):
+            if name:
+                levels[(type_id, staff_csv.label_key(name))] = pk
     # A line of work by its published code, or by its Thai name where it has none
     # (a code is never invented for it).
     lines = {}
@@ -318,6 +325,7 @@ def _lookups(rows: list[StaffRow], *, on: date) -> _Lookups:
         "code", "name_th", "pk"
     ):
         lines[name_th] = pk
+        lines[" ".join(name_th.split())] = pk
         if code:
             lines[code] = pk
 
@@ -373,6 +381,8 @@ def _lookups(rows: list[StaffRow], *, on: date) -> _Lookups:
                 "line_of_work_id",
                 "supervisor_id",
                 "starts_on",
+                "position_number",
+                "administrative_post",
             )
         ):
             current[values["person_id"]] = values  # the latest current one wins
@@ -395,38 +405,59 @@ def _lookups(rows: list[StaffRow], *, on: date) -> _Lookups:
     )
 
 
+def _resolve_codes(
+    planned: PlannedRow, values, lookups: _Lookups, access: HRAccess
+) -> None:
+    """Unit, position type, level and line of work of a row (`values`: a StaffRow,
+    or the dict of cells of a row already bad) against the records."""
+    problems = planned.problems
+
+    def cell(name: str) -> str:
+        if isinstance(values, dict):
+            value = values.get(name, "")
+            return value if isinstance(value, str) else ""
+        return getattr(values, name)
+
+    unit_code = cell("unit_code")
+    unit = lookups.units.get(unit_code) if unit_code else None
+    if unit_code and unit is None:
+        problems.append(Problem(Reason.UNKNOWN_UNIT, {"value": unit_code}))
+    elif unit is not None and not any(
+        unit[1].startswith(path) for path in access.scope_paths
+    ):
+        problems.append(Problem(Reason.UNIT_OUT_OF_SCOPE, {"value": unit_code}))
+    elif unit is not None:
+        planned.unit_id = unit[0]
+    position_type, position_level = cell("position_type"), cell("position_level")
+    type_id = lookups.position_types.get(staff_csv.label_key(position_type))
+    if position_type and type_id is None:
+        problems.append(Problem(Reason.UNKNOWN_POSITION_TYPE, {"value": position_type}))
+    elif type_id is not None and position_level:
+        planned.position_type_id = type_id
+        planned.position_level_id = lookups.levels.get(
+            (type_id, staff_csv.label_key(position_level))
+        )
+        if planned.position_level_id is None:
+            problems.append(
+                Problem(
+                    Reason.UNKNOWN_LEVEL,
+                    {"value": position_level, "type": position_type},
+                )
+            )
+    line = cell("line_of_work")
+    planned.line_of_work_id = lookups.lines.get(line) or lookups.lines.get(
+        " ".join(line.split())
+    )
+    if line and planned.line_of_work_id is None:
+        problems.append(Problem(Reason.UNKNOWN_LINE_OF_WORK, {"value": line}))
+
+
 def _resolve(row: StaffRow, lookups: _Lookups, access: HRAccess) -> PlannedRow:
     planned = PlannedRow(
         line=row.line, employee_number=row.employee_number, action=Action.BAD, row=row
     )
     problems = planned.problems
-    unit = lookups.units.get(row.unit_code)
-    if unit is None:
-        problems.append(Problem(Reason.UNKNOWN_UNIT, {"value": row.unit_code}))
-    elif not any(unit[1].startswith(path) for path in access.scope_paths):
-        problems.append(Problem(Reason.UNIT_OUT_OF_SCOPE, {"value": row.unit_code}))
-    else:
-        planned.unit_id = unit[0]
-    type_id = lookups.position_types.get(row.position_type)
-    if type_id is None:
-        problems.append(
-            Problem(Reason.UNKNOWN_POSITION_TYPE, {"value": row.position_type})
-        )
-    else:
-        planned.position_type_id = type_id
-        planned.position_level_id = lookups.levels.get((type_id, row.position_level))
-        if planned.position_level_id is None:
-            problems.append(
-                Problem(
-                    Reason.UNKNOWN_LEVEL,
-                    {"value": row.position_level, "type": row.position_type},
-                )
-            )
-    planned.line_of_work_id = lookups.lines.get(row.line_of_work)
-    if planned.line_of_work_id is None:
-        problems.append(
-            Problem(Reason.UNKNOWN_LINE_OF_WORK, {"value": row.line_of_work})
-        )
+    _resolve_codes(planned, row, lookups, access)
     if row.supervisor_employee_number == row.employee_number:
         problems.append(Problem(Reason.SELF_SUPERVISOR))
 
@@ -497,11 +528,18 @@ def _compare(planned: PlannedRow, lookups: _Lookups, columns: set[str]) -> None:
             planned.action = Action.BAD
             return
         changes.append("placement")
-    elif "supervisor_employee_number" in columns and (
-        current["supervisor_id"]
-        != (supervisor_id if row.supervisor_employee_number else None)
-    ):
-        changes.append("supervisor")
+    else:
+        if "supervisor_employee_number" in columns and (
+            current["supervisor_id"]
+            != (supervisor_id if row.supervisor_employee_number else None)
+        ):
+            changes.append("supervisor")
+        # Position number and administrative post: a correction of the placement.
+        changes.extend(
+            name
+            for name in staff_csv.PLACEMENT_COLUMNS
+            if name in columns and (current[name] or "") != getattr(row, name)
+        )
     planned.changes = changes
     if moved:
         planned.action = Action.MOVE
@@ -523,7 +561,12 @@ def staff_import_plan(
     columns = set(parsed.columns)
     if parsed.header_problems:
         return StaffImportPlan(parsed.columns, [], parsed.header_problems)
-    lookups = _lookups(parsed.rows, on=on)
+    lookups = _lookups(
+        parsed.rows,
+        on=on,
+        more_unit_codes={bad.values.get("unit_code", "") for bad in parsed.bad_rows}
+        - {""},
+    )
     planned_rows = [_resolve(row, lookups, access) for row in parsed.rows]
 
     # Supervisors named in the file must be good rows; bad rows spread down the chain.
@@ -548,18 +591,19 @@ def staff_import_plan(
     for planned in planned_rows:
         if not planned.problems:
             _compare(planned, lookups, columns)
-    everything = [
-        *planned_rows,
-        *(
-            PlannedRow(
-                line=bad.line,
-                employee_number=bad.employee_number,
-                action=Action.BAD,
-                problems=list(bad.problems),
-            )
-            for bad in parsed.bad_rows
-        ),
-    ]
+    # A row already bad in the file gets its codes checked too: every error of
+    # every row is reported in one pass.
+    bad_rows = []
+    for bad in parsed.bad_rows:
+        planned = PlannedRow(
+            line=bad.line,
+            employee_number=bad.employee_number,
+            action=Action.BAD,
+            problems=list(bad.problems),
+        )
+        _resolve_codes(planned, bad.values, lookups, access)
+        bad_rows.append(planned)
+    everything = [*planned_rows, *bad_rows]
     everything.sort(key=lambda planned: planned.line)
     return StaffImportPlan(parsed.columns, everything, [])
 
@@ -869,6 +913,8 @@ def _apply(plan: StaffImportPlan, *, job: ImportJob) -> None:
                 line_of_work_id=planned.line_of_work_id,
                 supervisor_id=supervisor_of(row),
                 starts_on=row.start_date,
+                position_number=row.position_number,
+                administrative_post=row.administrative_post,
             )
         )
     for batch in _chunks(placements, WRITE_BATCH):
@@ -903,19 +949,29 @@ def _apply(plan: StaffImportPlan, *, job: ImportJob) -> None:
                 line_of_work=lines[planned.line_of_work_id],
                 supervisor=supervisors.get(supervisor_id) if supervisor_id else None,
                 starts_on=row.start_date,
+                position_number=row.position_number,
+                administrative_post=row.administrative_post,
             )
             step()
 
-    # 5. A new supervisor on an unchanged position is a correction of the placement.
-    supervised = [
-        Placement(pk=planned.placement_id, supervisor_id=supervisor_of(planned.row))
-        for planned in plan.of(Action.UPDATE)
-        if "supervisor" in planned.changes
-    ]
-    if supervised:
-        Placement.objects.bulk_update(
-            supervised, ["supervisor"], batch_size=WRITE_BATCH // 2
-        )
+    # 5. A new supervisor, position number or administrative post on an unchanged
+    # position is a correction of the placement.
+    corrections: dict[str, list[Placement]] = defaultdict(list)
+    for planned in plan.of(Action.UPDATE):
+        for name in ("supervisor", *staff_csv.PLACEMENT_COLUMNS):
+            if name not in planned.changes:
+                continue
+            value = (
+                supervisor_of(planned.row)
+                if name == "supervisor"
+                else getattr(planned.row, name)
+            )
+            attribute = "supervisor_id" if name == "supervisor" else name
+            corrections[name].append(
+                Placement(pk=planned.placement_id, **{attribute: value})
+            )
+    for name, corrected in corrections.items():
+        Placement.objects.bulk_update(corrected, [name], batch_size=WRITE_BATCH // 2)
     import_progress_set(job.pk, phase="apply", done=total, total=total)
 
 

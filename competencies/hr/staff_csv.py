@@ -6,16 +6,24 @@ the Thai names in HEADER_ALIASES are accepted as well):
 
     employee_number, national_id, title_th, first_name_th, last_name_th, title_en,
     first_name_en, last_name_en, email, unit_code, position_type, position_level,
-    line_of_work, supervisor_employee_number, start_date
+    line_of_work, supervisor_employee_number, start_date, position_number,
+    administrative_post
+
+Position types and levels are matched by code or by the name the Academy shows, Thai
+or English, with or without ประเภท / ระดับ (label_key); lines of work by published
+code or Thai name. position_number and administrative_post belong to the placement:
+a change on an unchanged position corrects it in place.
 
 Required columns (and cells): employee_number, national_id, first_name_th,
 last_name_th, unit_code, position_type, position_level, line_of_work, start_date.
 An optional column left out of the file leaves that field as it is; an optional cell
 left empty clears it.
 
-Dates are ISO (2024-10-01) or Thai day/month/year in the Buddhist Era (01/10/2567);
+Dates are ISO (2024-10-01, or 2567-10-01 in the Buddhist Era), Thai day/month/year in
+the Buddhist Era (01/10/2567), or with the Thai month (1 ต.ค. 2567, 1 ตุลาคม 2567);
 a day/month/year date whose year is not a Buddhist-Era year is refused rather than
-guessed.
+guessed (see date_parse). A bad row keeps its cells (BadRow.values) so that the
+import also checks its codes: every error of every row in one pass.
 
 The national ID is checked (13 digits, mod-11 check digit) and then dropped: a row
 keeps only its keyed HMAC-SHA256 digest, to match people, and its masked form, to show.
@@ -55,7 +63,12 @@ OPTIONAL_COLUMNS = (
     "last_name_en",
     "email",
     "supervisor_employee_number",
+    "position_number",
+    "administrative_post",
 )
+#: Columns of the placement, not of the person: an optional one left out of the file
+#: leaves the current placement's value as it is.
+PLACEMENT_COLUMNS = ("position_number", "administrative_post")
 COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 HEADER_ALIASES = {
     "เลขประจำตัวพนักงาน": "employee_number",
@@ -70,6 +83,13 @@ HEADER_ALIASES = {
     "รหัสสายงาน": "line_of_work",
     "เลขประจำตัวผู้บังคับบัญชา": "supervisor_employee_number",
     "วันที่เริ่มดำรงตำแหน่ง": "start_date",
+    "เลขที่ตำแหน่ง": "position_number",
+    "ตำแหน่งในการบริหาร": "administrative_post",
+    "คำนำหน้า (อังกฤษ)": "title_en",
+    "ชื่อ (อังกฤษ)": "first_name_en",
+    "นามสกุล (อังกฤษ)": "last_name_en",
+    "สายงาน": "line_of_work",
+    "position_no": "position_number",
     "level": "position_level",
     "line_of_work_code": "line_of_work",
     "supervisor": "supervisor_employee_number",
@@ -88,6 +108,8 @@ MAX_LENGTHS = {
     "position_level": 64,
     "line_of_work": 128,
     "supervisor_employee_number": 32,
+    "position_number": 32,
+    "administrative_post": 255,
 }
 
 
@@ -137,8 +159,8 @@ def reason_message(code: str, params: dict) -> str:
         ),
         Reason.BAD_EMAIL: _("The email address is not valid."),
         Reason.BAD_DATE: _(
-            "start_date %(value)s is not a date: use 2024-10-01 or 01/10/2567 "
-            "(Buddhist Era)."
+            "start_date %(value)s is not a date: use 2024-10-01, or 01/10/2567 "
+            "or 1 ต.ค. 2567 (Buddhist Era)."
         ),
         Reason.DUPLICATE_EMPLOYEE_NUMBER: _(
             "Employee number %(value)s appears more than once (lines %(lines)s)."
@@ -214,22 +236,84 @@ def national_id_digest(value: str, *, key: bytes) -> str:
     return hmac.new(key, digits.encode("ascii"), hashlib.sha256).hexdigest()
 
 
-ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-THAI_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+THAI_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+THAI_WORDS_DATE = re.compile(
+    r"^(\d{1,2})\s*([\u0e00-\u0e7f.]+?)\s*(?:พ\.\s*ศ\.\s*)?(\d{4})$"
+)
+THAI_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("มกราคม", "ม.ค."),
+            ("กุมภาพันธ์", "ก.พ."),
+            ("มีนาคม", "มี.ค."),
+            ("เมษายน", "เม.ย."),
+            ("พฤษภาคม", "พ.ค."),
+            ("มิถุนายน", "มิ.ย."),
+            ("กรกฎาคม", "ก.ค."),
+            ("สิงหาคม", "ส.ค."),
+            ("กันยายน", "ก.ย."),
+            ("ตุลาคม", "ต.ค."),
+            ("พฤศจิกายน", "พ.ย."),
+            ("ธันวาคม", "ธ.ค."),
+        ),
+        start=1,
+    )
+    for name in (*names, names[1].replace(".", ""))
+}
+
+
+def _buddhist(year: int) -> int:
+    if not 2400 <= year <= 2800:
+        raise ValueError("day/month/year dates must be in the Buddhist Era")
+    return year - BUDDHIST_ERA_OFFSET
 
 
 def date_parse(value: str) -> date:
-    """An ISO date or a Thai d/m/yyyy date in the Buddhist Era; ValueError otherwise."""
-    value = (value or "").strip()
-    if ISO_DATE.match(value):
-        return date.fromisoformat(value)
+    """A date as Thai HR systems write it; ValueError otherwise.
+
+    - ISO 8601, 2024-10-01; the same shape with a Buddhist-Era year (2567-10-01) is
+      read as B.E. (no Gregorian year that large is plausible);
+    - day/month/year in the Buddhist Era: 01/10/2567, 1.10.2567, 1-10-2567;
+    - with the Thai month: 1 ตุลาคม 2567, 1 ต.ค. 2567, 1 ต.ค. พ.ศ. 2567.
+
+    A day/month/year date whose year is not a Buddhist-Era year is refused rather
+    than guessed (01/10/2024 could be either calendar's mistake).
+    """
+    value = " ".join((value or "").split())
+    match = ISO_DATE.match(value)
+    if match:
+        year, month, day = (int(part) for part in match.groups())
+        if year >= 2400:
+            year = _buddhist(year)
+        return date(year, month, day)
     match = THAI_DATE.match(value)
     if match:
         day, month, year = (int(part) for part in match.groups())
-        if not 2400 <= year <= 2800:
-            raise ValueError("day/month/year dates must be in the Buddhist Era")
-        return date(year - BUDDHIST_ERA_OFFSET, month, day)
+        return date(_buddhist(year), month, day)
+    match = THAI_WORDS_DATE.match(value)
+    if match:
+        day, month_name, year = match.groups()
+        month = THAI_MONTHS.get(month_name.replace(" ", ""))
+        if month is None:
+            raise ValueError("not a Thai month")
+        return date(_buddhist(int(year)), month, int(day))
     raise ValueError("not a date")
+
+
+LABEL_PREFIXES = ("ประเภท", "ระดับ")
+
+
+def label_key(value: str) -> str:
+    """How a position type or level is matched: its code, or its name as the UI shows
+    it, with or without the word ประเภท / ระดับ, spaces and case ignored
+    ("ประเภทวิชาการ", "วิชาการ", "knowledge", "ระดับ ชำนาญการ")."""
+    key = "".join((value or "").split()).lower()
+    for prefix in LABEL_PREFIXES:
+        if key.startswith(prefix) and len(key) > len(prefix):
+            return key[len(prefix) :]
+    return key
 
 
 # ------------------------------------------------------------------------------
@@ -258,6 +342,8 @@ class StaffRow:
     last_name_en: str = ""
     email: str = ""
     supervisor_employee_number: str = ""
+    position_number: str = ""
+    administrative_post: str = ""
 
 
 @dataclass(frozen=True)
@@ -265,6 +351,9 @@ class BadRow:
     line: int
     employee_number: str
     problems: tuple[Problem, ...]
+    #: The cells read (national ID left out), so that the import can also check the
+    #: codes of a bad row and report every error of every row in one pass.
+    values: dict = field(default_factory=dict, compare=False)
 
 
 @dataclass
@@ -393,7 +482,7 @@ def parse(data: bytes | str, *, key: bytes, progress=None) -> ParsedFile:
                 )
             )
         if problems:
-            bad_rows.append(BadRow(number, employee_number, tuple(problems)))
+            bad_rows.append(BadRow(number, employee_number, tuple(problems), values))
             continue
         rows.append(
             StaffRow(line=number, **{k: v for k, v in values.items() if v != ""})

@@ -35,6 +35,7 @@ urlpatterns = [
     path("heatmap/", views.heatmap, name="heatmap"),
     path("heatmap/export.<slug:fmt>", views.heatmap_export, name="heatmap_export"),
     path("import/", views.import_index, name="import"),
+    path("import/template.<slug:fmt>", views.import_template, name="import_template"),
     path("import/<int:job_id>/", views.import_job, name="import_job"),
     path("import/<int:job_id>/apply/", views.import_apply, name="import_apply"),
 ]

@@ -5,14 +5,17 @@ Every view needs a signed-in user (anonymous visitors are sent to sign in) and a
 and attachments are for HR officers only, the team page for supervisors.
 """
 
+import io
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -23,9 +26,9 @@ from academy.core.thaidate import ENGLISH_MONTHS, THAI_MONTHS_SHORT, buddhist_ye
 from competencies.models import Competency, OptionalChoice, Person
 from competencies.services import optional_choice_add, optional_choice_remove
 
-from . import selectors, services
+from . import selectors, services, staff_template
 from .charts import share_line_chart
-from .exports import FORMATS, export_response
+from .exports import FORMATS, XLSX_TYPE, export_response
 from .forms import DirectoryFilterForm, EvidenceForm, StaffUploadForm
 from .sections import hr_nav_items, person_sections_render
 from .staff_csv import COLUMNS, Problem
@@ -461,6 +464,26 @@ def import_index(request):
     )
 
 
+@login_required
+def import_template(request, fmt: str):
+    """The staff file's template: header only (CSV), or a workbook listing every
+    allowed value of the officer's organisation (XLSX)."""
+    access = _access(request, officer=True)
+    fmt = _format(fmt)
+    if fmt == "csv":
+        return export_response(
+            "csv", filename="staff-template", title=_("Staff"), header=COLUMNS, rows=[]
+        )
+    workbook = staff_template.template_workbook(staff_template.template_values(access))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename="staff-template.xlsx"
+    )
+    return response
+
+
 def _change_labels(changes: list[str]) -> str:
     """The plan's field names as the reader's words, in the active language."""
     labels = {
@@ -469,6 +492,8 @@ def _change_labels(changes: list[str]) -> str:
         "supervisor": _("supervisor"),
         "national_id_digest": _("national ID"),
         "national_id_masked": None,  # the same change as the digest
+        "position_number": _("position number"),
+        "administrative_post": _("administrative post"),
     }
     words = []
     for name in changes:
