@@ -61,7 +61,7 @@ def test_hr_officer_assigns_a_course_and_the_learner_sees_it_first(
     page.wait_for_url("**/hr/assignments/new/")
     page.select_option("select[name=course]", str(mandatory.pk))
     page.fill("input[name=due_on]", due.isoformat())
-    page.select_option("select[name=unit]", str(unit.pk))
+    page.check(f'input[name=unit][value="{unit.pk}"]')
     page.fill("textarea[name=note]", "หลักสูตรบังคับสำหรับบุคลากรทุกคนของกอง")
     shot(page, "assign-form")
     # Preview first: it counts who the choice reaches and writes nothing.
