@@ -35,7 +35,7 @@ from academy.accounts.audit import AuditAction, audit_record
 from academy.accounts.roles import Role, user_has_role
 from academy.core.spreadsheet import BOM, csv_cell
 from academy.core.thaidate import buddhist_year
-from certificates import conf, keyring, rendering
+from certificates import conf, keyring, rendering, xapi_events
 from certificates.credentials import KeyPair, sign
 from certificates.credentials import StatusList as Bitstring
 from certificates.mail import certificate_issued_mail
@@ -477,6 +477,7 @@ def _certificate_finish(*, certificate: Certificate) -> Certificate:
         )
         if locked.status == Certificate.Status.VALID:
             certificate_issued_mail(locked)
+        xapi_events.certificate_issued(certificate=locked)
     return locked
 
 

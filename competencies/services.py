@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import ProtectedError, Q
 from django.utils.translation import gettext as _
 
-from . import standards_data
+from . import standards_data, xapi_events
 from .attachments import (
     AttachmentRefused,
     AttachmentType,
@@ -956,6 +956,7 @@ def evidence_record(
     )
     evidence.full_clean()
     evidence.save()
+    xapi_events.evidence_recorded(evidence=evidence)
     if attachment is not None:
         _attachment_save(evidence, attachment, attachment_kind)
     return evidence

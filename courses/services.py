@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from competencies.models import Evidence
 from competencies.services import evidence_record, person_ensure_for_user
 
+from . import xapi_events
 from .models import CourseCompletion, CoursePage, Enrolment, LessonPage, LessonProgress
 from .signals import course_completed
 
@@ -101,6 +102,7 @@ def enrolment_create(
         return Enrolment.objects.get(
             user=user, course=course, status__in=Enrolment.OPEN_STATUSES
         )
+    xapi_events.enrolled(enrolment=enrolment)
     return enrolment
 
 
@@ -113,6 +115,7 @@ def enrolment_decide(*, enrolment: Enrolment, approve: bool, decided_by) -> Enro
     enrolment.decided_at = timezone.now()
     enrolment.decided_by = decided_by
     enrolment.save(update_fields=["status", "decided_at", "decided_by"])
+    xapi_events.enrolled(enrolment=enrolment)
     return enrolment
 
 
@@ -153,6 +156,7 @@ def lesson_view_record(*, user, lesson: LessonPage) -> LessonProgress | None:
     enrolment.last_lesson = lesson
     enrolment.last_activity_at = timezone.now()
     enrolment.save(update_fields=["last_lesson", "last_activity_at"])
+    xapi_events.lesson_viewed(progress=progress if _created else None)
     return progress
 
 
@@ -182,6 +186,7 @@ def lesson_complete(*, user, lesson: LessonPage) -> LessonProgress:
         progress.status = LessonProgress.Status.COMPLETED
         progress.completed_at = timezone.now()
         progress.save(update_fields=["status", "completed_at"])
+        xapi_events.lesson_completed(progress=progress)
     enrolment.last_lesson = lesson
     enrolment.last_activity_at = timezone.now()
     enrolment.save(update_fields=["last_lesson", "last_activity_at"])
@@ -242,6 +247,7 @@ def course_completion_check(*, enrolment: Enrolment) -> CourseCompletion | None:
             reference=f"completion:{completion.pk}",
             note=course.title,
         )
+    xapi_events.course_completed(completion=completion)
     transaction.on_commit(
         lambda: course_completed.send(sender=CourseCompletion, completion=completion)
     )

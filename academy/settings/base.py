@@ -76,6 +76,7 @@ LOCAL_APPS = [
     "academy.accounts",
     "academy.core",
     "competencies",
+    "competencies.xapi",
     "courses",
     "certificates",
     "benchmarks",
@@ -309,6 +310,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "7200"))
 }
 CELERY_BEAT_SCHEDULE = {
+    # xAPI statements still unsent (lost message, LRS down): every 10 minutes.
+    "xapi-outbox-sweep": {
+        "task": "competencies.xapi.tasks.outbox_sweep",
+        "schedule": crontab(minute="*/10"),
+    },
     # Completions whose certificate task was lost (broker outage): every 10 minutes.
     "certificates-issue-missing": {
         "task": "certificates.tasks.certificate_issue_missing",
@@ -380,6 +386,7 @@ CELERY_TASK_ROUTES = {
     "competencies.tasks.*report*": {"queue": "reports"},
     "competencies.tasks.matrix_*": {"queue": "reports"},
     "competencies.tasks.staff_import*": {"queue": "reports"},
+    "competencies.xapi.tasks.*": {"queue": "reports"},
 }
 # Time limits: the soft limit raises inside the task (it can clean up), the hard one
 # kills the worker child. Every limit stays under CELERY_VISIBILITY_TIMEOUT, so Redis
@@ -389,6 +396,11 @@ CELERY_TASK_SOFT_TIME_LIMIT = 300
 CELERY_TASK_TIME_LIMIT = 360
 _LONG = {"soft_time_limit": 3300, "time_limit": 3600}
 CELERY_TASK_ANNOTATIONS = {
+    # A chunk of 20 statements, each PUT with a 10 s timeout: well under a minute.
+    "competencies.xapi.tasks.statements_send": {
+        "soft_time_limit": 240,
+        "time_limit": 300,
+    },
     "competencies.tasks.staff_import_check": _LONG,
     "competencies.tasks.staff_import_apply": _LONG,
     "competencies.tasks.matrix_rollups_build": _LONG,
@@ -571,3 +583,30 @@ ACADEMY_PRIVACY_NOTICE_VERSION = "2026-01"
 #: PDPA retention: how long after leaving the service a person's identifying data is
 #: kept (README, "Personal data and retention"); then the nightly task anonymises it.
 ACADEMY_RETENTION_DAYS = int(os.environ.get("ACADEMY_RETENTION_DAYS", str(365 * 2)))
+
+# ------------------------------------------------------------------------------
+# xAPI learning records to a Learning Record Store (docs/xapi.md)
+# ------------------------------------------------------------------------------
+#: The LRS's xAPI base, e.g. https://lrs.example.go.th/xAPI/ (empty: nothing is
+#: recorded or sent). Its Basic-auth credentials come from the environment only.
+ACADEMY_XAPI_ENDPOINT = os.environ.get("ACADEMY_XAPI_ENDPOINT", "")
+ACADEMY_XAPI_USERNAME = os.environ.get("ACADEMY_XAPI_USERNAME", "")
+ACADEMY_XAPI_PASSWORD = os.environ.get("ACADEMY_XAPI_PASSWORD", "")
+ACADEMY_XAPI_TIMEOUT = float(os.environ.get("ACADEMY_XAPI_TIMEOUT", "10"))
+#: Kinds of event not sent (comma-separated, from competencies.xapi.services.EVENTS:
+#: enrolled, lesson_viewed, lesson_completed, attempt_started, attempt_submitted,
+#: course_completed, certificate_issued, assignment_given, evidence_recorded).
+ACADEMY_XAPI_EVENTS_OFF = frozenset(env_list("ACADEMY_XAPI_EVENTS_OFF"))
+#: How learners are named in statements: "account" (a random name on the public base
+#: URL, the default) or "email" (their address as mbox, the administrator's choice).
+ACADEMY_XAPI_IDENTIFY_BY = os.environ.get("ACADEMY_XAPI_IDENTIFY_BY", "account")
+#: On anonymisation (PDPA retention), void the statements already sent about them.
+ACADEMY_XAPI_VOID_ON_ANONYMISE = os.environ.get(
+    "ACADEMY_XAPI_VOID_ON_ANONYMISE", "1"
+).lower() not in {"0", "false", "no"}
+#: The outbox: resend what is pending after this long; keep sent bodies this long.
+ACADEMY_XAPI_RESEND_AFTER_MINUTES = 10
+ACADEMY_XAPI_SWEEP_LIMIT = 5000
+ACADEMY_XAPI_OUTBOX_KEEP_DAYS = int(
+    os.environ.get("ACADEMY_XAPI_OUTBOX_KEEP_DAYS", "30")
+)

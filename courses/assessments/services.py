@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from competencies.models import Competency, Evidence, ProficiencyLevel
 from competencies.services import evidence_record, person_ensure_for_user
 
+from .. import xapi_events
 from ..grading import AttemptResult, DrawError, draw, grade_attempt, presentation_order
 from ..models import (
     Assessment,
@@ -222,6 +223,7 @@ def attempt_start(
     )
     attempt.full_clean()
     attempt.save()
+    xapi_events.attempt_started(attempt=attempt)
     return attempt
 
 
@@ -428,6 +430,7 @@ def _grade(attempt: Attempt, *, now: datetime, auto: bool) -> None:
     attempt.result = _result_dict(result)
     attempt.result["evidence"] = _evidence_record(attempt, result, now=now)
     attempt.save()
+    xapi_events.attempt_submitted(attempt=attempt)
     if result.passed and assessment.kind == Assessment.Kind.COURSE:
         _course_completion_check(attempt)
 

@@ -19,6 +19,7 @@ from competencies.models import Competency, OptionalChoice, Person, Requirement
 from competencies.selectors import FrameworkProfile
 from competencies.services import optional_choice_add
 
+from .. import xapi_events
 from ..models import (
     Assignee,
     AssignmentReminder,
@@ -116,6 +117,7 @@ def _assignees_add(assignment: CourseAssignment, person_ids: list[int]) -> None:
             ],
             ignore_conflicts=True,
         )
+    xapi_events.assignees_added(assignment=assignment, person_ids=person_ids)
 
 
 def _check_may_change(access: HRAccess, assignment: CourseAssignment) -> None:

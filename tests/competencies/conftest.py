@@ -16,6 +16,7 @@ from tests.factories import (
     level,
     org_unit,
 )
+from tests.xapi_lrs import lrs, ralph  # noqa: F401  (a real LRS, for test_xapi*.py)
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
