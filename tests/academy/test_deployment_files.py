@@ -74,7 +74,7 @@ def test_every_queue_has_a_worker_in_the_procfile():
 
 def test_the_procfile_has_web_beat_and_release():
     entries = procfile()
-    assert entries["web"] == "gunicorn -c deploy/gunicorn.conf.py academy.wsgi"
+    assert entries["web"] == "gunicorn -c gunicorn.conf.py academy.wsgi"
     assert "celery -A academy beat" in entries["beat"]
     assert "migrate --noinput" in entries["release"]
 

@@ -2,6 +2,7 @@
 in clear: runserver's request log, gunicorn's access log and the audit entry of an
 export with its filters."""
 
+import os
 import socket
 import subprocess
 import sys
@@ -89,15 +90,16 @@ def _free_port() -> int:
 
 
 def test_gunicorn_access_log_masks_a_searched_national_id(tmp_path):
-    """gunicorn as deployed: the repository's gunicorn.conf.py, access log on."""
+    """gunicorn as deployed: the repository's one gunicorn.conf.py (JSON access log
+    on stdout)."""
     (tmp_path / "hello_app.py").write_text(
         "def application(environ, start_response):\n"
         "    start_response('200 OK', [('Content-Type', 'text/plain')])\n"
         "    return [b'ok']\n"
     )
-    access_log = tmp_path / "access.log"
     port = _free_port()
     base_dir = Path(settings.BASE_DIR)
+    env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "prometheus")}
     process = subprocess.Popen(  # noqa: S603 - fixed arguments
         [
             sys.executable,
@@ -111,13 +113,13 @@ def test_gunicorn_access_log_masks_a_searched_national_id(tmp_path):
             f"127.0.0.1:{port}",
             "--workers",
             "1",
-            "--access-logfile",
-            str(access_log),
             "hello_app:application",
         ],
         cwd=base_dir,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
         start_new_session=True,
     )
     try:
@@ -135,8 +137,7 @@ def test_gunicorn_access_log_masks_a_searched_national_id(tmp_path):
                 time.sleep(0.2)
     finally:
         process.terminate()
-        process.wait(30)
-    logged = access_log.read_text()
+        logged, _ = process.communicate(timeout=30)
     assert "GET /search/?q=" in logged
     assert logged.count(MASK) == 2
     assert NATIONAL_ID not in logged and NATIONAL_ID[1:5] not in logged
