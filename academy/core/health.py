@@ -26,6 +26,10 @@ from django.http import JsonResponse
 
 HEALTH_PATHS = {"/healthz", "/readyz"}
 BROKER_TIMEOUT = 2.0
+#: Seconds to connect to and to hear from the object store; one attempt, no retries
+#: (boto3's defaults, 60 s and several retries, would hold the probe past the
+#: balancer's own timeout while the store is down).
+STORAGE_TIMEOUT = 2.0
 
 
 def _no_store(response: JsonResponse) -> JsonResponse:
@@ -77,7 +81,30 @@ def _storage(alias: str) -> str:
         if not (folder.is_dir() and os.access(folder, os.W_OK)):
             raise PermissionError(f"{alias} storage folder is not writable")
         return "ok"
-    storage.exists("readyz-probe")  # a HEAD on object storage
+    if hasattr(storage, "bucket_name") and hasattr(storage, "_create_session"):
+        return _object_store(storage)
+    storage.exists("readyz-probe")
+    return "ok"
+
+
+def _object_store(storage) -> str:
+    """HEAD the bucket with a client of its own, short timeouts and no retries."""
+    from botocore.config import Config
+
+    config = Config(
+        connect_timeout=STORAGE_TIMEOUT,
+        read_timeout=STORAGE_TIMEOUT,
+        retries={"max_attempts": 1, "mode": "standard"},
+    )
+    client = storage._create_session().client(
+        "s3",
+        region_name=storage.region_name,
+        use_ssl=storage.use_ssl,
+        endpoint_url=storage.endpoint_url,
+        config=storage.client_config.merge(config) if storage.client_config else config,
+        verify=storage.verify,
+    )
+    client.head_bucket(Bucket=storage.bucket_name)
     return "ok"
 
 

@@ -1,6 +1,8 @@
 """Media and private files in S3-compatible object storage (moto's standalone server):
 page images public, private files never readable without a signature."""
 
+import socket
+import time
 import urllib.error
 import urllib.request
 
@@ -102,3 +104,40 @@ def test_readyz_names_an_unreachable_object_store(client, settings, s3):
 
     assert response.status_code == 503
     assert response.json()["checks"]["storage:private"].startswith("error: ")
+
+
+@pytest.mark.django_db
+def test_readyz_gives_up_on_a_silent_object_store_within_its_timeout(
+    client, settings, s3
+):
+    """A store that takes the connection and never answers (a hung proxy) must not
+    hold the probe for boto3's 60 s and retries: one attempt, STORAGE_TIMEOUT."""
+    from academy.core.health import STORAGE_TIMEOUT
+
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)  # accepted by the kernel, never read or answered
+    try:
+        environ = {
+            **s3.environ(),
+            "ACADEMY_S3_ENDPOINT_URL": f"http://127.0.0.1:{silent.getsockname()[1]}",
+        }
+        settings.STORAGES = {**settings.STORAGES, **s3_storages(environ)}
+        started = time.monotonic()
+        response = client.get("/readyz")
+        took = time.monotonic() - started
+    finally:
+        silent.close()
+    assert response.status_code == 503
+    assert response.json()["checks"]["storage:private"] == "error: ReadTimeoutError"
+    # Two storages, each one attempt of at most STORAGE_TIMEOUT, plus slack.
+    assert took < 4 * STORAGE_TIMEOUT + 3
+
+
+@pytest.mark.django_db
+def test_readyz_names_a_missing_bucket(client, settings, s3):
+    environ = {**s3.environ(), "ACADEMY_S3_PRIVATE_BUCKET": "no-such-bucket"}
+    settings.STORAGES = {**settings.STORAGES, **s3_storages(environ)}
+    body = client.get("/readyz").json()
+    assert body["checks"]["storage:default"] == "ok"
+    assert body["checks"]["storage:private"] == "error: ClientError"
