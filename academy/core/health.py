@@ -24,6 +24,8 @@ from django.core.files.storage import FileSystemStorage, storages
 from django.db import connections
 from django.http import JsonResponse
 
+from .dbrouter import replica_alias
+
 HEALTH_PATHS = {"/healthz", "/readyz"}
 BROKER_TIMEOUT = 2.0
 #: Seconds to connect to and to hear from the object store; one attempt, no retries
@@ -41,8 +43,8 @@ def healthz(request):
     return _no_store(JsonResponse({"status": "alive"}))
 
 
-def _database() -> str:
-    with connections["default"].cursor() as cursor:
+def _database(alias: str = "default") -> str:
+    with connections[alias].cursor() as cursor:
         cursor.execute("SELECT 1")
         cursor.fetchone()
     return "ok"
@@ -111,6 +113,9 @@ def _object_store(storage) -> str:
 def readiness() -> dict[str, str]:
     """Each dependency's state: "ok", "in-process", or "error: <kind of error>"."""
     probes = {"database": _database, "cache": _cache, "broker": _broker}
+    replica = replica_alias()
+    if replica:
+        probes["database:replica"] = lambda: _database(replica)
     for alias in settings.STORAGES:
         if alias != "staticfiles":
             probes[f"storage:{alias}"] = lambda alias=alias: _storage(alias)

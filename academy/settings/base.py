@@ -102,6 +102,8 @@ MIDDLEWARE = [
     "academy.accounts.middleware.StaffMFAMiddleware",
     "academy.accounts.middleware.PrivacyNoticeMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last: it calls the view itself, so every other process_view runs before it.
+    "academy.core.dbrouter.ReplicaViewMiddleware",
 ]
 
 TEMPLATES = [
@@ -137,6 +139,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+
+# A read replica (academy/core/dbrouter.py): only the HR reports named below read
+# from it, and nothing ever writes to it. Unset: everything uses "default".
+ACADEMY_REPLICA_ALIAS = None
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"],
+        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
+    )
+    # Tests use the primary's test database through a second connection.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    ACADEMY_REPLICA_ALIAS = "replica"
+DATABASE_ROUTERS = ["academy.core.dbrouter.ReplicaRouter"]
+#: Views ("namespace:name") whose reads go to the replica when there is one.
+ACADEMY_REPLICA_VIEWS = frozenset(
+    {"hr:heatmap", "hr:heatmap_export", "hr:directory_export"}
+)
 
 # ------------------------------------------------------------------------------
 # Cache

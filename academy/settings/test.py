@@ -27,3 +27,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "root": {"handlers": [], "level": "WARNING"},
 }
+
+# A second connection to the test database, as a read replica would be; off unless a
+# test names it (override ACADEMY_REPLICA_ALIAS = "replica"), so every other test
+# reads its own uncommitted rows through "default".
+if "replica" not in DATABASES:  # noqa: F405
+    DATABASES["replica"] = {  # noqa: F405
+        **DATABASES["default"],  # noqa: F405
+        "TEST": {"MIRROR": "default"},
+    }
