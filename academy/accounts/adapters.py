@@ -77,6 +77,26 @@ class AccountAdapter(DefaultAccountAdapter):
             message = self.render_mail(template_prefix, email, message_context)
         email_queue(message=message, urgent=True)  # someone waits for it
 
+    def get_login_stages(self) -> list[str]:
+        """allauth's, with an MFA stage that honours a second factor an identity
+        provider asserted (academy/accounts/oidc/stages.py)."""
+        return [
+            "academy.accounts.oidc.stages.AuthenticateStage"
+            if path == "allauth.mfa.stages.AuthenticateStage"
+            else path
+            for path in super().get_login_stages()
+        ]
+
+    def get_logout_redirect_url(self, request) -> str:
+        """The provider's end-session page after signing in through it (RP-initiated
+        logout), else allauth's. allauth asks before it ends the session."""
+        from .oidc.logout import SESSION_KEY, end_session_url
+
+        remembered = request.session.get(SESSION_KEY)
+        return end_session_url(remembered, request) or super().get_logout_redirect_url(
+            request
+        )
+
     def format_email_subject(self, subject: str) -> str:
         return f"[{settings.ACADEMY_NAME_TH}] {subject}"
 

@@ -11,6 +11,8 @@ class AccountsConfig(AppConfig):
         from django.utils.module_loading import autodiscover_modules
 
         from . import signals  # noqa: F401
+        from .oidc import signals as oidc_signals  # noqa: F401
 
-        # Each app's authorisation rules and personal-data declarations.
-        autodiscover_modules("authz", "privacy")
+        # Each app's authorisation rules, personal-data declarations and (competencies)
+        # the people directory identity providers link against.
+        autodiscover_modules("authz", "privacy", "identity")

@@ -36,6 +36,9 @@ class AuditAction:
     MFA_ENROLMENT_CODE_SEND = "mfa.enrolment_code.send"
     MFA_ENROLMENT_TOKEN_ISSUE = "mfa.enrolment_token.issue"  # noqa: S105 - a code
     MFA_ENROLMENT_CHECK = "mfa.enrolment.check"
+    IDENTITY_LINK = "identity.link"
+    IDENTITY_UNLINK = "identity.unlink"
+    IDENTITY_REFUSED = "identity.refused"
 
 
 def client_ip(request) -> str | None:

@@ -1,8 +1,11 @@
 """The person's own account pages, beside allauth's under /accounts/."""
 
+from django.contrib.auth.decorators import login_required
 from django.urls import path
+from django.views.generic import RedirectView
 
 from . import views
+from .oidc import pages as oidc_pages
 
 app_name = "accounts"
 
@@ -13,4 +16,10 @@ urlpatterns = [
     path("profile/", views.account, name="account"),
     path("privacy/", views.privacy_notice, name="privacy_notice"),
     path("my-data.json", views.personal_data_download, name="personal_data"),
+    path("identities/", oidc_pages.identities, name="identities"),
+    # allauth's own list of third-party accounts: the page above replaces it.
+    path(
+        "3rdparty/",
+        login_required(RedirectView.as_view(pattern_name="accounts:identities")),
+    ),
 ]

@@ -9,6 +9,10 @@ from django.utils.translation import gettext_lazy as _
 import dj_database_url
 from celery.schedules import crontab
 
+from academy.accounts.oidc.config import (
+    from_environment as oidc_providers_from_environment,
+)
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("ACADEMY_VAR_DIR", BASE_DIR / "var"))
 
@@ -69,6 +73,8 @@ THIRD_PARTY_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "allauth.usersessions",
     "csp",
 ]
@@ -241,6 +247,19 @@ MFA_ALLOW_UNVERIFIED_EMAIL = True
 # page lets a person end any of them or all others: "sign out everywhere". Activity
 # is not tracked per request, which would cost two queries on every page.
 USERSESSIONS_TRACK_ACTIVITY = False
+# Sign-in through the government's identity providers (OpenID Connect: ThaID, DGA
+# Digital ID, a ministry's Entra ID or Keycloak), beside the password and the code.
+# Providers come from the TOML file ACADEMY_OIDC_PROVIDERS_FILE names, their secrets
+# from the environment; none configured, none offered. docs/sign-in.md.
+SOCIALACCOUNT_PROVIDERS = oidc_providers_from_environment()
+SOCIALACCOUNT_ADAPTER = "academy.accounts.oidc.adapter.SocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
 AUTH_PASSWORD_VALIDATORS = [
     {
         "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"

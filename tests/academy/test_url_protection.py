@@ -52,6 +52,10 @@ PUBLIC_PREFIXES = (
     "accounts/reauthenticate/",
     "accounts/inactive/",
     "accounts/email/verify/",
+    # Signing in through an identity provider (academy/accounts/oidc): the button's
+    # target, the provider's way back, and allauth's page when it was cancelled.
+    "accounts/oidc/",
+    "accounts/3rdparty/login/",
 )
 
 SIGN_IN_PREFIXES = ("/accounts/login/", "/admin/login/", "/_util/login/")
