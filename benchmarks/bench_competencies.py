@@ -120,10 +120,16 @@ def competency_count(framework: Framework) -> int:
 
 
 def bench_matrix(
-    *, label: str, root: OrgUnit, framework: Framework, by: str, runs: int
+    *,
+    label: str,
+    root: OrgUnit,
+    framework: Framework,
+    by: str,
+    runs: int,
+    live: bool = False,
 ) -> Timing:
     def call():
-        return org_matrix(root, framework=framework, by=by)
+        return org_matrix(root, framework=framework, by=by, live=live)
 
     seconds = repeat(call, runs=runs)
     queries = captured_queries(call)
@@ -177,8 +183,10 @@ def bench_profiles(*, people: list[Person], warmup: int = 5) -> Timing:
 
 
 def matrix_sql(*, root: OrgUnit, framework: Framework, by: str) -> str:
-    """The aggregate query org_matrix runs, with its parameters filled in."""
-    queries = captured_queries(lambda: org_matrix(root, framework=framework, by=by))
+    """The aggregate query org_matrix runs live, with its parameters filled in."""
+    queries = captured_queries(
+        lambda: org_matrix(root, framework=framework, by=by, live=True)
+    )
     return next(
         query["sql"]
         for query in queries

@@ -29,8 +29,6 @@ from datetime import date
 from django.db import connection
 
 from competencies.models import (
-    Competency,
-    Evidence,
     Framework,
     GroupRule,
     LineOfWork,
@@ -40,7 +38,7 @@ from competencies.models import (
     ProficiencyLevel,
     Requirement,
 )
-from competencies.selectors import group_case_sql
+from competencies.selectors import group_case_sql, verified_evidence_sql
 
 ATTAINMENT_TABLE = "bench_attainment"
 ROLLUP_TABLE = "bench_matrix_rollup"
@@ -111,18 +109,18 @@ def rewritten_sql(
     staff, staff_params = _staff_cte(root, framework, on)
     bucket, bucket_params = _bucket(root, by, "s")
     totals, totals_params = _totals(bucket, bucket_params)
+    evidence_sql, evidence_params = verified_evidence_sql(
+        on=on,
+        scale_id=framework.scale_id,
+        framework_id=framework.pk,
+        join="JOIN staff s ON s.person_id = e.person_id",
+    )
     sql = f"""
         WITH {staff},
         attained AS (
             SELECT s.group_id, {bucket} AS bucket, e.competency_id,
                    MAX(lv.rank) AS rank
-            FROM {_t(Evidence)} e
-            JOIN staff s ON s.person_id = e.person_id
-            JOIN {_t(ProficiencyLevel)} lv ON lv.id = e.level_id
-            JOIN {_t(Competency)} c ON c.id = e.competency_id
-            WHERE c.framework_id = %s AND e.source <> %s
-              AND e.observed_on <= %s
-              AND (e.expires_on IS NULL OR e.expires_on >= %s)
+            {evidence_sql}
             GROUP BY s.placement_id, s.group_id, {bucket}, e.competency_id
         ),
         met AS (
@@ -141,32 +139,29 @@ def rewritten_sql(
     params = [
         *staff_params,
         *bucket_params,
-        framework.pk,
-        Evidence.Source.SELF_ASSESSMENT.value,
-        on,
-        on,
+        *evidence_params,
         *bucket_params,
         *totals_params,
     ]
     return sql, params
 
 
-def attainment_build(*, on: date) -> float:
+def attainment_build(*, framework: Framework, on: date) -> float:
     """The table an evidence_record hook would keep: attained rank per pair."""
     started = time.perf_counter()
+    evidence_sql, evidence_params = verified_evidence_sql(
+        on=on, scale_id=framework.scale_id, framework_id=framework.pk
+    )
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {ATTAINMENT_TABLE}")
         cursor.execute(
             f"""
             CREATE TABLE {ATTAINMENT_TABLE} AS
             SELECT e.person_id, e.competency_id, MAX(lv.rank) AS rank
-            FROM {_t(Evidence)} e
-            JOIN {_t(ProficiencyLevel)} lv ON lv.id = e.level_id
-            WHERE e.source <> %s AND e.observed_on <= %s
-              AND (e.expires_on IS NULL OR e.expires_on >= %s)
+            {evidence_sql}
             GROUP BY e.person_id, e.competency_id
             """,  # noqa: S608
-            [Evidence.Source.SELF_ASSESSMENT.value, on, on],
+            evidence_params,
         )
         cursor.execute(
             f"CREATE INDEX {ATTAINMENT_TABLE}_pair ON {ATTAINMENT_TABLE} "
@@ -212,6 +207,9 @@ def rollup_build(*, framework: Framework, on: date) -> float:
             f"CREATE TABLE {ROLLUP_TABLE} (unit_path varchar(255), group_id bigint, "
             "competency_id bigint, staff integer, meeting integer, gap_sum bigint)"
         )
+        evidence_sql, evidence_params = verified_evidence_sql(
+            on=on, scale_id=framework.scale_id, framework_id=framework.pk
+        )
         for root in roots:
             staff, staff_params = _staff_cte(root, framework, on)
             cursor.execute(
@@ -220,12 +218,7 @@ def rollup_build(*, framework: Framework, on: date) -> float:
                 WITH {staff},
                 attained AS (
                     SELECT e.person_id, e.competency_id, MAX(lv.rank) AS rank
-                    FROM {_t(Evidence)} e
-                    JOIN {_t(ProficiencyLevel)} lv ON lv.id = e.level_id
-                    JOIN {_t(Competency)} c ON c.id = e.competency_id
-                    WHERE c.framework_id = %s AND e.source <> %s
-                      AND e.observed_on <= %s
-                      AND (e.expires_on IS NULL OR e.expires_on >= %s)
+                    {evidence_sql}
                     GROUP BY e.person_id, e.competency_id
                 )
                 SELECT s.unit_path, s.group_id, r.competency_id, COUNT(*),
@@ -240,13 +233,7 @@ def rollup_build(*, framework: Framework, on: date) -> float:
                       AND a.competency_id = r.competency_id
                 GROUP BY s.unit_path, s.group_id, r.competency_id
                 """,  # noqa: S608
-                [
-                    *staff_params,
-                    framework.pk,
-                    Evidence.Source.SELF_ASSESSMENT.value,
-                    on,
-                    on,
-                ],
+                [*staff_params, *evidence_params],
             )
         cursor.execute(
             f"CREATE INDEX {ROLLUP_TABLE}_path ON {ROLLUP_TABLE} (unit_path)"

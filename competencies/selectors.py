@@ -14,7 +14,7 @@ requirement nobody chose is shown but never counted, anywhere.
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
 from django.db import connection
 from django.db.models import Prefetch, Q
@@ -373,8 +373,9 @@ class OrgMatrix:
     rows: list  # OrgUnit or PersonnelGroup, in display order
     competencies: list[Competency]
     cells: dict[tuple[int, int], MatrixCell]
-    #: When the figures come from the nightly rollup: the time it was built.
-    as_of: datetime | None = None
+    #: The figures come from the maintained tables (competencies.rollups), not a
+    #: live aggregate; either way they are current.
+    maintained: bool = False
 
     def cell(self, row_id: int, competency_id: int) -> MatrixCell | None:
         return self.cells.get((row_id, competency_id))
@@ -387,39 +388,81 @@ def _table(model) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
-def matrix_ctes(root_path: str, *, framework: Framework, on: date) -> tuple[str, list]:
+def verified_evidence_sql(
+    *, on: date, scale_id: int, framework_id: int | None = None, join: str = ""
+) -> tuple[str, list]:
+    """The attained-level rule in SQL, its one form (attained_from_evidence is the
+    Python one; tests/competencies/test_attained_rule.py holds them equal): `FROM … WHERE
+    …` over the evidence `e` and its level `lv` that count on `on`: verified (not a
+    self assessment), on the framework's scale, observed on or before the day and not
+    expired by it. The attained rank is MAX(lv.rank) over these rows per person and
+    competency; callers add their own conditions with AND and their grouping.
+    `framework_id` keeps the competencies of one framework (as `c`); `join` adds
+    joins (no parameters)."""
+    framework_join = (
+        f"JOIN {_table(Competency)} c ON c.id = e.competency_id"
+        if framework_id is not None
+        else ""
+    )
+    sql = f"""
+        FROM {_table(Evidence)} e
+        JOIN {_table(ProficiencyLevel)} lv ON lv.id = e.level_id
+        {framework_join} {join}
+        WHERE lv.scale_id = %s AND e.source <> %s AND e.observed_on <= %s
+          AND (e.expires_on IS NULL OR e.expires_on >= %s)"""  # noqa: S608 - names only
+    params = [scale_id, Evidence.Source.SELF_ASSESSMENT.value, on, on]
+    if framework_id is not None:
+        sql += " AND c.framework_id = %s"
+        params.append(framework_id)
+    return sql, params
+
+
+def matrix_ctes(
+    root_path: str,
+    *,
+    framework: Framework,
+    on: date,
+    person_ids: list[int] | None = None,
+) -> tuple[str, list]:
     """The `staff` (current placements under `root_path`, with their personnel group),
     `attained` (highest verified unexpired level per person and competency) and
     `counted` (each staff member's requirements that count: required, or optional
     and chosen, with the required rank) common table expressions that the live
-    matrix and its rollup both aggregate."""
+    matrix, its maintained figures (competencies.rollups) and their rebuild all
+    aggregate. `person_ids` keeps those people only."""
     rules = list(
         GroupRule.objects.filter(framework=framework).order_by("priority", "pk")
     )
     case_sql, case_params = group_case_sql(rules, placement="pl", line="lw")
-    # Only table names and the rule CASE (built from integer ids) are interpolated.
+    people = ""
+    if person_ids is not None:
+        people = "AND pl.person_id IN ({})".format(
+            ", ".join(str(int(pk)) for pk in person_ids) or "NULL"
+        )
+    evidence_sql, evidence_params = verified_evidence_sql(
+        on=on,
+        scale_id=framework.scale_id,
+        framework_id=framework.pk,
+        join="JOIN staff s2 ON s2.person_id = e.person_id",
+    )
+    # Only table names, integer ids and the rule CASE (built from integer ids) are
+    # interpolated.
     sql = f"""
         staff AS (
-            SELECT pl.person_id AS person_id, u.id AS unit_id, u.path AS unit_path,
-                   {case_sql} AS group_id
+            SELECT pl.person_id AS person_id, u.id AS unit_id,
+                   u.path AS unit_path, {case_sql} AS group_id
             FROM {_table(Placement)} pl
             JOIN {_table(OrgUnit)} u ON u.id = pl.unit_id
             JOIN {_table(LineOfWork)} lw ON lw.id = pl.line_of_work_id
             JOIN {_table(Person)} p ON p.id = pl.person_id
-            WHERE u.path LIKE %s
+            WHERE u.path LIKE %s {people}
               AND pl.starts_on <= %s AND (pl.ends_on IS NULL OR pl.ends_on >= %s)
               AND (p.left_on IS NULL OR p.left_on > %s)
         ),
         attained AS (
             SELECT e.person_id AS person_id, e.competency_id AS competency_id,
                    MAX(lv.rank) AS rank
-            FROM {_table(Evidence)} e
-            JOIN staff s2 ON s2.person_id = e.person_id
-            JOIN {_table(ProficiencyLevel)} lv ON lv.id = e.level_id
-            JOIN {_table(Competency)} c ON c.id = e.competency_id
-            WHERE c.framework_id = %s AND lv.scale_id = %s AND e.source <> %s
-              AND e.observed_on <= %s
-              AND (e.expires_on IS NULL OR e.expires_on >= %s)
+            {evidence_sql}
             GROUP BY e.person_id, e.competency_id
         ),
         counted AS (
@@ -439,23 +482,27 @@ def matrix_ctes(root_path: str, *, framework: Framework, on: date) -> tuple[str,
         on,
         on,
         on,
-        framework.pk,
-        framework.scale_id,
-        Evidence.Source.SELF_ASSESSMENT.value,
-        on,
-        on,
+        *evidence_params,
         Requirement.Applicability.REQUIRED.value,
     ]
     return sql, params
 
 
-#: Gap of one counted requirement `q` (a row of `counted`) given attainment `a`:
-#: required rank minus attained, at least 0.
-GAP_SQL = (
-    "CASE WHEN q.required_rank > COALESCE(a.rank, 0) "
-    "THEN q.required_rank - COALESCE(a.rank, 0) ELSE 0 END"
-)
-MEETS_SQL = "CASE WHEN COALESCE(a.rank, 0) >= q.required_rank THEN 1 ELSE 0 END"
+def gap_sql(required: str, attained: str) -> str:
+    """Gap of a counted requirement: required rank minus attained, at least 0."""
+    return (
+        f"CASE WHEN {required} > COALESCE({attained}, 0) "
+        f"THEN {required} - COALESCE({attained}, 0) ELSE 0 END"
+    )
+
+
+def meets_sql(required: str, attained: str) -> str:
+    return f"CASE WHEN COALESCE({attained}, 0) >= {required} THEN 1 ELSE 0 END"
+
+
+#: Gap of one counted requirement `q` (a row of `counted`) given attainment `a`.
+GAP_SQL = gap_sql("q.required_rank", "a.rank")
+MEETS_SQL = meets_sql("q.required_rank", "a.rank")
 
 
 def _bucket_sql(root: OrgUnit, by: str, alias: str) -> tuple[str, list]:
@@ -466,50 +513,53 @@ def _bucket_sql(root: OrgUnit, by: str, alias: str) -> tuple[str, list]:
     return f"{alias}.unit_path", []
 
 
-def _usable_rollup(root: OrgUnit, framework: Framework, on: date):
-    """The rollup run a large subtree reads: built for the date asked about (or None)."""
-    from django.conf import settings
-
+def maintained_run(framework: Framework, on: date):
+    """The framework's maintained figures if they hold for `on` (else None)."""
     from .models import MatrixRollupRun
 
-    threshold = getattr(settings, "ACADEMY_MATRIX_ROLLUP_MIN_STAFF", 10_000)
-    run = MatrixRollupRun.objects.filter(framework=framework).first()
-    if run is None or run.built_for != on:
-        return None
-    staff = Placement.objects.active(on).in_subtrees([root.path]).count()
-    return run if staff >= threshold else None
+    return MatrixRollupRun.objects.filter(
+        framework=framework, built_for=on, stale=False
+    ).first()
 
 
 def org_matrix(
-    root: OrgUnit, *, framework: Framework, by: str = "child", on: date | None = None
+    root: OrgUnit,
+    *,
+    framework: Framework,
+    by: str = "child",
+    on: date | None = None,
+    live: bool = False,
 ) -> OrgMatrix:
     """Per unit (or child subtree, or personnel group) × competency of `root`'s subtree:
     staff counted, staff meeting the requirement, mean gap.
 
-    A constant number of queries whatever the number of staff: whether a rollup is
-    there, the rules, one SQL aggregate over placements, requirements and evidence,
-    the competencies and the row labels. Subtrees of ACADEMY_MATRIX_ROLLUP_MIN_STAFF staff or more read the
-    nightly rollup instead when it holds today's figures (two more small queries
-    decide that); `as_of` then says when it was built.
+    A constant number of queries whatever the number of staff. Read from the
+    maintained figures (competencies.rollups: a sum over a few thousand rows) when
+    they hold for `on` and are not stale; otherwise (or with `live`) one SQL aggregate
+    over placements, requirements and evidence. Both give the same cells.
     """
     if by not in MATRIX_BY:
         raise ValueError(f"by must be one of {MATRIX_BY}")
     on = on or today()
-    as_of = None
-    rollup_run = _usable_rollup(root, framework, on)
-    if rollup_run is not None:
+    run = None if live else maintained_run(framework, on)
+    if run is not None:
         from .models import MatrixRollup
 
         bucket_sql, bucket_params = _bucket_sql(root, by, "x")
         sql = f"""
             SELECT {bucket_sql} AS bucket, x.competency_id, SUM(x.staff),
                    SUM(x.meeting), SUM(x.gap_sum) * 1.0 / SUM(x.staff)
-            FROM {_table(MatrixRollup)} x
-            WHERE x.framework_id = %s AND x.unit_path LIKE %s
+            FROM (
+                SELECT u.path AS unit_path, r.group_id AS group_id,
+                       r.competency_id AS competency_id, r.staff AS staff,
+                       r.meeting AS meeting, r.gap_sum AS gap_sum
+                FROM {_table(MatrixRollup)} r
+                JOIN {_table(OrgUnit)} u ON u.id = r.unit_id
+                WHERE r.framework_id = %s AND u.path LIKE %s
+            ) x
             GROUP BY {bucket_sql}, x.competency_id
         """  # noqa: S608
         params = [*bucket_params, framework.pk, root.path + "%", *bucket_params]
-        as_of = rollup_run.finished_at
     else:
         ctes, cte_params = matrix_ctes(root.path, framework=framework, on=on)
         bucket_sql, bucket_params = _bucket_sql(root, by, "q")
@@ -568,5 +618,5 @@ def org_matrix(
         rows=rows,
         competencies=competencies,
         cells=cells,
-        as_of=as_of,
+        maintained=run is not None,
     )

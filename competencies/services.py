@@ -39,6 +39,11 @@ from .models import (
     Requirement,
     StaffScheme,
 )
+from .rollups import (  # noqa: F401 - the matrix's services, also reached from here
+    matrix_maintenance_paused,
+    matrix_rollup_build,
+    matrix_rollups_build,
+)
 from .signals import competency_scale_changed
 
 # ------------------------------------------------------------------------------
@@ -565,6 +570,13 @@ def standards_load(*, force: bool = False) -> LoadReport:
     the shipped data. Competencies of earlier shipped data move as aliases.json says,
     with their evidence. `force` resets everything to the shipped data.
     """
+    with matrix_maintenance_paused() as pause:
+        report = _standards_load(force=force)
+        pause.changed = report.changed
+    return report
+
+
+def _standards_load(*, force: bool) -> LoadReport:
     report = LoadReport()
     scheme = _load_position_structure(report, force=force)
     for path in standards_data.SCALE_FILES:
@@ -1092,62 +1104,3 @@ def person_ensure_for_user(*, user) -> Person:
         person=person, user=user, actor=None, method=PersonLinkMethod.CREATED
     )
     return person
-
-
-@transaction.atomic
-def matrix_rollup_build(*, framework: Framework, on: date | None = None) -> int:
-    """Rewrite `framework`'s matrix rollup for date `on` (today): one INSERT … SELECT
-    per organisation root, from the same staff and attainment expressions as the live
-    matrix. Returns the number of rows written. Readers see the old rollup until this
-    transaction commits."""
-    import time
-
-    from django.db import connection
-    from django.utils import timezone
-
-    from .models import MatrixRollup, MatrixRollupRun, OrgUnit
-    from .selectors import GAP_SQL, MEETS_SQL, matrix_ctes
-
-    started = time.perf_counter()
-    on = on or timezone.localdate()
-    MatrixRollup.objects.filter(framework=framework).delete()
-
-    def table(model) -> str:
-        return connection.ops.quote_name(model._meta.db_table)
-
-    columns = "framework_id, unit_id, unit_path, group_id, competency_id, staff, meeting, gap_sum"
-    for root in OrgUnit.get_root_nodes():
-        ctes, params = matrix_ctes(root.path, framework=framework, on=on)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"""
-                INSERT INTO {table(MatrixRollup)} ({columns})
-                WITH {ctes}
-                SELECT %s, q.unit_id, q.unit_path, q.group_id, q.competency_id,
-                       COUNT(*), SUM({MEETS_SQL}), SUM({GAP_SQL})
-                FROM counted q
-                LEFT JOIN attained a
-                       ON a.person_id = q.person_id AND a.competency_id = q.competency_id
-                GROUP BY q.unit_id, q.unit_path, q.group_id, q.competency_id
-                """,  # noqa: S608 - table names and fixed SQL only
-                [*params, framework.pk],
-            )
-    rows = MatrixRollup.objects.filter(framework=framework).count()
-    MatrixRollupRun.objects.update_or_create(
-        framework=framework,
-        defaults={
-            "built_for": on,
-            "finished_at": timezone.now(),
-            "rows": rows,
-            "seconds": time.perf_counter() - started,
-        },
-    )
-    return rows
-
-
-def matrix_rollups_build(*, on: date | None = None) -> dict[str, int]:
-    """Every active framework's rollup; for the nightly Celery task."""
-    return {
-        framework.code: matrix_rollup_build(framework=framework, on=on)
-        for framework in Framework.objects.filter(status=Framework.Status.ACTIVE)
-    }

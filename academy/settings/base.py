@@ -358,10 +358,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "certificates.tasks.certificate_issue_missing",
         "schedule": crontab(minute="*/10"),
     },
-    # The organisation matrix's rollup, which a whole ministry's heat map reads.
-    "competencies-matrix-rollups": {
-        "task": "competencies.tasks.matrix_rollups_build",
-        "schedule": crontab(hour=0, minute=45),
+    # The organisation matrix's maintained figures move on to the new day (expired
+    # and newly valid evidence, placements that started or ended, leavers).
+    "competencies-matrix-sweep": {
+        "task": "competencies.tasks.matrix_sweep",
+        "schedule": crontab(hour=0, minute=5),
     },
     # The HR heat map's monthly trend figures; idempotent within a month, so daily
     # runs fill in a month a stopped beat missed.
@@ -408,11 +409,6 @@ if os.environ.get("CELERY_WORKER_MAX_TASKS_PER_CHILD"):
     CELERY_WORKER_MAX_TASKS_PER_CHILD = int(
         os.environ["CELERY_WORKER_MAX_TASKS_PER_CHILD"]
     )
-# Subtrees with at least this many staff read the nightly matrix rollup (when it holds
-# today's figures) instead of aggregating their evidence on every request.
-ACADEMY_MATRIX_ROLLUP_MIN_STAFF = int(
-    os.environ.get("ACADEMY_MATRIX_ROLLUP_MIN_STAFF", "10000")
-)
 # Queues, each with its own workers (docs/operations.md, deploy/): "mail" (sign-in
 # codes and other mail someone waits for) and "mail_bulk" (reminders), "certificates"
 # (PDF rendering and signing), "reports" (staff imports, rollups, bundles of
@@ -442,6 +438,8 @@ CELERY_TASK_ANNOTATIONS = {
     "competencies.tasks.staff_import_check": _LONG,
     "competencies.tasks.staff_import_apply": _LONG,
     "competencies.tasks.matrix_rollups_build": _LONG,
+    "competencies.tasks.matrix_rollup_rebuild": _LONG,
+    "competencies.tasks.matrix_sweep": _LONG,
     "competencies.tasks.matrix_snapshots_take": _LONG,
     "certificates.tasks.certificate_bundle_build": _LONG,
     "certificates.tasks.certificate_issue_missing": {

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import connection
-from django.db.models import Exists, F, OuterRef, Q, Subquery, Sum
+from django.db.models import Exists, F, IntegerField, OuterRef, Q, Sum
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -53,6 +53,7 @@ from competencies.selectors import (
     org_matrix,
     person_profile,
     today,
+    verified_evidence_sql,
 )
 
 DIRECTORY_PAGE_SIZE = 50
@@ -334,18 +335,19 @@ def required_rank_expression(rules: list[GroupRule], competency: Competency) -> 
     return RawSQL(sql, params)  # noqa: S611
 
 
-def _attained_rank(competency: Competency, on: date):
-    return Subquery(
-        Evidence.objects.filter(
-            person_id=OuterRef("person_id"),
-            competency=competency,
-            observed_on__lte=on,
-            level__scale_id=competency.framework.scale_id,
-        )
-        .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=on))
-        .exclude(source=Evidence.Source.SELF_ASSESSMENT)
-        .order_by("-level__rank")
-        .values("level__rank")[:1]
+def _attained_rank(competency: Competency, on: date) -> RawSQL:
+    """The placement's person's attained rank on `competency` (NULL: none), by the
+    one SQL form of the rule (competencies.selectors.verified_evidence_sql)."""
+    placement = connection.ops.quote_name(Placement._meta.db_table)
+    evidence_sql, params = verified_evidence_sql(
+        on=on, scale_id=competency.framework.scale_id
+    )
+    sql = (
+        f"(SELECT MAX(lv.rank) {evidence_sql} "
+        f"AND e.person_id = {placement}.person_id AND e.competency_id = %s)"
+    )
+    return RawSQL(  # noqa: S611 - names only
+        sql, [*params, competency.pk], output_field=IntegerField()
     )
 
 

@@ -35,6 +35,7 @@ from competencies.models import (
     PositionType,
     ProficiencyLevel,
 )
+from competencies.rollups import matrix_maintenance_paused
 from competencies.selectors import org_matrix, today
 from competencies.services import evidence_record, placement_start
 
@@ -763,16 +764,6 @@ def staff_import_apply_start(*, job: ImportJob, user, request=None) -> ImportJob
     return locked
 
 
-def _rollups_refresh_on_commit() -> None:
-    """Placements moved: rebuild today's matrix rollups (if any), so a ministry's heat
-    map does not show the organisation as it was before the import until tonight."""
-    from competencies import tasks
-    from competencies.models import MatrixRollupRun
-
-    if MatrixRollupRun.objects.filter(built_for=today()).exists():
-        transaction.on_commit(lambda: tasks.matrix_rollups_build.delay())
-
-
 def staff_import_apply(*, job_id: int, request=None) -> ImportJob:
     """The real run: recompute the plan, insist it is the dry run's, write it all.
 
@@ -788,7 +779,11 @@ def staff_import_apply(*, job_id: int, request=None) -> ImportJob:
             plan = _plan_job(job)
             if plan.fingerprint != job.plan_fingerprint:
                 raise StaleImportPlan
-            _apply(plan, job=job)
+            # Bulk writes: the matrix's figures are marked stale and rebuilt on
+            # commit (competencies.rollups), not refreshed person by person.
+            with matrix_maintenance_paused() as pause:
+                _apply(plan, job=job)
+                pause.changed = bool(plan.counts["changes"])
             audit_record(
                 actor=job.created_by,
                 action=AuditAction.STAFF_IMPORT_APPLY,
@@ -801,7 +796,6 @@ def staff_import_apply(*, job_id: int, request=None) -> ImportJob:
             job.source = None
             job.error = ""
             job.save(update_fields=["status", "applied_at", "source", "error"])
-            _rollups_refresh_on_commit()
     except StaleImportPlan:
         _keep_plan(job, plan)
         job.status = ImportJob.Status.PLANNED

@@ -20,7 +20,7 @@ from .people import (
     PositionType,
     StaffScheme,
 )
-from .rollups import MatrixRollup, MatrixRollupRun
+from .rollups import MatrixEntry, MatrixRollup, MatrixRollupRun
 from .standards import (
     Competency,
     Framework,
@@ -32,6 +32,7 @@ from .standards import (
 )
 
 __all__ = [
+    "MatrixEntry",
     "MatrixRollup",
     "MatrixRollupRun",
     "AppendOnlyError",

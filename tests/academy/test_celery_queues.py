@@ -35,6 +35,7 @@ def _project_tasks() -> list[str]:
         ("certificates.tasks.certificate_issue", "certificates"),
         ("competencies.tasks.staff_import_apply", "reports"),
         ("competencies.tasks.matrix_rollups_build", "reports"),
+        ("competencies.tasks.matrix_sweep", "reports"),
         ("courses.assessments.tasks.attempts_close_expired", "default"),
     ],
 )

@@ -21,7 +21,7 @@ def test_the_schedule_covers_what_must_run_unattended():
     assert {
         "certificates.tasks.certificate_issue_missing",
         "competencies.tasks.matrix_snapshots_take",
-        "competencies.tasks.matrix_rollups_build",
+        "competencies.tasks.matrix_sweep",
         "competencies.tasks.staff_imports_discard_stale",
         "courses.assessments.tasks.attempts_close_expired",
     } <= tasks

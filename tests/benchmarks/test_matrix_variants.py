@@ -29,7 +29,7 @@ def test_every_variant_gives_the_cells_of_org_matrix(
     on = timezone.localdate()
     generate_population(staff=300, seed=11, on=on)
     root = OrgUnit.objects.get(code=root_code)
-    matrix_variants.attainment_build(on=on)
+    matrix_variants.attainment_build(framework=framework_academy, on=on)
     matrix_variants.rollup_build(framework=framework_academy, on=on)
     calls = matrix_variants.candidates(
         root,

@@ -1,14 +1,35 @@
-"""The nightly matrix rollup gives a large subtree exactly the live matrix's figures."""
+"""The organisation matrix's maintained figures (competencies.rollups) are always the
+rule's: equal to the live aggregate and to the Python rule after any sequence of
+writes, moved on by the daily sweep, rebuilt when a wide change marks them stale."""
 
+import random
+from collections import defaultdict
 from datetime import date, timedelta
 
 import pytest
 
-from competencies.models import MatrixRollup, MatrixRollupRun
-from competencies.selectors import org_matrix
-from competencies.services import matrix_rollup_build, matrix_rollups_build
+from competencies.models import (
+    MatrixEntry,
+    MatrixRollup,
+    MatrixRollupRun,
+    OptionalChoice,
+    OrgUnit,
+    Person,
+    Requirement,
+)
+from competencies.rollups import matrix_maintenance_paused, matrix_sweep
+from competencies.selectors import org_matrix, person_profile
+from competencies.services import (
+    evidence_record,
+    matrix_rollup_build,
+    matrix_rollups_build,
+    optional_choice_add,
+    optional_choice_remove,
+    placement_start,
+)
 from competencies.tasks import matrix_rollups_build as matrix_rollups_task
-from tests.competencies.test_selectors import TODAY, _actual, _build
+from tests.competencies.test_selectors import LINES, POSITIONS, TODAY, _actual, _build
+from tests.factories import level, line_of_work, position
 
 pytestmark = pytest.mark.django_db
 
@@ -18,38 +39,35 @@ def ministry(framework_academy):
     ministry, departments, people = _build(
         framework_academy, divisions=4, staff_per_division=6
     )
-    return ministry, departments
+    return ministry, departments, people
+
+
+def _cells(root, framework, by, on, *, live):
+    return _actual(org_matrix(root, framework=framework, by=by, on=on, live=live))
 
 
 @pytest.mark.parametrize("by", ["child", "unit", "group"])
-def test_rollup_matrix_equals_the_live_matrix(
-    settings, framework_academy, ministry, by
-):
-    root, departments = ministry
-    for node in (root, departments[1]):
-        live = org_matrix(node, framework=framework_academy, by=by, on=TODAY)
-        assert live.as_of is None
-        matrix_rollup_build(framework=framework_academy, on=TODAY)
-        settings.ACADEMY_MATRIX_ROLLUP_MIN_STAFF = 1
-        rolled = org_matrix(node, framework=framework_academy, by=by, on=TODAY)
-        settings.ACADEMY_MATRIX_ROLLUP_MIN_STAFF = 1_000_000
-        assert rolled.as_of is not None
-        assert _actual(rolled) == _actual(live)
-        assert [row.pk for row in rolled.rows] == [row.pk for row in live.rows]
-
-
-def test_small_subtrees_and_other_dates_are_computed_live(
-    settings, framework_academy, ministry
-):
-    root, _departments = ministry
+def test_maintained_matrix_equals_the_live_matrix(framework_academy, ministry, by):
+    root, departments, _people = ministry
+    assert not org_matrix(root, framework=framework_academy, on=TODAY).maintained
     matrix_rollup_build(framework=framework_academy, on=TODAY)
-    settings.ACADEMY_MATRIX_ROLLUP_MIN_STAFF = 25  # the ministry has 24 staff
-    assert org_matrix(root, framework=framework_academy, on=TODAY).as_of is None
-    settings.ACADEMY_MATRIX_ROLLUP_MIN_STAFF = 24
-    assert org_matrix(root, framework=framework_academy, on=TODAY).as_of is not None
-    # A rollup built for another day never answers for today.
+    for node in (root, departments[1]):
+        live = org_matrix(node, framework=framework_academy, by=by, on=TODAY, live=True)
+        assert not live.maintained
+        maintained = org_matrix(node, framework=framework_academy, by=by, on=TODAY)
+        assert maintained.maintained
+        assert _actual(maintained) == _actual(live)
+        assert [row.pk for row in maintained.rows] == [row.pk for row in live.rows]
+
+
+def test_other_dates_and_stale_figures_are_computed_live(framework_academy, ministry):
+    root, _departments, _people = ministry
+    matrix_rollup_build(framework=framework_academy, on=TODAY)
+    assert org_matrix(root, framework=framework_academy, on=TODAY).maintained
     later = TODAY + timedelta(days=1)
-    assert org_matrix(root, framework=framework_academy, on=later).as_of is None
+    assert not org_matrix(root, framework=framework_academy, on=later).maintained
+    MatrixRollupRun.objects.update(stale=True)
+    assert not org_matrix(root, framework=framework_academy, on=TODAY).maintained
 
 
 def test_rebuilding_replaces_the_rows_and_records_the_run(framework_academy, ministry):
@@ -59,7 +77,7 @@ def test_rebuilding_replaces_the_rows_and_records_the_run(framework_academy, min
     assert again == first
     assert MatrixRollup.objects.filter(framework=framework_academy).count() == first
     run = MatrixRollupRun.objects.get(framework=framework_academy)
-    assert run.built_for == TODAY and run.rows == first
+    assert run.built_for == TODAY and run.rows == first and not run.stale
 
 
 def test_the_task_builds_every_active_framework(standards, ministry):
@@ -68,26 +86,279 @@ def test_the_task_builds_every_active_framework(standards, ministry):
     assert matrix_rollups_build(on=date.today()) == result
 
 
-def test_reading_the_rollup_costs_a_constant_number_of_queries(
-    settings, framework_academy, ministry, django_assert_num_queries
+def test_the_rebuild_command_names_frameworks(framework_academy, ministry):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    out = StringIO()
+    call_command("matrix_rebuild", "acd-digital", stdout=out)
+    assert out.getvalue().startswith("acd-digital: ")
+    assert MatrixRollupRun.objects.get().framework == framework_academy
+    with pytest.raises(CommandError, match="nope"):
+        call_command("matrix_rebuild", "nope")
+
+
+def test_reading_the_maintained_figures_costs_a_constant_number_of_queries(
+    framework_academy, ministry, django_assert_num_queries
 ):
-    root, _departments = ministry
+    root, _departments, _people = ministry
     matrix_rollup_build(framework=framework_academy, on=TODAY)
-    settings.ACADEMY_MATRIX_ROLLUP_MIN_STAFF = 1
-    # The run, the subtree's staff count, the aggregate, competencies, row labels.
-    with django_assert_num_queries(5):
+    # The run, the aggregate, competencies, row labels.
+    with django_assert_num_queries(4):
         org_matrix(root, framework=framework_academy, by="child", on=TODAY)
 
 
-def test_a_staff_import_rebuilds_todays_rollups(
-    standards, ministry, django_capture_on_commit_callbacks
+def test_evidence_recorded_is_counted_in_the_same_transaction(
+    framework_academy, ministry
 ):
-    from competencies.hr.services import _rollups_refresh_on_commit
+    root, _departments, people = ministry
+    matrix_rollup_build(framework=framework_academy, on=TODAY)
+    before = _cells(root, framework_academy, "unit", TODAY, live=False)
+    top = framework_academy.scale.levels.order_by("-rank").first()
+    for person in people[:5]:
+        for competency in framework_academy.competencies.exclude(kind="area")[:3]:
+            evidence_record(
+                person=person,
+                competency=competency,
+                level=top,
+                source="assessment",
+                observed_on=TODAY,
+            )
+    after = _cells(root, framework_academy, "unit", TODAY, live=False)
+    assert after != before
+    assert after == _cells(root, framework_academy, "unit", TODAY, live=True)
 
+
+def test_a_wide_change_marks_the_figures_stale_and_queues_the_rebuild(
+    framework_academy, ministry, django_capture_on_commit_callbacks
+):
+    root, _departments, _people = ministry
+    matrix_rollup_build(framework=framework_academy, on=TODAY)
+    requirement = Requirement.objects.filter(
+        group__framework=framework_academy, required_level__rank__gt=1
+    ).first()
+    requirement.required_level = level(framework_academy, 1)
     with django_capture_on_commit_callbacks() as callbacks:
-        _rollups_refresh_on_commit()
-    assert callbacks == []  # no rollup yet: nothing to keep fresh
-    matrix_rollups_build()
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        _rollups_refresh_on_commit()
+        requirement.save()
+    run = MatrixRollupRun.objects.get(framework=framework_academy)
+    assert run.stale
+    # Stale: computed live, so still current.
+    assert not org_matrix(root, framework=framework_academy, on=TODAY).maintained
     assert len(callbacks) == 1
+    callbacks[0]()  # the rebuild task (eager in tests), as on commit
+    run.refresh_from_db()
+    assert not run.stale and run.built_for == date.today()
+
+
+def test_a_staff_import_marks_the_figures_stale(
+    framework_academy, ministry, django_capture_on_commit_callbacks
+):
+    with matrix_maintenance_paused() as pause:
+        pause.changed = False
+    assert MatrixRollupRun.objects.count() == 0  # nothing maintained: nothing to do
+    matrix_rollup_build(framework=framework_academy, on=TODAY)
+    with django_capture_on_commit_callbacks() as callbacks, matrix_maintenance_paused():
+        pass
+    assert MatrixRollupRun.objects.get().stale
+    assert len(callbacks) == 1
+
+
+def test_the_sweep_moves_on_only_the_people_a_date_touched(framework_academy, ministry):
+    root, _departments, people = ministry
+    matrix_rollup_build(framework=framework_academy, on=TODAY)
+    competency = framework_academy.competencies.exclude(kind="area").first()
+    top = framework_academy.scale.levels.order_by("-rank").first()
+    evidence_record(
+        person=people[0],
+        competency=competency,
+        level=top,
+        source="assessment",
+        observed_on=TODAY - timedelta(days=400),
+        expires_on=TODAY,
+    )
+    evidence_record(
+        person=people[1],
+        competency=competency,
+        level=top,
+        source="assessment",
+        observed_on=TODAY + timedelta(days=1),
+    )
+    tomorrow = TODAY + timedelta(days=1)
+    done = matrix_sweep(on=tomorrow)
+    # The other frameworks had no figures yet: they are built.
+    assert done["acd-digital"] == 2
+    assert {code for code, count in done.items() if count == -1} == {
+        "th-dg-2018",
+        "th-gcio-2561",
+        "th-dg-2024",
+    }
+    assert matrix_sweep(on=tomorrow)["acd-digital"] == 0
+    for by in ("unit", "group"):
+        maintained = org_matrix(root, framework=framework_academy, by=by, on=tomorrow)
+        assert maintained.maintained
+        assert _actual(maintained) == _cells(
+            root, framework_academy, by, tomorrow, live=True
+        )
+
+
+# ------------------------------------------------------------------------------
+# Property: after random sequences of writes, the maintained figures are the rule's
+# ------------------------------------------------------------------------------
+
+
+def _python_rule(framework, on) -> dict[tuple, list[int]]:
+    """(unit, group, competency) → [staff, meeting, gap sum] by the Python rule
+    (person_profile), over everyone placed on `on`."""
+    cells: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for person in Person.objects.all():
+        profile = person_profile(person, framework=framework, on=on)
+        if profile.placement is None or (person.left_on and person.left_on <= on):
+            continue
+        framework_profile = profile.frameworks[0]
+        if framework_profile.group is None:
+            continue
+        for row in framework_profile.required_rows:
+            cell = cells[
+                (
+                    profile.placement.unit_id,
+                    framework_profile.group.pk,
+                    row.competency.pk,
+                )
+            ]
+            cell[0] += 1
+            cell[1] += int(row.meets_requirement)
+            cell[2] += row.gap
+    return dict(cells)
+
+
+def _maintained(framework) -> dict[tuple, list[int]]:
+    return {
+        (row.unit_id, row.group_id, row.competency_id): [
+            row.staff,
+            row.meeting,
+            row.gap_sum,
+        ]
+        for row in MatrixRollup.objects.filter(framework=framework)
+    }
+
+
+def _rebuilt(framework, on) -> tuple[dict, list]:
+    """The figures and entries a full rebuild gives (then put back as they were)."""
+    maintained, entries = _maintained(framework), _entries(framework)
+    matrix_rollup_build(framework=framework, on=on)
+    rebuilt = (_maintained(framework), _entries(framework))
+    assert (maintained, entries) == rebuilt
+    return rebuilt
+
+
+def _entries(framework) -> list[tuple]:
+    return sorted(
+        MatrixEntry.objects.filter(framework=framework).values_list(
+            "person_id",
+            "unit_id",
+            "group_id",
+            "competency_id",
+            "required_rank",
+            "attained_rank",
+        )
+    )
+
+
+def _random_write(rng, framework, on, callbacks_ctx) -> str:
+    people = list(Person.objects.order_by("pk"))
+    person = rng.choice(people)
+    competencies = list(framework.competencies.order_by("pk"))
+    units = list(OrgUnit.objects.order_by("path"))
+    levels = list(framework.scale.levels.order_by("rank"))
+    action = rng.choice(
+        ["evidence"] * 5 + ["move", "leave", "choice", "unchoose", "requirement"]
+    )
+    if action == "evidence":
+        competency = rng.choice([c for c in competencies if c.kind != "area"])
+        observed = on + timedelta(days=rng.randint(-30, 3))
+        evidence_record(
+            person=person,
+            competency=competency,
+            level=rng.choice(levels),
+            source=rng.choice(["assessment", "course", "self", "manual"]),
+            observed_on=observed,
+            expires_on=rng.choice(
+                [None, None, observed + timedelta(days=rng.randint(1, 40))]
+            ),
+        )
+    elif action == "move":
+        latest = person.placements.order_by("-starts_on").first()
+        position_type, position_level = position(*rng.choice(POSITIONS))
+        placement_start(
+            person=person,
+            unit=rng.choice(units),
+            position_type=position_type,
+            position_level=position_level,
+            line_of_work=line_of_work(rng.choice(LINES)),
+            starts_on=max(latest.starts_on + timedelta(days=1), on)
+            + timedelta(days=rng.choice([0, 0, 1])),
+        )
+    elif action == "leave":
+        person.left_on = rng.choice([None, on, on + timedelta(days=1)])
+        person.save()
+    elif action == "choice":
+        optional = Requirement.objects.filter(
+            group__framework=framework, applicability="optional"
+        ).select_related("competency")
+        choices = [r.competency for r in optional] or competencies
+        try:
+            optional_choice_add(
+                competency=rng.choice(choices),
+                person=person,
+                source=OptionalChoice.Source.SUPERVISOR,
+            )
+        except Exception:  # noqa: BLE001 - a choice the rules refuse is no write
+            return "choice refused"
+    elif action == "unchoose":
+        choice = OptionalChoice.objects.filter(person__isnull=False).first()
+        if choice is None:
+            return "nothing to unchoose"
+        optional_choice_remove(choice=choice)
+    elif action == "requirement":
+        requirement = rng.choice(
+            list(Requirement.objects.filter(group__framework=framework))
+        )
+        requirement.required_level = rng.choice(levels)
+        with callbacks_ctx(execute=False) as callbacks:
+            requirement.save()
+        assert MatrixRollupRun.objects.get(framework=framework).stale
+        for callback in callbacks:
+            callback()
+        # The rebuild task builds for the real today: put the test's day back.
+        matrix_rollup_build(framework=framework, on=on)
+    return action
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_maintained_figures_equal_the_rule_after_random_writes(
+    framework_academy, ministry, seed, django_capture_on_commit_callbacks
+):
+    rng = random.Random(seed)
+    root, _departments, _people = ministry
+    on = TODAY
+    matrix_rollup_build(framework=framework_academy, on=on)
+    for step in range(40):
+        action = _random_write(
+            rng, framework_academy, on, django_capture_on_commit_callbacks
+        )
+        if step % 10 == 9:
+            on += timedelta(days=1)
+            matrix_sweep(on=on)
+            action += ", then a sweep"
+        run = MatrixRollupRun.objects.get(framework=framework_academy)
+        assert run.built_for == on and not run.stale, action
+        for by in ("unit", "group"):
+            assert _cells(root, framework_academy, by, on, live=False) == _cells(
+                root, framework_academy, by, on, live=True
+            ), f"step {step}: {action}"
+        if step % 5 == 4:
+            maintained, _entries_now = _rebuilt(framework_academy, on)
+            assert maintained == _python_rule(framework_academy, on), (
+                f"step {step}: {action}"
+            )

@@ -201,8 +201,8 @@ class Command(BaseCommand):
                         f"{bench.seconds_text(timing.p95)}"
                     )
                     timings.append(timing)
-        # The same matrices once the nightly rollup is built: what a subtree of
-        # ACADEMY_MATRIX_ROLLUP_MIN_STAFF staff or more reads (smaller ones stay live).
+        # The same matrices from the maintained figures (competencies.rollups), as
+        # production serves every subtree once they are built.
         for framework in frameworks:
             started = time.perf_counter()
             rows = matrix_rollup_build(framework=framework)
@@ -221,8 +221,8 @@ class Command(BaseCommand):
                         runs=options["runs"],
                     )
                     source = (
-                        "rollup"
-                        if org_matrix(root, framework=framework, by=by).as_of
+                        "maintained"
+                        if org_matrix(root, framework=framework, by=by).maintained
                         else "live"
                     )
                     timing.what = f"org_matrix ({source})"
@@ -454,11 +454,13 @@ class Command(BaseCommand):
 
     def _variants(self, root, frameworks, options) -> list[dict]:
         on = timezone.localdate()
-        built = matrix_variants.attainment_build(on=on)
-        self.stdout.write(f"\nAttainment table built in {built:.1f} s")
         rows = []
         try:
             for framework in frameworks:
+                built = matrix_variants.attainment_build(framework=framework, on=on)
+                self.stdout.write(
+                    f"\nAttainment table for {framework.code} built in {built:.1f} s"
+                )
                 built = matrix_variants.rollup_build(framework=framework, on=on)
                 self.stdout.write(f"Rollup for {framework.code} built in {built:.1f} s")
                 for by in ("child", "unit", "group"):
