@@ -48,7 +48,6 @@ LATENCY = Histogram(
 )
 FAILURE_KEY = "academy:metrics:task_failures:"
 logger = logging.getLogger(__name__)
-QUEUES = ("mail", "default", "certificates", "reports")
 
 _scrape_collectors: list = []
 
@@ -121,9 +120,11 @@ class CeleryCollector:
             "Messages waiting in each Celery queue.",
             labels=["queue"],
         )
+        from .ops import routed_queues
+
         with app.connection_for_read() as connection:
             client = connection.default_channel.client
-            for queue in QUEUES:
+            for queue in routed_queues():
                 depth.add_metric([queue], client.llen(queue))
         yield depth
 
