@@ -178,3 +178,28 @@ def test_csv_cell_makes_formulas_text_and_leaves_other_text_alone():
     assert csv_cell("ปกติ") == "ปกติ"
     assert csv_cell(None) == ""
     assert csv_cell(date(2026, 1, 2)) == "2026-01-02"
+
+
+def test_xlsx_round_trips_markup_booleans_and_times(tmp_path):
+    from datetime import datetime
+
+    path = tmp_path / "x.xlsx"
+    when = datetime(2026, 3, 4, 5, 6)
+    xlsx_write(
+        str(path),
+        title='กอง "หนึ่ง" & <สอง>',
+        header=["note", "done", "at", "empty"],
+        rows=[['a < b & "c" \x01 ', True, when, None]],
+    )
+
+    workbook = load_workbook(path)
+    sheet = workbook.active
+    assert sheet.title == 'กอง "หนึ่ง" & <สอง>'
+    assert [sheet.cell(row=3, column=n).value for n in range(1, 5)] == [
+        'a < b & "c"  ',
+        True,
+        when,
+        None,
+    ]
+    assert sheet.cell(row=3, column=3).number_format == "yyyy-mm-dd hh:mm"
+    assert sheet["A1"].font.b and not sheet["A2"].font.b
