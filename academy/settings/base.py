@@ -12,6 +12,7 @@ from celery.schedules import crontab
 from academy.accounts.oidc.config import (
     from_environment as oidc_providers_from_environment,
 )
+from academy.accounts.oidc.config import with_form_action_origins
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("ACADEMY_VAR_DIR", BASE_DIR / "var"))
@@ -533,6 +534,10 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [_NONE],
     },
 }
+# Signing in and out through an identity provider: the form's redirect goes to it.
+CONTENT_SECURITY_POLICY = with_form_action_origins(
+    CONTENT_SECURITY_POLICY, SOCIALACCOUNT_PROVIDERS
+)
 # Wagtail 8's admin still writes inline scripts (date choosers, inline panels, page
 # choosers; checked in Chromium by tests/e2e/test_security_journey.py) and style
 # attributes, so it gets a policy of its own: inline allowed, but still no script or

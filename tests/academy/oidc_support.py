@@ -150,11 +150,18 @@ def configure(settings, *tables) -> None:
     """Point the Academy at the given `[[provider]]` tables."""
     from django.core.cache import cache
 
-    from academy.accounts.oidc.config import provider_apps, socialaccount_providers
+    from academy.accounts.oidc.config import (
+        provider_apps,
+        socialaccount_providers,
+        with_form_action_origins,
+    )
 
     environ = {"ACADEMY_TEST_OIDC_SECRET": CLIENT_SECRET}
     settings.SOCIALACCOUNT_PROVIDERS = socialaccount_providers(
         provider_apps({"provider": list(tables)}, environ)
+    )
+    settings.CONTENT_SECURITY_POLICY = with_form_action_origins(
+        settings.CONTENT_SECURITY_POLICY, settings.SOCIALACCOUNT_PROVIDERS
     )
     cache.clear()
 

@@ -91,3 +91,38 @@ def test_a_broken_file_is_refused(tmp_path):
     path.write_text("[[provider]\n", "utf-8")
     with pytest.raises(OIDCConfigError, match="ACADEMY_OIDC_PROVIDERS_FILE"):
         from_environment({"ACADEMY_OIDC_PROVIDERS_FILE": str(path)})
+
+
+def test_the_sign_in_forms_may_go_on_to_each_provider_and_nowhere_else():
+    from academy.accounts.oidc.config import (
+        socialaccount_providers,
+        with_form_action_origins,
+    )
+
+    providers = socialaccount_providers(
+        provider_apps(
+            {
+                "provider": [
+                    table(),
+                    table(
+                        id="dga",
+                        issuer="https://connect.egov.go.th",
+                        endpoints={
+                            "end_session_endpoint": "https://logout.egov.go.th/end"
+                        },
+                    ),
+                ]
+            },
+            ENV,
+        )
+    )
+    policy = {"DIRECTIVES": {"form-action": ["'self'"], "script-src": ["'self'"]}}
+    allowed = with_form_action_origins(policy, providers)["DIRECTIVES"]
+    assert allowed["form-action"] == [
+        "'self'",
+        "https://imauth.bora.dopa.go.th",
+        "https://connect.egov.go.th",
+        "https://logout.egov.go.th",
+    ]
+    assert allowed["script-src"] == ["'self'"]
+    assert policy["DIRECTIVES"]["form-action"] == ["'self'"]  # not changed in place

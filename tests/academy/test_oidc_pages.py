@@ -35,7 +35,14 @@ def test_the_page_lists_only_ones_own_identities(client, providers):
 
     assert page.count('name="account"') == 1
     assert "ThaID" in page
-    assert 'value="connect"' in page  # linking another identity is offered
+    assert 'value="connect"' not in page  # one identity per provider
+
+
+def test_a_provider_not_linked_yet_is_offered(client, providers):
+    client.force_login(UserFactory())
+    page = client.get("/accounts/identities/").content.decode()
+    assert 'value="connect"' in page
+    assert "เชื่อม ThaID" in page
 
 
 def test_the_page_costs_as_many_queries_for_fifty_identities_as_for_one(
@@ -69,3 +76,15 @@ def test_the_sign_in_page_offers_each_configured_provider(client, providers):
 def test_without_providers_the_sign_in_page_offers_none(client):
     page = client.get("/accounts/login/").content.decode()
     assert "/accounts/oidc/" not in page
+
+
+@pytest.mark.parametrize("value", ["", "abc", "99999"])
+def test_removing_an_identity_that_is_not_ones_own_is_not_found(
+    client, providers, value
+):
+    user = UserFactory()
+    SocialAccount.objects.create(user=user, provider="thaid", uid="mine")
+    client.force_login(user)
+    response = client.post("/accounts/identities/", {"account": value})
+    assert response.status_code == 404
+    assert SocialAccount.objects.filter(user=user).count() == 1

@@ -15,6 +15,7 @@ import re
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
+from urllib.parse import urlsplit
 
 PROVIDER_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 LINK_METHODS = ("national_id", "email")
@@ -175,3 +176,42 @@ def from_environment(environ: Mapping[str, str] = os.environ) -> dict:
     except (OSError, tomllib.TOMLDecodeError) as error:
         raise OIDCConfigError(f"ACADEMY_OIDC_PROVIDERS_FILE {path}: {error}") from error
     return socialaccount_providers(provider_apps(document, environ))
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def form_action_origins(providers: dict) -> list[str]:
+    """The origins the sign-in and sign-out forms are sent on to (each provider's
+    issuer, and any endpoint its `endpoints` table moves elsewhere): the Content
+    Security Policy's form-action must allow them, or the browser stops the redirect
+    that follows the form."""
+    origins: list[str] = []
+    for app in providers.get("openid_connect", {}).get("APPS", []):
+        app_settings = app["settings"]
+        urls = [app_settings["server_url"]]
+        urls += [
+            url
+            for name, url in app_settings.get(
+                "openid_configuration_overrides", {}
+            ).items()
+            if name in {"authorization_endpoint", "end_session_endpoint"}
+        ]
+        for url in urls:
+            origin = _origin(url)
+            if origin not in origins:
+                origins.append(origin)
+    return origins
+
+
+def with_form_action_origins(policy: dict, providers: dict) -> dict:
+    """`policy` (django-csp's CONTENT_SECURITY_POLICY) allowing the providers' forms."""
+    directives = dict(policy["DIRECTIVES"])
+    form_action = list(directives.get("form-action", []))
+    form_action += [
+        origin for origin in form_action_origins(providers) if origin not in form_action
+    ]
+    directives["form-action"] = form_action
+    return {**policy, "DIRECTIVES": directives}

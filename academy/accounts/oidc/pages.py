@@ -31,8 +31,11 @@ def _provider_names(request) -> dict[str, str]:
 def identities(request):
     """List (GET) or remove (POST `account`) the person's own linked identities."""
     if request.method == "POST":
+        account_id = request.POST.get("account", "")
         account = get_object_or_404(
-            SocialAccount, pk=request.POST.get("account") or 0, user=request.user
+            SocialAccount,
+            pk=int(account_id) if account_id.isdigit() else 0,
+            user=request.user,
         )
         try:
             disconnect(request, account)  # audited by oidc/signals.py
@@ -44,6 +47,7 @@ def identities(request):
         )
         return redirect("accounts:identities")
     names = _provider_names(request)
+    rows = list(identities_of(request.user))
     accounts = [
         {
             "pk": account.pk,
@@ -51,15 +55,26 @@ def identities(request):
             "linked_on": account.date_joined,
             "last_login": account.last_login,
         }
-        for account in SocialAccount.objects.filter(user=request.user).order_by(
-            "date_joined"
-        )
+        for account in rows
     ]
+    linked = {account.provider for account in rows}
     return render(
         request,
         "accounts/identities.html",
-        {"accounts": accounts, "providers": configured_providers(request)},
+        {
+            "accounts": accounts,
+            # One identity per provider: the others may still be linked.
+            "providers": [
+                provider
+                for provider in configured_providers(request)
+                if provider["id"] not in linked
+            ],
+        },
     )
+
+
+def identities_of(user):
+    return SocialAccount.objects.filter(user=user).order_by("date_joined")
 
 
 def configured_providers(request) -> list[dict]:
