@@ -17,10 +17,12 @@ from competencies.models import (
     PositionLevel,
     PositionType,
     ProficiencyLevel,
+    StaffColumnMap,
 )
 
 from .selectors import DirectoryFilters, HRAccess, unit_trails, units_in_scope
 from .services import MANUAL_SOURCES, MAX_IMPORT_BYTES
+from .staff_csv import column_map_problems
 
 INDENT = "\u2002\u2002"
 
@@ -304,6 +306,13 @@ class StaffUploadForm(forms.Form):
         help_text=_("UTF-8 CSV exported from the HR system, at most 64 MB."),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
+    column_map = forms.ModelChoiceField(
+        label=_("Columns named as in"),
+        queryset=StaffColumnMap.objects.order_by("name"),
+        required=False,
+        empty_label=_("The Academy's staff file (the template)"),
+        help_text=_("Choose a saved column map to read another system's export."),
+    )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -312,3 +321,58 @@ class StaffUploadForm(forms.Form):
         if upload.size > MAX_IMPORT_BYTES:
             raise forms.ValidationError(_("The file is larger than 64 MB."))
         return upload
+
+
+class ColumnMapForm(forms.Form):
+    """A column map as lines of "the source's header = the Academy's column"."""
+
+    name = forms.CharField(label=_("Name"), max_length=100)
+    source = forms.CharField(
+        label=_("Source system"),
+        max_length=100,
+        help_text=_("e.g. DPIS (the department's export), or another HR system."),
+    )
+    mapping = forms.CharField(
+        label=_("Columns"),
+        widget=forms.Textarea(attrs={"rows": 12, "spellcheck": "false"}),
+        help_text=_(
+            "One line per column: the header as the source file writes it, =, and "
+            "the Academy's column (see the template). Headers not listed are read "
+            "as usual."
+        ),
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Where the layout comes from, and what is still to confirm."),
+    )
+
+    @staticmethod
+    def mapping_text(mapping: dict) -> str:
+        return "\n".join(f"{header} = {column}" for header, column in mapping.items())
+
+    def clean_mapping(self) -> dict:
+        mapping: dict[str, str] = {}
+        errors = []
+        for number, line in enumerate(self.cleaned_data["mapping"].splitlines(), 1):
+            if not line.strip():
+                continue
+            header, equals, column = line.rpartition("=")
+            if not equals or not header.strip() or not column.strip():
+                errors.append(
+                    _('Line %(line)d is not "header = column".') % {"line": number}
+                )
+                continue
+            header = header.strip()
+            if header in mapping:
+                errors.append(
+                    _("Line %(line)d repeats the header %(header)s.")
+                    % {"line": number, "header": header}
+                )
+                continue
+            mapping[header] = column.strip()
+        errors.extend(column_map_problems(mapping))
+        if errors:
+            raise forms.ValidationError(errors)
+        return mapping

@@ -34,6 +34,7 @@ from competencies.models import (
     PositionLevel,
     PositionType,
     ProficiencyLevel,
+    StaffColumnMap,
 )
 from competencies.rollups import matrix_maintenance_paused
 from competencies.selectors import org_matrix, today
@@ -647,12 +648,42 @@ def _plan_job(job: ImportJob) -> StaffImportPlan:
     def progress(done: int) -> None:
         import_progress_set(job.pk, phase="check", done=done, total=total)
 
-    parsed = staff_csv.parse(data, key=pii_key(), progress=progress)
+    parsed = staff_csv.parse(
+        data, key=pii_key(), progress=progress, column_map=job.column_map or None
+    )
     return staff_import_plan(access=access, parsed=parsed)
 
 
-def staff_import_start(*, user, upload, request=None) -> ImportJob:
+def staff_column_map_save(
+    *,
+    user,
+    name: str,
+    source: str,
+    mapping: dict,
+    note: str = "",
+    column_map: StaffColumnMap | None = None,
+) -> StaffColumnMap:
+    """Create or change a saved column map; a bad map changes nothing."""
+    problems = staff_csv.column_map_problems(mapping)
+    if not mapping:
+        problems.append(_("Name at least one column."))
+    if problems:
+        raise ValidationError({"mapping": problems})
+    column_map = column_map or StaffColumnMap(created_by=user)
+    column_map.name, column_map.source = name, source
+    column_map.mapping, column_map.note = mapping, note
+    column_map.full_clean()
+    column_map.save()
+    return column_map
+
+
+def staff_import_start(
+    *, user, upload, request=None, column_map: StaffColumnMap | None = None
+) -> ImportJob:
     """Keep the upload, then check it now (small files) or in a worker (large ones).
+
+    With a column map, the file's headers are read through it (the map is copied
+    onto the job, so that the real run reads the file as the dry run did).
 
     Older checked-but-not-applied jobs of the same officer are discarded, and their
     files dropped: only the latest dry run can be applied.
@@ -673,13 +704,18 @@ def staff_import_start(*, user, upload, request=None) -> ImportJob:
             source_sha256=hashlib.sha256(data).hexdigest(),
             rows_total=rows,
             in_background=rows > BACKGROUND_ROWS,
+            column_map=dict(column_map.mapping) if column_map is not None else None,
         )
         audit_record(
             actor=user,
             action=AuditAction.STAFF_IMPORT_PLAN,
             obj=job,
             request=request,
-            detail={"file": job.file_name, "rows": rows},
+            detail={
+                "file": job.file_name,
+                "rows": rows,
+                "column_map": column_map.name if column_map is not None else "",
+            },
         )
         if job.in_background:
             from competencies import tasks

@@ -385,22 +385,50 @@ def count_rows(data: bytes) -> int:
     return max(lines - 1, 0)
 
 
-def _header_name(raw: str) -> str:
+def _header_name(raw: str, column_map: dict | None = None) -> str:
     name = raw.strip().lstrip("\ufeff")
+    if column_map and name in column_map:
+        return column_map[name]
     if name in HEADER_ALIASES:
         return HEADER_ALIASES[name]
     name = re.sub(r"[\s\-]+", "_", name.lower())
     return HEADER_ALIASES.get(name, name)
 
 
-def parse(data: bytes | str, *, key: bytes, progress=None) -> ParsedFile:
-    """Parse a whole file. Every bad row is reported with every reason found."""
+def column_map_problems(mapping: dict) -> list[str]:
+    """Why a column map ({a source header: an Academy column}) cannot be saved."""
+    problems = []
+    seen: dict[str, str] = {}
+    for header, column in mapping.items():
+        if not header.strip():
+            problems.append(_("A source header is empty."))
+        if column not in COLUMNS:
+            problems.append(
+                _("%(column)s is not a column of the staff file.") % {"column": column}
+            )
+        elif column in seen:
+            problems.append(
+                _("%(column)s is given by both %(first)s and %(second)s.")
+                % {"column": column, "first": seen[column], "second": header}
+            )
+        seen.setdefault(column, header)
+    return problems
+
+
+def parse(
+    data: bytes | str, *, key: bytes, progress=None, column_map: dict | None = None
+) -> ParsedFile:
+    """Parse a whole file. Every bad row is reported with every reason found.
+
+    `column_map` ({a source header: an Academy column}) reads another system's
+    export: its headers are tried first, then the Academy's own names and aliases.
+    """
     text = data if isinstance(data, str) else decode(data)
     reader = csv.reader(io.StringIO(text, newline=""))
     header = next(reader, None)
     if header is None:
         return ParsedFile((), [], [], [Problem(Reason.MISSING_FIELD, {"column": "*"})])
-    columns = tuple(_header_name(name) for name in header)
+    columns = tuple(_header_name(name, column_map) for name in header)
     missing = [name for name in REQUIRED_COLUMNS if name not in columns]
     if missing:
         return ParsedFile(

@@ -36,6 +36,9 @@ urlpatterns = [
     path("heatmap/export.<slug:fmt>", views.heatmap_export, name="heatmap_export"),
     path("import/", views.import_index, name="import"),
     path("import/template.<slug:fmt>", views.import_template, name="import_template"),
+    path("import/maps/", views.column_maps, name="column_maps"),
+    path("import/maps/new/", views.column_map_edit, name="column_map_new"),
+    path("import/maps/<int:map_id>/", views.column_map_edit, name="column_map_edit"),
     path("import/<int:job_id>/", views.import_job, name="import_job"),
     path("import/<int:job_id>/apply/", views.import_apply, name="import_apply"),
 ]

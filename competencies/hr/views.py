@@ -23,13 +23,13 @@ from academy.accounts.audit import AuditAction, audit_record
 from academy.accounts.authz import require
 from academy.core.forms import form_add_service_errors
 from academy.core.thaidate import ENGLISH_MONTHS, THAI_MONTHS_SHORT, buddhist_year
-from competencies.models import Competency, OptionalChoice, Person
+from competencies.models import Competency, OptionalChoice, Person, StaffColumnMap
 from competencies.services import optional_choice_add, optional_choice_remove
 
 from . import selectors, services, staff_template
 from .charts import share_line_chart
 from .exports import FORMATS, XLSX_TYPE, export_response
-from .forms import DirectoryFilterForm, EvidenceForm, StaffUploadForm
+from .forms import ColumnMapForm, DirectoryFilterForm, EvidenceForm, StaffUploadForm
 from .sections import hr_nav_items, person_sections_render
 from .staff_csv import COLUMNS, Problem
 
@@ -445,7 +445,10 @@ def import_index(request):
     if request.method == "POST" and form.is_valid():
         try:
             job = services.staff_import_start(
-                user=request.user, upload=form.cleaned_data["file"], request=request
+                user=request.user,
+                upload=form.cleaned_data["file"],
+                request=request,
+                column_map=form.cleaned_data["column_map"],
             )
         except ValidationError as error:
             form.add_error("file", error.messages)
@@ -461,6 +464,53 @@ def import_index(request):
             "jobs": selectors.import_jobs_recent(access),
             "columns": COLUMNS,
         },
+    )
+
+
+@login_required
+def column_maps(request):
+    """The saved column maps, shared by the HR officers who import staff files."""
+    access = _access(request, officer=True)
+    return _render(
+        request,
+        "column_maps.html",
+        access,
+        "import",
+        {"maps": list(StaffColumnMap.objects.order_by("name"))},
+    )
+
+
+@login_required
+def column_map_edit(request, map_id: int | None = None):
+    access = _access(request, officer=True)
+    column_map = get_object_or_404(StaffColumnMap, pk=map_id) if map_id else None
+    initial = (
+        {
+            "name": column_map.name,
+            "source": column_map.source,
+            "mapping": ColumnMapForm.mapping_text(column_map.mapping),
+            "note": column_map.note,
+        }
+        if column_map
+        else {}
+    )
+    form = ColumnMapForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.staff_column_map_save(
+                user=request.user, column_map=column_map, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form_add_service_errors(form, error)
+        else:
+            messages.success(request, _("The column map is saved."))
+            return redirect("hr:column_map_edit", map_id=saved.pk)
+    return _render(
+        request,
+        "column_map_form.html",
+        access,
+        "import",
+        {"form": form, "column_map": column_map, "columns": COLUMNS},
     )
 
 

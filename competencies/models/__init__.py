@@ -6,7 +6,7 @@ from .evidence import (
     EvidenceAttachment,
     EvidenceQuerySet,
 )
-from .hr import HRScope, ImportJob, MatrixSnapshot
+from .hr import HRScope, ImportJob, MatrixSnapshot, StaffColumnMap
 from .people import (
     Designation,
     GroupRule,
@@ -45,6 +45,7 @@ __all__ = [
     "GroupRule",
     "HRScope",
     "ImportJob",
+    "StaffColumnMap",
     "LineOfWork",
     "MatrixSnapshot",
     "OptionalChoice",

@@ -121,6 +121,9 @@ class ImportJob(models.Model):
         _("plan fingerprint"), max_length=64, blank=True
     )
     error = models.TextField(_("error"), blank=True)
+    #: The column map the file was read with ({its header: the Academy's column}),
+    #: copied from a StaffColumnMap at upload so that the real run reads it the same.
+    column_map = models.JSONField(_("column map"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     planned_at = models.DateTimeField(_("checked at"), null=True, blank=True)
     applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
@@ -147,3 +150,35 @@ class ImportJob(models.Model):
             and not self.report.get("header_errors")
             and self.counts.get("changes", 0) > 0
         )
+
+
+class StaffColumnMap(models.Model):
+    """How another system's staff export names its columns: {its header: the
+    Academy's column} (competencies.hr.staff_csv.COLUMNS), saved per source (a DPIS
+    export, another HR system) and chosen when uploading. Headers it does not name
+    are read as usual (the Academy's own names and their Thai aliases)."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    source = models.CharField(
+        _("source system"),
+        max_length=100,
+        help_text=_("e.g. DPIS (the department's export), or another HR system."),
+    )
+    mapping = models.JSONField(_("column map"), default=dict)
+    note = models.TextField(_("note"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("staff file column map")
+        verbose_name_plural = _("staff file column maps")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
