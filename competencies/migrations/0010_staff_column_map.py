@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('competencies', '0008_standards_provenance'),
+        ('competencies', '0009_matrix_maintained'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
