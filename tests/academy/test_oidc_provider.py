@@ -422,3 +422,68 @@ def test_an_asserted_factor_counts_only_where_the_administrator_said_so(client, 
     assert signed_in_as(client) == str(user.pk)
     response = client.get("/hr/")
     assert "/accounts/2fa/" in response["Location"]
+
+
+def test_staff_with_an_authenticator_enter_its_code_after_the_provider(client, govid):
+    from academy.accounts.roles import Role
+    from tests.signin import enrol_totp, totp_code
+
+    user = UserFactory(email="officer@example.go.th", roles=[Role.HR_OFFICER])
+    placed(national_id=OFFICER_ID, email=user.email, user=user)
+    secret = enrol_totp(user)
+
+    response = oidc_support.sign_in(client, "officer")
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/2fa/authenticate/")
+    assert signed_in_as(client) is None
+    done = client.post("/accounts/2fa/authenticate/", {"code": totp_code(secret)})
+    assert done.status_code == 302
+    assert signed_in_as(client) == str(user.pk)
+    # The paused login still remembers the provider, to sign out there.
+    assert client.session["academy_oidc"]["provider"] == "govid"
+
+
+def test_staff_with_an_authenticator_skip_it_when_the_provider_asserted_one(
+    client, provider, settings
+):
+    from academy.accounts.roles import Role
+    from tests.signin import enrol_totp
+
+    oidc_support.configure(settings, provider.table(mfa_amr=["otp"]))
+    user = UserFactory(email="officer@example.go.th", roles=[Role.HR_OFFICER])
+    placed(national_id=OFFICER_ID, email=user.email, user=user)
+    enrol_totp(user)
+
+    response = oidc_support.sign_in(client, "officer")
+
+    assert not response["Location"].startswith("/accounts/2fa/")
+    assert signed_in_as(client) == str(user.pk)
+
+
+def test_a_signed_in_person_links_an_identity_that_designates_them(client, govid):
+    user = UserFactory(email="somchai@example.go.th")
+    person = placed(national_id=PLACED_ID, email=user.email, user=user)
+    client.force_login(user)
+
+    response = oidc_support.sign_in(client, "somchai", process="connect")
+
+    assert response.status_code == 302, response.content[:500]
+    identity = SocialAccount.objects.get(user=user)
+    assert identity.provider == "govid"
+    [link] = audit(AuditAction.IDENTITY_LINK)
+    assert link.actor == user
+    assert link.subject_person_id == person.pk
+    assert link.detail["method"] == "connected_by_person"
+
+
+def test_a_signed_in_person_cannot_link_someone_elses_identity(client, govid):
+    placed(national_id=PLACED_ID, email="somchai@example.go.th")
+    intruder = UserFactory(email="intruder@example.go.th")
+    client.force_login(intruder)
+
+    response = oidc_support.sign_in(client, "somchai", process="connect")
+
+    assert response.status_code == 403
+    assert not SocialAccount.objects.exists()
+    assert audit(AuditAction.IDENTITY_REFUSED)[0].detail["reason"] == "other_account"

@@ -176,9 +176,13 @@ def _account_for(request, sociallogin, match: Match, claims: dict, config: dict)
 
 def identity_resolve(request, sociallogin: SocialLogin) -> None:
     """allauth's pre_social_login: sign in, link, create, or refuse (see above)."""
+    from .logout import SESSION_KEY, remembered
+
     config = settings_of(sociallogin)
     claims = getattr(sociallogin, "academy_claims", None) or {}
     process = sociallogin.state.get("process")
+    # Kept with the login's state, which survives a pause for the TOTP code.
+    sociallogin.state[SESSION_KEY] = remembered(sociallogin)
     if sociallogin.is_existing:
         user = sociallogin.user
         if not user.is_active or getattr(user, "anonymised_at", None):

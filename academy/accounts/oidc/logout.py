@@ -27,16 +27,24 @@ def post_logout_redirect_uri() -> str:
     return public_base_url() + "/"
 
 
-def session_remember(request, sociallogin) -> None:
+def remembered(sociallogin) -> dict:
+    """What the session keeps of this sign-in, for signing out at the provider."""
     config = sociallogin.provider.app.settings["academy"]
     raw = getattr(sociallogin, "academy_token", None)
     claim = config["claims"]["national_id"]
     if raw and claim and claim in tokens.payload_unverified(raw):
         raw = None  # a national ID is never kept, not even in a session
-    request.session[SESSION_KEY] = {
-        "provider": sociallogin.account.provider,
-        "id_token": raw,
-    }
+    return {"provider": sociallogin.account.provider, "id_token": raw}
+
+
+def session_remember(request, sociallogin) -> None:
+    """After sign-in. A login that paused for a TOTP code was stashed without the
+    token in memory; it carries what to remember in its state (see linking.py)."""
+    kept = sociallogin.state.get(SESSION_KEY)
+    if kept is None and hasattr(sociallogin, "academy_claims"):
+        kept = remembered(sociallogin)
+    if kept is not None:
+        request.session[SESSION_KEY] = kept
 
 
 def end_session_url(remembered: dict | None, request) -> str | None:

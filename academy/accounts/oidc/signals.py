@@ -68,7 +68,7 @@ def remember_provider_session(sender, request, user, **kwargs):
     from .stages import provider_mfa_record
 
     sociallogin = kwargs.get("sociallogin")
-    if sociallogin is None or not hasattr(sociallogin, "academy_claims"):
+    if sociallogin is None or sociallogin.account.provider is None:
         return
     logout.session_remember(request, sociallogin)
     provider_mfa_record(request, user, sociallogin)
