@@ -50,10 +50,12 @@ def assessment_activity(assessment) -> dict:
     )
 
 
-def _in_course(course, enrolment_pk: int | None = None) -> dict:
+def _in_course(course_id: int, enrolment_pk: int | None = None) -> dict:
     context = {
         "contextActivities": {
-            "parent": [{"objectType": "Activity", "id": course_activity(course)["id"]}]
+            "parent": [
+                {"objectType": "Activity", "id": xapi.activity_id("course", course_id)}
+            ]
         }
     }
     if enrolment_pk is not None:
@@ -100,7 +102,7 @@ def lesson_viewed(*, progress: LessonProgress | None) -> None:
         verb=vocabulary.EXPERIENCED,
         object=lesson_activity(progress.lesson),
         at=progress.first_viewed_at,
-        context=_in_course(enrolment.course, enrolment.pk),
+        context=_in_course(enrolment.course_id, enrolment.pk),
     )
 
 
@@ -122,7 +124,7 @@ def lesson_completed(*, progress: LessonProgress) -> None:
         object=lesson_activity(progress.lesson),
         at=progress.completed_at,
         result={"completion": True},
-        context=_in_course(enrolment.course, enrolment.pk),
+        context=_in_course(enrolment.course_id, enrolment.pk),
     )
 
 
@@ -157,8 +159,8 @@ def course_completed(*, completion: CourseCompletion | None) -> None:
 
 
 def _assessment_context(attempt: Attempt) -> dict:
-    course = attempt.assessment.course
-    context = _in_course(course) if course is not None else {}
+    course_id = attempt.assessment.course_id
+    context = _in_course(course_id) if course_id is not None else {}
     context["extensions"] = {xapi.extension("attempt-number"): attempt.number}
     return context
 
@@ -234,10 +236,13 @@ def _assignee_recorded(assignee: Assignee, *, at) -> None:
         if officer_actor
         else xapi.academy_agent(),
         verb=vocabulary.ASSIGNED,
-        object=xapi.agent(learner),
+        # Activity Streams: the actor assigned the object (the course) to a target,
+        # which xAPI has no place for; the learner is the statement's team (some
+        # LRSs, Ralph among them, refuse an Agent as the object).
+        object=course_activity(assignment.course),
         at=at,
         context={
-            "contextActivities": {"other": [course_activity(assignment.course)]},
+            "team": {"objectType": "Group", "member": [xapi.agent(learner)]},
             "extensions": {xapi.extension("due-on"): assignment.due_on.isoformat()},
         },
     )

@@ -11,6 +11,8 @@ class XapiConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.module_loading import autodiscover_modules
 
+        from . import checks  # noqa: F401
+
         # Each app's statement builders and backfill sources (competencies,
         # courses, certificates: `<app>/xapi_events.py`).
         autodiscover_modules("xapi_events")

@@ -278,11 +278,9 @@ def statement_record(
     row = OutboxStatement(
         id=statement_uuid, event=event, actor=actor, statement=statement
     )
-    try:
-        with transaction.atomic():
-            row.save(force_insert=True)
-    except IntegrityError:  # recorded meanwhile by a concurrent request
-        return None
+    # One INSERT … ON CONFLICT DO NOTHING: the same event recorded concurrently by
+    # two requests keeps one row, and sending one id twice stores nothing twice.
+    OutboxStatement.objects.bulk_create([row], ignore_conflicts=True)
     deferred = _deferred.get()
     if deferred is not None:
         deferred.append(statement_uuid)
