@@ -434,11 +434,13 @@ def matrix_ctes(
         GroupRule.objects.filter(framework=framework).order_by("priority", "pk")
     )
     case_sql, case_params = group_case_sql(rules, placement="pl", line="lw")
-    people = ""
+    people = evidence_people = ""
     if person_ids is not None:
-        people = "AND pl.person_id IN ({})".format(
-            ", ".join(str(int(pk)) for pk in person_ids) or "NULL"
-        )
+        marks = ", ".join(str(int(pk)) for pk in person_ids) or "NULL"
+        people = f"AND pl.person_id IN ({marks})"
+        # Said again on the evidence, so the planner reads these people's evidence
+        # by index instead of joining all of it to the staff.
+        evidence_people = f"AND e.person_id IN ({marks})"
     evidence_sql, evidence_params = verified_evidence_sql(
         on=on,
         scale_id=framework.scale_id,
@@ -462,7 +464,7 @@ def matrix_ctes(
         attained AS (
             SELECT e.person_id AS person_id, e.competency_id AS competency_id,
                    MAX(lv.rank) AS rank
-            {evidence_sql}
+            {evidence_sql} {evidence_people}
             GROUP BY e.person_id, e.competency_id
         ),
         counted AS (
