@@ -11,6 +11,7 @@ class AccountsConfig(AppConfig):
         from django.utils.module_loading import autodiscover_modules
 
         from . import signals  # noqa: F401
+        from .oidc import privacy as oidc_privacy  # noqa: F401
         from .oidc import signals as oidc_signals  # noqa: F401
 
         # Each app's authorisation rules, personal-data declarations and (competencies)

@@ -88,3 +88,27 @@ def test_removing_an_identity_that_is_not_ones_own_is_not_found(
     response = client.post("/accounts/identities/", {"account": value})
     assert response.status_code == 404
     assert SocialAccount.objects.filter(user=user).count() == 1
+
+
+def test_the_data_download_lists_identities_and_anonymising_removes_them(
+    client, providers
+):
+    import json
+
+    from academy.accounts.privacy import DataSubject, subject_anonymise
+
+    user = UserFactory()
+    SocialAccount.objects.create(
+        user=user, provider="thaid", uid="mine", extra_data={"pid": "[redacted]"}
+    )
+    client.force_login(user)
+
+    document = json.loads(client.post("/accounts/my-data.json").content)
+
+    [identity] = document["identities"]
+    assert identity["provider"] == "thaid"
+    assert identity["subject"] == "mine"
+    assert identity["claims"] == {"pid": "[redacted]"}
+
+    subject_anonymise(subject=DataSubject(user=user, person_id=None))
+    assert not SocialAccount.objects.filter(user=user).exists()
