@@ -34,6 +34,7 @@ urlpatterns = [
     path("team/", views.team, name="team"),
     path("heatmap/", views.heatmap, name="heatmap"),
     path("heatmap/export.<slug:fmt>", views.heatmap_export, name="heatmap_export"),
+    path("heatmap/report.xlsx", views.heatmap_report, name="heatmap_report"),
     path("import/", views.import_index, name="import"),
     path("import/template.<slug:fmt>", views.import_template, name="import_template"),
     path("import/maps/", views.column_maps, name="column_maps"),

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from academy.accounts.audit import AuditAction, audit_record
@@ -26,7 +27,7 @@ from academy.core.thaidate import ENGLISH_MONTHS, THAI_MONTHS_SHORT, buddhist_ye
 from competencies.models import Competency, OptionalChoice, Person, StaffColumnMap
 from competencies.services import optional_choice_add, optional_choice_remove
 
-from . import selectors, services, staff_template
+from . import reports, selectors, services, staff_template
 from .charts import share_line_chart
 from .exports import FORMATS, XLSX_TYPE, export_response
 from .forms import ColumnMapForm, DirectoryFilterForm, EvidenceForm, StaffUploadForm
@@ -431,6 +432,129 @@ def heatmap_export(request, fmt: str):
         header=header,
         rows=rows(),
     )
+
+
+def _heat_label(heat, row) -> tuple[str, str]:
+    if row.unit is None:
+        return row.group.code, row.label
+    if row.is_root:
+        return row.unit.code, _("%(unit)s (placed directly)") % {"unit": row.label}
+    return row.unit.code, row.label
+
+
+@login_required
+def heatmap_report(request):
+    """The heat map as a report to print and file: the share of staff meeting each
+    competency by unit (or group), with a total row; then the figures behind it."""
+    access = _access(request, officer=True)
+    _frameworks, heat = _heatmap(request, access)
+    audit_record(
+        actor=request.user,
+        action=AuditAction.EXPORT,
+        request=request,
+        detail={
+            "table": "heatmap",
+            "format": "report",
+            "node": heat.node.code,
+            "framework": heat.framework.code,
+            "by": heat.by,
+        },
+    )
+    on = timezone.localdate()
+    scope = f"{heat.node.name} ({heat.node.code})"
+    if heat.node.trail:
+        scope = f"{scope}, {heat.node.trail}"
+    by_group = heat.by == "group"
+    row_label = _("Personnel group") if by_group else _("Organisation unit")
+    competencies = heat.matrix.competencies
+    share = reports.ReportSheet(
+        name=_("Share meeting"),
+        title=reports.report_title(
+            _("Share of staff meeting the required level"),
+            scope=scope,
+            framework=heat.framework.name,
+            on=on,
+        ),
+        note=_(
+            "Each figure is the share of staff meeting the level their personnel "
+            "group requires; — where no one here is required to have it. "
+            "Competencies: see the sheet Figures."
+        ),
+        columns=[
+            reports.Column(pgettext("report column", "Code"), width=14),
+            reports.Column(row_label, width=34),
+            reports.Column(_("Staff"), reports.INTEGER),
+            *(
+                reports.Column(f"{item.code} {item.name}", reports.PERCENT, width=16)
+                for item in competencies
+            ),
+        ],
+    )
+
+    def share_row(code, label, row):
+        return [
+            code,
+            label,
+            row.staff,
+            *(cell.share_meeting if cell else "—" for _c, cell, _b in row.cells),
+        ]
+
+    for row in heat.rows:
+        share.rows.append(share_row(*_heat_label(heat, row), row))
+    if heat.total:
+        share.totals.append(share_row(heat.node.code, _("Total"), heat.total))
+    figures = reports.ReportSheet(
+        name=_("Figures"),
+        title=reports.report_title(
+            _("Staff meeting each competency"),
+            scope=scope,
+            framework=heat.framework.name,
+            on=on,
+        ),
+        columns=[
+            reports.Column(pgettext("report column", "Code"), width=14),
+            reports.Column(row_label, width=34),
+            reports.Column(_("Competency code"), width=16),
+            reports.Column(_("Competency"), width=44),
+            reports.Column(_("Staff"), reports.INTEGER),
+            reports.Column(_("Meeting the requirement"), reports.INTEGER),
+            reports.Column(_("Not yet"), reports.INTEGER),
+            reports.Column(_("Share meeting"), reports.PERCENT),
+            reports.Column(_("Mean gap (levels)"), reports.DECIMAL),
+        ],
+    )
+    for row in [*heat.rows, *([heat.total] if heat.total else [])]:
+        code, label = (
+            (heat.node.code, _("Total"))
+            if row is heat.total
+            else _heat_label(heat, row)
+        )
+        for item in row.heat_cells:
+            if item.cell is None:
+                continue
+            target = figures.totals if row is heat.total else figures.rows
+            target.append(
+                [
+                    code,
+                    label,
+                    item.competency.code,
+                    item.competency.name,
+                    item.cell.staff,
+                    item.cell.meeting,
+                    item.not_meeting,
+                    item.cell.share_meeting,
+                    item.cell.mean_gap,
+                ]
+            )
+    response = HttpResponse(
+        reports.report_workbook([share, figures]), content_type=XLSX_TYPE
+    )
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True,
+        filename=f"heatmap-report-{heat.node.code}-{heat.framework.code}-{_stamp()}.xlsx",
+    )
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 # ------------------------------------------------------------------------------

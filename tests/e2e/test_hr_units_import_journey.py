@@ -166,3 +166,64 @@ def test_officer_picks_the_right_same_named_unit_assigns_and_imports_thai_staff_
     assert placement.starts_on.isoformat() == "2023-10-01"
     assert placement.administrative_post == "หัวหน้ากลุ่มงาน"
     assert not Placement.objects.filter(person__employee_number="TH0003").exists()
+
+
+def test_officer_exports_the_heat_map_report_and_it_opens_as_a_report(
+    page, sign_in, shot, standards
+):
+    from datetime import date
+
+    from competencies.models import OrgUnit
+    from competencies.selectors import org_matrix
+    from competencies.services import evidence_record
+    from tests.factories import level
+
+    framework = standards["acd-digital"]
+    ministry = org_unit("M", kind="ministry", name="กระทรวงการพัฒนาดิจิทัล")
+    for code, name in (("D1", "กรมบริการดิจิทัล"), ("D2", "กรมข้อมูลภาครัฐ")):
+        department = org_unit(code, parent=ministry, kind="department", name=name)
+        items = list(framework.competencies.exclude(kind="area").order_by("pk"))[:4]
+        for n in range(3):
+            person = PlacementFactory(unit=department).person
+            for k, item in enumerate(items[: n + 1]):
+                evidence_record(
+                    person=person,
+                    competency=item,
+                    level=level(framework, (n + k) % 4 + 1),
+                    source="assessment",
+                    observed_on=date(2026, 1, 10),
+                )
+    officer = hr_officer(ministry, email="hr@example.go.th", first_name="วิไล")
+    sign_in(page, officer.email)
+    page.goto(f"/hr/heatmap/?framework={framework.pk}")
+    shot(page, "heatmap")
+    with page.expect_download() as download:
+        page.locator("a[href^='/hr/heatmap/report.xlsx']").click()
+    assert download.value.suggested_filename.startswith("heatmap-report-M-")
+    book = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
+    share, figures = book.worksheets
+    assert share.title == "ร้อยละผู้ผ่านเกณฑ์" and figures.title == "ตัวเลข"
+    title = share["A1"].value
+    assert "กระทรวงการพัฒนาดิจิทัล (M)" in title
+    assert str(timezone.localdate().year + 543) in title
+    assert [cell.value for cell in share[3]][:3] == ["รหัส", "หน่วยงาน", "บุคลากร"]
+    matrix = org_matrix(OrgUnit.objects.get(code="M"), framework=framework)
+    expected = {
+        (row.code, competency.code): matrix.cell(row.pk, competency.pk)
+        for row in matrix.rows
+        for competency in matrix.competencies
+        if matrix.cell(row.pk, competency.pk)
+    }
+    found = {
+        (row[0], row[2]): (row[4], row[5], row[7])
+        for row in figures.iter_rows(min_row=3, values_only=True)
+        if row[1] != "รวม"
+    }
+    assert found.keys() == expected.keys()
+    for key, cell in expected.items():
+        staff, meeting, share_value = found[key]
+        assert (staff, meeting) == (cell.staff, cell.meeting)
+        assert share_value == pytest.approx(cell.share_meeting)
+    last = [cell.value for cell in share[share.max_row]]
+    assert last[1] == "รวม" and last[2] == 6
+    assert share.page_setup.orientation == "landscape"
