@@ -4,6 +4,7 @@ from django.urls import path
 
 from . import views
 from .assessments.urls import urlpatterns as assessment_urlpatterns
+from .scorm.urls import urlpatterns as scorm_urlpatterns
 
 app_name = "courses"
 
@@ -20,3 +21,4 @@ urlpatterns = [
 ]
 
 urlpatterns += assessment_urlpatterns
+urlpatterns += scorm_urlpatterns

@@ -92,6 +92,10 @@ def complete_lesson(request, lesson_id: int):
     lesson = LessonPage.objects.live().public().filter(pk=lesson_id).first()
     if lesson is None:
         raise Http404
+    if getattr(lesson.specific_class, "completes_itself", False):
+        # A SCORM lesson is completed by its package's status, not by the learner.
+        messages.error(request, _("This lesson is completed by working through it."))
+        return redirect(lesson.url)
     try:
         lesson_complete(user=request.user, lesson=lesson)
     except EnrolmentError as error:

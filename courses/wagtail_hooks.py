@@ -6,6 +6,7 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
 from .permissions import AcademyPagePermissionPolicy
+from .scorm.viewsets import ScormPackageViewSet
 from .viewsets import EnrolmentRequestViewSet, SearchSynonymViewSet
 
 # Registered at import, as Wagtail advises for custom policies, so that every view
@@ -18,6 +19,7 @@ from .viewsets import EnrolmentRequestViewSet, SearchSynonymViewSet
 register_permission_policy(Page, AcademyPagePermissionPolicy(Page))
 # Academy administrators hold the synonym permissions (courses/migrations/0008).
 register_snippet(SearchSynonymViewSet)
+register_snippet(ScormPackageViewSet)
 
 
 @hooks.register("register_admin_viewset")

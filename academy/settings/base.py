@@ -98,6 +98,7 @@ MIDDLEWARE = [
     "academy.core.security.SecurityHeadersMiddleware",
     "academy.core.security.AcademyCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "courses.scorm.middleware.ScormContentHostMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -512,6 +513,13 @@ ACADEMY_PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
     "microphone=(), payment=(), usb=(), interest-cohort=()"
 )
+
+# SCORM packages play from an origin of their own, so that their scripts cannot reach
+# the Academy's pages or cookies (docs/scorm.md); its host must be in
+# DJANGO_ALLOWED_HOSTS. Empty: on a machine serving 127.0.0.1, localhost (and back).
+ACADEMY_SCORM_CONTENT_ORIGIN = os.environ.get(
+    "ACADEMY_SCORM_CONTENT_ORIGIN", ""
+).rstrip("/")
 
 # Content Security Policy (django-csp). The site's own pages load scripts and styles
 # from this origin only: no inline script, no inline style, no eval. Lesson videos

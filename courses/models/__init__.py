@@ -25,6 +25,7 @@ from .pages import (
     CoursePrerequisite,
     LessonPage,
 )
+from .scorm import ScormLessonPage, ScormPackage, ScormRegistration
 from .search import SearchEntry, SearchSynonym
 
 __all__ = [
@@ -49,6 +50,9 @@ __all__ = [
     "Enrolment",
     "LessonPage",
     "LessonProgress",
+    "ScormLessonPage",
+    "ScormPackage",
+    "ScormRegistration",
     "SearchEntry",
     "SearchSynonym",
 ]

@@ -175,7 +175,7 @@ class CoursePage(Page):
         ),
     ]
     parent_page_types = ["courses.CatalogPage"]
-    subpage_types = ["courses.LessonPage"]
+    subpage_types = ["courses.LessonPage", "courses.ScormLessonPage"]
     # A copy is a new course: it must get its own code.
     exclude_fields_in_copy = ["code"]
 

@@ -1,0 +1,456 @@
+"""Checking a SCORM package (a zip with imsmanifest.xml) before anything is stored.
+
+Pure code, no database: `package_inspect` reads the zip's directory and the manifest,
+refuses what is unsafe or broken with a message an instructor can act on, and returns
+what the Academy needs to play the package. The bytes are read again, with the same
+limits enforced on what is actually decompressed, by `package_members`.
+
+Refused: not a zip, encrypted members, absolute paths, `..` components, symbolic
+links and other special files, duplicate names, too many files, a total or a member
+too large once decompressed, a compression ratio typical of zip bombs, no manifest at
+the root, a manifest that is not well-formed XML or uses entities (defusedxml), an
+unknown SCORM version, no launchable resource, a launch file missing from the zip or
+pointing outside it, and packages with more than one SCO (one lesson plays one SCO).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import stat
+import zipfile
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import BinaryIO
+from urllib.parse import unquote, urlsplit
+
+from django.utils.translation import gettext as _
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring
+
+MANIFEST = "imsmanifest.xml"
+VERSION_12 = "1.2"
+VERSION_2004 = "2004"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Caps on a package; the settings ACADEMY_SCORM_* override them (see limits())."""
+
+    max_upload_bytes: int = 200 * 1024 * 1024
+    max_total_bytes: int = 500 * 1024 * 1024
+    max_member_bytes: int = 200 * 1024 * 1024
+    max_files: int = 5000
+    max_ratio: int = 100
+    max_manifest_bytes: int = 2 * 1024 * 1024
+
+
+class PackageError(Exception):
+    """Why a package was refused, in words the instructor can act on."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class PackageInfo:
+    version: str  # "1.2" or "2004"
+    edition: str  # the manifest's schemaversion, as written
+    identifier: str
+    title: str
+    launch: str  # path inside the package, with its query string
+    files: dict[str, int] = field(default_factory=dict)  # name -> size
+    mastery_score: Decimal | None = None  # SCORM 1.2, 0-100
+    scaled_passing_score: Decimal | None = None  # SCORM 2004, -1..1
+    launch_data: str = ""
+
+    @property
+    def total_bytes(self) -> int:
+        return sum(self.files.values())
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_DRIVE = re.compile(r"^[A-Za-z]:")
+
+
+def member_name_check(raw: str) -> str:
+    """The member's safe relative name, or PackageError naming it.
+
+    Backslashes (written by some Windows tools) count as separators, so that
+    `..\\x` is caught like `../x`.
+    """
+    name = raw.replace("\\", "/")
+    if _CONTROL.search(name):
+        raise PackageError(
+            _("The package holds a file whose name has control characters: %(name)r.")
+            % {"name": raw}
+        )
+    if name.startswith("/") or _DRIVE.match(name):
+        raise PackageError(
+            _("The package holds a file with an absolute path: %(name)s.")
+            % {"name": raw}
+        )
+    parts = [part for part in name.split("/") if part not in ("", ".")]
+    if any(part == ".." for part in parts):
+        raise PackageError(
+            _(
+                "The package holds a file outside its own folder (path traversal): %(name)s."
+            )
+            % {"name": raw}
+        )
+    return "/".join(parts)
+
+
+def _member_kind_check(info: zipfile.ZipInfo, name: str) -> None:
+    if info.flag_bits & 0x1:
+        raise PackageError(
+            _("The package holds an encrypted file: %(name)s.") % {"name": name}
+        )
+    mode = info.external_attr >> 16
+    if info.create_system == 3 and mode:  # Unix permissions recorded
+        kind = stat.S_IFMT(mode)
+        if stat.S_ISLNK(mode):
+            raise PackageError(
+                _("The package holds a symbolic link, which is not allowed: %(name)s.")
+                % {"name": name}
+            )
+        if kind and not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+            raise PackageError(
+                _("The package holds a special file, which is not allowed: %(name)s.")
+                % {"name": name}
+            )
+
+
+def _open_zip(stream: BinaryIO, size: int, limits: Limits) -> zipfile.ZipFile:
+    if size > limits.max_upload_bytes:
+        raise PackageError(
+            _("The package is too large: %(size)s MB; the limit is %(limit)s MB.")
+            % {
+                "size": round(size / 1024 / 1024, 1),
+                "limit": limits.max_upload_bytes // 1024 // 1024,
+            }
+        )
+    try:
+        return zipfile.ZipFile(stream)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError):
+        raise PackageError(
+            _("The file is not a zip archive (a SCORM package is a .zip).")
+        ) from None
+
+
+def _members(archive: zipfile.ZipFile, limits: Limits) -> dict[str, zipfile.ZipInfo]:
+    """The regular files of the zip by safe name, with the zip-bomb caps applied to
+    what the directory declares (package_members enforces them on the real bytes)."""
+    infos = archive.infolist()
+    if len(infos) > limits.max_files:
+        raise PackageError(
+            _("The package holds %(count)s files; the limit is %(limit)s.")
+            % {"count": len(infos), "limit": limits.max_files}
+        )
+    members: dict[str, zipfile.ZipInfo] = {}
+    folded: set[str] = set()
+    total = 0
+    for info in infos:
+        name = member_name_check(info.filename)
+        _member_kind_check(info, info.filename)
+        if info.is_dir() or not name:
+            continue
+        if name.casefold() in folded:
+            raise PackageError(
+                _("The package holds the same file twice: %(name)s.") % {"name": name}
+            )
+        folded.add(name.casefold())
+        if info.file_size > limits.max_member_bytes:
+            raise PackageError(
+                _("A file in the package is too large once unpacked: %(name)s.")
+                % {"name": name}
+            )
+        if info.file_size > 1024 * 1024 and info.file_size > limits.max_ratio * max(
+            info.compress_size, 1
+        ):
+            raise PackageError(
+                _(
+                    "The package looks like a zip bomb: %(name)s unpacks to more than "
+                    "%(ratio)s times its packed size."
+                )
+                % {"name": name, "ratio": limits.max_ratio}
+            )
+        total += info.file_size
+        if total > limits.max_total_bytes:
+            raise PackageError(
+                _("The package is too large once unpacked; the limit is %(limit)s MB.")
+                % {"limit": limits.max_total_bytes // 1024 // 1024}
+            )
+        members[name] = info
+    return members
+
+
+def _read_limited(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int
+) -> Iterator[bytes]:
+    """The member's bytes in chunks, stopping at its declared size or the cap."""
+    allowed = min(info.file_size, cap)
+    seen = 0
+    with archive.open(info) as handle:
+        while True:
+            try:
+                chunk = handle.read(64 * 1024)
+            except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError):
+                raise PackageError(
+                    _("The package is damaged: %(name)s cannot be unpacked.")
+                    % {"name": info.filename}
+                ) from None
+            if not chunk:
+                break
+            seen += len(chunk)
+            if seen > allowed:
+                raise PackageError(
+                    _(
+                        "The package looks like a zip bomb: %(name)s unpacks to more "
+                        "than it declares."
+                    )
+                    % {"name": info.filename}
+                )
+            yield chunk
+
+
+# ------------------------------------------------------------------------------
+# The manifest
+# ------------------------------------------------------------------------------
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def _children(element, name: str) -> list:
+    return [child for child in element if _local(child.tag) == name]
+
+
+def _child(element, name: str):
+    found = _children(element, name)
+    return found[0] if found else None
+
+
+def _attribute(element, name: str) -> str:
+    """An attribute by local name, whatever its namespace (adlcp:scormtype and
+    adlcp:scormType both exist in the wild)."""
+    for key, value in element.attrib.items():
+        if _local(key).lower() == name.lower():
+            return value
+    return ""
+
+
+def _text(element) -> str:
+    return (element.text or "").strip() if element is not None else ""
+
+
+def _version(root) -> tuple[str, str]:
+    metadata = _child(root, "metadata")
+    edition = _text(_child(metadata, "schemaversion")) if metadata is not None else ""
+    namespaces = " ".join(
+        [
+            root.tag,
+            *(str(key) for key in root.attrib),
+            *(str(v) for v in root.attrib.values()),
+        ]
+    ).lower()
+    if edition == "1.2" or (not edition and "adlcp_rootv1p2" in namespaces):
+        return VERSION_12, edition or "1.2"
+    if (
+        edition.startswith("2004")
+        or edition == "CAM 1.3"
+        or (not edition and "adlcp_v1p3" in namespaces)
+    ):
+        return VERSION_2004, edition or "2004"
+    raise PackageError(
+        _("The manifest names a SCORM version the Academy does not play: %(version)s.")
+        % {"version": edition or "?"}
+    )
+
+
+def _items(element) -> Iterator:
+    for item in _children(element, "item"):
+        yield item
+        yield from _items(item)
+
+
+def _decimal(value: str) -> Decimal | None:
+    try:
+        return Decimal(value.strip()) if value and value.strip() else None
+    except InvalidOperation:
+        return None
+
+
+def _join(base: str, href: str) -> str:
+    return posixpath.join(base, href) if base else href
+
+
+def _launch_check(launch: str, members: dict[str, zipfile.ZipInfo]) -> str:
+    parts = urlsplit(launch)
+    if parts.scheme or parts.netloc or launch.startswith("//"):
+        raise PackageError(
+            _("The launch address points outside the package: %(href)s.")
+            % {"href": launch}
+        )
+    path = member_name_check(unquote(parts.path))
+    if path not in members:
+        raise PackageError(
+            _("The launch file named in the manifest is not in the package: %(href)s.")
+            % {"href": parts.path}
+        )
+    return path + (f"?{parts.query}" if parts.query else "")
+
+
+def manifest_parse(content: bytes, members: dict[str, zipfile.ZipInfo]) -> PackageInfo:
+    try:
+        root = fromstring(content)
+    except DefusedXmlException:
+        raise PackageError(
+            _(
+                "The manifest uses XML entities or external references, which are not allowed."
+            )
+        ) from None
+    except Exception as error:  # ParseError and its kin: the position helps authors
+        raise PackageError(
+            _("The manifest is not well-formed XML: %(error)s.") % {"error": error}
+        ) from None
+    if _local(root.tag) != "manifest":
+        raise PackageError(_("imsmanifest.xml does not hold a <manifest> element."))
+    version, edition = _version(root)
+    organizations = _child(root, "organizations")
+    resources = _child(root, "resources")
+    if organizations is None or resources is None:
+        raise PackageError(_("The manifest has no organizations or no resources."))
+    orgs = _children(organizations, "organization")
+    default_id = _attribute(organizations, "default")
+    organization = next(
+        (org for org in orgs if _attribute(org, "identifier") == default_id),
+        orgs[0] if orgs else None,
+    )
+    by_id = {
+        _attribute(res, "identifier"): res for res in _children(resources, "resource")
+    }
+    resources_base = _attribute(resources, "base")
+    launchable = []
+    if organization is not None:
+        for item in _items(organization):
+            ref = _attribute(item, "identifierref")
+            if not ref:
+                continue
+            resource = by_id.get(ref)
+            if resource is None:
+                raise PackageError(
+                    _(
+                        "An item of the manifest names a resource that does not exist: %(id)s."
+                    )
+                    % {"id": ref}
+                )
+            if _attribute(resource, "href"):
+                launchable.append((item, resource))
+    elif by_id:  # no organization: a single resource package
+        launchable = [(None, res) for res in by_id.values() if _attribute(res, "href")][
+            :1
+        ]
+    if not launchable:
+        raise PackageError(_("The manifest names no file to launch."))
+    scos = [
+        pair for pair in launchable if _attribute(pair[1], "scormtype").lower() == "sco"
+    ]
+    if len(scos) > 1:
+        raise PackageError(
+            _(
+                "The package holds %(count)s SCOs; a lesson plays one. Split it into one "
+                "package per lesson."
+            )
+            % {"count": len(scos)}
+        )
+    item, resource = (scos or launchable)[0]
+    href = _join(
+        resources_base,
+        _join(_attribute(resource, "base"), _attribute(resource, "href")),
+    )
+    parameters = _attribute(item, "parameters") if item is not None else ""
+    if parameters:
+        href += parameters if parameters[0] in "?#" else f"?{parameters}"
+    launch = _launch_check(href, members)
+    title = _text(_child(organization, "title")) if organization is not None else ""
+    if not title and item is not None:
+        title = _text(_child(item, "title"))
+    mastery = scaled = None
+    launch_data = ""
+    if item is not None:
+        mastery = _decimal(_text(_child(item, "masteryscore")))
+        launch_data = _text(_child(item, "datafromlms"))
+        sequencing = _child(item, "sequencing")
+        objectives = (
+            _child(sequencing, "objectives") if sequencing is not None else None
+        )
+        primary = (
+            _child(objectives, "primaryObjective") if objectives is not None else None
+        )
+        if primary is not None and _attribute(primary, "satisfiedByMeasure") == "true":
+            scaled = _decimal(_text(_child(primary, "minNormalizedMeasure")))
+    if mastery is not None and not (0 <= mastery <= 100):
+        mastery = None
+    if scaled is not None and not (-1 <= scaled <= 1):
+        scaled = None
+    return PackageInfo(
+        version=version,
+        edition=edition,
+        identifier=_attribute(root, "identifier")[:255],
+        title=title[:255],
+        launch=launch,
+        files={name: info.file_size for name, info in members.items()},
+        mastery_score=mastery,
+        scaled_passing_score=scaled,
+        launch_data=launch_data[:4096],
+    )
+
+
+def package_inspect(stream: BinaryIO, *, size: int, limits: Limits) -> PackageInfo:
+    """Validate a package from its zip; PackageError says what is wrong."""
+    archive = _open_zip(stream, size, limits)
+    with archive:
+        members = _members(archive, limits)
+        info = members.get(MANIFEST)
+        if info is None:
+            nested = next(
+                (name for name in members if name.endswith("/" + MANIFEST)), None
+            )
+            if nested:
+                raise PackageError(
+                    _(
+                        "imsmanifest.xml must be at the top of the zip, not in %(folder)s. "
+                        "Zip the package's contents, not its folder."
+                    )
+                    % {"folder": posixpath.dirname(nested) + "/"}
+                )
+            raise PackageError(
+                _("The zip has no imsmanifest.xml: it is not a SCORM package.")
+            )
+        content = b"".join(_read_limited(archive, info, limits.max_manifest_bytes))
+        return manifest_parse(content, members)
+
+
+def package_members(
+    stream: BinaryIO, *, limits: Limits
+) -> Iterator[tuple[str, Iterator[bytes]]]:
+    """Each regular file as (safe name, chunks), caps enforced on the real bytes."""
+    with zipfile.ZipFile(stream) as archive:
+        members = _members(archive, limits)
+        total = 0
+        for name, info in members.items():
+            total += info.file_size
+            if total > limits.max_total_bytes:
+                raise PackageError(
+                    _(
+                        "The package is too large once unpacked; the limit is %(limit)s MB."
+                    )
+                    % {"limit": limits.max_total_bytes // 1024 // 1024}
+                )
+            yield name, _read_limited(archive, info, limits.max_member_bytes)

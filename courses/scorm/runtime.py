@@ -1,0 +1,184 @@
+"""Reading the runtime data a package commits (scorm-again's flattened CMI).
+
+Pure code: `runtime_parse` turns the posted JSON into a RuntimeUpdate, or raises
+RuntimeDataError naming the first bad element, so that a bad commit changes nothing.
+Only the elements the Academy keeps are read (location, suspend data, statuses,
+score, exit and session time); anything else the package wrote is ignored.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from .package import VERSION_12, VERSION_2004
+
+SESSION_KEY = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+LESSON_STATUSES_12 = {
+    "passed",
+    "completed",
+    "failed",
+    "incomplete",
+    "browsed",
+    "not attempted",
+}
+EXITS_12 = {"", "time-out", "suspend", "logout"}
+COMPLETION_2004 = {"completed", "incomplete", "not attempted", "unknown"}
+SUCCESS_2004 = {"passed", "failed", "unknown"}
+EXITS_2004 = {"", "time-out", "suspend", "logout", "normal"}
+# SCORM 1.2 allows 4096 characters of suspend data, 2004 64000; packages written for
+# 1.2 often exceed it, and scorm-again accepts them, so both get the larger cap.
+MAX_SUSPEND = 64000
+MAX_LOCATION = {VERSION_12: 255, VERSION_2004: 1000}
+_TIMESPAN_12 = re.compile(r"^(\d{2,4}):([0-5]?\d):([0-5]?\d)(\.\d{1,2})?$")
+_DURATION_2004 = re.compile(
+    r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?"
+    r"(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d{1,2})?)S)?)?$"
+)
+
+
+class RuntimeDataError(ValueError):
+    """A commit the Academy refuses, naming the element."""
+
+
+@dataclass(frozen=True)
+class RuntimeUpdate:
+    session_key: str
+    location: str | None = None
+    suspend_data: str | None = None
+    lesson_status: str | None = None
+    completion_status: str | None = None
+    success_status: str | None = None
+    score_raw: Decimal | None = None
+    score_min: Decimal | None = None
+    score_max: Decimal | None = None
+    score_scaled: Decimal | None = None
+    exit: str | None = None
+    session_seconds: Decimal | None = None
+
+
+def _string(cmi: dict, key: str, *, limit: int) -> str | None:
+    if key not in cmi:
+        return None
+    value = cmi[key]
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str):
+        raise RuntimeDataError(f"{key}: expected text")
+    if len(value) > limit:
+        raise RuntimeDataError(f"{key}: longer than {limit} characters")
+    return value
+
+
+def _choice(cmi: dict, key: str, allowed: set[str]) -> str | None:
+    value = _string(cmi, key, limit=32)
+    if value is not None and value not in allowed:
+        raise RuntimeDataError(f"{key}: {value!r} is not one of {sorted(allowed)}")
+    return value
+
+
+def _number(cmi: dict, key: str, *, low=None, high=None) -> Decimal | None:
+    value = _string(cmi, key, limit=32)
+    if value is None or value == "":
+        return None
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        raise RuntimeDataError(f"{key}: {value!r} is not a number") from None
+    if not number.is_finite():
+        raise RuntimeDataError(f"{key}: {value!r} is not a number")
+    if (low is not None and number < low) or (high is not None and number > high):
+        raise RuntimeDataError(f"{key}: {value} is out of range")
+    return number
+
+
+def timespan_seconds(value: str) -> Decimal:
+    """SCORM 1.2 CMITimespan (HHHH:MM:SS.SS) in seconds."""
+    match = _TIMESPAN_12.match(value)
+    if not match:
+        raise RuntimeDataError(f"cmi.core.session_time: {value!r} is not HHHH:MM:SS")
+    hours, minutes, seconds, fraction = match.groups()
+    return (
+        Decimal(hours) * 3600
+        + Decimal(minutes) * 60
+        + Decimal(seconds)
+        + (Decimal(fraction) if fraction else 0)
+    )
+
+
+def duration_seconds(value: str) -> Decimal:
+    """SCORM 2004 timeinterval (ISO 8601 duration, PT1H2M3.5S) in seconds; a month
+    counts 30 days and a year 365, as the data model's conformance tests do."""
+    match = _DURATION_2004.match(value)
+    if not match or value in ("P", "PT") or value.endswith("T"):
+        raise RuntimeDataError(
+            f"cmi.session_time: {value!r} is not an ISO 8601 duration"
+        )
+    years, months, days, hours, minutes, seconds = (
+        Decimal(part) if part else Decimal(0) for part in match.groups()
+    )
+    return (
+        years * 365 * 86400
+        + months * 30 * 86400
+        + days * 86400
+        + hours * 3600
+        + minutes * 60
+        + seconds
+    )
+
+
+def seconds_as_timespan(seconds: Decimal) -> str:
+    whole = int(seconds)
+    hundredths = int((seconds - whole) * 100)
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{min(hours, 9999):04d}:{minutes:02d}:{secs:02d}.{hundredths:02d}"
+
+
+def seconds_as_duration(seconds: Decimal) -> str:
+    whole = int(seconds)
+    hundredths = int((seconds - whole) * 100)
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"PT{hours}H{minutes}M{secs}.{hundredths:02d}S"
+
+
+def runtime_parse(version: str, payload) -> RuntimeUpdate:
+    """A commit body, {"session": key, "cmi": {flattened CMI}}, read and checked."""
+    if not isinstance(payload, dict):
+        raise RuntimeDataError("the body is not a JSON object")
+    session_key = payload.get("session")
+    if not isinstance(session_key, str) or not SESSION_KEY.match(session_key):
+        raise RuntimeDataError("session: missing or malformed")
+    cmi = payload.get("cmi")
+    if not isinstance(cmi, dict):
+        raise RuntimeDataError("cmi: expected an object of CMI elements")
+    location_limit = MAX_LOCATION[version]
+    if version == VERSION_12:
+        session = _string(cmi, "cmi.core.session_time", limit=32)
+        return RuntimeUpdate(
+            session_key=session_key,
+            location=_string(cmi, "cmi.core.lesson_location", limit=location_limit),
+            suspend_data=_string(cmi, "cmi.suspend_data", limit=MAX_SUSPEND),
+            lesson_status=_choice(cmi, "cmi.core.lesson_status", LESSON_STATUSES_12),
+            score_raw=_number(cmi, "cmi.core.score.raw", low=0, high=100),
+            score_min=_number(cmi, "cmi.core.score.min", low=0, high=100),
+            score_max=_number(cmi, "cmi.core.score.max", low=0, high=100),
+            exit=_choice(cmi, "cmi.core.exit", EXITS_12),
+            session_seconds=timespan_seconds(session) if session else None,
+        )
+    session = _string(cmi, "cmi.session_time", limit=64)
+    return RuntimeUpdate(
+        session_key=session_key,
+        location=_string(cmi, "cmi.location", limit=location_limit),
+        suspend_data=_string(cmi, "cmi.suspend_data", limit=MAX_SUSPEND),
+        completion_status=_choice(cmi, "cmi.completion_status", COMPLETION_2004),
+        success_status=_choice(cmi, "cmi.success_status", SUCCESS_2004),
+        score_raw=_number(cmi, "cmi.score.raw"),
+        score_min=_number(cmi, "cmi.score.min"),
+        score_max=_number(cmi, "cmi.score.max"),
+        score_scaled=_number(cmi, "cmi.score.scaled", low=-1, high=1),
+        exit=_choice(cmi, "cmi.exit", EXITS_2004),
+        session_seconds=duration_seconds(session) if session else None,
+    )

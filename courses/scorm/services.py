@@ -1,0 +1,216 @@
+"""Writes for SCORM: storing a checked package, opening a registration, saving runtime data."""
+
+from __future__ import annotations
+
+import secrets
+import tempfile
+
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from academy.core.storage import private_storage
+from competencies.models import Evidence
+from competencies.services import evidence_record, person_ensure_for_user
+
+from ..models import Enrolment, ScormLessonPage, ScormPackage, ScormRegistration
+from .origin import limits
+from .package import VERSION_12, PackageError, package_inspect, package_members
+from .runtime import runtime_parse
+
+#: Enrolments whose learner may play a package and save its data (a completed
+#: course's lessons stay open for review; their saves change no completion).
+PLAYABLE = (Enrolment.Status.ACTIVE, Enrolment.Status.COMPLETED)
+
+
+class ScormError(Exception):
+    def __init__(self, message: str, *, status: int = 409):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+def package_create(*, upload, uploaded_by=None, title: str = "") -> ScormPackage:
+    """Check an uploaded zip, copy its files to the private storage, record it.
+
+    Nothing is recorded when the package is refused (PackageError); files already
+    copied when a later check fails are deleted again.
+    """
+    caps = limits()
+    upload.seek(0)
+    info = package_inspect(upload, size=upload.size, limits=caps)
+    prefix = f"scorm/{secrets.token_urlsafe(18)}"
+    storage = private_storage()
+    stored: list[str] = []
+    try:
+        upload.seek(0)
+        for name, chunks in package_members(upload, limits=caps):
+            with tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024) as buffer:
+                for chunk in chunks:
+                    buffer.write(chunk)
+                buffer.seek(0)
+                wanted = f"{prefix}/{name}"
+                saved = storage.save(wanted, File(buffer, name=name))
+                stored.append(saved)
+                if saved != wanted:
+                    raise PackageError(
+                        _(
+                            "The package holds a file name the storage cannot keep: %(name)s."
+                        )
+                        % {"name": name}
+                    )
+        with transaction.atomic():
+            package = ScormPackage(
+                title=(title or info.title or getattr(upload, "name", ""))[:255],
+                version=info.version,
+                edition=info.edition[:64],
+                identifier=info.identifier,
+                launch=info.launch[:1024],
+                storage_prefix=prefix,
+                files=info.files,
+                total_bytes=info.total_bytes,
+                mastery_score=info.mastery_score,
+                scaled_passing_score=info.scaled_passing_score,
+                launch_data=info.launch_data,
+                original_name=(getattr(upload, "name", "") or "")[:255],
+                uploaded_by=uploaded_by,
+            )
+            package.full_clean()
+            package.save()
+    except BaseException:
+        for name in stored:
+            storage.delete(name)
+        raise
+    return package
+
+
+@transaction.atomic
+def registration_open(*, user, lesson: ScormLessonPage) -> ScormRegistration | None:
+    """The learner's registration for the lesson's package (created on first launch);
+    None when they have no enrolment in progress or the lesson has no package."""
+    if lesson.package_id is None:
+        return None
+    enrolment = (
+        Enrolment.objects.filter(
+            user=user, course_id=lesson.get_parent().pk, status=Enrolment.Status.ACTIVE
+        )
+        .order_by("-enrolled_at")
+        .first()
+    )
+    if enrolment is None:
+        return None
+    registration, created = ScormRegistration.objects.select_for_update().get_or_create(
+        enrolment=enrolment, lesson=lesson, defaults={"package_id": lesson.package_id}
+    )
+    if not created and registration.package_id != lesson.package_id:
+        # The instructor replaced the package: its data would not fit the new one.
+        fresh = ScormRegistration(
+            pk=registration.pk,
+            enrolment=enrolment,
+            lesson=lesson,
+            package_id=lesson.package_id,
+            created_at=registration.created_at,
+            completed_at=registration.completed_at,
+            passed_at=registration.passed_at,
+        )
+        fresh.save()
+        registration = fresh
+    return registration
+
+
+def _passed(registration: ScormRegistration) -> bool:
+    if registration.package.version == VERSION_12:
+        return registration.lesson_status == "passed"
+    return registration.success_status == "passed"
+
+
+def _completed(registration: ScormRegistration) -> bool:
+    """Completed and not failed: a package that reports failure is taken again."""
+    if registration.package.version == VERSION_12:
+        return registration.lesson_status in ("passed", "completed")
+    if registration.success_status == "failed":
+        return False
+    return (
+        registration.completion_status == "completed"
+        or registration.success_status == "passed"
+    )
+
+
+def _evidence_record(registration: ScormRegistration, *, now) -> int:
+    """Assessment evidence of the course's competencies at the course's levels, as a
+    passed assessment would give; returns how many pieces were recorded."""
+    course = registration.enrolment.course
+    person = person_ensure_for_user(user=registration.enrolment.user)
+    score = registration.score_raw
+    note = registration.lesson.title + (f" ({score})" if score is not None else "")
+    count = 0
+    for link in course.competency_links.select_related("competency", "level"):
+        evidence_record(
+            person=person,
+            competency=link.competency,
+            level=link.level,
+            source=Evidence.Source.ASSESSMENT,
+            observed_on=timezone.localdate(now),
+            reference=f"scorm:{registration.pk}",
+            note=note[:255],
+        )
+        count += 1
+    return count
+
+
+@transaction.atomic
+def runtime_save(*, user, registration_id: int, payload) -> ScormRegistration:
+    """Save a commit of the learner's own registration, then feed lesson completion
+    and evidence. RuntimeDataError (bad data) and ScormError change nothing."""
+    from ..services import lesson_complete
+
+    registration = (
+        ScormRegistration.objects.select_for_update()
+        .select_related("enrolment__course", "package", "lesson")
+        .filter(pk=registration_id, enrolment__user=user)
+        .first()
+    )
+    if registration is None:
+        raise ScormError(_("This SCORM session does not exist."), status=404)
+    if registration.enrolment.status not in PLAYABLE:
+        raise ScormError(_("Your enrolment in this course is not in progress."))
+    if registration.package_id != registration.lesson.package_id:
+        raise ScormError(_("The lesson's package was replaced; open the lesson again."))
+    update = runtime_parse(registration.package.version, payload)
+    for name in (
+        "location",
+        "suspend_data",
+        "lesson_status",
+        "completion_status",
+        "success_status",
+        "score_raw",
+        "score_min",
+        "score_max",
+        "score_scaled",
+        "exit",
+    ):
+        value = getattr(update, name)
+        if value is not None:
+            setattr(registration, name, value)
+    if update.session_key != registration.session_key:
+        registration.total_seconds += registration.session_seconds
+        registration.session_key = update.session_key
+        registration.session_seconds = 0
+    if update.session_seconds is not None:
+        registration.session_seconds = update.session_seconds
+    registration.commits += 1
+    now = timezone.now()
+    newly_passed = _passed(registration) and registration.passed_at is None
+    newly_completed = _completed(registration) and registration.completed_at is None
+    if newly_passed:
+        registration.passed_at = now
+    if newly_completed:
+        registration.completed_at = now
+    registration.full_clean(exclude=["enrolment", "lesson", "package"])
+    registration.save()
+    if newly_passed and registration.lesson.score_is_evidence:
+        _evidence_record(registration, now=now)
+    if newly_completed and registration.enrolment.status == Enrolment.Status.ACTIVE:
+        lesson_complete(user=user, lesson=registration.lesson)
+    return registration

@@ -1,0 +1,90 @@
+"""SCORM packages in the Wagtail admin: upload (checked before anything is kept), list,
+rename. A package's files never change after upload; a new version is a new package
+chosen on the lesson."""
+
+from django import forms
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel, ObjectList
+from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from ..models import ScormPackage
+from .package import PackageError
+
+
+class ScormPackageUploadForm(WagtailAdminModelForm):
+    package_file = forms.FileField(
+        label=_("SCORM package (.zip)"),
+        help_text=_(
+            "A SCORM 1.2 or SCORM 2004 package: a zip with imsmanifest.xml at its top."
+        ),
+    )
+
+    class Meta:
+        model = ScormPackage
+        fields = ["title"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["title"].required = False
+        self.fields["title"].help_text = _("Leave empty to use the manifest's title.")
+
+    def clean(self):
+        from .services import package_create
+
+        cleaned = super().clean()
+        upload = cleaned.get("package_file")
+        if upload is not None and not self.errors:
+            try:
+                # Checked and stored here, so that a refusal is a form error.
+                self.instance = package_create(
+                    upload=upload,
+                    uploaded_by=self.for_user,
+                    title=cleaned.get("title") or "",
+                )
+            except PackageError as error:
+                self.add_error("package_file", error.message)
+        return cleaned
+
+    def save(self, commit=True):
+        return self.instance
+
+
+class ScormPackageViewSet(SnippetViewSet):
+    model = ScormPackage
+    icon = "doc-full"
+    menu_label = _("SCORM packages")
+    menu_order = 230
+    add_to_admin_menu = True
+    url_prefix = "courses/scorm-packages"
+    add_to_reference_index = False
+    list_display = [
+        "title",
+        Column("version", label=_("SCORM version")),
+        Column("launch", label=_("Launch file")),
+        DateColumn("uploaded_at", label=_("Uploaded")),
+    ]
+    panels = [FieldPanel("title")]
+
+    @cached_property
+    def upload_handler(self):
+        """The add form: the zip, and a title to override the manifest's."""
+        return ObjectList(
+            [FieldPanel("package_file"), FieldPanel("title")],
+            base_form_class=ScormPackageUploadForm,
+        ).bind_to_model(self.model)
+
+    def get_form_class(self, for_update=False):
+        if for_update:
+            return super().get_form_class(for_update=True)
+        return self.upload_handler.get_form_class()
+
+    def get_add_view_kwargs(self, **kwargs):
+        return {
+            **super().get_add_view_kwargs(**kwargs),
+            "panel": self.upload_handler,
+            "form_class": self.upload_handler.get_form_class(),
+        }

@@ -1,0 +1,33 @@
+"""A course whose lesson is a real SCORM package (the Golf Examples)."""
+
+from pathlib import Path
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from courses.models import CoursePage, ScormLessonPage
+from courses.scorm.services import package_create
+from tests.factories import course
+
+OUTSIDE = Path(__file__).resolve().parents[1] / "data" / "outside" / "scorm"
+GOLF = {
+    "1.2": OUTSIDE / "RuntimeBasicCalls_SCORM12.zip",
+    "2004": OUTSIDE / "RuntimeBasicCalls_SCORM20043rdEdition.zip",
+}
+CONTENT_ORIGIN = "http://scorm.testserver"
+
+
+def golf_upload(version: str) -> SimpleUploadedFile:
+    path = GOLF[version]
+    return SimpleUploadedFile(path.name, path.read_bytes(), "application/zip")
+
+
+def scorm_course(version: str = "1.2", *, lessons: int = 0, **fields):
+    """A live course of `lessons` ordinary lessons, then one SCORM lesson."""
+    page = course(lessons=lessons, **fields)
+    package = package_create(upload=golf_upload(version))
+    lesson = ScormLessonPage(
+        title="กอล์ฟเบื้องต้น", slug="golf", package=package, estimated_minutes=20
+    )
+    page.add_child(instance=lesson)
+    lesson.save_revision().publish()
+    return CoursePage.objects.get(pk=page.pk), ScormLessonPage.objects.get(pk=lesson.pk)
