@@ -9,6 +9,8 @@ shows that its frames cannot reach the Academy page or its cookies.
 
 import time
 
+from django.db import OperationalError
+
 import pytest
 
 from certificates.models import Certificate
@@ -56,7 +58,10 @@ def _scene(version: str, standards):
 def _wait_for(condition, *, timeout=15.0):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        value = condition()
+        try:
+            value = condition()
+        except OperationalError:  # SQLite's shared-cache lock while the server writes
+            value = None
         if value:
             return value
         time.sleep(0.2)
