@@ -32,6 +32,7 @@ def _english():
     with translation.override("en"):
         yield
 
+
 MANIFEST_12 = """<?xml version="1.0"?>
 <manifest identifier="m" version="1"
   xmlns="http://www.imsproject.org/xsd/imscp_rootv1p1p2"
