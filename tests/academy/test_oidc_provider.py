@@ -487,3 +487,21 @@ def test_a_signed_in_person_cannot_link_someone_elses_identity(client, govid):
     assert response.status_code == 403
     assert not SocialAccount.objects.exists()
     assert audit(AuditAction.IDENTITY_REFUSED)[0].detail["reason"] == "other_account"
+
+
+def test_a_placed_persons_address_used_by_another_account_is_refused_and_audited(
+    client, govid, django_user_model
+):
+    UserFactory(email="somchai@example.go.th")  # not linked to the record
+    person = placed(national_id=PLACED_ID, email="somchai@example.go.th")
+    users_before = django_user_model.objects.count()
+
+    response = oidc_support.sign_in(client, "somchai")
+
+    assert response.status_code == 403
+    assert django_user_model.objects.count() == users_before
+    person.refresh_from_db()
+    assert person.user is None
+    [refusal] = audit(AuditAction.IDENTITY_REFUSED)
+    assert refusal.detail["reason"] == "email_taken"
+    assert refusal.subject_person_id == person.pk

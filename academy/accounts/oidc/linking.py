@@ -107,27 +107,41 @@ def _audit(action: str, *, sociallogin, request, user=None, person_id=None, **de
     )
 
 
+class Refused(Exception):
+    """Raised inside the linking transaction; answered (and audited) after it."""
+
+    def __init__(self, reason: str, person_id: int | None = None):
+        super().__init__(reason)
+        self.reason = reason
+        self.person_id = person_id
+
+
 def refuse(request, sociallogin: SocialLogin, reason: str, *, person_id=None):
-    """Stop the sign-in with the page that tells the person what to ask HR for."""
+    """Stop the sign-in; nothing made so far is kept (see identity_resolve)."""
+    raise Refused(reason, person_id)
+
+
+def _refusal_response(request, sociallogin: SocialLogin, refusal: Refused):
+    """The page that tells the person what to ask HR for, and the audit entry."""
     _audit(
         AuditAction.IDENTITY_REFUSED,
         sociallogin=sociallogin,
         request=request,
-        person_id=person_id,
-        reason=reason,
+        person_id=refusal.person_id,
+        reason=refusal.reason,
     )
-    logger.info("identity from %s refused: %s", sociallogin.account.provider, reason)
-    raise ImmediateHttpResponse(
-        render(
-            request,
-            "accounts/identity_refused.html",
-            {
-                "reason": reason,
-                "provider_name": sociallogin.provider.name,
-                "signed_in": request.user.is_authenticated,
-            },
-            status=403,
-        )
+    logger.info(
+        "identity from %s refused: %s", sociallogin.account.provider, refusal.reason
+    )
+    return render(
+        request,
+        "accounts/identity_refused.html",
+        {
+            "reason": refusal.reason,
+            "provider_name": sociallogin.provider.name,
+            "signed_in": request.user.is_authenticated,
+        },
+        status=403,
     )
 
 
@@ -176,6 +190,16 @@ def _account_for(request, sociallogin, match: Match, claims: dict, config: dict)
 
 def identity_resolve(request, sociallogin: SocialLogin) -> None:
     """allauth's pre_social_login: sign in, link, create, or refuse (see above)."""
+    try:
+        _identity_resolve(request, sociallogin)
+    except Refused as refusal:
+        # After the transaction rolled back: the refusal's audit entry stays.
+        raise ImmediateHttpResponse(
+            _refusal_response(request, sociallogin, refusal)
+        ) from None
+
+
+def _identity_resolve(request, sociallogin: SocialLogin) -> None:
     from .logout import SESSION_KEY, remembered
 
     config = settings_of(sociallogin)
