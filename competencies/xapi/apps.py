@@ -11,7 +11,12 @@ class XapiConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.module_loading import autodiscover_modules
 
+        from academy.core.metrics import scrape_collector_add
+
         from . import checks  # noqa: F401
+        from .metrics import OutboxCollector
+
+        scrape_collector_add(OutboxCollector())
 
         # Each app's statement builders and backfill sources (competencies,
         # courses, certificates: `<app>/xapi_events.py`).

@@ -91,6 +91,11 @@ class OutboxStatement(models.Model):
                 condition=Q(status="pending"),
                 name="xapi_outbox_pending",
             ),
+            models.Index(
+                fields=["created_at"],
+                condition=Q(status="rejected"),
+                name="xapi_outbox_rejected",
+            ),
             models.Index(fields=["actor", "status"], name="xapi_outbox_actor"),
         ]
 

@@ -1,6 +1,7 @@
 """xAPI: assignments to many people, the cost on a learner's request, and the checks
 that refuse a wrong configuration at start."""
 
+import uuid
 from datetime import timedelta
 
 from django.core.checks import Error
@@ -142,3 +143,29 @@ def test_checks_refuse_a_wrong_configuration(settings):
     settings.ACADEMY_XAPI_IDENTIFY_BY = "email"
     settings.ACADEMY_XAPI_EVENTS_OFF = frozenset({"lesson_viewed"})
     assert checks.xapi_settings_check(None) == []
+
+
+def test_metrics_show_what_waits_and_what_was_refused(client, settings, learner):
+    settings.ACADEMY_METRICS_TOKEN = "s3cret-token"
+    actor = Actor.objects.create(user=learner)
+    for status, minutes in (("pending", 30), ("pending", 5), ("rejected", 1)):
+        OutboxStatement.objects.create(
+            id=uuid.uuid4(),
+            event="enrolled",
+            actor=actor,
+            status=status,
+            statement={},
+            created_at=timezone.now() - timedelta(minutes=minutes),
+        )
+    OutboxStatement.objects.create(id=uuid.uuid4(), event="enrolled", status="sent")
+
+    text = client.get("/metrics", HTTP_AUTHORIZATION="Bearer s3cret-token").content
+    lines = text.decode().splitlines()
+    assert 'academy_xapi_statements_unsent{status="pending"} 2.0' in lines
+    assert 'academy_xapi_statements_unsent{status="rejected"} 1.0' in lines
+    (age,) = [
+        line
+        for line in lines
+        if line.startswith("academy_xapi_oldest_pending_seconds ")
+    ]
+    assert 1790 < float(age.split()[1]) < 1900
