@@ -21,6 +21,9 @@ BANK_CODE = "demo-gov-2567"
 FRAMEWORK_CODE = "acd-digital"
 PLACEMENT_AREA = "ACD-GOV"
 QUIZ_COURSE = "GOV-201"
+# Courses staff are told to take (DGA-100 is mandatory for newcomers, DGA-103 is the
+# demo's assignment): each requires its end-of-course quiz to be passed.
+MANDATORY_QUIZ_COURSES = ("DGA-100", "DGA-103")
 
 
 class DemoAssessmentsError(Exception):
@@ -59,6 +62,29 @@ QUIZ = Plan(
     attempts_allowed=3,
     pass_mark_percent=70,
 )
+
+# Three questions an attempt, two attempts, from pools of six: each attempt can draw
+# questions the other did not (no pool-size warning in the authoring screens).
+MANDATORY_QUIZZES = {
+    "DGA-100": Plan(
+        title="แบบทดสอบท้ายหลักสูตร: ปฐมนิเทศดิจิทัล",
+        title_en="End-of-course quiz: digital induction",
+        instructions="ต้องผ่านร้อยละ 60 จึงจะสำเร็จหลักสูตร ทำได้ 2 ครั้ง",
+        rules=(("ACD-LIT-01", 3),),
+        time_limit_minutes=10,
+        attempts_allowed=2,
+        pass_mark_percent=60,
+    ),
+    "DGA-103": Plan(
+        title="แบบทดสอบท้ายหลักสูตร: สุขอนามัยไซเบอร์",
+        title_en="End-of-course quiz: cyber hygiene",
+        instructions="ต้องผ่านร้อยละ 60 จึงจะสำเร็จหลักสูตร ทำได้ 2 ครั้ง",
+        rules=(("ACD-CYBER-01", 3),),
+        time_limit_minutes=10,
+        attempts_allowed=2,
+        pass_mark_percent=60,
+    ),
+}
 
 
 @transaction.atomic
@@ -107,6 +133,33 @@ def assessments_seed(*, owner=None) -> str:
             course=course,
         ),
     ]
+    _require_assessments(course, owner=owner)
+    for code, plan in MANDATORY_QUIZZES.items():
+        mandatory = CoursePage.objects.filter(code=code).first()
+        if mandatory is None:
+            continue
+        created.append(
+            _assessment(
+                plan,
+                bank=bank,
+                competencies=competencies,
+                owner=owner,
+                kind=Assessment.Kind.COURSE,
+                course=mandatory,
+            )
+        )
+        _require_assessments(mandatory, owner=owner)
+    if not any(created) and not summary.created:
+        return "Demo assessments: already there."
+    return (
+        f"Demo assessments: {summary.created} questions in {bank.code}, a placement "
+        f"test on {PLACEMENT_AREA} and the end-of-course quizzes of {QUIZ_COURSE} "
+        f"and {', '.join(MANDATORY_QUIZZES)}."
+    )
+
+
+def _require_assessments(course: CoursePage, *, owner) -> None:
+    """Completing `course` needs its required assessments passed, not only lessons."""
     if course.completion_rule != CoursePage.CompletionRule.LESSONS_AND_ASSESSMENTS:
         # Through a published revision, so a later publish of the page keeps the
         # rule; the seed publishes for the instructor, as in courses.demo.
@@ -114,12 +167,6 @@ def assessments_seed(*, owner=None) -> str:
         course.save_revision(user=owner).publish(
             user=owner, skip_permission_checks=True
         )
-    if not any(created) and not summary.created:
-        return "Demo assessments: already there."
-    return (
-        f"Demo assessments: {summary.created} questions in {bank.code}, a placement "
-        f"test on {PLACEMENT_AREA} and the {QUIZ_COURSE} end-of-course quiz."
-    )
 
 
 def _assessment(plan: Plan, *, bank, competencies, owner, kind, **where) -> bool:
@@ -134,7 +181,7 @@ def _assessment(plan: Plan, *, bank, competencies, owner, kind, **where) -> bool
         time_limit_minutes=plan.time_limit_minutes,
         attempts_allowed=plan.attempts_allowed,
         pass_mark_percent=plan.pass_mark_percent,
-        feedback_policy=Assessment.FeedbackPolicy.AFTER_SUBMISSION,
+        feedback_policy=Assessment.FeedbackPolicy.AFTER_LAST_ATTEMPT,
         is_published=True,
         owner=owner,
         **where,

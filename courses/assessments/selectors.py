@@ -13,7 +13,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -63,25 +63,98 @@ def attempt_get_for_learner(*, user, attempt_id: int) -> Attempt:
 
 
 def feedback_visible(
-    *, assessment: Assessment, attempts_used: int, now: datetime | None = None
+    *,
+    assessment: Assessment,
+    attempts_used: int,
+    passed: bool = False,
+    now: datetime | None = None,
 ) -> bool:
     """Whether a submitted attempt's answers, feedback and explanations may be shown.
 
     Never before submission (callers pass only submitted attempts); then as the
-    assessment's policy says.
+    assessment's policy says: after the last attempt (or the closing date, if one is
+    set), once the learner has passed (`passed`: any of their attempts), at once,
+    after a date, or never. A learner who failed and may try again never sees them
+    under the first two.
     """
     now = now or timezone.now()
     policy = assessment.feedback_policy
     if policy == Assessment.FeedbackPolicy.AFTER_SUBMISSION:
         return True
+    if policy == Assessment.FeedbackPolicy.AFTER_PASSING:
+        return passed
     if policy == Assessment.FeedbackPolicy.AFTER_LAST_ATTEMPT:
-        return (
+        closed = (
+            assessment.feedback_from is not None and now >= assessment.feedback_from
+        )
+        return closed or (
             assessment.attempts_allowed is not None
             and attempts_used >= assessment.attempts_allowed
         )
     if policy == Assessment.FeedbackPolicy.AFTER_DATE:
         return assessment.feedback_from is not None and now >= assessment.feedback_from
     return False
+
+
+def unanswered_numbers(*, attempt: Attempt, responses: dict) -> list[int]:
+    """The numbers (1 first, as shown) of the attempt's questions left unanswered by
+    the saved answers and, over them, `responses` (the submitted form read by
+    forms.responses_from_post: it holds only the questions the form showed)."""
+    merged = {**attempt.responses, **responses}
+    return [
+        number
+        for number, question in enumerate(attempt.questions, start=1)
+        if merged.get(question["id"]) in (None, "", [], {})
+    ]
+
+
+def assessment_pool_warnings(assessment: Assessment) -> list[str]:
+    """What an author should know about the question pools an assessment draws from.
+
+    Per competency (rules on one competency draw together, as the draw does): a pool
+    smaller than the draw (no one can start), or smaller than the draw times the
+    attempts allowed (a learner who tries again meets questions seen before).
+    """
+    draws: dict[int, int] = {}
+    names: dict[int, str] = {}
+    pools: dict[int, int] = {}
+    for rule in assessment.rules.select_related("competency"):
+        competency = rule.competency
+        draws[competency.pk] = draws.get(competency.pk, 0) + rule.count
+        names[competency.pk] = f"{competency.code} {competency.name}"
+        pools[competency.pk] = pools.get(competency.pk, 0) + (
+            Question.objects.filter(
+                bank_id=rule.bank_id, competency=competency, is_active=True
+            ).count()
+        )
+    warnings = []
+    attempts = assessment.attempts_allowed
+    for pk, draw_count in draws.items():
+        pool = pools[pk]
+        if pool < draw_count:
+            warnings.append(
+                _(
+                    "%(competency)s: each attempt draws %(draw)d questions but the "
+                    "pool has %(pool)d in use, so no one can start this assessment."
+                )
+                % {"competency": names[pk], "draw": draw_count, "pool": pool}
+            )
+        elif attempts and attempts > 1 and pool < draw_count * attempts:
+            warnings.append(
+                _(
+                    "%(competency)s: %(attempts)d attempts of %(draw)d questions need "
+                    "%(needed)d different questions; the pool has %(pool)d, so a "
+                    "learner who tries again meets questions already seen."
+                )
+                % {
+                    "competency": names[pk],
+                    "attempts": attempts,
+                    "draw": draw_count,
+                    "needed": draw_count * attempts,
+                    "pool": pool,
+                }
+            )
+    return warnings
 
 
 @dataclass
@@ -351,11 +424,14 @@ def attempt_result(
                 evidence_recorded=code in evidence,
             )
         )
-    used = Attempt.objects.filter(
+    tally = Attempt.objects.filter(
         user_id=attempt.user_id, assessment_id=attempt.assessment_id
-    ).count()
+    ).aggregate(used=Count("pk"), passed=Count("pk", filter=Q(passed=True)))
     visible = attempt.is_submitted and feedback_visible(
-        assessment=attempt.assessment, attempts_used=used, now=now
+        assessment=attempt.assessment,
+        attempts_used=tally["used"],
+        passed=tally["passed"] > 0,
+        now=now,
     )
     answers = []
     if visible:

@@ -108,9 +108,33 @@ def attempt_submit(request, attempt_id: int):
         user=request.user, attempt_id=attempt_id
     )
     was_open = not attempt.is_submitted
-    attempt = services.attempt_submit(
-        attempt=attempt, responses=responses_from_post(attempt, request.POST)
-    )
+    responses = responses_from_post(attempt, request.POST)
+    if (
+        was_open
+        and request.POST.get("confirm_unanswered") != "1"
+        and not attempt.is_past_deadline()
+    ):
+        unanswered = selectors.unanswered_numbers(attempt=attempt, responses=responses)
+        if unanswered:
+            # Keep what was answered, then ask: submit anyway, or go back.
+            try:
+                attempt = services.attempt_save_answers(
+                    attempt=attempt, responses=responses
+                )
+            except services.AttemptClosed as closed:
+                messages.warning(request, closed.message)
+                return redirect("courses:attempt_result", attempt_id=closed.attempt.pk)
+            return render(
+                request,
+                "courses/assessments/attempt.html",
+                {
+                    "attempt": attempt,
+                    "assessment": attempt.assessment,
+                    "questions": selectors.attempt_questions(attempt=attempt),
+                    "unanswered": unanswered,
+                },
+            )
+    attempt = services.attempt_submit(attempt=attempt, responses=responses)
     if was_open and attempt.auto_submitted:
         messages.warning(
             request,

@@ -52,6 +52,7 @@ from ..questions import DraftOption, QuestionDraft, QuestionKind
 from .forms import MoodleQuestionImportForm, QuestionImportForm
 from .selectors import (
     _authors_everything,
+    assessment_pool_warnings,
     assessment_results,
     assessments_for_author,
     banks_for_author,
@@ -126,6 +127,17 @@ class NarrowedEditView(ObjectActionsMixin, NarrowedObjectMixin, generic.EditView
         ):
             buttons.append(Button(label, url=url, icon_name=icon, priority=priority))
         return buttons
+
+
+class AssessmentEditView(NarrowedEditView):
+    """The assessment's form, with a warning for each question pool too small."""
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        # The response is rendered later, so the messages still show on this page.
+        for warning in assessment_pool_warnings(self.object):
+            messages.warning(request, warning)
+        return response
 
 
 class NarrowedDeleteView(NarrowedObjectMixin, generic.DeleteView):
@@ -664,6 +676,7 @@ class AssessmentViewSet(NarrowedViewSet):
     list_filter = ["kind", "is_published"]
     search_fields = ["title"]
     edit_handler = ObjectList(Assessment.panels, base_form_class=AssessmentAdminForm)
+    edit_view_class = AssessmentEditView
 
     def get_urlpatterns(self):
         return super().get_urlpatterns() + [

@@ -329,8 +329,12 @@ class Assessment(ClusterableModel):
         PLACEMENT = "placement", _("Placement assessment")
 
     class FeedbackPolicy(models.TextChoices):
-        AFTER_SUBMISSION = "after_submission", _("After each submission")
-        AFTER_LAST_ATTEMPT = "after_last_attempt", _("After the last attempt")
+        AFTER_LAST_ATTEMPT = (
+            "after_last_attempt",
+            _("After the last attempt (or from the date below, if given)"),
+        )
+        AFTER_PASSING = "after_passing", _("Once the learner has passed")
+        AFTER_SUBMISSION = "after_submission", _("Immediately after each submission")
         AFTER_DATE = "after_date", _("After a date")
         NEVER = "never", _("Never (scores only)")
 
@@ -390,13 +394,21 @@ class Assessment(ClusterableModel):
         _("feedback and correct answers shown"),
         max_length=24,
         choices=FeedbackPolicy.choices,
-        default=FeedbackPolicy.AFTER_SUBMISSION,
+        default=FeedbackPolicy.AFTER_LAST_ATTEMPT,
+        help_text=_(
+            "When learners see the correct answers, feedback and explanations of a "
+            "submitted attempt. Never before submission. The default keeps them "
+            "hidden while a learner who failed may still try again."
+        ),
     )
     feedback_from = models.DateTimeField(
         _("feedback shown from"),
         null=True,
         blank=True,
-        help_text=_("For the policy “after a date”."),
+        help_text=_(
+            "For the policy “after a date”, and the closing date of the policy "
+            "“after the last attempt”."
+        ),
     )
     is_published = models.BooleanField(
         _("open to learners"),

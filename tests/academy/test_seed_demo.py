@@ -138,8 +138,22 @@ class TestSeededDemo:
         assert first["lessons"] > first["courses"]
         assert first["certificates"] >= 3
         assert first["hr scopes"] == 1
-        assert first["questions"] == 12
-        assert first["assessments"] == 2
+        assert first["questions"] == 24
+        # Mandatory courses (DGA-100, and DGA-103 the demo assigns) need a passed
+        # end-of-course quiz to complete, drawn from pools big enough for retakes.
+        from courses.assessments.selectors import assessment_pool_warnings
+
+        for code in ("DGA-100", "DGA-103"):
+            course = CoursePage.objects.get(code=code)
+            assert (
+                course.completion_rule
+                == CoursePage.CompletionRule.LESSONS_AND_ASSESSMENTS
+            )
+            quiz = Assessment.objects.get(course=course)
+            assert quiz.required_for_completion and quiz.is_published
+            assert quiz.feedback_policy == "after_last_attempt"
+            assert assessment_pool_warnings(quiz) == []
+        assert first["assessments"] == 4
         assert first["assignments"] == 1
 
     def test_demo_users_reach_their_pages(self, client):

@@ -60,6 +60,9 @@ def make_assessment(*, rules, course=None, area=None, **fields) -> Assessment:
     """rules: (bank, competency, count) triples."""
     fields.setdefault("title", "แบบทดสอบท้ายบท")
     fields.setdefault("is_published", True)
+    # Most tests read the answers right after submitting; the model's default (after
+    # the last attempt) has its own tests in test_quiz_integrity.py.
+    fields.setdefault("feedback_policy", Assessment.FeedbackPolicy.AFTER_SUBMISSION)
     assessment = Assessment.objects.create(
         kind=Assessment.Kind.COURSE if course else Assessment.Kind.PLACEMENT,
         course=course,

@@ -98,6 +98,12 @@
         timer.textContent = timer.getAttribute("data-expired-label");
         if (!submitting) {
           submitting = true;
+          // Time is up: grade what there is, without asking about unanswered ones.
+          var confirm = document.createElement("input");
+          confirm.type = "hidden";
+          confirm.name = "confirm_unanswered";
+          confirm.value = "1";
+          form.appendChild(confirm);
           form.submit();
         }
       }
