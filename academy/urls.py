@@ -1,6 +1,7 @@
 """The Academy's URLs: site pages, public verification, allauth, and the Wagtail admin."""
 
 from django.conf import settings
+from django.shortcuts import redirect, render
 from django.urls import include, path, reverse
 from django.views.decorators.cache import never_cache
 from django.views.generic import RedirectView
@@ -20,6 +21,15 @@ class SignInRedirect(RedirectView):
     and MFA, and comes back where they were going."""
 
     default_next = "/"
+
+    def get(self, request, *args, **kwargs):
+        if self.default_next == "/admin/" and request.user.is_authenticated:
+            # Signed in already, and Wagtail sent them here: they have no admin
+            # access. Sending them to sign in would bounce straight back (a loop).
+            if request.user.has_perm("wagtailadmin.access_admin"):
+                return redirect("wagtailadmin_home")
+            return render(request, "core/admin_denied.html", status=403)
+        return super().get(request, *args, **kwargs)
 
     def get_redirect_url(self, *args, **kwargs):
         query = self.request.META.get("QUERY_STRING", "")

@@ -89,6 +89,7 @@ def template_preview_pdf(request, pk: int):
 class CertificateInspectView(generic.InspectView):
     fields = [
         "number",
+        "state_display",
         "status",
         "name_th",
         "name_en",
@@ -98,14 +99,25 @@ class CertificateInspectView(generic.InspectView):
         "learning_hours",
         "issued_on",
         "valid_from",
-        "valid_until",
+        "valid_until_display",
         "superseded_by",
-        "revoked_at",
+        "revoked_at_display",
         "revocation_reason",
         "revoked_by",
         "public_id",
         "status_list_index",
     ]
+
+    LABELS = {
+        "state_display": _("State today"),
+        "valid_until_display": _("Valid until (Bangkok time)"),
+        "revoked_at_display": _("Revoked at (Bangkok time)"),
+    }
+
+    def get_field_label(self, field_name, field):
+        if field_name in self.LABELS:
+            return str(self.LABELS[field_name])
+        return super().get_field_label(field_name, field)
 
     @cached_property
     def header_more_buttons(self):
@@ -142,14 +154,24 @@ class CertificateViewSet(RecordViewSet):
     menu_label = _("Issued certificates")
     menu_order = 200
     inspect_view_class = CertificateInspectView
+    # The viewset passes its own list to the view (an empty one would show every
+    # field, "valid" for an expired certificate among them).
+    inspect_view_fields = CertificateInspectView.fields
     list_filter = ["status"]
     search_fields = ["number", "name_th", "name_en", "course_title_th"]
     list_display = [
         "number",
         Column("name_th", label=_("Name")),
         Column("course_title_th", label=_("Course")),
-        Column("get_status_display", label=_("Status"), sort_key="status"),
+        # The true state today (expired, revoked, superseded, valid), not the
+        # stored status alone: a certificate past its date is stored as valid.
+        Column("state_display", label=_("State")),
         DateColumn("issued_on", label=_("Issued on"), sort_key="issued_on"),
+        Column(
+            "valid_until_display",
+            label=_("Valid until (Bangkok time)"),
+            sort_key="valid_until",
+        ),
     ]
 
     def get_queryset(self, request):

@@ -30,6 +30,9 @@ PRIVACY_EXEMPT_PREFIXES = (
     "/.well-known/",
 )
 PRIVACY_SESSION_KEY = "academy_privacy_notice_version"
+#: Where a staff member was going when their first sign-in turned into setting up
+#: two-step verification: the recovery codes page offers to continue there.
+MFA_NEXT_SESSION_KEY = "academy_mfa_next"
 #: allauth's pages that add an authenticator: a staff account's first one only
 #: after the second-channel check (enrolment.py).
 MFA_ENROLMENT_PREFIX = "/accounts/2fa/"
@@ -88,6 +91,7 @@ class StaffMFAMiddleware:
                     "authenticator app to continue."
                 ),
             )
+            request.session[MFA_NEXT_SESSION_KEY] = request.get_full_path()
             activate = _redirect("mfa_activate_totp", request)
             if enrolment_checked(request):
                 return activate

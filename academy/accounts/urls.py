@@ -13,6 +13,7 @@ urlpatterns = [
     # Resolved before allauth's own /accounts/email/ (see academy/urls.py).
     path("email/", views.EmailView.as_view(), name="email"),
     path("2fa/enrol/", views.mfa_enrolment, name="mfa_enrolment"),
+    path("2fa/continue/", views.mfa_continue, name="mfa_continue"),
     path("profile/", views.account, name="account"),
     path("privacy/", views.privacy_notice, name="privacy_notice"),
     path("my-data.json", views.personal_data_download, name="personal_data"),

@@ -29,7 +29,7 @@ from . import enrolment
 from .authz import require
 from .forms import MFAEnrolmentCheckForm, PrivacyNoticeForm
 from .mfa import mfa_enrolled, mfa_required
-from .middleware import PRIVACY_SESSION_KEY
+from .middleware import MFA_NEXT_SESSION_KEY, PRIVACY_SESSION_KEY
 from .privacy import personal_data_export, privacy_notice_accept
 
 
@@ -40,6 +40,18 @@ def _safe_next(request, default: str = "/") -> str:
     ):
         return target
     return default
+
+
+@login_required
+def mfa_continue(request):
+    """After setting up two-step verification: on to the staff page first asked for
+    (remembered by StaffMFAMiddleware), else the account page."""
+    target = request.session.pop(MFA_NEXT_SESSION_KEY, "")
+    if not target or not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("accounts:account")
+    return redirect(target)
 
 
 @login_required

@@ -250,3 +250,27 @@ class Vocabulary:
         terms = self._with_synonyms(self._terms(text, query=True), query=True)
         unique = {term.forms: term for term in terms}
         return list(unique.values())[:limit]
+
+
+def romanised_slug(text: str, *, max_length: int = 80) -> str:
+    """A readable ASCII slug of Thai text: words found by newmm, each romanised by
+    the Royal Institute's system (PyThaiNLP "royin", offline), joined by hyphens.
+
+    การใช้ปัญญาประดิษฐ์ → kan-chai-panya-pradit. For URLs: Django's slug validator
+    refuses Thai vowels and tone marks, so a Thai slug cannot keep them.
+    """
+    from django.utils.text import slugify
+
+    from pythainlp.transliterate import romanize
+
+    words = []
+    for match in RUN.finditer(normalise(text)):
+        if match.group("latin"):
+            words.append(match.group("latin"))
+            continue
+        for token in word_tokenize(match.group("thai"), engine="newmm"):
+            token = token.strip(".")
+            if THAI_LETTER.search(token):
+                words.append(romanize(token, engine="royin"))
+    slug = slugify("-".join(words))[:max_length].strip("-")
+    return slug

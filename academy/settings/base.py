@@ -467,6 +467,10 @@ ACADEMY_PUBLIC_BASE_URL = os.environ.get(
 WAGTAILADMIN_BASE_URL = ACADEMY_PUBLIC_BASE_URL
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# Slugs may be Unicode, but Django's slug validator (and Wagtail's slugify) drop Thai
+# vowels and tone marks: courses and lessons with Thai titles get their code, English
+# title or romanised Thai instead (courses.models.pages.readable_slug).
+WAGTAIL_ALLOW_UNICODE_SLUGS = True
 WAGTAILDOCS_EXTENSIONS = [
     "csv",
     "docx",
@@ -484,8 +488,10 @@ WAGTAILDOCS_EXTENSIONS = [
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 # The admin signs in, resets passwords and changes them through allauth only (rate
-# limits, lockout, MFA): no second login form (see academy/urls.py).
-WAGTAILADMIN_LOGIN_URL = "account_login"
+# limits, lockout, MFA): no second login form. /admin/login/ (academy/urls.py) sends
+# the signed-out on to allauth, and tells a signed-in person without admin access
+# so, instead of sending them to allauth, which would send them back (a loop).
+WAGTAILADMIN_LOGIN_URL = "wagtailadmin_login"
 WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False

@@ -113,6 +113,14 @@ class Certificate(models.Model):
     #:   level_th, level_en, url}], in the course's order.
     competencies = models.JSONField(_("competencies"), default=list, blank=True)
 
+    #: The training as it was: from enrolment to completion, and how it was delivered
+    #: (courses.CoursePage.DeliveryMode), printed on the face.
+    training_started_on = models.DateField(
+        _("training started on"), null=True, blank=True
+    )
+    delivery_mode = models.CharField(
+        _("mode of study"), max_length=16, blank=True, default="", db_default=""
+    )
     issued_on = models.DateField(_("issued on"))
     valid_from = models.DateTimeField(_("valid from"))
     valid_until = models.DateTimeField(_("valid until"), null=True, blank=True)
@@ -213,6 +221,32 @@ class Certificate(models.Model):
             return "expired"
         return "valid"
 
+    #: What verification_state means, for people (the admin's list and record).
+    STATE_LABELS = {
+        "valid": _("Valid"),
+        "expired": _("Expired"),
+        "revoked": _("Revoked"),
+        "superseded": _("Superseded"),
+    }
+
+    @property
+    def state_display(self) -> str:
+        """The true state today: an expired certificate says so, not "valid"."""
+        if self.status == self.Status.PENDING:
+            return str(self.Status.PENDING.label)
+        return str(self.STATE_LABELS[self.verification_state])
+
+    @property
+    def valid_until_display(self) -> str:
+        """The expiry in Bangkok time, B.E. in Thai; "does not expire" when none."""
+        if self.valid_until is None:
+            return str(_("Does not expire"))
+        return _local_datetime_text(self.valid_until)
+
+    @property
+    def revoked_at_display(self) -> str:
+        return _local_datetime_text(self.revoked_at) if self.revoked_at else ""
+
     @property
     def display_name(self) -> str:
         return _bilingual(self.name_th, self.name_en)
@@ -232,6 +266,17 @@ class Certificate(models.Model):
             }
             for item in self.competencies
         ]
+
+
+def _local_datetime_text(value) -> str:
+    """A moment as people in Thailand read it: Asia/Bangkok, B.E. date in Thai."""
+    from zoneinfo import ZoneInfo
+
+    from academy.core.thaidate import format_date
+
+    local = value.astimezone(ZoneInfo("Asia/Bangkok"))
+    language = translation.get_language() or "th"
+    return f"{format_date(local.date(), language)} {local:%H:%M}"
 
 
 def _bilingual(thai: str, english: str) -> str:

@@ -185,3 +185,40 @@ def test_snippet_preview_serves_the_real_pdf(client, administrator):
     assert checked.json()["is_valid"] is True
     assert preview["Content-Type"] == "application/pdf"
     assert preview.content.startswith(b"%PDF-")
+
+
+def test_the_admin_shows_the_true_state_and_bangkok_dates(
+    client, administrator, certificate
+):
+    """An expired certificate reads as expired (its stored status stays "valid");
+    its dates are in Bangkok time, in the Buddhist Era in Thai."""
+    from datetime import UTC, datetime
+
+    Certificate.objects.filter(pk=certificate.pk).update(
+        valid_from=datetime(2024, 1, 1, tzinfo=UTC),
+        valid_until=datetime(2025, 6, 30, 20, 30, tzinfo=UTC),  # 1 July, 03:30 BKK
+    )
+    client.force_login(administrator)
+    listing = client.get(
+        "/admin/certificates/issued/", HTTP_ACCEPT_LANGUAGE="th"
+    ).content.decode()
+    row = listing[listing.index(certificate.number) :]
+    row = row[: row.index("</tr>")]
+    assert "หมดอายุ" in row and ">ใช้ได้<" not in row
+    assert "1 กรกฎาคม 2568 03:30" in row
+    inspect = client.get(
+        f"/admin/certificates/issued/inspect/{certificate.pk}/",
+        HTTP_ACCEPT_LANGUAGE="th",
+    ).content.decode()
+    assert "หมดอายุ" in inspect and "1 กรกฎาคม 2568 03:30" in inspect
+
+    Certificate.objects.filter(pk=certificate.pk).update(
+        status=Certificate.Status.REVOKED,
+        revoked_at=datetime(2025, 3, 1, 18, 0, tzinfo=UTC),
+    )
+    listing = client.get(
+        "/admin/certificates/issued/", HTTP_ACCEPT_LANGUAGE="th"
+    ).content.decode()
+    row = listing[listing.index(certificate.number) :]
+    row = row[: row.index("</tr>")]
+    assert "เพิกถอน" in row

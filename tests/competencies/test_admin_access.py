@@ -156,8 +156,12 @@ def test_learners_and_hr_officers_are_sent_to_the_admin_login(
     ):
         response = client.get(url)
         assert response.status_code == 302
-        # The admin's sign-in is allauth's (academy/urls.py, WAGTAILADMIN_LOGIN_URL).
-        assert response.url.startswith(reverse("account_login"))
+        # Signed in without admin access: a clear page, never back to signing in
+        # (allauth would send a signed-in person straight back: a loop).
+        assert response.url.startswith(reverse("wagtailadmin_login"))
+        denied = client.get(response.url)
+        assert denied.status_code == 403
+        assert b"/dashboard/" in denied.content
 
 
 @pytest.fixture
