@@ -72,6 +72,7 @@ ALLOWED_VARIABLES: dict[str, str] = {
     "position_line": "position and organisation as one phrase, in the language",
     "competencies_text": "the competencies and levels as one phrase, no codes",
     "competencies": "list of {code, name, framework, level, level_rank}",
+    "training_text": "period and mode of study: อบรมระหว่างวันที่ 3 – 15 พฤศจิกายน พ.ศ. 2569 เรียนออนไลน์ด้วยตนเอง",
     "issued_on": "issue date (use |thai_date for 22 พฤศจิกายน 2569)",
     "issued_on_text": "issue date as printed: 22 พฤศจิกายน พ.ศ. 2569 / 22 November 2026",
     "valid_until": "expiry date, or empty when the certificate does not expire",
@@ -260,6 +261,46 @@ def _printed_date(value: date | None, language: str) -> str:
     )
 
 
+#: How the course was delivered, as the face says it (courses' DeliveryMode values).
+MODE_PHRASES = {
+    "self_paced": ("เรียนออนไลน์ด้วยตนเอง", "online, self-paced"),
+    "live_online": ("เรียนออนไลน์แบบถ่ายทอดสด", "live online"),
+    "classroom": ("เรียนในห้องเรียน", "in the classroom"),
+    "blended": ("เรียนแบบผสมผสาน", "blended learning"),
+}
+
+
+def _period_text(start: date | None, end: date, language: str) -> str:
+    """3 – 15 พฤศจิกายน พ.ศ. 2569; a month or year written once when shared."""
+    if start is None or start >= end:
+        return _printed_date(end, language)
+    if language.startswith("en"):
+        return f"{format_english_date(start)} – {format_english_date(end)}"
+    if start.year != end.year:
+        return f"{_printed_date(start, language)} – {_printed_date(end, language)}"
+    if start.month != end.month:
+        return f"{start.day} {THAI_MONTHS[start.month - 1]} – " + _printed_date(
+            end, language
+        )
+    return f"{start.day} – " + _printed_date(end, language)
+
+
+def training_text(certificate, language: str) -> str:
+    """When and how the training took place, as one phrase without codes."""
+    period = _period_text(
+        getattr(certificate, "training_started_on", None),
+        certificate.issued_on,
+        language,
+    )
+    mode = MODE_PHRASES.get(getattr(certificate, "delivery_mode", "") or "")
+    english = language.startswith("en")
+    if english:
+        text = f"Training: {period}"
+        return f"{text}, {mode[1]}" if mode else text
+    text = f"อบรมระหว่างวันที่ {period}" if "–" in period else f"อบรมวันที่ {period}"
+    return f"{text} {mode[0]}" if mode else text
+
+
 def _joined(items: list[str], language: str) -> str:
     if len(items) <= 1:
         return "".join(items)
@@ -321,6 +362,7 @@ def certificate_context(
     hours = hours_text(certificate.learning_hours)
     phrases = _phrases(certificate, competencies, language, hours)
     printed = {
+        "training_text": training_text(certificate, language),
         "issued_on_text": _printed_date(certificate.issued_on, language),
         "valid_until_text": _printed_date(valid_until, language),
         "hours_text": phrases.pop("hours_text"),

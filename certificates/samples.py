@@ -40,6 +40,8 @@ def sample_certificate() -> Certificate:
                 "level_en": "Applying",
             }
         ],
+        training_started_on=date(2026, 11, 3),
+        delivery_mode="blended",
         issued_on=issued_on,
         valid_from=valid_from,
         valid_until=valid_from.replace(year=2028),

@@ -287,7 +287,7 @@ def _certificate_reserve(*, completion: CourseCompletion) -> Certificate:
     """Lock the completion; return its certificate, or reserve one (status pending)."""
     completion = (
         CourseCompletion.objects.select_for_update()
-        .select_related("user", "course")
+        .select_related("user", "course", "enrolment")
         .get(pk=completion.pk)
     )
     existing = Certificate.objects.filter(completion=completion).first()
@@ -335,6 +335,10 @@ def _certificate_reserve(*, completion: CourseCompletion) -> Certificate:
         course_title_en=course.title_en,
         learning_hours=completion.learning_hours,
         competencies=_competency_snapshot(course),
+        training_started_on=min(
+            timezone.localdate(completion.enrolment.enrolled_at), issued_on
+        ),
+        delivery_mode=course.delivery_mode or "",
         issued_on=issued_on,
         valid_from=valid_from,
         valid_until=add_months(valid_from, months) if months else None,
