@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('courses', '0010_question_unmapped'),
+        ('courses', '0011_scorm'),
     ]
 
     operations = [
