@@ -18,6 +18,7 @@ class CoursesConfig(AppConfig):
         from competencies.hr.sections import register_hr_nav
 
         from .assessments import tasks  # noqa: F401
+        from .scorm import checks as scorm_checks  # noqa: F401 - registers the check
         from .search import handlers
         from .search import tasks as search_tasks  # noqa: F401
 
