@@ -48,6 +48,7 @@ COLUMN_LABELS = {
     "email": _("Email"),
     "unit_code": _("Unit code"),
     "unit_name_th": _("Unit (Thai)"),
+    "unit_parents_th": _("Part of (Thai)"),
     "position_type": _("Position type"),
     "position_level": _("Position level"),
     "line_of_work": _("Line of work"),

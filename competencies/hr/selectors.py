@@ -432,14 +432,18 @@ def directory_export_rows(access: HRAccess, filters: DirectoryFilters):
         "person__email",
         "unit__code",
         "unit__name_th",
+        "unit__path",  # written as the Thai names of the units above (see below)
         "position_type__code",
         "position_level__code",
         "line_of_work__code",
         "supervisor__employee_number",
         "starts_on",
     ]
+    trail = _trail_th(access)
+    at = fields.index("unit__path")
     if filters.framework is None:
-        yield from placements.values_list(*fields).iterator(chunk_size=2000)
+        for row in placements.values_list(*fields).iterator(chunk_size=2000):
+            yield (*row[:at], trail(row[at]), *row[at + 1 :])
         return
     codes = {
         group.pk: group.code for group in getattr(filters.framework, "hr_groups", [])
@@ -450,7 +454,34 @@ def directory_export_rows(access: HRAccess, filters: DirectoryFilters):
     for row in placements.values_list(*fields, "export_group_id").iterator(
         chunk_size=2000
     ):
-        yield (*row[:-1], codes.get(row[-1], ""))
+        yield (*row[:at], trail(row[at]), *row[at + 1 : -1], codes.get(row[-1], ""))
+
+
+def _trail_th(access: HRAccess):
+    """path -> the Thai names of the units above it (unit_trails for a stream of
+    rows): one query for every unit of the scope and the units above it."""
+    steplen = OrgUnit.steplen
+    above = {
+        root.path[: steplen * depth]
+        for root in access.scope_units
+        for depth in range(1, len(root.path) // steplen)
+    }
+    names = dict(
+        OrgUnit.objects.filter(
+            _scope_q(access.scope_paths, "path") | Q(path__in=above)
+        ).values_list("path", "name_th")
+    )
+    cache: dict[str, str] = {}
+
+    def trail(path: str) -> str:
+        if path not in cache:
+            cache[path] = UNIT_TRAIL_SEPARATOR.join(
+                names.get(path[: steplen * depth], "")
+                for depth in range(1, len(path) // steplen)
+            )
+        return cache[path]
+
+    return trail
 
 
 def frameworks_for_hr() -> list[Framework]:

@@ -138,6 +138,7 @@ def directory_export(request, fmt: str):
         "email",
         "unit_code",
         "unit_name_th",
+        "unit_parents_th",
         "position_type",
         "position_level",
         "line_of_work",

@@ -50,7 +50,8 @@ def test_directory_csv_keeps_thai_and_follows_the_scope(client, hr_world):
     assert target[3:5] == ["สมศรี", "มีสุข"]
     assert target[1] == "1-1017-xxxxx-xx-8"
     assert target[9] == "กองหนึ่ง"
-    assert target[13] == "S0001"
+    assert target[header.index("supervisor_employee_number")] == "S0001"
+    assert target[header.index("unit_parents_th")] == "กระทรวงดิจิทัลทดสอบ › กรมหนึ่ง"
     assert target[-1]  # a personnel group code
     assert not any("นอกขอบเขต" in cell for row in body for cell in row)
     entry = AuditEntry.objects.get(action="export")
