@@ -36,9 +36,23 @@ class Migration(migrations.Migration):
             model_name='matrixrollup',
             name='matrix_rollup_subtree',
         ),
-        migrations.RemoveField(
-            model_name='matrixrollup',
-            name='unit_path',
+        # Zero downtime: the previous release still inserts and reads `unit_path`, so
+        # the column leaves the model here but stays in the database, nullable, until a
+        # later release drops it (the rows this release writes leave it empty).
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.RemoveField(
+                    model_name='matrixrollup',
+                    name='unit_path',
+                ),
+            ],
+            database_operations=[
+                migrations.AlterField(
+                    model_name='matrixrollup',
+                    name='unit_path',
+                    field=models.CharField(max_length=255, null=True),
+                ),
+            ],
         ),
         migrations.AddField(
             model_name='matrixrolluprun',
