@@ -9,6 +9,7 @@ so that `make messages` (makemessages --no-obsolete) keeps them. Terms: docs/glo
 from django.utils.translation import gettext_noop
 
 CORRECTED = (
+    gettext_noop("You do not have permission to access the admin."),
     gettext_noop("Snippets"),
     gettext_noop("Wagtail snippets"),
     gettext_noop('Sorry, no snippets match "<em>%(search_query)s</em>"'),
