@@ -24,6 +24,7 @@ import secrets
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -35,12 +36,18 @@ from pathlib import Path
 from typing import TextIO
 from urllib.parse import urlsplit, urlunsplit
 
+from benchmarks.middleware import QUERIES_HEADER
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 SETTINGS_MODULE = "benchmarks.settings"
-BENCH_DATABASE_NAME = "academy_bench_pages"
+BENCH_DATABASE_NAME = os.environ.get("ACADEMY_BENCH_PAGES_DB", "academy_bench_pages")
 SQLITE_PATH = BASE_DIR / "var" / "bench-pages.sqlite3"
 CONCURRENCY = 8
 WORKERS = 2
+ROUNDS = 3
+SEARCH_PATH = (
+    "/search/?q=%E0%B8%82%E0%B9%89%E0%B8%AD%E0%B8%A1%E0%B8%B9%E0%B8%A5"  # ข้อมูล
+)
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 LEARNER_EMAIL = "bench-learner@example.go.th"
 COURSE_CODE = "GOV-202"
@@ -71,6 +78,7 @@ class LoadResult:
     statuses: Counter = field(default_factory=Counter)
     errors: int = 0  # connection errors, and with wrk also HTTP statuses >= 400
     tool: str = "python"
+    cpu_ms: float | None = None  # server CPU per request (gunicorn workers, /proc)
 
     @property
     def rate(self) -> float:
@@ -361,24 +369,168 @@ def _gunicorn_stop(process: subprocess.Popen) -> None:
 
 
 # ------------------------------------------------------------------------------
-# The run
+# Server CPU and queries
 # ------------------------------------------------------------------------------
 
 
-def format_table(results: list[LoadResult]) -> str:
-    bare = results[0].rate if results else 0.0
-    rows = [("target", "req/s", "p50 ms", "p95 ms", "vs bare")]
+def process_cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of one process from /proc (None when it is gone)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    # The command name may hold spaces and parentheses: fields follow the last ")".
+    fields = stat[stat.rindex(")") + 2 :].split()
+    utime, stime = int(fields[11]), int(fields[12])
+    return (utime + stime) / os.sysconf("SC_CLK_TCK")
+
+
+def child_pids(parent: int) -> list[int]:
+    """The processes whose parent is `parent` (gunicorn's workers of its master)."""
+    children = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        if int(stat[stat.rindex(")") + 2 :].split()[1]) == parent:
+            children.append(int(entry.name))
+    return sorted(children)
+
+
+def workers_cpu(master: int) -> dict[int, float]:
+    """CPU seconds used so far by each worker of the gunicorn master `master`."""
+    figures = {}
+    for pid in child_pids(master):
+        seconds = process_cpu_seconds(pid)
+        if seconds is not None:
+            figures[pid] = seconds
+    return figures
+
+
+def cpu_ms_per_request(
+    before: dict[int, float], after: dict[int, float], requests: int
+) -> float | None:
+    """Server CPU per request between two `workers_cpu` readings (workers that
+    restarted in between are left out)."""
+    if not requests:
+        return None
+    used = sum(after[pid] - before[pid] for pid in after.keys() & before.keys())
+    return used * 1000 / requests
+
+
+def queries_per_request(url: str, headers: dict[str, str]) -> int | None:
+    """The X-Bench-Queries header of one more GET (the steady state, after warming)."""
+    host, port, path = _loopback(url)
+    connection = http.client.HTTPConnection(host, port, timeout=30)
+    try:
+        connection.request("GET", path, headers={"Host": f"{host}:{port}", **headers})
+        response = connection.getresponse()
+        response.read()
+        value = response.getheader(QUERIES_HEADER)
+    finally:
+        connection.close()
+    return int(value) if value is not None else None
+
+
+# ------------------------------------------------------------------------------
+# Interleaved pairs
+# ------------------------------------------------------------------------------
+
+
+@dataclass
+class PairedResult:
+    """A page measured in `rounds` pairs, each right after the bare view."""
+
+    target: str
+    pages: list[LoadResult]
+    bares: list[LoadResult]
+    queries: int | None = None
+
+    @staticmethod
+    def _median(values: list[float | None]) -> float | None:
+        known = [value for value in values if value is not None]
+        return statistics.median(known) if known else None
+
+    @property
+    def rate(self) -> float:
+        return self._median([result.rate for result in self.pages]) or 0.0
+
+    @property
+    def bare_rate(self) -> float:
+        return self._median([result.rate for result in self.bares]) or 0.0
+
+    @property
+    def ratio(self) -> float | None:
+        """Median of the pairs' ratios (each page run over the bare run just before)."""
+        return self._median(
+            [
+                page.rate / bare.rate if bare.rate else None
+                for page, bare in zip(self.pages, self.bares, strict=True)
+            ]
+        )
+
+    @property
+    def p50_ms(self) -> float:
+        return self._median([result.p50_ms for result in self.pages]) or 0.0
+
+    @property
+    def p95_ms(self) -> float:
+        return self._median([result.p95_ms for result in self.pages]) or 0.0
+
+    @property
+    def cpu_ms(self) -> float | None:
+        return self._median([result.cpu_ms for result in self.pages])
+
+    @property
+    def bare_cpu_ms(self) -> float | None:
+        return self._median([result.cpu_ms for result in self.bares])
+
+    @property
+    def errors(self) -> int:
+        return sum(result.errors for result in self.pages)
+
+    @property
+    def statuses(self) -> Counter:
+        total: Counter = Counter()
+        for result in self.pages:
+            total.update(result.statuses)
+        return total
+
+
+def _cell(value: float | int | None, spec: str) -> str:
+    return "-" if value is None else format(value, spec)
+
+
+def format_table(results: list[PairedResult]) -> str:
+    rows = [
+        (
+            "target",
+            "req/s",
+            "bare req/s",
+            "vs bare",
+            "p50 ms",
+            "p95 ms",
+            "queries",
+            "CPU ms/req",
+        )
+    ]
     for result in results:
         rows.append(
             (
                 result.target,
                 f"{result.rate:,.0f}",
+                f"{result.bare_rate:,.0f}",
+                _cell(result.ratio, ".3f"),
                 f"{result.p50_ms:.1f}",
                 f"{result.p95_ms:.1f}",
-                f"{result.rate / bare:.2f}" if bare else "-",
+                _cell(result.queries, "d"),
+                _cell(result.cpu_ms, ".1f"),
             )
         )
-    widths = [max(len(row[column]) for row in rows) for column in range(5)]
+    widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
     lines = []
     for number, row in enumerate(rows):
         cells = [row[0].ljust(widths[0])] + [
@@ -390,8 +542,39 @@ def format_table(results: list[LoadResult]) -> str:
     return "\n".join(lines)
 
 
-def run(*, seconds_per_target: float = 10, stdout: TextIO) -> list[LoadResult]:
-    """Prepare, serve, load each target for `seconds_per_target`; print the table."""
+def load_average() -> str:
+    return ", ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
+# ------------------------------------------------------------------------------
+# The run
+# ------------------------------------------------------------------------------
+
+
+def measure(
+    url: str,
+    *,
+    seconds: float,
+    headers: dict[str, str],
+    target: str,
+    master: int,
+    use_wrk: bool,
+) -> LoadResult:
+    """Load `url` for `seconds`, with the gunicorn workers' CPU read around it."""
+    before = workers_cpu(master)
+    if use_wrk:
+        result = run_wrk(url, seconds=seconds, headers=headers, target=target)
+    else:
+        result = issue_requests(url, seconds=seconds, headers=headers, target=target)
+    result.cpu_ms = cpu_ms_per_request(before, workers_cpu(master), result.requests)
+    return result
+
+
+def run(
+    *, seconds_per_target: float = 3, rounds: int = ROUNDS, stdout: TextIO
+) -> list[PairedResult]:
+    """Prepare, serve, and measure each target in `rounds` interleaved pairs with the
+    bare view; print the table."""
     database_url = bench_database_url()
     if database_url.startswith("postgres"):
         _postgres_ensure(database_url)
@@ -401,10 +584,12 @@ def run(*, seconds_per_target: float = 10, stdout: TextIO) -> list[LoadResult]:
     use_wrk = shutil.which("wrk") is not None
     stdout.write(
         f"Page throughput: gunicorn {WORKERS} sync workers on 127.0.0.1, "
-        f"{CONCURRENCY} concurrent clients, {seconds_per_target:g} s per target, "
+        f"{CONCURRENCY} concurrent clients, {rounds} interleaved pairs of "
+        f"{seconds_per_target:g} s (bare view, then the page), medians; "
         f"load from {'wrk' if use_wrk else 'Python threads'}, "
         f"{os.cpu_count()} CPUs shared by server and client.\n"
         f"Database: {_masked(database_url)}\n"
+        f"Load average at the start: {load_average()}\n"
     )
     process = None
     try:
@@ -416,6 +601,9 @@ def run(*, seconds_per_target: float = 10, stdout: TextIO) -> list[LoadResult]:
             timeout=600,
         )
         stdout.write(
+            f"Settings: {SETTINGS_MODULE} "
+            + ", ".join(f"{key}={value}" for key, value in prepared["settings"].items())
+            + "\n"
             f"Prepared the database and static files in "
             f"{time.perf_counter() - started:.0f} s.\n"
         )
@@ -424,11 +612,17 @@ def run(*, seconds_per_target: float = 10, stdout: TextIO) -> list[LoadResult]:
         process = _gunicorn_start(env, port)
         _gunicorn_wait(process, f"{root}/bench/bare/", timeout=60)
         signed_in = {"Cookie": f"{prepared['cookie_name']}={prepared['session_key']}"}
+        bare_url = f"{root}/bench/bare/"
         targets = [
-            ("bare Django view", "/bench/bare/", {}),
+            ("bare view (anonymous)", "/bench/bare/", {}),
+            ("bare view (signed in)", "/bench/bare/", signed_in),
+            ("home /", "/", {}),
             ("catalogue /courses/", "/courses/", {}),
             (f"course page {COURSE_CODE}", prepared["course_url"], {}),
             ("lesson page (anonymous)", prepared["lesson_url"], {}),
+            ("search /search/?q=", SEARCH_PATH, {}),
+            ("course page (signed in)", prepared["course_url"], signed_in),
+            ("lesson page (signed in)", prepared["lesson_url"], signed_in),
             ("/dashboard/ (signed in)", "/dashboard/", signed_in),
         ]
         results = []
@@ -441,21 +635,52 @@ def run(*, seconds_per_target: float = 10, stdout: TextIO) -> list[LoadResult]:
                 )
                 continue
             issue_requests(url, seconds=1.0, headers=headers)  # warm both workers
-            if use_wrk:
-                result = run_wrk(
-                    url, seconds=seconds_per_target, headers=headers, target=name
+            paired = PairedResult(
+                target=name,
+                pages=[],
+                bares=[],
+                queries=queries_per_request(url, headers),
+            )
+            for _ in range(rounds):
+                paired.bares.append(
+                    measure(
+                        bare_url,
+                        seconds=seconds_per_target,
+                        headers={},
+                        target="bare",
+                        master=process.pid,
+                        use_wrk=use_wrk,
+                    )
                 )
-            else:
-                result = issue_requests(
-                    url, seconds=seconds_per_target, headers=headers, target=name
+                paired.pages.append(
+                    measure(
+                        url,
+                        seconds=seconds_per_target,
+                        headers=headers,
+                        target=name,
+                        master=process.pid,
+                        use_wrk=use_wrk,
+                    )
                 )
-            results.append(result)
-            if result.errors or set(result.statuses) - {200}:
+            results.append(paired)
+            if paired.errors or set(paired.statuses) - {200}:
                 stdout.write(
-                    f"  {name}: {result.errors} errors, statuses "
-                    f"{dict(result.statuses) or 'not counted by wrk'}\n"
+                    f"  {name}: {paired.errors} errors, statuses "
+                    f"{dict(paired.statuses) or 'not counted by wrk'}\n"
                 )
+            stdout.write(
+                f"  {name}: {paired.rate:,.0f} req/s, "
+                f"{_cell(paired.ratio, '.3f')} of the bare view, "
+                f"{_cell(paired.cpu_ms, '.1f')} ms CPU/request\n"
+            )
         stdout.write("\n" + format_table(results) + "\n")
+        bare_cpu = PairedResult._median([r.bare_cpu_ms for r in results])
+        stdout.write(
+            f"Bare view (anonymous) server CPU: {_cell(bare_cpu, '.2f')} ms/request "
+            f"(median over every pair). 'vs bare' is the median of the pairs' "
+            f"ratios of req/s to the anonymous bare view's run just before.\n"
+            f"Load average at the end: {load_average()}\n"
+        )
         return results
     finally:
         if process is not None:
@@ -481,6 +706,7 @@ def prepare_database() -> dict:
     django.setup()
     from django.conf import settings
     from django.core.management import call_command
+    from django.db import connection
 
     from competencies.services import standards_load
     from courses.demo import catalogue_seed
@@ -497,6 +723,13 @@ def prepare_database() -> dict:
         "lesson_url": lesson.url,
         "cookie_name": settings.SESSION_COOKIE_NAME,
         "session_key": _session_create(user),
+        "settings": {
+            "DEBUG": settings.DEBUG,
+            "database": connection.vendor,
+            "CONN_MAX_AGE": settings.DATABASES["default"].get("CONN_MAX_AGE"),
+            "cache": settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1],
+            "SESSION_ENGINE": settings.SESSION_ENGINE.rsplit(".", 1)[-1],
+        },
     }
 
 
@@ -610,7 +843,10 @@ def _session_create(user) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seconds", type=float, default=10, help="per target")
+    parser.add_argument(
+        "--seconds", type=float, default=3, help="per run (each pair has two runs)"
+    )
+    parser.add_argument("--rounds", type=int, default=ROUNDS, help="pairs per page")
     parser.add_argument("--prepare", action="store_true", help=argparse.SUPPRESS)
     options = parser.parse_args(argv)
     if options.prepare:
@@ -618,7 +854,7 @@ def main(argv: list[str] | None = None) -> int:
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS_MODULE)
         print(PREPARED + json.dumps(prepare_database()), flush=True)
         return 0
-    run(seconds_per_target=options.seconds, stdout=sys.stdout)
+    run(seconds_per_target=options.seconds, rounds=options.rounds, stdout=sys.stdout)
     return 0
 
 
