@@ -11,7 +11,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.admin.auth import require_admin_access
 from wagtail.documents import urls as wagtaildocs_urls
 
-from academy.core import health, metrics
+from academy.core import health, language, metrics
 from courses.assessments.viewsets import NarrowedSiteHistoryView
 
 
@@ -66,7 +66,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("academy.accounts.urls")),
     path("accounts/", include("allauth.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("language/<str:code>/", language.language_switch, name="language_switch"),
     path("", include("courses.assignments.urls")),
     path("hr/", include("competencies.hr.urls")),
     path("", include("courses.urls")),

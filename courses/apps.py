@@ -25,3 +25,31 @@ class CoursesConfig(AppConfig):
         handlers.register()
 
         register_hr_nav(_("Assessment results"), "courses:hr_assessments", order=50)
+        _page_cache_versioned()
+
+
+def _page_cache_versioned() -> None:
+    """What the public pages show beyond the pages themselves (Wagtail's page signals
+    are connected in academy.core): a change orphans the anonymous page cache."""
+    from academy.core.pagecache import models_bumping
+    from competencies.models import (
+        Competency,
+        Framework,
+        PersonnelGroup,
+        ProficiencyLevel,
+        Requirement,
+    )
+
+    from .models import Assessment, CourseCompetency, SearchSynonym
+
+    models_bumping(
+        CourseCompetency,
+        Assessment,
+        SearchSynonym,
+        Framework,
+        Competency,
+        ProficiencyLevel,
+        PersonnelGroup,
+        Requirement,
+        uid="courses",
+    )

@@ -7,6 +7,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from academy.core.pagecache import page_cacheable
+
 from .assessments.selectors import dashboard_assessments
 from .models import CoursePage, Enrolment, LessonPage
 from .selectors import (
@@ -35,6 +37,7 @@ def dashboard(request):
     )
 
 
+@page_cacheable
 def search(request):
     filters = catalogue_filters_parse(request.GET)
     courses = course_list_for_catalogue(filters=filters) if filters.active else []

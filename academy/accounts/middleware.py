@@ -22,7 +22,7 @@ STAFF_PATH_PREFIXES = ("/hr/", "/admin/")
 #: certificate documents that machines fetch.
 PRIVACY_EXEMPT_PREFIXES = (
     "/accounts/",
-    "/i18n/",
+    "/language/",
     "/static/",
     "/media/",
     "/credentials/",

@@ -12,12 +12,16 @@ class CoreConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
         from django.db.models.signals import post_migrate
 
-        from academy.core import checks  # noqa: F401  (registers the deploy checks)
+        from academy.core import (
+            checks,  # noqa: F401  (registers the deploy checks)
+            pagecache,
+        )
         from academy.core.navigation import remember_roles
         from academy.core.public import site_sync
         from academy.core.sites import wagtail_site_sync_after_migrate
 
         user_logged_in.connect(remember_roles, dispatch_uid="academy-nav-roles")
+        pagecache.connect_signals()
         _documents_in_private_storage()
         # After the sites app has made its default Site (its own post_migrate).
         post_migrate.connect(

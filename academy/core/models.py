@@ -22,6 +22,7 @@ class HomePage(Page):
     ]
     max_count = 1
     parent_page_types = ["wagtailcore.Page"]
+    academy_page_cache = True  # anonymous visitors read it from the page cache
 
     class Meta:
         verbose_name = _("home page")

@@ -1,5 +1,6 @@
-"""Project-wide Wagtail admin integration: the admin's Thai web font and the
-operations page (academy/core/ops.py)."""
+"""Project-wide Wagtail integration: the admin's Thai web font, the operations page
+(academy/core/ops.py), and the page types that anonymous visitors may read from the
+page cache."""
 
 from django.templatetags.static import static
 from django.urls import path, reverse
@@ -11,6 +12,7 @@ from wagtail.admin.menu import MenuItem
 
 from academy.accounts.authz import can
 
+from . import pagecache
 from .ops import operations
 
 
@@ -36,3 +38,6 @@ def operations_menu_item():
     return _OperationsMenuItem(
         _("Operations"), reverse("academy_operations"), icon_name="cogs", order=900
     )
+
+
+hooks.register("before_serve_page", pagecache.before_serve_page)

@@ -101,6 +101,8 @@ MIDDLEWARE = [
     "courses.scorm.middleware.ScormContentHostMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Anonymous visitors' public pages from the shared cache (academy/core/pagecache.py).
+    "academy.core.pagecache.PageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -411,6 +413,9 @@ if os.environ.get("CELERY_WORKER_MAX_TASKS_PER_CHILD"):
     CELERY_WORKER_MAX_TASKS_PER_CHILD = int(
         os.environ["CELERY_WORKER_MAX_TASKS_PER_CHILD"]
     )
+# The anonymous full-page cache's backstop (seconds; 0 turns it off): a page is
+# dropped this long after it was stored even if no change bumped the content version.
+ACADEMY_PAGE_CACHE_SECONDS = int(os.environ.get("ACADEMY_PAGE_CACHE_SECONDS", "600"))
 # Queues, each with its own workers (docs/operations.md, deploy/): "mail" (sign-in
 # codes and other mail someone waits for) and "mail_bulk" (reminders), "certificates"
 # (PDF rendering and signing), "reports" (staff imports, rollups, bundles of

@@ -75,6 +75,7 @@ class CatalogPage(Page):
     parent_page_types = ["core.HomePage"]
     subpage_types = ["courses.CoursePage"]
     max_count = 1
+    academy_page_cache = True  # anonymous visitors read it (academy.core.pagecache)
 
     class Meta:
         verbose_name = _("course catalogue")
@@ -210,6 +211,7 @@ class CoursePage(Page):
     ]
     parent_page_types = ["courses.CatalogPage"]
     subpage_types = ["courses.LessonPage", "courses.ScormLessonPage"]
+    academy_page_cache = True  # anonymous visitors read it (academy.core.pagecache)
     # A copy is a new course: it must get its own code.
     exclude_fields_in_copy = ["code"]
 
@@ -402,6 +404,7 @@ class LessonPage(Page):
     ]
     parent_page_types = ["courses.CoursePage"]
     subpage_types: list[str] = []
+    academy_page_cache = True  # anonymous visitors read it (academy.core.pagecache)
 
     class Meta:
         verbose_name = _("lesson")

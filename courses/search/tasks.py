@@ -2,6 +2,8 @@
 
 from celery import shared_task
 
+from academy.core.pagecache import content_version_bump
+
 from . import services
 
 
@@ -9,4 +11,5 @@ from . import services
 def search_index_rebuild() -> dict:
     """After the synonym list changes: every page is read again under the new list."""
     report = services.search_index_rebuild()
+    content_version_bump()  # cached search pages were read from the old index
     return {"courses": report.courses, "entries": report.entries}

@@ -100,7 +100,7 @@ def test_home_page_renders_in_thai_by_default(client):
 
 
 def test_language_switcher_changes_the_interface_language(client):
-    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    response = client.get("/language/en/", {"next": "/"})
     assert response.status_code == 302
     page = client.get("/").content.decode()
     assert 'lang="en"' in page

@@ -31,7 +31,7 @@ PUBLIC = {
     "status-lists/<int:status_list_id>.json": "published revocation status list",
     ".well-known/did.json": "the issuer's public keys",
     "did.json": "the issuer's public keys, for did:web under a sub-path",
-    "i18n/setlang/": "language switch",
+    "language/<str:code>/": "language switch (sets the language cookie only)",
     "accounts/privacy/": "the privacy notice is public",
     r"documents/^(\d+)/(.*)$": "lesson downloads; Wagtail's collection privacy applies",
     "admin/jsi18n/": "the admin's translated JavaScript strings (static)",
