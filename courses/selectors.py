@@ -530,6 +530,16 @@ def recommendations_for(
     return recommendations[:limit]
 
 
+DASHBOARD_DEFERRED = (
+    "course__description",
+    "course__description_en",
+    "course__search_description",
+    "last_lesson__body",
+    "last_lesson__body_en",
+    "last_lesson__search_description",
+)
+
+
 def dashboard_for_user(*, user) -> Dashboard:
     person = Person.objects.filter(user=user).first() if user.is_authenticated else None
     profile = person_profile(person) if person else None
@@ -537,6 +547,8 @@ def dashboard_for_user(*, user) -> Dashboard:
     open_enrolments = list(
         Enrolment.objects.filter(user=user, status__in=Enrolment.OPEN_STATUSES)
         .select_related("course", "last_lesson")
+        # Not the rich text and lesson bodies, which the dashboard never shows.
+        .defer(*DASHBOARD_DEFERRED)
         .order_by("-source", "-last_activity_at", "-enrolled_at")
     )
     today = timezone.localdate()

@@ -1,5 +1,7 @@
 """Writes for learning: enrolment, lesson progress and course completion."""
 
+from datetime import timedelta
+
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -140,6 +142,26 @@ def _active_enrolment(user, course_id: int) -> Enrolment | None:
         Enrolment.objects.select_for_update()
         .filter(user=user, course_id=course_id, status=Enrolment.Status.ACTIVE)
         .first()
+    )
+
+
+#: How stale an enrolment's last activity may get while the learner rereads the
+#: lesson they last opened, before opening it again is recorded.
+LESSON_VIEW_REFRESH = timedelta(minutes=15)
+
+
+def lesson_view_due(*, enrolment: Enrolment | None, lesson: LessonPage, status) -> bool:
+    """Whether opening `lesson` changes what lesson_view_record keeps: the lesson's
+    first view, another lesson than the last one, or activity older than
+    LESSON_VIEW_REFRESH. Decided from what the lesson page has read already, so
+    rereading a lesson costs no query and no write."""
+    if enrolment is None or enrolment.status != Enrolment.Status.ACTIVE:
+        return False
+    return (
+        status is None
+        or enrolment.last_lesson_id != lesson.pk
+        or enrolment.last_activity_at is None
+        or timezone.now() - enrolment.last_activity_at > LESSON_VIEW_REFRESH
     )
 
 

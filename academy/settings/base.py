@@ -510,6 +510,10 @@ WAGTAIL_GRAVATAR_PROVIDER_URL = None
 # cookies are HttpOnly and SameSite, and Secure in production (production.py).
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 8
+# Sessions are read from the shared cache (Redis in production) and written through
+# to the database, which stays the record (signing out elsewhere, allauth's list of
+# sessions): no session query on a signed-in page.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 CSRF_COOKIE_HTTPONLY = True

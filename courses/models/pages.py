@@ -433,11 +433,24 @@ class LessonPage(Page):
         return CourseAuthoringPermissionTester(user, self)
 
     def serve(self, request, *args, **kwargs):
-        from ..services import lesson_view_record
+        """The page; a signed-in learner's first view of it (or a return after a
+        while) is recorded for resuming by a task, so that the GET writes nothing."""
+        from ..services import lesson_view_due
+        from ..tasks import lesson_view_record_task
 
-        if request.user.is_authenticated:
-            lesson_view_record(user=request.user, lesson=self)
-        return super().serve(request, *args, **kwargs)
+        response = super().serve(request, *args, **kwargs)
+        detail = (getattr(response, "context_data", None) or {}).get("detail")
+        if (
+            request.user.is_authenticated
+            and detail is not None
+            and lesson_view_due(
+                enrolment=detail.course_detail.enrolment,
+                lesson=self,
+                status=detail.status,
+            )
+        ):
+            lesson_view_record_task.delay(request.user.pk, self.pk)
+        return response
 
     def get_context(self, request, *args, **kwargs):
         from ..selectors import lesson_detail_for_learner

@@ -305,3 +305,71 @@ def test_catalogue_offers_filter_choices(client, framework_academy):
     assert 'name="competency"' in page
     assert "การรู้ดิจิทัล" in page  # an area of the active frameworks
     assert "กลุ่มผู้ปฏิบัติงานอื่นๆ" in page  # a personnel group (2018, verbatim)
+
+
+WRITES = ("INSERT", "UPDATE", "DELETE")
+
+
+def _writes(captured) -> list[str]:
+    return [
+        query["sql"]
+        for query in captured.captured_queries
+        if query["sql"].lstrip().upper().startswith(WRITES)
+    ]
+
+
+def test_rereading_a_lesson_writes_nothing(client, learner, framework_academy):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    page = course("บทเรียน", slug="reread", lessons=2)
+    enrolment = enrolment_create(user=learner, course=page)
+    first = lessons_of(page)[0]
+    client.force_login(learner)
+
+    client.get(first.url)  # the first view is recorded (by a task; eager here)
+    enrolment.refresh_from_db()
+    assert enrolment.last_lesson_id == first.pk
+    assert enrolment.lesson_progress.get(lesson=first).status == "viewed"
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(first.url).status_code == 200
+
+    assert _writes(captured) == []
+
+
+def test_opening_another_lesson_moves_the_resume_point(
+    client, learner, framework_academy
+):
+    page = course("บทเรียน", slug="resume", lessons=2)
+    enrolment = enrolment_create(user=learner, course=page)
+    first, second = lessons_of(page)
+    client.force_login(learner)
+
+    client.get(first.url)
+    client.get(second.url)
+
+    enrolment.refresh_from_db()
+    assert enrolment.last_lesson_id == second.pk
+
+
+def test_dashboard_reads_no_lesson_body(client, learner, framework_academy):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    page = course("บทเรียน", slug="bodies", lessons=2)
+    enrolment_create(user=learner, course=page)
+    client.force_login(learner)
+    client.get(lessons_of(page)[0].url)
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get("/dashboard/").status_code == 200
+
+    sql = " ".join(query["sql"] for query in captured.captured_queries)
+    enrolments = [
+        query["sql"]
+        for query in captured.captured_queries
+        if 'FROM "courses_enrolment"' in query["sql"] and "last_lesson" in query["sql"]
+    ]
+    assert '"courses_lessonpage"."body"' not in sql
+    assert enrolments
+    assert all('"courses_coursepage"."description"' not in q for q in enrolments)
