@@ -47,10 +47,12 @@ test: install
 # that server, in databases named *bench* created beside it; otherwise on SQLite in var/.
 BENCH_DB ?= $(if $(DATABASE_URL),$(dir $(DATABASE_URL))academy_bench_apps,sqlite:///$(CURDIR)/var/bench-apps.sqlite3)
 BENCH_HR_STAFF ?= 10000
+BENCH_LOAD_USERS ?= 200
 
 bench: setup
 	$(PY) manage.py run_benchmarks $(BENCH_ARGS)
 	$(PY) -m benchmarks.bench_pages
+	$(PY) -m benchmarks.bench_load --users $(BENCH_LOAD_USERS)
 	DATABASE_URL=$(BENCH_DB) $(PY) -m benchmarks.bench_certificates
 	DATABASE_URL=$(BENCH_DB) $(PY) -m benchmarks.bench_hr --staff $(BENCH_HR_STAFF)
 	DATABASE_URL=$(BENCH_DB) $(PY) -m benchmarks.bench_search

@@ -1,0 +1,259 @@
+"""Load: simulated learners (sign in, dashboard, lesson, quiz) against two gunicorn
+workers, with locust. Figures (p95 per request kind, failures), never pass/fail.
+
+    python -m benchmarks.bench_load [--users 200] [--seconds 90] [--spawn-rate 10]
+
+The server is bench_pages' (production settings under benchmarks.settings, the same
+benchmark database, prepared idempotently), with two loopback-only differences, both
+stated in the output: the session and CSRF cookies are not marked Secure (the load
+comes over http://127.0.0.1), and 127.0.0.1 is a trusted proxy, so each simulated
+learner signs in from its own X-Forwarded-For address instead of all 200 sharing the
+sign-in rate limit of one address. The learners are prepared in the benchmark
+database: each enrolled in three courses, with the privacy notice accepted.
+"""
+
+import argparse
+import csv
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import TextIO
+
+from benchmarks import bench_pages
+
+LEARNER_PREFIX = "bench-load-"
+LEARNER_DOMAIN = "example.go.th"
+PASSWORD = "bench-load-" + "Pw9!" * 4
+PREPARED = "BENCH-LOAD-PREPARED "
+LOCUSTFILE = Path(__file__).resolve().parent / "locustfile.py"
+COURSES = ("DGA-101", "GOV-202", "DATA-302")
+
+
+def load_environment(*, database_url: str, static_root: str) -> dict[str, str]:
+    env = bench_pages.bench_environment(
+        database_url=database_url, static_root=static_root
+    )
+    env.update(
+        ACADEMY_BENCH_INSECURE_COOKIES="1",
+        ACADEMY_TRUSTED_PROXIES="127.0.0.1/32",
+    )
+    return env
+
+
+def prepare_learners(count: int) -> dict:
+    """(Child process) the benchmark database with `count` learners; the plan."""
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.db import transaction
+
+    from courses.demo_assessments import assessments_seed
+    from courses.models import Assessment, CoursePage, LessonPage
+    from courses.services import enrolment_create
+    from tests.signin import accept_privacy_notice
+
+    bench_pages.prepare_database()  # migrated, standards, the demo catalogue
+    if not Assessment.objects.filter(kind=Assessment.Kind.PLACEMENT).exists():
+        assessments_seed()
+    users = get_user_model().objects
+    courses = [CoursePage.objects.get(code=code) for code in COURSES]
+    emails = []
+    for number in range(count):
+        email = f"{LEARNER_PREFIX}{number:04d}@{LEARNER_DOMAIN}"
+        emails.append(email)
+        if users.filter(email=email).exists():
+            continue
+        with transaction.atomic():
+            user = users.create_user(
+                email=email,
+                password=PASSWORD,
+                first_name="ผู้เรียน",
+                last_name=f"ทดสอบ {number}",
+            )
+            accept_privacy_notice(user)
+            for course in courses:
+                enrolment_create(user=user, course=course)
+    lessons = [
+        lesson.url
+        for course in courses
+        for lesson in LessonPage.objects.live().child_of(course).order_by("path")[:2]
+    ]
+    placement = Assessment.objects.filter(kind=Assessment.Kind.PLACEMENT).first()
+    return {
+        "password": PASSWORD,
+        "learners": emails,
+        "lessons": lessons,
+        "assessment": f"/learn/assessments/{placement.pk}/",
+    }
+
+
+def read_stats(prefix: str) -> list[dict]:
+    """locust's --csv statistics: one row per request name, and the Aggregated row."""
+    with open(f"{prefix}_stats.csv", encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def format_stats(rows: list[dict]) -> str:
+    header = ("request", "count", "failures", "median ms", "p95 ms", "max ms", "req/s")
+    table = [header]
+    for row in rows:
+        table.append(
+            (
+                row["Name"] or row["Type"],
+                row["Request Count"],
+                row["Failure Count"],
+                row["50%"],
+                row["95%"],
+                f"{float(row['Max Response Time']):.0f}",
+                f"{float(row['Requests/s']):.1f}",
+            )
+        )
+    widths = [max(len(str(line[i])) for line in table) for i in range(len(header))]
+    lines = []
+    for number, line in enumerate(table):
+        cells = [str(line[0]).ljust(widths[0])] + [
+            str(cell).rjust(width)
+            for cell, width in zip(line[1:], widths[1:], strict=True)
+        ]
+        lines.append("  ".join(cells))
+        if number == 0:
+            lines.append("  ".join("-" * width for width in widths))
+    return "\n".join(lines)
+
+
+def run_locust(
+    *, host: str, plan_path: str, users: int, spawn_rate: float, seconds: int
+) -> list[dict]:
+    workdir = tempfile.mkdtemp(prefix="academy-locust-")
+    prefix = os.path.join(workdir, "load")
+    try:
+        bench_pages._child(
+            [
+                "-m",
+                "locust",
+                "-f",
+                str(LOCUSTFILE),
+                "--headless",
+                "--host",
+                host,
+                "--users",
+                str(users),
+                "--spawn-rate",
+                str(spawn_rate),
+                "--run-time",
+                f"{seconds}s",
+                "--stop-timeout",
+                "10",
+                "--csv",
+                prefix,
+                "--only-summary",
+                "--loglevel",
+                "WARNING",
+                "--exit-code-on-error",
+                "0",
+            ],
+            {**os.environ, "ACADEMY_LOAD_PLAN": plan_path},
+            timeout=seconds + 300,
+        )
+        return read_stats(prefix)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def run(
+    *, users: int = 200, seconds: int = 90, spawn_rate: float = 10, stdout: TextIO
+) -> list[dict]:
+    database_url = bench_pages.bench_database_url()
+    if database_url.startswith("postgres"):
+        bench_pages._postgres_ensure(database_url)
+    bench_pages.SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
+    static_root = tempfile.mkdtemp(prefix="academy-bench-static-")
+    env = load_environment(database_url=database_url, static_root=static_root)
+    stdout.write(
+        f"Load: {users} simulated learners (locust, {spawn_rate:g} started per "
+        f"second, 1-4 s between pages, {seconds} s) against gunicorn "
+        f"{bench_pages.WORKERS} sync workers on 127.0.0.1; {os.cpu_count()} CPUs "
+        "shared by server, database and locust.\n"
+        f"Settings: {bench_pages.SETTINGS_MODULE} (production, DEBUG off) with "
+        "cookies not Secure (plain http on loopback) and 127.0.0.1 a trusted proxy "
+        "(one address per learner).\n"
+        f"Database: {bench_pages._masked(database_url)}\n"
+        f"Load average at the start: {bench_pages.load_average()}\n"
+    )
+    process = None
+    plan_dir = tempfile.mkdtemp(prefix="academy-load-")
+    plan_path = os.path.join(plan_dir, "plan.json")
+    try:
+        started = time.perf_counter()
+        output = bench_pages._child(
+            ["-m", "benchmarks.bench_load", "--prepare", "--users", str(users)],
+            env,
+            timeout=1800,
+        )
+        line = next(row for row in output.splitlines() if row.startswith(PREPARED))
+        Path(plan_path).write_text(line.removeprefix(PREPARED), encoding="utf-8")
+        bench_pages._child(
+            ["manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
+            env,
+            timeout=600,
+        )
+        stdout.write(f"Prepared in {time.perf_counter() - started:.0f} s.\n")
+        port = bench_pages._free_port()
+        host = f"http://127.0.0.1:{port}"
+        process = bench_pages._gunicorn_start(env, port)
+        bench_pages._gunicorn_wait(process, f"{host}/bench/bare/", timeout=60)
+        cpu_before = bench_pages.workers_cpu(process.pid)
+        rows = run_locust(
+            host=host,
+            plan_path=plan_path,
+            users=users,
+            spawn_rate=spawn_rate,
+            seconds=seconds,
+        )
+        cpu_after = bench_pages.workers_cpu(process.pid)
+        stdout.write("\n" + format_stats(rows) + "\n")
+        total = next((row for row in rows if row["Name"] == "Aggregated"), None)
+        if total is not None:
+            requests = int(total["Request Count"])
+            cpu = bench_pages.cpu_ms_per_request(cpu_before, cpu_after, requests)
+            stdout.write(
+                f"All requests: p95 {total['95%']} ms, {total['Failure Count']} "
+                f"failures of {requests}; server CPU "
+                f"{bench_pages._cell(cpu, '.1f')} ms/request.\n"
+            )
+        stdout.write(f"Load average at the end: {bench_pages.load_average()}\n")
+        return rows
+    finally:
+        if process is not None:
+            bench_pages._gunicorn_stop(process)
+        shutil.rmtree(static_root, ignore_errors=True)
+        shutil.rmtree(plan_dir, ignore_errors=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--users", type=int, default=200)
+    parser.add_argument("--seconds", type=int, default=90)
+    parser.add_argument("--spawn-rate", type=float, default=10)
+    parser.add_argument("--prepare", action="store_true", help=argparse.SUPPRESS)
+    options = parser.parse_args(argv)
+    if options.prepare:
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", bench_pages.SETTINGS_MODULE)
+        print(PREPARED + json.dumps(prepare_learners(options.users)), flush=True)
+        return 0
+    run(
+        users=options.users,
+        seconds=options.seconds,
+        spawn_rate=options.spawn_rate,
+        stdout=sys.stdout,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

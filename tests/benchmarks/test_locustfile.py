@@ -1,0 +1,82 @@
+"""The load benchmark's locustfile runs: five simulated learners for a few seconds
+against the live test server sign in and open their pages without a failure.
+A smoke test of the benchmark's plumbing, not a measurement."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from benchmarks.bench_load import format_stats, read_stats
+from courses.services import enrolment_create
+from tests.factories import UserFactory, course
+from tests.signin import accept_privacy_notice
+
+LOCUSTFILE = Path(__file__).resolve().parents[2] / "benchmarks" / "locustfile.py"
+PASSWORD = "smoke-Test-password-42"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_five_learners_sign_in_and_read_without_failures(
+    live_server, framework_academy, tmp_path
+):
+    page = course("หลักสูตรทดสอบโหลด", slug="load", lessons=2)
+    emails = []
+    for number in range(5):
+        user = UserFactory(email=f"load-{number}@example.go.th", password=PASSWORD)
+        accept_privacy_notice(user)
+        enrolment_create(user=user, course=page)
+        emails.append(user.email)
+    plan = tmp_path / "plan.json"
+    plan.write_text(
+        json.dumps(
+            {
+                "password": PASSWORD,
+                "learners": emails,
+                "lessons": [child.url for child in page.get_children()],
+                "assessment": "/learn/assessments/999999/",  # no quiz here
+            }
+        )
+    )
+    prefix = str(tmp_path / "smoke")
+
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "locust",
+            "-f",
+            str(LOCUSTFILE),
+            "--headless",
+            "--host",
+            live_server.url,
+            "--users",
+            "5",
+            # One learner a second: SQLite's shared in-memory test database locks
+            # on simultaneous sign-ins (PostgreSQL, in the benchmark, does not).
+            "--spawn-rate",
+            "1",
+            "--run-time",
+            "8s",
+            "--csv",
+            prefix,
+            "--only-summary",
+            "--exit-code-on-error",
+            "0",
+        ],
+        env={**os.environ, "ACADEMY_LOAD_PLAN": str(plan)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+
+    rows = {row["Name"]: row for row in read_stats(prefix)}
+    assert int(rows["sign in (post)"]["Request Count"]) == 5
+    for name in ("sign in (form)", "sign in (post)", "dashboard", "lesson"):
+        if name in rows:
+            assert rows[name]["Failure Count"] == "0", format_stats(list(rows.values()))
+    assert int(rows["Aggregated"]["Request Count"]) >= 10
