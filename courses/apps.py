@@ -26,6 +26,9 @@ class CoursesConfig(AppConfig):
 
         register_hr_nav(_("Assessment results"), "courses:hr_assessments", order=50)
         _page_cache_versioned()
+        from . import dashboard_cache
+
+        dashboard_cache.connect_signals()
 
 
 def _page_cache_versioned() -> None:
@@ -35,6 +38,7 @@ def _page_cache_versioned() -> None:
     from competencies.models import (
         Competency,
         Framework,
+        GroupRule,
         PersonnelGroup,
         ProficiencyLevel,
         Requirement,
@@ -50,6 +54,7 @@ def _page_cache_versioned() -> None:
         Competency,
         ProficiencyLevel,
         PersonnelGroup,
+        GroupRule,
         Requirement,
         uid="courses",
     )

@@ -9,13 +9,12 @@ from django.views.decorators.http import require_POST
 
 from academy.core.pagecache import page_cacheable
 
-from .assessments.selectors import dashboard_assessments
+from .dashboard_cache import dashboard_data
 from .models import CoursePage, Enrolment, LessonPage
 from .selectors import (
     catalogue_filter_choices,
     catalogue_filters_parse,
     course_list_for_catalogue,
-    dashboard_for_user,
 )
 from .services import (
     EnrolmentError,
@@ -27,13 +26,11 @@ from .services import (
 
 @login_required
 def dashboard(request):
+    data, assessments = dashboard_data(user=request.user)
     return render(
         request,
         "courses/dashboard.html",
-        {
-            "dashboard": dashboard_for_user(user=request.user),
-            "assessments": dashboard_assessments(user=request.user),
-        },
+        {"dashboard": data, "assessments": assessments},
     )
 
 

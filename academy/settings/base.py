@@ -416,6 +416,10 @@ if os.environ.get("CELERY_WORKER_MAX_TASKS_PER_CHILD"):
 # The anonymous full-page cache's backstop (seconds; 0 turns it off): a page is
 # dropped this long after it was stored even if no change bumped the content version.
 ACADEMY_PAGE_CACHE_SECONDS = int(os.environ.get("ACADEMY_PAGE_CACHE_SECONDS", "600"))
+# The same backstop for each learner's cached dashboard data (courses/dashboard_cache.py).
+ACADEMY_DASHBOARD_CACHE_SECONDS = int(
+    os.environ.get("ACADEMY_DASHBOARD_CACHE_SECONDS", "600")
+)
 # Queues, each with its own workers (docs/operations.md, deploy/): "mail" (sign-in
 # codes and other mail someone waits for) and "mail_bulk" (reminders), "certificates"
 # (PDF rendering and signing), "reports" (staff imports, rollups, bundles of

@@ -17,6 +17,9 @@ CACHES = {
 # Tests that render a page twice around a change made without signals would read the
 # first from the page cache: off here, on in the page cache's own tests.
 ACADEMY_PAGE_CACHE_SECONDS = 0
+ACADEMY_DASHBOARD_CACHE_SECONDS = (
+    0  # likewise; on in tests/courses/test_dashboard_cache.py
+)
 # Tests run tasks in-process; the real-worker tests switch the app to a broker.
 CELERY_TASK_ALWAYS_EAGER = True
 # A real worker started by the tests writes mail where the test can read it.

@@ -1,0 +1,158 @@
+"""The learner dashboard's per-learner cache (courses/dashboard_cache.py): a second
+visit reads it, and every write the dashboard shows orphans it, for that learner
+only."""
+
+from datetime import date
+
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+import pytest
+
+from competencies.models import Evidence
+from competencies.services import evidence_record
+from courses import dashboard_cache
+from courses.models import CourseAssignment
+from courses.selectors import lessons_of
+from courses.services import enrolment_create, lesson_complete
+from tests.courses.assessment_helpers import make_assessment, make_bank, single
+from tests.factories import UserFactory, competency, course, level
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cached(settings):
+    settings.ACADEMY_DASHBOARD_CACHE_SECONDS = 600
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def _key(user) -> str:
+    return dashboard_cache.dashboard_key(user.pk)
+
+
+def test_a_second_visit_reads_the_cache(client, cached, learner, governance_course):
+    enrolment_create(user=learner, course=governance_course)
+    client.force_login(learner)
+    with CaptureQueriesContext(connection) as first:
+        client.get("/dashboard/")
+    with CaptureQueriesContext(connection) as second:
+        response = client.get("/dashboard/")
+
+    assert response.status_code == 200
+    assert governance_course.title in response.content.decode()
+    assert len(second) <= 3 < len(first)
+
+
+def test_enrolling_shows_at_once(client, cached, learner, framework_academy):
+    client.force_login(learner)
+    client.get("/dashboard/")
+    page = course("หลักสูตรใหม่ล่าสุด", slug="newest", lessons=1)
+    enrolment_create(user=learner, course=page)
+
+    assert "หลักสูตรใหม่ล่าสุด" in client.get("/dashboard/").content.decode()
+
+
+def test_progress_and_completion_bump_the_learner(cached, learner, governance_course):
+    enrolment_create(user=learner, course=governance_course)
+    first, second = lessons_of(governance_course)
+    before = _key(learner)
+    lesson_complete(user=learner, lesson=first)
+    after_progress = _key(learner)
+    lesson_complete(user=learner, lesson=second)  # completes the course
+
+    assert before != after_progress != _key(learner)
+
+
+def test_evidence_bumps_the_learner(cached, learner, framework_academy):
+    item = competency(framework_academy, "ACD-GOV-02")
+    before = _key(learner)
+    evidence_record(
+        person=learner.person_record,
+        competency=item,
+        level=level(framework_academy, 2),
+        source=Evidence.Source.ASSESSMENT,
+        observed_on=date(2025, 1, 15),
+    )
+
+    assert _key(learner) != before
+
+
+def test_placement_and_person_bump_the_learner(cached, learner):
+    before = _key(learner)
+    learner.person_record.placements.get().save()
+    after_placement = _key(learner)
+    learner.person_record.save()
+
+    assert before != after_placement != _key(learner)
+
+
+def test_an_attempt_bumps_the_learner(cached, learner, framework_academy):
+    from courses.assessments.services import attempt_start
+
+    gov02 = competency(framework_academy, "ACD-GOV-02")
+    bank = make_bank(framework_academy)
+    for n in range(3):
+        single(bank, gov02, 1, f"Q{n}")
+    placement = make_assessment(area=gov02.parent, rules=[(bank, gov02, 2)])
+    before = _key(learner)
+    attempt_start(user=learner, assessment=placement)
+
+    assert _key(learner) != before
+
+
+def test_an_assignment_bumps_every_dashboard(cached, learner, governance_course):
+    from competencies.hr.selectors import hr_access
+    from courses.assignments import selectors
+    from courses.assignments.services import assignment_create
+    from tests.factories import hr_officer
+
+    unit = learner.person_record.placements.get().unit
+    before = _key(learner)
+    assignment = assignment_create(
+        access=hr_access(hr_officer(unit)),
+        course=governance_course,
+        due_on=date.today().replace(year=date.today().year + 1),
+        target=selectors.AssignmentTarget(unit=unit),
+    )
+    assert assignment.assignees.filter(person=learner.person_record).exists()
+
+    assert _key(learner) != before
+    before = _key(learner)
+    CourseAssignment.objects.get(pk=assignment.pk).save()
+    assert _key(learner) != before
+
+
+def test_publishing_the_catalogue_bumps_every_dashboard(
+    cached, learner, governance_course
+):
+    before = _key(learner)
+    governance_course.save_revision().publish()
+
+    assert _key(learner) != before
+
+
+def test_another_learners_writes_leave_this_dashboard_cached(
+    cached, learner, governance_course
+):
+    other = UserFactory(email="other@example.go.th")
+    before = _key(learner)
+    enrolment_create(user=other, course=governance_course)
+    lesson_complete(user=other, lesson=lessons_of(governance_course)[0])
+
+    assert _key(learner) == before
+
+
+def test_the_key_holds_the_day_and_the_language(cached, learner, settings):
+    from django.utils import translation
+
+    with translation.override("th"):
+        thai = _key(learner)
+    with translation.override("en"):
+        english = _key(learner)
+
+    assert thai != english
+    assert date.today().isoformat()[:4] in thai
