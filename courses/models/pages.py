@@ -7,6 +7,7 @@ and certificates all hang off one page id, and locale trees would split them acr
 page per language and need syncing of every mapping.
 """
 
+import logging
 import unicodedata
 
 from django.conf import settings
@@ -449,7 +450,14 @@ class LessonPage(Page):
                 status=detail.status,
             )
         ):
-            lesson_view_record_task.delay(request.user.pk, self.pk)
+            try:
+                lesson_view_record_task.apply_async(
+                    (request.user.pk, self.pk), retry=False
+                )
+            except Exception:  # the broker is down: the page still opens
+                logging.getLogger(__name__).warning(
+                    "lesson view not recorded", exc_info=True
+                )
         return response
 
     def get_context(self, request, *args, **kwargs):
