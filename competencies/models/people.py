@@ -461,6 +461,26 @@ class Placement(models.Model):
             raise ValidationError(
                 {"position_level": _("The level does not belong to the position type.")}
             )
+        line = self.line_of_work if self.line_of_work_id else None
+        if line is not None and self.position_level_id:
+            low, high = line.level_min, line.level_max
+            rank = self.position_level.rank
+            if (low is not None and rank < low.rank) or (
+                high is not None and rank > high.rank
+            ):
+                raise ValidationError(
+                    {
+                        "position_level": _(
+                            "The line of work %(line)s allows levels %(low)s to "
+                            "%(high)s only (Civil Service Act s.48 position standard)."
+                        )
+                        % {
+                            "line": line,
+                            "low": low or "—",
+                            "high": high or "—",
+                        }
+                    }
+                )
         if self.supervisor_id and self.supervisor_id == self.person_id:
             raise ValidationError(
                 {"supervisor": _("A person cannot supervise themself.")}
