@@ -5,25 +5,26 @@ yielded a few hundred rows at a time, with the columns' machine names as its hea
 (for scripts) and formulas made text by academy.core.spreadsheet. XLSX is what people
 open: two header rows, the column's name in the reader's language (Thai first) and its
 machine name, both frozen; dates as dates, numbers as numbers with a display format.
-It is written row by row as SpreadsheetML into a temporary file (see xlsx_write) that
-is unlinked as soon as it is reopened, then streamed from disk. Pure code: the rows come from the
+It is written row by row by XlsxWriter (constant_memory) into a temporary file (see
+xlsx_write) that is unlinked as soon as it is reopened, then streamed from disk. Pure code: the rows come from the
 selectors as an iterator.
 """
 
 import csv
 import os
+import re
 import tempfile
-import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from xml.sax.saxutils import escape
 
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from xlsxwriter import Workbook
+from xlsxwriter.worksheet import Worksheet
 
 from academy.core.spreadsheet import BOM, csv_cell
 
@@ -129,152 +130,98 @@ def csv_response(
     return response
 
 
-# The workbook is written as SpreadsheetML by hand, streamed row by row into the zip:
-# openpyxl builds a cell object per value (about 70 µs a cell, two minutes for
-# 100,000 staff), where a row here is one f-string per cell. Strings are inline
-# (t="inlineStr"), so memory stays bounded whatever the number of distinct names, and
-# never formulas. The exports are read back with openpyxl in tests.
-_STYLE_BOLD, _STYLE_DATE, _STYLE_DATETIME, _STYLE_INTEGER = 1, 2, 3, 4
-_STYLE_DECIMAL, _STYLE_SHARE = 5, 6
-_XLSX_ROWS_PER_WRITE = 500
-_EXCEL_EPOCH = datetime(1899, 12, 30)
-_XML_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-_PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
-_CONTENT_TYPES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">\
-<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>\
-<Default Extension="xml" ContentType="application/xml"/>\
-<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>\
-<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>\
-<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>\
-</Types>"""
-_ROOT_RELS = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<Relationships xmlns="{_PKG_REL_NS}">\
-<Relationship Id="rId1" Type="{_REL_NS}/officeDocument" Target="xl/workbook.xml"/>\
-</Relationships>"""
-_WORKBOOK_RELS = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<Relationships xmlns="{_PKG_REL_NS}">\
-<Relationship Id="rId1" Type="{_REL_NS}/worksheet" Target="worksheets/sheet1.xml"/>\
-<Relationship Id="rId2" Type="{_REL_NS}/styles" Target="styles.xml"/>\
-</Relationships>"""
-# cellXfs in the order of the _STYLE_ constants: normal, bold, date, date and time,
-# integer (built-in format 3), decimal (built-in 4), share.
-_STYLES = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<styleSheet xmlns="{_XML_NS}">\
-<numFmts count="3"><numFmt numFmtId="164" formatCode="{XLSX_DATE_FORMAT}"/>\
-<numFmt numFmtId="165" formatCode="{XLSX_DATETIME_FORMAT}"/>\
-<numFmt numFmtId="166" formatCode="{XLSX_SHARE_FORMAT}"/></numFmts>\
-<fonts count="2"><font><sz val="11"/><name val="Calibri"/></font>\
-<font><b/><sz val="11"/><name val="Calibri"/></font></fonts>\
-<fills count="2"><fill><patternFill patternType="none"/></fill>\
-<fill><patternFill patternType="gray125"/></fill></fills>\
-<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>\
-<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>\
-<cellXfs count="7"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>\
-<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>\
-<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>\
-<xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>\
-<xf numFmtId="3" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>\
-<xf numFmtId="4" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>\
-<xf numFmtId="166" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>\
-</cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/>\
-</cellStyles></styleSheet>"""
+# XlsxWriter in constant_memory mode: each row is flushed to a temporary file as soon
+# as the next one starts, strings are inline (no shared-string table), so memory stays
+# bounded whatever the number of rows or distinct names. Strings are always written
+# with write_string, so they never become formulas or links. The exports are read back
+# with openpyxl in tests.
+_WORKBOOK_OPTIONS = {
+    "constant_memory": True,
+    "strings_to_formulas": False,
+    "strings_to_urls": False,
+    "strings_to_numbers": False,
+    # The wall-clock time the value carries, as before: Excel has no time zones.
+    "remove_timezone": True,
+}
+# Characters XlsxWriter refuses in a worksheet name.
+_SHEET_NAME_INVALID_RE = re.compile(r"[\[\]:*?/\\]")
 
 
-def _column_letters(count: int) -> list[str]:
-    letters = []
-    for number in range(1, count + 1):
-        name = ""
-        while number:
-            number, remainder = divmod(number - 1, 26)
-            name = chr(65 + remainder) + name
-        letters.append(name)
-    return letters
+def _sheet_name(title: str) -> str:
+    name = _SHEET_NAME_INVALID_RE.sub("", ILLEGAL_CHARACTERS_RE.sub("", str(title)))
+    name = name.strip("'")[:31].strip("'")
+    return name if name and name.casefold() != "history" else "Sheet"
 
 
-def _xml_text(value: str) -> str:
-    return escape(ILLEGAL_CHARACTERS_RE.sub("", value))
+class _RowWriter:
+    """Writes one row's cells with the number format that fits each value's type."""
 
+    def __init__(self, workbook: Workbook, sheet: Worksheet, names: list[str]):
+        self.sheet = sheet
+        self.plain = workbook.add_format()
+        self.date = workbook.add_format({"num_format": XLSX_DATE_FORMAT})
+        self.datetime = workbook.add_format({"num_format": XLSX_DATETIME_FORMAT})
+        self.integer = workbook.add_format({"num_format": XLSX_INTEGER_FORMAT})
+        decimal = workbook.add_format({"num_format": XLSX_DECIMAL_FORMAT})
+        share = workbook.add_format({"num_format": XLSX_SHARE_FORMAT})
+        self.fractions = [share if name in SHARE_COLUMNS else decimal for name in names]
 
-def _xlsx_row(number: int, values, columns: list[str], shares: list[bool]) -> str:
-    cells = []
-    for value, column, share in zip(values, columns, shares, strict=False):
-        ref = f"{column}{number}"
-        if value is None:
-            continue
-        if isinstance(value, str):
-            cells.append(
-                f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">'
-                f"{_xml_text(value)}</t></is></c>"
-            )
-        elif isinstance(value, bool):
-            cells.append(f'<c r="{ref}" t="b"><v>{int(value)}</v></c>')
-        elif isinstance(value, int):
-            cells.append(f'<c r="{ref}" s="{_STYLE_INTEGER}"><v>{value}</v></c>')
-        elif isinstance(value, float | Decimal):
-            style = _STYLE_SHARE if share else _STYLE_DECIMAL
-            cells.append(f'<c r="{ref}" s="{style}"><v>{float(value)!r}</v></c>')
-        elif isinstance(value, datetime):
-            serial = (value.replace(tzinfo=None) - _EXCEL_EPOCH).total_seconds() / 86400
-            cells.append(f'<c r="{ref}" s="{_STYLE_DATETIME}"><v>{serial!r}</v></c>')
-        elif isinstance(value, date):
-            serial = (value - _EXCEL_EPOCH.date()).days
-            cells.append(f'<c r="{ref}" s="{_STYLE_DATE}"><v>{serial}</v></c>')
+    def string(self, row: int, column: int, value: str, cell_format=None) -> None:
+        if ILLEGAL_CHARACTERS_RE.search(value):  # rare: skip the costlier sub
+            value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        if value.startswith("<r>") and value.endswith("</r>"):
+            # XlsxWriter copies such an inline string into the sheet unescaped (it
+            # takes it for its own rich-text runs); as two plain runs it is escaped
+            # and reads back as the same text.
+            runs = [value[:1], self.plain, value[1:]]
+            if cell_format is not None:
+                runs.append(cell_format)  # a trailing format is the cell's own
+            self.sheet.write_rich_string(row, column, *runs)
         else:
-            cells.append(
-                f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">'
-                f"{_xml_text(str(value))}</t></is></c>"
-            )
-    return f'<row r="{number}">{"".join(cells)}</row>'
+            self.sheet.write_string(row, column, value, cell_format)
+
+    def write(self, row: int, values: Iterable) -> None:
+        sheet = self.sheet
+        for column, value in enumerate(values):
+            if value is None:
+                continue
+            if isinstance(value, str):
+                self.string(row, column, value)
+            elif isinstance(value, bool):
+                sheet.write_boolean(row, column, value)
+            elif isinstance(value, int):
+                sheet.write_number(row, column, value, self.integer)
+            elif isinstance(value, float | Decimal):
+                if column < len(self.fractions):
+                    sheet.write_number(
+                        row, column, float(value), self.fractions[column]
+                    )
+                else:
+                    sheet.write_number(row, column, float(value))
+            elif isinstance(value, datetime):
+                sheet.write_datetime(row, column, value, self.datetime)
+            elif isinstance(value, date):
+                sheet.write_datetime(row, column, value, self.date)
+            else:
+                self.string(row, column, str(value))
 
 
 def xlsx_write(path: str, *, title: str, header: Sequence[str], rows) -> None:
     """Two frozen header rows (the label people read, the machine name), then rows."""
     names = [str(name) for name in header]
-    columns = _column_letters(max(len(names), 1))
-    shares = [name in SHARE_COLUMNS for name in names]
-    sheet_name = escape(
-        ILLEGAL_CHARACTERS_RE.sub("", str(title))[:31] or "Sheet", {'"': "&quot;"}
-    )
-    labels = "".join(
-        f'<c r="{column}1" t="inlineStr" s="{_STYLE_BOLD}"><is><t xml:space="preserve">'
-        f"{_xml_text(column_label(name))}</t></is></c>"
-        for name, column in zip(names, columns, strict=False)
-    )
-    with zipfile.ZipFile(
-        path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1
-    ) as package:
-        package.writestr("[Content_Types].xml", _CONTENT_TYPES)
-        package.writestr("_rels/.rels", _ROOT_RELS)
-        package.writestr(
-            "xl/workbook.xml",
-            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-            f'<workbook xmlns="{_XML_NS}" xmlns:r="{_REL_NS}"><sheets>'
-            f'<sheet name="{sheet_name}" sheetId="1" r:id="rId1"/></sheets></workbook>',
-        )
-        package.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
-        package.writestr("xl/styles.xml", _STYLES)
-        with package.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
-            sheet.write(
-                (
-                    f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-                    f'<worksheet xmlns="{_XML_NS}" xmlns:r="{_REL_NS}">'
-                    '<sheetViews><sheetView workbookViewId="0">'
-                    '<pane ySplit="2" topLeftCell="A3" activePane="bottomLeft" '
-                    'state="frozen"/><selection pane="bottomLeft" activeCell="A3" '
-                    'sqref="A3"/></sheetView></sheetViews><sheetData>'
-                    f'<row r="1">{labels}</row>' + _xlsx_row(2, names, columns, shares)
-                ).encode("utf-8")
-            )
-            chunk = []
-            for number, row in enumerate(rows, start=3):
-                chunk.append(_xlsx_row(number, row, columns, shares))
-                if len(chunk) >= _XLSX_ROWS_PER_WRITE:
-                    sheet.write("".join(chunk).encode("utf-8"))
-                    chunk = []
-            chunk.append("</sheetData></worksheet>")
-            sheet.write("".join(chunk).encode("utf-8"))
+    workbook = Workbook(path, _WORKBOOK_OPTIONS)
+    try:
+        sheet = workbook.add_worksheet(_sheet_name(title))
+        sheet.freeze_panes(2, 0)
+        writer = _RowWriter(workbook, sheet, names)
+        bold = workbook.add_format({"bold": True})
+        for column, name in enumerate(names):
+            writer.string(0, column, column_label(name), bold)
+        writer.write(1, names)
+        for number, row in enumerate(rows, start=2):
+            writer.write(number, row)
+    finally:
+        workbook.close()
 
 
 def xlsx_response(

@@ -204,3 +204,26 @@ def test_xlsx_round_trips_markup_booleans_and_times(tmp_path):
     ]
     assert sheet.cell(row=3, column=3).number_format == "yyyy-mm-dd hh:mm"
     assert sheet["A1"].font.b and not sheet["A2"].font.b
+
+
+def test_xlsx_keeps_text_that_looks_like_xlsxwriter_rich_text_escaped(tmp_path):
+    # XlsxWriter copies an inline string of the form <r>...</r> into the sheet as
+    # raw XML; a note written like that must not break the file or inject markup.
+    path = tmp_path / "x.xlsx"
+    text = '<r><t>x</t></r> & <b "c">ข</r>'
+    rows = [["<r>a & b</r>"], [f"<r>{text}"], ["<r></r>"]]
+    xlsx_write(str(path), title="t", header=["note"], rows=rows)
+
+    sheet = load_workbook(path).active
+    assert [sheet.cell(row=n, column=1).value for n in (3, 4, 5)] == [
+        "<r>a & b</r>",
+        f"<r>{text}",
+        "<r></r>",
+    ]
+
+
+def test_xlsx_sheet_name_drops_characters_excel_refuses(tmp_path):
+    path = tmp_path / "x.xlsx"
+    xlsx_write(str(path), title="'กอง [1]/2: ก*?\\'", header=["note"], rows=[])
+
+    assert load_workbook(path).active.title == "กอง 12 ก"
