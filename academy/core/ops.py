@@ -82,10 +82,14 @@ def celery_status(*, timeout: float = INSPECT_TIMEOUT) -> CeleryStatus:
     if app.conf.task_always_eager:
         return CeleryStatus(mode="in-process", failures=failures)
     try:
-        inspect = app.control.inspect(timeout=timeout)
-        pings = inspect.ping() or {}
-        consumed = inspect.active_queues() or {}
-        running = inspect.active() or {}
+        # A connection of its own to the broker configured now: the app's pool may
+        # hold one opened before a change of broker_url, which would answer instead.
+        with app.connection_for_write() as connection:
+            connection.ensure_connection(max_retries=1, timeout=timeout)
+            inspect = app.control.inspect(timeout=timeout, connection=connection)
+            pings = inspect.ping() or {}
+            consumed = inspect.active_queues() or {}
+            running = inspect.active() or {}
     except Exception as error:  # noqa: BLE001 - shown to the operator, by kind
         return CeleryStatus(mode="error", error=type(error).__name__, failures=failures)
     workers = [

@@ -249,7 +249,8 @@ def test_without_an_lrs_nothing_is_recorded(
     settings.ACADEMY_XAPI_ENDPOINT = ""
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         enrolment_create(user=learner, course=governance_course)
-    assert not callbacks
+    # Other callbacks (cache versions) may run on commit; none sends a statement.
+    assert not [c for c in callbacks if c.__module__.startswith("competencies.xapi")]
     assert not OutboxStatement.objects.exists()
 
 

@@ -2,6 +2,8 @@
 back to lesson 1), they pass it, are congratulated, and reach their certificate in one
 click; the finished course's lessons no longer ask them to enrol."""
 
+import re
+
 import pytest
 
 from courses.models import Attempt, CourseCompletion
@@ -75,7 +77,10 @@ def test_continue_leads_to_the_quiz_and_passing_it_reaches_the_certificate(
     assert CourseCompletion.objects.filter(user=user, course=governance).exists()
 
     page.locator(".congratulation a.button").click()
-    page.wait_for_url("**/certificates/")
+    # My certificates, at the one just issued.
+    page.wait_for_url(re.compile(r"/certificates/#certificate-[^/]+$"))
+    issued = CourseCompletion.objects.get(user=user, course=governance).certificate
+    assert page.url.endswith(f"#certificate-{issued.number}")
     shot(page, "certificates")
 
     page.goto(lessons_of(governance)[0].url)

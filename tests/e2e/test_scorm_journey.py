@@ -55,7 +55,7 @@ def _scene(version: str, standards):
     return user, page, lesson
 
 
-def _wait_for(condition, *, timeout=15.0):
+def _wait_for(condition, *, timeout=60.0):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
