@@ -39,7 +39,6 @@ def matrix_callbacks(callbacks):
     return [c for c in callbacks if "matrix" in c.__qualname__]
 
 
-
 @pytest.fixture
 def ministry(framework_academy):
     ministry, departments, people = _build(
