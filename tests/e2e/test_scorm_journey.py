@@ -139,6 +139,9 @@ def test_scorm_package_journey(page, sign_in, shot, standards, origins, version)
     content_frame.locator("input[value='Submit Answers']").click()
     sco.locator("#butExit").click()
 
+    # The page says when the server has taken the pass: read the database only then
+    # (polling it while the live server writes locks SQLite's shared-cache table).
+    page.locator(".scorm-player[data-passed=true]").wait_for(timeout=60_000)
     finished = _wait_for(lambda: (r := _registration(user)).passed_at and r)
     if version == "1.2":
         assert finished.lesson_status == "passed"

@@ -25,23 +25,45 @@
     status.dataset.state = key;
   }
 
+  // A commit the server could not take for a passing reason (a 5xx, the network) is
+  // sent again, up to RETRIES times with a growing pause; a refusal (4xx) is not.
+  var RETRIES = 3;
+
+  function pause(ms) {
+    return new Promise(function (resolve) { setTimeout(resolve, ms); });
+  }
+
+  function post(body, terminate, attempt) {
+    function again(error) {
+      if (attempt >= RETRIES) throw error;
+      return pause(500 * Math.pow(2, attempt)).then(function () {
+        return post(body, terminate, attempt + 1);
+      });
+    }
+    return fetch(section.dataset.runtimeUrl, {
+      method: "POST",
+      credentials: "same-origin",
+      keepalive: terminate && body.length < 60000,
+      headers: { "Content-Type": "application/json", "X-CSRFToken": token },
+      body: body,
+    }).then(
+      function (response) {
+        if (response.status >= 500) return again(new Error(String(response.status)));
+        if (!response.ok) throw new Error(String(response.status));
+        return response.json();
+      },
+      again
+    );
+  }
+
   function save(cmi, terminate) {
     var body = JSON.stringify({ session: section.dataset.session, cmi: cmi });
     // One commit at a time, in order; keepalive lets the last one outlive the page.
     queue = queue.then(function () {
-      return fetch(section.dataset.runtimeUrl, {
-        method: "POST",
-        credentials: "same-origin",
-        keepalive: terminate && body.length < 60000,
-        headers: { "Content-Type": "application/json", "X-CSRFToken": token },
-        body: body,
-      })
-        .then(function (response) {
-          if (!response.ok) throw new Error(String(response.status));
-          return response.json();
-        })
+      return post(body, terminate, 0)
         .then(function (result) {
           section.dataset.completed = String(result.completed);
+          section.dataset.passed = String(result.passed);
           section.dataset.courseCompleted = String(result.course_completed);
           show(result.course_completed ? "course_completed" : result.completed ? "completed" : "saved");
         })
