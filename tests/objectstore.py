@@ -1,8 +1,9 @@
 """An S3-compatible server for the tests: moto's standalone server, started on a free
-port of 8750-8759 for the session that needs it, with the Academy's two buckets."""
+port of 8750-8789 for the session that needs it, with the Academy's two buckets."""
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -11,20 +12,30 @@ import urllib.request
 
 import pytest
 
-PORTS = range(8750, 8760)
+PORTS = range(8750, 8790)
 PUBLIC_BUCKET = "academy-media-test"
 PRIVATE_BUCKET = "academy-private-test"
 
 
+def _worker_ports() -> range:
+    """This xdist worker's share of PORTS, disjoint from every other worker's: two
+    workers probing one port at once would both pick it, and the second would then
+    talk to (and reset) the first one's server."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    count = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    index = int(worker.removeprefix("gw") or 0)
+    return PORTS[index % count :: count]
+
+
 def _free_port() -> int:
-    for port in PORTS:
+    for port in _worker_ports():
         with socket.socket() as probe:
             try:
                 probe.bind(("127.0.0.1", port))
             except OSError:
                 continue
             return port
-    raise RuntimeError("no free port in 8750-8759 for the S3 test server")
+    raise RuntimeError(f"no free port in {_worker_ports()} for the S3 test server")
 
 
 class S3Server:
@@ -48,6 +59,9 @@ class S3Server:
         while time.monotonic() < deadline:
             try:
                 urllib.request.urlopen(self.endpoint + "/moto-api/", timeout=1)
+                time.sleep(0.3)  # still ours: it did not exit on a port taken meanwhile
+                if self.process.poll() is not None:
+                    raise RuntimeError("moto server exited: port taken meanwhile")
                 break
             except OSError:
                 if self.process.poll() is not None:
