@@ -551,21 +551,7 @@ def questions_import(*, bank: QuestionBank, content: bytes) -> ImportSummary:
             competency=competencies[draft.competency_code],
             level=levels[draft.level],
         )
-        question.full_clean()
-        question.save()
-        if not is_new:
-            question.options.all().delete()
-        QuestionOption.objects.bulk_create(
-            QuestionOption(
-                question=question,
-                sort_order=order,
-                text=option.text,
-                feedback=option.feedback,
-                is_correct=option.is_correct,
-                match=option.match,
-            )
-            for order, option in enumerate(draft.options)
-        )
+        _question_save(question, draft, is_new=is_new)
         created += is_new
         updated += not is_new
     return ImportSummary(created=created, updated=updated, unchanged=unchanged)
@@ -618,6 +604,26 @@ def parse_and_check_questions(
     if problems:
         raise QuestionImportError(problems)
     return drafts
+
+
+def _question_save(question: Question, draft, *, is_new: bool) -> None:
+    """Validate and save a filled question, replacing its options with the draft's
+    (every question import writes a question this one way)."""
+    question.full_clean()
+    question.save()
+    if not is_new:
+        question.options.all().delete()
+    QuestionOption.objects.bulk_create(
+        QuestionOption(
+            question=question,
+            sort_order=order,
+            text=option.text,
+            feedback=option.feedback,
+            is_correct=option.is_correct,
+            match=option.match,
+        )
+        for order, option in enumerate(draft.options)
+    )
 
 
 def _question_fill(
@@ -751,21 +757,7 @@ def moodle_questions_import(
                 # Hidden in Moodle: not in use. Later imports leave this to the
                 # instructor.
                 question.is_active = item.is_active
-            question.full_clean()
-            question.save()
-            if not is_new:
-                question.options.all().delete()
-            QuestionOption.objects.bulk_create(
-                QuestionOption(
-                    question=question,
-                    sort_order=order,
-                    text=option.text,
-                    feedback=option.feedback,
-                    is_correct=option.is_correct,
-                    match=option.match,
-                )
-                for order, option in enumerate(draft.options)
-            )
+            _question_save(question, draft, is_new=is_new)
     return MoodleImportResult(
         created=created,
         updated=updated,
