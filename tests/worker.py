@@ -92,6 +92,35 @@ class WorkerProcess:
                 self.kill()
 
 
+def worker_database_url() -> str:
+    """The PostgreSQL database pytest-django created (test_<name>), for a worker process
+    to use; skips on SQLite, whose in-memory test database no other process can see."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip(
+            "the worker runs in another process and cannot see the in-memory SQLite "
+            "test database: run with DATABASE_URL=postgres://... to include it"
+        )
+    db = connection.settings_dict
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    port = f":{db['PORT']}" if db["PORT"] else ""
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}{port}/{db['NAME']}"
+
+
+def wait_for(condition, *, timeout: float, worker: WorkerProcess, what: str):
+    """Poll `condition` until it returns something true; fail with the worker's output."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.2)
+    pytest.fail(
+        f"timed out waiting for {what}; worker output:\n" + "".join(worker.output[-40:])
+    )
+
+
 def reset_connection_pools(app) -> None:
     """Forget the Celery app's cached broker connections.
 

@@ -3,7 +3,6 @@
 import time
 
 from django.conf import settings
-from django.db import connection
 
 import pytest
 
@@ -11,7 +10,7 @@ from certificates.credentials import verify
 from certificates.models import Certificate, CertificateNumberCounter
 from certificates.selectors import signing_key_for
 from tests.certificates.conftest import complete_course, site_tree
-from tests.worker import WorkerProcess, real_worker
+from tests.worker import WorkerProcess, real_worker, wait_for, worker_database_url
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -20,36 +19,11 @@ pytestmark = [
 ]
 
 
-def _test_database_url() -> str:
-    """The database pytest-django created (test_<name>), for the worker to use."""
-    if connection.vendor != "postgresql":
-        pytest.skip(
-            "the worker runs in another process and cannot see the in-memory SQLite "
-            "test database: run with DATABASE_URL=postgres://... to include it"
-        )
-    db = connection.settings_dict
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    port = f":{db['PORT']}" if db["PORT"] else ""
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}{port}/{db['NAME']}"
-
-
 @pytest.fixture(autouse=True)
 def _postgres_only(transactional_db):
     """Skip before any data is made; rebuild the page tree a flush removed."""
-    _test_database_url()
+    worker_database_url()
     site_tree()
-
-
-def _wait_for(condition, *, timeout: float, worker, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.2)
-    pytest.fail(
-        f"timed out waiting for {what}; worker output:\n" + "".join(worker.output[-40:])
-    )
 
 
 def test_worker_killed_mid_issue_leaves_exactly_one_certificate(
@@ -57,7 +31,7 @@ def test_worker_killed_mid_issue_leaves_exactly_one_certificate(
 ):
     env = {
         "DJANGO_SETTINGS_MODULE": "tests.certificates.worker_settings",
-        "DATABASE_URL": _test_database_url(),
+        "DATABASE_URL": worker_database_url(),
         "DJANGO_MEDIA_ROOT": str(settings.MEDIA_ROOT),
         "ACADEMY_PRIVATE_MEDIA_ROOT": str(settings.ACADEMY_PRIVATE_MEDIA_ROOT),
         "ACADEMY_TEST_ISSUE_DELAY": "120",
@@ -66,7 +40,7 @@ def test_worker_killed_mid_issue_leaves_exactly_one_certificate(
         # Completing commits, so the courses app's signal queues the task on the
         # broker at once; the worker reserves the certificate, then sleeps.
         completion = complete_course(learner, governance_course)
-        pending = _wait_for(
+        pending = wait_for(
             lambda: Certificate.objects.filter(
                 completion=completion, status=Certificate.Status.PENDING
             ).first(),
@@ -88,7 +62,7 @@ def test_worker_killed_mid_issue_leaves_exactly_one_certificate(
         try:
             # The unacknowledged message comes back once the visibility timeout
             # (5 s in worker_settings) has passed.
-            _wait_for(
+            wait_for(
                 lambda: Certificate.objects.filter(
                     status=Certificate.Status.VALID
                 ).exists(),

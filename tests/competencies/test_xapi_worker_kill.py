@@ -4,15 +4,13 @@ id, and the LRS (Ralph) holds it once."""
 
 import time
 
-from django.db import connection
-
 import pytest
 
 from competencies.xapi.models import OutboxStatement
 from courses.services import enrolment_create
 from tests.courses import conftest as courses_fixtures
 from tests.site import site_tree
-from tests.worker import WorkerProcess, real_worker
+from tests.worker import WorkerProcess, real_worker, wait_for, worker_database_url
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -25,34 +23,10 @@ learner = courses_fixtures.learner
 governance_course = courses_fixtures.governance_course
 
 
-def _test_database_url() -> str:
-    if connection.vendor != "postgresql":
-        pytest.skip(
-            "the worker runs in another process and cannot see the in-memory SQLite "
-            "test database: run with DATABASE_URL=postgres://... to include it"
-        )
-    db = connection.settings_dict
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    port = f":{db['PORT']}" if db["PORT"] else ""
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}{port}/{db['NAME']}"
-
-
 @pytest.fixture(autouse=True)
 def _postgres_only(transactional_db):
-    _test_database_url()
+    worker_database_url()
     site_tree()
-
-
-def _wait_for(condition, *, timeout: float, worker, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.2)
-    pytest.fail(
-        f"timed out waiting for {what}; worker output:\n" + "".join(worker.output[-40:])
-    )
 
 
 def test_worker_killed_mid_send_leaves_one_statement_in_the_lrs(
@@ -63,7 +37,7 @@ def test_worker_killed_mid_send_leaves_one_statement_in_the_lrs(
     env = {
         # The test settings with test hooks and a 5 s Redis visibility timeout.
         "DJANGO_SETTINGS_MODULE": "tests.certificates.worker_settings",
-        "DATABASE_URL": _test_database_url(),
+        "DATABASE_URL": worker_database_url(),
         "ACADEMY_XAPI_ENDPOINT": lrs.endpoint,
         "ACADEMY_XAPI_USERNAME": lrs.username,
         "ACADEMY_XAPI_PASSWORD": lrs.password,
@@ -74,7 +48,7 @@ def test_worker_killed_mid_send_leaves_one_statement_in_the_lrs(
         # worker PUTs it to the LRS, then sleeps before marking it sent.
         enrolment_create(user=learner, course=governance_course)
         row = OutboxStatement.objects.get(event="enrolled")
-        _wait_for(
+        wait_for(
             lambda: lrs.statements(),
             timeout=60,
             worker=worker,
@@ -92,7 +66,7 @@ def test_worker_killed_mid_send_leaves_one_statement_in_the_lrs(
         restarted.start()
         try:
             # The unacknowledged message comes back after the visibility timeout.
-            _wait_for(
+            wait_for(
                 lambda: OutboxStatement.objects.filter(
                     pk=row.pk, status=OutboxStatement.Status.SENT
                 ).exists(),
