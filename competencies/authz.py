@@ -101,3 +101,19 @@ def view_own_record(user, person) -> bool:
 def manage_standards(user, obj) -> bool:
     """Frameworks, scales and requirement matrices: academy administrators."""
     return is_academy_admin(user)
+
+
+@rule("development.decide")
+def decide_development(user, record) -> bool:
+    """Approve or reject a development record: an HR officer of the person's current
+    unit, never on their own record."""
+    return record.person.user_id != user.pk and change_person(user, record.person)
+
+
+@rule("development.view_record")
+def view_development(user, record) -> bool:
+    """A development record and its evidence file: the person themselves, and HR
+    officers of their current unit."""
+    if record.person.user_id == user.pk:
+        return True
+    return change_person(user, record.person)

@@ -10,6 +10,9 @@ class CoursesConfig(AppConfig):
         from .assignments import hooks
 
         hooks.register()
+        from .development import hooks as development_hooks
+
+        development_hooks.register()
 
         from . import hr, rescale  # noqa: F401 - rescale connects its receiver
 

@@ -1,5 +1,6 @@
 """The competencies app's models, re-exported from their modules."""
 
+from .development import DevelopmentRecord
 from .evidence import (
     AppendOnlyError,
     Evidence,
@@ -38,6 +39,7 @@ __all__ = [
     "AppendOnlyError",
     "Competency",
     "Designation",
+    "DevelopmentRecord",
     "Evidence",
     "EvidenceAttachment",
     "EvidenceQuerySet",

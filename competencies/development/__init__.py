@@ -1,0 +1,1 @@
+"""Development outside the Academy's courses: submitted by learners, decided by HR."""

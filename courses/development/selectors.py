@@ -1,0 +1,128 @@
+"""Reads of development hours and records, with the access scope applied here.
+
+`development_hours` is the one definition of a person's development hours: the
+learning hours of Academy courses completed in the period plus the hours of approved
+external development records that end in it (a record counts on its last day, as a
+course counts on its completion). Reports over many people annotate a Person
+queryset with `development_hours_annotations` instead, so the sum stays in SQL.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import DecimalField, Exists, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.http import Http404
+
+from competencies.hr.selectors import HRAccess, placements_in_scope
+from competencies.models import DevelopmentRecord, Person
+
+from ..models import CourseCompletion
+
+_HOURS = DecimalField(max_digits=9, decimal_places=1)
+_ZERO = Value(Decimal("0"), output_field=_HOURS)
+
+
+@dataclass(frozen=True)
+class DevelopmentHours:
+    course: Decimal
+    external: Decimal
+
+    @property
+    def total(self) -> Decimal:
+        return self.course + self.external
+
+
+def _sum_of(queryset, field: str, *, per: str):
+    """SUM(field) of a queryset correlated on `per`, as a scalar subquery; 0 when
+    there are no rows."""
+    total = (
+        queryset.order_by().values(per).annotate(total=Sum(field)).values("total")[:1]
+    )
+    return Coalesce(Subquery(total, output_field=_HOURS), _ZERO)
+
+
+def development_hours_annotations(start: date, end: date) -> dict:
+    """`course_hours` and `external_hours` for each Person of a queryset, between
+    `start` and `end` inclusive, as correlated subqueries (one query for any number
+    of people)."""
+    courses = CourseCompletion.objects.filter(
+        user_id=OuterRef("user_id"),
+        completed_at__date__gte=start,
+        completed_at__date__lte=end,
+    )
+    external = DevelopmentRecord.objects.filter(
+        person_id=OuterRef("pk"),
+        status=DevelopmentRecord.Status.APPROVED,
+        ends_on__gte=start,
+        ends_on__lte=end,
+    )
+    return {
+        "course_hours": _sum_of(courses, "learning_hours", per="user_id"),
+        "external_hours": _sum_of(external, "hours", per="person_id"),
+    }
+
+
+def development_hours(person: Person, start: date, end: date) -> DevelopmentHours:
+    """A person's development hours between `start` and `end` inclusive: one query."""
+    row = (
+        Person.objects.filter(pk=person.pk)
+        .annotate(**development_hours_annotations(start, end))
+        .values("course_hours", "external_hours")
+        .first()
+    )
+    if row is None:
+        return DevelopmentHours(course=Decimal("0"), external=Decimal("0"))
+    return DevelopmentHours(course=row["course_hours"], external=row["external_hours"])
+
+
+# ------------------------------------------------------------------------------
+# Records
+# ------------------------------------------------------------------------------
+
+
+def records_of_person(person: Person):
+    return (
+        DevelopmentRecord.objects.filter(person=person)
+        .select_related("decided_by", "competency_evidence__competency")
+        .order_by("-ends_on", "-pk")
+    )
+
+
+def record_get_for_learner(user, record_id: int) -> DevelopmentRecord:
+    record = (
+        DevelopmentRecord.objects.filter(pk=record_id, person__user=user)
+        .select_related("person")
+        .first()
+        if user.is_authenticated
+        else None
+    )
+    if record is None:
+        raise Http404
+    return record
+
+
+def _in_scope(access: HRAccess):
+    return Exists(placements_in_scope(access).filter(person_id=OuterRef("person_id")))
+
+
+def records_for_hr(access: HRAccess, *, status: str | None = None):
+    """Records of people currently placed in the officer's subtrees (none for others),
+    oldest waiting first."""
+    if not access.is_hr_officer:
+        return DevelopmentRecord.objects.none()
+    records = DevelopmentRecord.objects.filter(_in_scope(access)).select_related(
+        "person", "decided_by"
+    )
+    if status:
+        records = records.filter(status=status)
+    return records.order_by("created_at", "pk")
+
+
+def record_get_for_hr(access: HRAccess, record_id: int) -> DevelopmentRecord:
+    """One record of a person in the officer's scope; 404 otherwise."""
+    record = records_for_hr(access).filter(pk=record_id).first()
+    if record is None:
+        raise Http404
+    return record
