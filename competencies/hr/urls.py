@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import report_views, views
 
 app_name = "hr"
 
@@ -10,11 +10,17 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("people/", views.directory, name="directory"),
     path("people/export.<slug:fmt>", views.directory_export, name="directory_export"),
+    path("people/report.xlsx", report_views.directory_report, name="directory_report"),
     path("people/<int:person_id>/", views.person, name="person"),
     path(
         "people/<int:person_id>/evidence.<slug:fmt>",
         views.person_evidence_export,
         name="person_evidence_export",
+    ),
+    path(
+        "people/<int:person_id>/evidence/report.xlsx",
+        report_views.person_evidence_report,
+        name="person_evidence_report",
     ),
     path(
         "people/<int:person_id>/evidence/new/",

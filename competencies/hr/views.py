@@ -462,9 +462,7 @@ def heatmap_report(request):
         },
     )
     on = timezone.localdate()
-    scope = f"{heat.node.name} ({heat.node.code})"
-    if heat.node.trail:
-        scope = f"{scope}, {heat.node.trail}"
+    scope = reports.unit_scope(heat.node)
     by_group = heat.by == "group"
     row_label = _("Personnel group") if by_group else _("Organisation unit")
     competencies = heat.matrix.competencies
@@ -547,15 +545,10 @@ def heatmap_report(request):
                     item.cell.mean_gap,
                 ]
             )
-    response = HttpResponse(
-        reports.report_workbook([share, figures]), content_type=XLSX_TYPE
+    return reports.report_response(
+        filename=f"heatmap-report-{heat.node.code}-{heat.framework.code}-{_stamp()}",
+        sheets=[share, figures],
     )
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True,
-        filename=f"heatmap-report-{heat.node.code}-{heat.framework.code}-{_stamp()}.xlsx",
-    )
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 # ------------------------------------------------------------------------------

@@ -3,7 +3,7 @@ site root before the HR workspace (see academy/urls.py)."""
 
 from django.urls import path
 
-from . import views
+from . import report_views, views
 
 app_name = "assignments"
 
@@ -26,6 +26,11 @@ urlpatterns = [
         "hr/compliance/export.<slug:fmt>",
         views.compliance_export,
         name="compliance_export",
+    ),
+    path(
+        "hr/compliance/report.xlsx",
+        report_views.compliance_report,
+        name="compliance_report",
     ),
     path(
         "hr/people/<int:person_id>/plan/", views.plan_workspace, name="plan_workspace"
