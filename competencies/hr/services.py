@@ -283,6 +283,10 @@ class _Lookups:
     position_types: dict[str, int]
     levels: dict[tuple[int, str], int]
     lines: dict[str, int]
+    #: Every type, line of work and level by id, to check the position standard.
+    type_records: dict[int, PositionType]
+    line_records: dict[int, LineOfWork]
+    level_records: dict[int, PositionLevel]
     people_by_number: dict[str, dict]
     people_by_digest: dict[str, dict]
     current: dict[int, dict]
@@ -307,29 +311,30 @@ def _lookups(
     # A position type or level by its code or by the name the UI shows, Thai or
     # English, with or without ประเภท / ระดับ (staff_csv.label_key).
     position_types = {}
-    for code, name_th, name_en, pk in PositionType.objects.order_by(
-        "-scheme__code"
-    ).values_list("code", "name_th", "name_en", "pk"):
-        for name in (name_en, name_th, code):
+    type_records = {}
+    for position_type in PositionType.objects.order_by("-scheme__code"):
+        type_records[position_type.pk] = position_type
+        for name in (position_type.name_en, position_type.name_th, position_type.code):
             if name:
-                position_types[staff_csv.label_key(name)] = pk
+                position_types[staff_csv.label_key(name)] = position_type.pk
     levels = {}
-    for type_id, code, name_th, name_en, pk in PositionLevel.objects.values_list(
-        "position_type_id", "code", "name_th", "name_en", "pk"
-    ):
-        for name in (name_en, name_th, code):
+    level_records = {level.pk: level for level in PositionLevel.objects.all()}
+    for level in level_records.values():
+        for name in (level.name_en, level.name_th, level.code):
             if name:
-                levels[(type_id, staff_csv.label_key(name))] = pk
+                levels[(level.position_type_id, staff_csv.label_key(name))] = level.pk
     # A line of work by its published code, or by its Thai name where it has none
     # (a code is never invented for it).
     lines = {}
-    for code, name_th, pk in LineOfWork.objects.order_by("-scheme__code").values_list(
-        "code", "name_th", "pk"
-    ):
-        lines[name_th] = pk
-        lines[" ".join(name_th.split())] = pk
-        if code:
-            lines[code] = pk
+    line_records = {}
+    for line in LineOfWork.objects.select_related(
+        "position_type", "level_min", "level_max"
+    ).order_by("-scheme__code"):
+        line_records[line.pk] = line
+        lines[line.name_th] = line.pk
+        lines[" ".join(line.name_th.split())] = line.pk
+        if line.code:
+            lines[line.code] = line.pk
 
     numbers = sorted({row.employee_number for row in rows})
     people_by_number: dict[str, dict] = {}
@@ -399,6 +404,9 @@ def _lookups(
         position_types=position_types,
         levels=levels,
         lines=lines,
+        type_records=type_records,
+        line_records=line_records,
+        level_records=level_records,
         people_by_number=people_by_number,
         people_by_digest=people_by_digest,
         current=current,
@@ -452,6 +460,41 @@ def _resolve_codes(
     )
     if line and planned.line_of_work_id is None:
         problems.append(Problem(Reason.UNKNOWN_LINE_OF_WORK, {"value": line}))
+    if planned.line_of_work_id is not None and type_id is not None:
+        _check_position_standard(planned, lookups, type_id)
+
+
+def _check_position_standard(
+    planned: PlannedRow, lookups: _Lookups, type_id: int
+) -> None:
+    """The line of work must allow the row's position type and level (LineOfWork.
+    refusal, the rule the model applies too)."""
+    line = lookups.line_records[planned.line_of_work_id]
+    level = lookups.level_records.get(planned.position_level_id)
+    refusal = line.refusal(type_id, level)
+    if refusal == LineOfWork.TYPE:
+        planned.problems.append(
+            Problem(
+                Reason.LINE_OF_WORK_TYPE,
+                {
+                    "line": f"{line.code} {line.name_th}".strip(),
+                    "allowed": line.position_type.name_th,
+                    "type": lookups.type_records[type_id].name_th,
+                },
+            )
+        )
+    elif refusal == LineOfWork.LEVEL:
+        planned.problems.append(
+            Problem(
+                Reason.LINE_OF_WORK_LEVEL,
+                {
+                    "line": f"{line.code} {line.name_th}".strip(),
+                    "level": level.name_th,
+                    "low": line.level_min.name_th if line.level_min else "—",
+                    "high": line.level_max.name_th if line.level_max else "—",
+                },
+            )
+        )
 
 
 def _resolve(row: StaffRow, lookups: _Lookups, access: HRAccess) -> PlannedRow:

@@ -134,6 +134,9 @@ class Reason:
     UNKNOWN_POSITION_TYPE = "unknown_position_type"
     UNKNOWN_LEVEL = "unknown_level"
     UNKNOWN_LINE_OF_WORK = "unknown_line_of_work"
+    #: The line of work's position standard (s.48) does not allow the type or level.
+    LINE_OF_WORK_TYPE = "line_of_work_type"
+    LINE_OF_WORK_LEVEL = "line_of_work_level"
     UNKNOWN_SUPERVISOR = "unknown_supervisor"
     SELF_SUPERVISOR = "self_supervisor"
     #: The person is (or will be, or was last) placed outside the officer's scope, or
@@ -175,6 +178,13 @@ def reason_message(code: str, params: dict) -> str:
             "Level %(value)s is not a level of position type %(type)s."
         ),
         Reason.UNKNOWN_LINE_OF_WORK: _("Line of work %(value)s does not exist."),
+        Reason.LINE_OF_WORK_TYPE: _(
+            "Line of work %(line)s is a position of the %(allowed)s type, not %(type)s."
+        ),
+        Reason.LINE_OF_WORK_LEVEL: _(
+            "Line of work %(line)s allows levels %(low)s to %(high)s only, not "
+            "%(level)s (position standard, Civil Service Act s.48)."
+        ),
         Reason.UNKNOWN_SUPERVISOR: _(
             "Supervisor %(value)s is neither on record nor a valid row of this file."
         ),

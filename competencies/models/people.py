@@ -88,6 +88,10 @@ class LineOfWork(BilingualNameMixin, SourceNoteMixin):
         SERVICE = "service", _("Front-line service")
         OTHER = "other", _("Other")
 
+    #: Why a position cannot be in a line of work (see refusal).
+    TYPE = "type"
+    LEVEL = "level"
+
     scheme = models.ForeignKey(
         StaffScheme, on_delete=models.CASCADE, related_name="lines_of_work"
     )
@@ -172,11 +176,28 @@ class LineOfWork(BilingualNameMixin, SourceNoteMixin):
 
     def allows(self, level: "PositionLevel") -> bool:
         """Whether a position in this line may be at `level` (unknown bounds allow)."""
-        if self.position_type_id and level.position_type_id != self.position_type_id:
-            return False
+        return self.refusal(level.position_type_id, level) is None
+
+    def refusal(
+        self, position_type_id: int | None, level: "PositionLevel | None"
+    ) -> str | None:
+        """Why a position of this type and level cannot be in this line of work
+        (position standard, Civil Service Act s.48): `TYPE` or `LEVEL`, or None.
+        A bound the line does not know allows anything. The one rule the model, the
+        admin and the staff import all apply."""
+        if (
+            self.position_type_id
+            and position_type_id
+            and position_type_id != self.position_type_id
+        ):
+            return self.TYPE
+        if level is None:
+            return None
         if self.level_min is not None and level.rank < self.level_min.rank:
-            return False
-        return self.level_max is None or level.rank <= self.level_max.rank
+            return self.LEVEL
+        if self.level_max is not None and level.rank > self.level_max.rank:
+            return self.LEVEL
+        return None
 
 
 class GroupRule(SourceNoteMixin):
@@ -462,25 +483,43 @@ class Placement(models.Model):
                 {"position_level": _("The level does not belong to the position type.")}
             )
         line = self.line_of_work if self.line_of_work_id else None
-        if line is not None and self.position_level_id:
-            low, high = line.level_min, line.level_max
-            rank = self.position_level.rank
-            if (low is not None and rank < low.rank) or (
-                high is not None and rank > high.rank
-            ):
-                raise ValidationError(
-                    {
-                        "position_level": _(
-                            "The line of work %(line)s allows levels %(low)s to "
-                            "%(high)s only (Civil Service Act s.48 position standard)."
-                        )
-                        % {
-                            "line": line,
-                            "low": low or "—",
-                            "high": high or "—",
-                        }
+        refusal = (
+            line.refusal(
+                self.position_type_id,
+                self.position_level if self.position_level_id else None,
+            )
+            if line is not None
+            else None
+        )
+        if refusal == LineOfWork.TYPE:
+            raise ValidationError(
+                {
+                    "line_of_work": _(
+                        "The line of work %(line)s is a position of the %(allowed)s "
+                        "type, not %(type)s (Civil Service Act s.48 position "
+                        "standard)."
+                    )
+                    % {
+                        "line": line,
+                        "allowed": line.position_type,
+                        "type": self.position_type,
                     }
-                )
+                }
+            )
+        if refusal == LineOfWork.LEVEL:
+            raise ValidationError(
+                {
+                    "position_level": _(
+                        "The line of work %(line)s allows levels %(low)s to "
+                        "%(high)s only (Civil Service Act s.48 position standard)."
+                    )
+                    % {
+                        "line": line,
+                        "low": line.level_min or "—",
+                        "high": line.level_max or "—",
+                    }
+                }
+            )
         if self.supervisor_id and self.supervisor_id == self.person_id:
             raise ValidationError(
                 {"supervisor": _("A person cannot supervise themself.")}

@@ -105,7 +105,7 @@ def test_thai_labels_headers_and_dates_import_with_position_number_and_post(hr_w
                 _row(1),
                 _row(2, type="วิชาการ", level="ชำนาญการพิเศษ", post="หัวหน้ากลุ่มงาน"),
                 _row(3, type="knowledge", level="practitioner", start="01/10/2567"),
-                _row(4, type="ประเภททั่วไป", level="ระดับปฏิบัติงาน", line="3-1-0012"),
+                _row(4, type="ประเภททั่วไป", level="ระดับปฏิบัติงาน", line="เจ้าพนักงานธุรการ"),
             ]
         ),
     )
