@@ -104,6 +104,47 @@ def group_case_sql(
 
 
 # ------------------------------------------------------------------------------
+# Requirements that rest on data to confirm
+# ------------------------------------------------------------------------------
+
+
+def rests_on_data_to_confirm(requirement: Requirement, competency: Competency) -> bool:
+    """A requirement is provisional when it, or the competency it asks for, is still
+    to confirm: the one rule behind every "provisional" a learner or an officer sees."""
+    return requirement.needs_confirmation or competency.needs_confirmation
+
+
+@dataclass(frozen=True)
+class ProvisionalMarks:
+    """The provisional requirements of one framework, by personnel group."""
+
+    by_group: dict[int, frozenset[int]] = field(default_factory=dict)
+
+    @property
+    def competencies(self) -> frozenset[int]:
+        """Competencies provisional for at least one group."""
+        return frozenset().union(*self.by_group.values())
+
+    def for_group(self, group_id: int) -> frozenset[int]:
+        return self.by_group.get(group_id, frozenset())
+
+    def __bool__(self) -> bool:
+        return any(self.by_group.values())
+
+
+def provisional_marks(framework: Framework) -> ProvisionalMarks:
+    """Which (group, competency) requirements of a framework are provisional (one
+    query, whatever the number of requirements)."""
+    marks: dict[int, set[int]] = defaultdict(set)
+    for requirement in Requirement.objects.filter(
+        group__framework=framework
+    ).select_related("competency"):
+        if rests_on_data_to_confirm(requirement, requirement.competency):
+            marks[requirement.group_id].add(requirement.competency_id)
+    return ProvisionalMarks({group: frozenset(ids) for group, ids in marks.items()})
+
+
+# ------------------------------------------------------------------------------
 # One person's profile
 # ------------------------------------------------------------------------------
 
@@ -310,10 +351,7 @@ def person_profile(
                     chosen=competency.pk in chosen or competency.parent_id in chosen,
                     provisional=bool(
                         requirement
-                        and (
-                            requirement.needs_confirmation
-                            or competency.needs_confirmation
-                        )
+                        and rests_on_data_to_confirm(requirement, competency)
                     ),
                 )
             )

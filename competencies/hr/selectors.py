@@ -17,6 +17,7 @@ Who sees whom:
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 from django.db import connection
 from django.db.models import Exists, F, IntegerField, OuterRef, Q, Sum
@@ -46,12 +47,14 @@ from competencies.selectors import (
     MatrixCell,
     OrgMatrix,
     PersonProfile,
+    ProvisionalMarks,
     chosen_sql,
     framework_list_active,
     group_case_sql,
     group_for_placement,
     org_matrix,
     person_profile,
+    provisional_marks,
     today,
     verified_evidence_sql,
 )
@@ -624,6 +627,8 @@ class HeatCell:
     competency: Competency
     cell: MatrixCell | None
     band: str
+    #: Someone here is counted against a requirement that rests on data to confirm.
+    provisional: bool = False
 
     @property
     def not_meeting(self) -> int:
@@ -640,6 +645,9 @@ class HeatRow:
     #: The directory filters that list this row's people (the cell adds the
     #: competency and whether they meet it): same scope, same rule as the matrix.
     people_query: str = ""
+    #: Competencies whose requirement rests on data to confirm for this row's
+    #: people: its group's, or any group's for a unit (or the total).
+    provisional: frozenset[int] = frozenset()
 
     @property
     def staff(self) -> int:
@@ -647,7 +655,15 @@ class HeatRow:
 
     @property
     def heat_cells(self) -> list[HeatCell]:
-        return [HeatCell(*item) for item in self.cells]
+        return [
+            HeatCell(
+                competency,
+                cell,
+                band,
+                provisional=cell is not None and competency.pk in self.provisional,
+            )
+            for competency, cell, band in self.cells
+        ]
 
 
 @dataclass
@@ -672,6 +688,18 @@ class Heatmap:
     trend_root: OrgUnit
     trend: list[TrendPoint] = field(default_factory=list)
     total: HeatRow | None = None
+    marks: ProvisionalMarks = field(default_factory=ProvisionalMarks)
+
+    @cached_property
+    def provisional_competencies(self) -> list[Competency]:
+        """Columns where a figure shown rests on data to confirm."""
+        shown = {
+            item.competency.pk
+            for row in self.rows
+            for item in row.heat_cells
+            if item.provisional
+        }
+        return [item for item in self.matrix.competencies if item.pk in shown]
 
     @property
     def areas(self) -> list[tuple[Competency | None, int]]:
@@ -699,6 +727,7 @@ def heatmap(
     node = unit_get_in_scope(access, node_id) if node_id else access.scope_units[0]
     by = by if by in ("child", "group") else "child"
     matrix = org_matrix(node, framework=framework, by=by, on=on)
+    marks = provisional_marks(framework)
     rows = []
     base = {"framework": framework.pk}
     for row in matrix.rows:
@@ -722,6 +751,9 @@ def heatmap(
                     for cell in [matrix.cell(row.pk, competency.pk)]
                 ],
                 people_query=urlencode(query),
+                provisional=(
+                    marks.competencies if is_unit else marks.for_group(row.pk)
+                ),
             )
         )
     root = access.scope_root_of(node)
@@ -745,6 +777,7 @@ def heatmap(
         trend_root=root,
         trend=trend_points(root=root, framework=framework),
         total=_heat_total(rows, matrix.competencies, node, base),
+        marks=marks,
     )
 
 
@@ -774,6 +807,14 @@ def _heat_total(rows, competencies, node: OrgUnit, base: dict) -> HeatRow | None
         is_root=False,
         cells=cells,
         people_query=urlencode({**base, "unit": node.pk}),
+        provisional=frozenset(
+            competency.pk
+            for index, competency in enumerate(competencies)
+            if any(
+                row.cells[index][1] is not None and competency.pk in row.provisional
+                for row in rows
+            )
+        ),
     )
 
 

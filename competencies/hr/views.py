@@ -17,14 +17,20 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_POST
 
 from academy.accounts.audit import AuditAction, audit_record
 from academy.accounts.authz import require
 from academy.core.forms import form_add_service_errors
 from academy.core.thaidate import ENGLISH_MONTHS, THAI_MONTHS_SHORT, buddhist_year
-from competencies.models import Competency, OptionalChoice, Person, StaffColumnMap
+from competencies.models import (
+    Competency,
+    OptionalChoice,
+    Person,
+    Provenance,
+    StaffColumnMap,
+)
 from competencies.services import optional_choice_add, optional_choice_remove
 
 from . import reports, selectors, services, staff_template
@@ -407,23 +413,27 @@ def heatmap_export(request, fmt: str):
         "meeting",
         "share_meeting",
         "mean_gap",
+        # "to_confirm" where the requirement behind the figures rests on standards
+        # data not yet confirmed against the official text: provisional.
+        "provisional",
     ]
 
     def rows():
         for row in heat.rows:
             code = row.unit.code if row.unit else row.group.code
-            for competency, cell, _band in row.cells:
-                if cell is None:
+            for item in row.heat_cells:
+                if item.cell is None:
                     continue
                 yield (
                     code,
                     row.label,
-                    competency.code,
-                    competency.name_th,
-                    cell.staff,
-                    cell.meeting,
-                    round(cell.share_meeting, 4),
-                    round(cell.mean_gap, 4),
+                    item.competency.code,
+                    item.competency.name_th,
+                    item.cell.staff,
+                    item.cell.meeting,
+                    round(item.cell.share_meeting, 4),
+                    round(item.cell.mean_gap, 4),
+                    Provenance.TO_CONFIRM.value if item.provisional else "",
                 )
 
     return export_response(
@@ -433,6 +443,19 @@ def heatmap_export(request, fmt: str):
         header=header,
         rows=rows(),
     )
+
+
+def _provisional_note(provisional) -> str:
+    count = len(provisional)
+    return ngettext(
+        "Provisional: the figures of %(count)d competency (%(codes)s) rest on "
+        "standards data not yet confirmed against the official text; they may "
+        "change.",
+        "Provisional: the figures of %(count)d competencies (%(codes)s) rest on "
+        "standards data not yet confirmed against the official text; they may "
+        "change.",
+        count,
+    ) % {"count": count, "codes": ", ".join(item.code for item in provisional)}
 
 
 def _heat_label(heat, row) -> tuple[str, str]:
@@ -466,6 +489,7 @@ def heatmap_report(request):
     by_group = heat.by == "group"
     row_label = _("Personnel group") if by_group else _("Organisation unit")
     competencies = heat.matrix.competencies
+    provisional = heat.provisional_competencies
     share = reports.ReportSheet(
         name=_("Share meeting"),
         title=reports.report_title(
@@ -474,10 +498,15 @@ def heatmap_report(request):
             framework=heat.framework.name,
             on=on,
         ),
-        note=_(
-            "Each figure is the share of staff meeting the level their personnel "
-            "group requires; — where no one here is required to have it. "
-            "Competencies: see the sheet Figures."
+        note=" ".join(
+            [
+                _(
+                    "Each figure is the share of staff meeting the level their "
+                    "personnel group requires; — where no one here is required to "
+                    "have it. Competencies: see the sheet Figures."
+                ),
+                *([_provisional_note(provisional)] if provisional else []),
+            ]
         ),
         columns=[
             reports.Column(pgettext("report column", "Code"), width=14),
@@ -520,6 +549,7 @@ def heatmap_report(request):
             reports.Column(_("Not yet"), reports.INTEGER),
             reports.Column(_("Share meeting"), reports.PERCENT),
             reports.Column(_("Mean gap (levels)"), reports.DECIMAL),
+            reports.Column(_("Provisional"), width=40),
         ],
     )
     for row in [*heat.rows, *([heat.total] if heat.total else [])]:
@@ -543,6 +573,9 @@ def heatmap_report(request):
                     item.not_meeting,
                     item.cell.share_meeting,
                     item.cell.mean_gap,
+                    _("To confirm: rests on standards data not yet confirmed")
+                    if item.provisional
+                    else "",
                 ]
             )
     return reports.report_response(
