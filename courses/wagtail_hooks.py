@@ -32,3 +32,36 @@ def register_assessments():
     from .assessments.viewsets import AssessmentViewSetGroup
 
     return AssessmentViewSetGroup()
+
+
+@hooks.register("register_admin_urls")
+def register_scorm_results():
+    from django.urls import path
+
+    from .scorm.viewsets import scorm_lesson_results_view
+
+    return [
+        path(
+            "courses/scorm-lessons/<int:page_id>/results/",
+            scorm_lesson_results_view,
+            name="scorm_lesson_results",
+        )
+    ]
+
+
+@hooks.register("register_page_header_buttons")
+def scorm_results_button(page, user, view_name, next_url=None):
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from wagtail.admin.widgets import Button
+
+    from .models import ScormLessonPage
+
+    if page.specific_class is ScormLessonPage:
+        yield Button(
+            _("Learners' results"),
+            url=reverse("scorm_lesson_results", args=[page.pk]),
+            icon_name="tasks",
+            priority=80,
+        )

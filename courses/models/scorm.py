@@ -38,6 +38,16 @@ class ScormPackage(models.Model):
         _("scaled passing score"), max_digits=5, decimal_places=4, null=True, blank=True
     )
     launch_data = models.TextField(_("launch data"), blank=True)
+    # The default organization's items in order (package.PackageItem.as_json), when
+    # the package has more than one to play; None for a single SCO.
+    items = models.JSONField(null=True, blank=True, editable=False)
+    # Navigation between items the manifest allows (SCORM 2004 controlMode).
+    choice = models.BooleanField(
+        _("learners may choose an item"), default=True, db_default=True
+    )
+    flow = models.BooleanField(
+        _("previous and next between items"), default=True, db_default=True
+    )
     original_name = models.CharField(_("uploaded file"), max_length=255, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -55,6 +65,39 @@ class ScormPackage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.get_version_display()})"
+
+    @property
+    def toc(self) -> list[dict]:
+        """The items to show and play, in order; a single SCO is one item whose
+        identifier is "" (its registration's item)."""
+        if self.items:
+            return self.items
+        return [
+            {
+                "identifier": "",
+                "title": self.title,
+                "depth": 0,
+                "launch": self.launch,
+                "kind": "sco",
+                "mastery_score": None
+                if self.mastery_score is None
+                else str(self.mastery_score),
+                "scaled_passing_score": None
+                if self.scaled_passing_score is None
+                else str(self.scaled_passing_score),
+                "launch_data": self.launch_data,
+            }
+        ]
+
+    @property
+    def launchable(self) -> list[dict]:
+        return [item for item in self.toc if item["launch"]]
+
+    def item(self, identifier: str) -> dict | None:
+        return next(
+            (item for item in self.launchable if item["identifier"] == identifier),
+            None,
+        )
 
 
 class ScormLessonPage(LessonPage):
@@ -77,8 +120,20 @@ class ScormLessonPage(LessonPage):
         ),
     )
 
+    completion_requires_pass = models.BooleanField(
+        _("completion requires a pass"),
+        default=False,
+        db_default=False,
+        help_text=_(
+            "Many packages report completed as soon as the last page is reached and "
+            "passed only after their test. Tick this to complete the lesson only "
+            "when the package reports passed (in every SCO of the package)."
+        ),
+    )
+
     content_panels = LessonPage.content_panels + [
         FieldPanel("package"),
+        FieldPanel("completion_requires_pass"),
         FieldPanel("score_is_evidence"),
     ]
     parent_page_types = ["courses.CoursePage"]
@@ -95,7 +150,9 @@ class ScormLessonPage(LessonPage):
         from ..scorm.services import registration_open
 
         if request.user.is_authenticated:
-            registration_open(user=request.user, lesson=self)
+            registration_open(
+                user=request.user, lesson=self, item=request.GET.get("sco")
+            )
         response = super().serve(request, *args, **kwargs)
         origin = content_origin()
         if origin:
@@ -107,13 +164,17 @@ class ScormLessonPage(LessonPage):
 
         context = super().get_context(request, *args, **kwargs)
         context["player"] = scorm_player_for_learner(
-            lesson=self, user=request.user, detail=context["detail"]
+            lesson=self,
+            user=request.user,
+            detail=context["detail"],
+            requested_item=request.GET.get("sco"),
         )
         return context
 
 
 class ScormRegistration(models.Model):
-    """One learner's runtime data for one SCORM lesson of one enrolment."""
+    """One learner's runtime data for one item (SCO) of one SCORM lesson of one
+    enrolment; the lesson's status is the rollup of its items' (scorm/rollup.py)."""
 
     enrolment = models.ForeignKey(
         Enrolment, on_delete=models.CASCADE, related_name="scorm_registrations"
@@ -124,6 +185,9 @@ class ScormRegistration(models.Model):
     package = models.ForeignKey(
         ScormPackage, on_delete=models.PROTECT, related_name="registrations"
     )
+    # The organization item (SCO or asset) whose data this is; "" for a package
+    # with a single SCO.
+    item = models.CharField(max_length=255, blank=True, default="", db_default="")
     location = models.CharField(max_length=1000, blank=True)
     suspend_data = models.TextField(blank=True)
     lesson_status = models.CharField(max_length=16, blank=True)  # SCORM 1.2
@@ -147,6 +211,10 @@ class ScormRegistration(models.Model):
     total_seconds = models.DecimalField(max_digits=12, decimal_places=2, default=0)
     session_key = models.CharField(max_length=64, blank=True)
     session_seconds = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    # What the SCO recorded of each question and objective (runtime.records_merge),
+    # for the instructor's results; None until it records any.
+    interactions = models.JSONField(null=True, blank=True)
+    objectives = models.JSONField(null=True, blank=True)
     commits = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -158,7 +226,8 @@ class ScormRegistration(models.Model):
         verbose_name_plural = _("SCORM registrations")
         constraints = [
             models.UniqueConstraint(
-                fields=["enrolment", "lesson"], name="scorm_registration_unique"
+                fields=["enrolment", "lesson", "item"],
+                name="scorm_registration_item_unique",
             )
         ]
 

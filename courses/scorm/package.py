@@ -9,8 +9,13 @@ Refused: not a zip, encrypted members, absolute paths, `..` components, symbolic
 links and other special files, duplicate names, too many files, a total or a member
 too large once decompressed, a compression ratio typical of zip bombs, no manifest at
 the root, a manifest that is not well-formed XML or uses entities (defusedxml), an
-unknown SCORM version, no launchable resource, a launch file missing from the zip or
-pointing outside it, and packages with more than one SCO (one lesson plays one SCO).
+unknown SCORM version, no launchable resource, and a launch file missing from the zip
+or pointing outside it (checked for every item of the organization).
+
+A package with several SCOs or assets plays as a table of contents inside one lesson:
+`PackageInfo.items` is the default organization's tree in order, and `choice`/`flow`
+are the navigation its SCORM 2004 controlMode allows (SCORM 1.2 leaves navigation to
+the LMS, which offers both).
 """
 
 from __future__ import annotations
@@ -57,6 +62,38 @@ class PackageError(Exception):
 
 
 @dataclass(frozen=True)
+class PackageItem:
+    """One item of the organization: a heading (an aggregation, no launch) or a SCO
+    or asset the learner can open."""
+
+    identifier: str
+    title: str
+    depth: int
+    launch: str = ""  # path inside the package, with its query string
+    kind: str = ""  # "sco", "asset", or "" for a heading
+    mastery_score: Decimal | None = None
+    scaled_passing_score: Decimal | None = None
+    launch_data: str = ""
+
+    def as_json(self) -> dict:
+        """The form kept in ScormPackage.items (numbers as text)."""
+
+        def number(value):
+            return None if value is None else str(value)
+
+        return {
+            "identifier": self.identifier,
+            "title": self.title,
+            "depth": self.depth,
+            "launch": self.launch,
+            "kind": self.kind,
+            "mastery_score": number(self.mastery_score),
+            "scaled_passing_score": number(self.scaled_passing_score),
+            "launch_data": self.launch_data,
+        }
+
+
+@dataclass(frozen=True)
 class PackageInfo:
     version: str  # "1.2" or "2004"
     edition: str  # the manifest's schemaversion, as written
@@ -67,6 +104,9 @@ class PackageInfo:
     mastery_score: Decimal | None = None  # SCORM 1.2, 0-100
     scaled_passing_score: Decimal | None = None  # SCORM 2004, -1..1
     launch_data: str = ""
+    items: tuple[PackageItem, ...] = ()
+    choice: bool = True
+    flow: bool = True
 
     @property
     def total_bytes(self) -> int:
@@ -273,10 +313,46 @@ def _version(root) -> tuple[str, str]:
     )
 
 
-def _items(element) -> Iterator:
+def _items(element, depth: int = 0) -> Iterator:
     for item in _children(element, "item"):
-        yield item
-        yield from _items(item)
+        yield item, depth
+        yield from _items(item, depth + 1)
+
+
+def _sequencing(element, collection: dict):
+    """The item's or organization's <sequencing>, its IDRef resolved against the
+    manifest's sequencingCollection (local values win, as the specification says)."""
+    local = _child(element, "sequencing")
+    if local is None:
+        return None, None
+    shared = (
+        collection.get(_attribute(local, "IDRef"))
+        if _attribute(local, "IDRef")
+        else None
+    )
+    return local, shared
+
+
+def _sequencing_child(local, shared, name: str):
+    for sequencing in (local, shared):
+        if sequencing is not None and _child(sequencing, name) is not None:
+            return _child(sequencing, name)
+    return None
+
+
+def _control_mode(organization, collection: dict, version: str) -> tuple[bool, bool]:
+    """(choice, flow) between the organization's items. SCORM 2004 defaults are
+    choice on and flow off (IMS SS controlMode); SCORM 1.2 has no sequencing, so
+    the LMS offers both."""
+    if version == VERSION_12 or organization is None:
+        return True, True
+    local, shared = _sequencing(organization, collection)
+    mode = _sequencing_child(local, shared, "controlMode")
+    if mode is None:
+        return True, False
+    choice = _attribute(mode, "choice").strip().lower() != "false"
+    flow = _attribute(mode, "flow").strip().lower() == "true"
+    return choice, flow
 
 
 def _decimal(value: str) -> Decimal | None:
@@ -335,61 +411,97 @@ def manifest_parse(content: bytes, members: dict[str, zipfile.ZipInfo]) -> Packa
     by_id = {
         _attribute(res, "identifier"): res for res in _children(resources, "resource")
     }
+    collection = {
+        _attribute(sequencing, "ID"): sequencing
+        for holder in _children(root, "sequencingCollection")
+        for sequencing in _children(holder, "sequencing")
+    }
     resources_base = _attribute(resources, "base")
-    launchable = []
+    items: list[PackageItem] = []
     if organization is not None:
-        for item in _items(organization):
-            ref = _attribute(item, "identifierref")
-            if not ref:
-                continue
-            resource = by_id.get(ref)
-            if resource is None:
-                raise PackageError(
-                    _(
-                        "An item of the manifest names a resource that does not exist: %(id)s."
-                    )
-                    % {"id": ref}
-                )
-            if _attribute(resource, "href"):
-                launchable.append((item, resource))
+        for element, depth in _items(organization):
+            items.append(
+                _item_read(element, depth, by_id, members, resources_base, collection)
+            )
     elif by_id:  # no organization: a single resource package
-        launchable = [(None, res) for res in by_id.values() if _attribute(res, "href")][
-            :1
-        ]
+        resource = next((r for r in by_id.values() if _attribute(r, "href")), None)
+        if resource is not None:
+            items.append(
+                _item_read(None, 0, {"": resource}, members, resources_base, collection)
+            )
+    launchable = [item for item in items if item.launch]
     if not launchable:
         raise PackageError(_("The manifest names no file to launch."))
-    scos = [
-        pair for pair in launchable if _attribute(pair[1], "scormtype").lower() == "sco"
+    if len(launchable) == 1:
+        # One thing to play: the lesson shows no table of contents.
+        items = launchable
+    first = launchable[0]
+    title = _text(_child(organization, "title")) if organization is not None else ""
+    title = title or first.title
+    choice, flow = _control_mode(organization, collection, version)
+    return PackageInfo(
+        version=version,
+        edition=edition,
+        identifier=_attribute(root, "identifier")[:255],
+        title=title[:255],
+        launch=first.launch,
+        files={name: info.file_size for name, info in members.items()},
+        mastery_score=first.mastery_score,
+        scaled_passing_score=first.scaled_passing_score,
+        launch_data=first.launch_data,
+        items=tuple(items),
+        choice=choice,
+        flow=flow,
+    )
+
+
+def _with_parameters(href: str, parameters: str) -> str:
+    """The item's parameters added to its resource's href, as SCORM CAM 3.4.1.9
+    says: a leading "?" or "&" joins the href's own query string."""
+    if not parameters:
+        return href
+    if parameters[0] == "#":
+        return href + parameters
+    parameters = parameters.lstrip("?&")
+    if not parameters:
+        return href
+    return href + ("&" if "?" in href else "?") + parameters
+
+
+def _item_read(
+    element, depth, by_id, members, resources_base, collection
+) -> PackageItem:
+    """An organization item (or, with element None, the only resource) checked: its
+    resource exists, and its launch file is in the package."""
+    ref = _attribute(element, "identifierref") if element is not None else ""
+    identifier = (_attribute(element, "identifier") if element is not None else "")[
+        :255
     ]
-    if len(scos) > 1:
+    title = _text(_child(element, "title"))[:255] if element is not None else ""
+    resource = by_id.get(ref) if element is not None else by_id[""]
+    if element is not None and not ref:
+        return PackageItem(identifier=identifier, title=title, depth=depth)
+    if resource is None:
         raise PackageError(
-            _(
-                "The package holds %(count)s SCOs; a lesson plays one. Split it into one "
-                "package per lesson."
-            )
-            % {"count": len(scos)}
+            _("An item of the manifest names a resource that does not exist: %(id)s.")
+            % {"id": ref}
         )
-    item, resource = (scos or launchable)[0]
+    if not _attribute(resource, "href"):
+        return PackageItem(identifier=identifier, title=title, depth=depth)
     href = _join(
         resources_base,
         _join(_attribute(resource, "base"), _attribute(resource, "href")),
     )
-    parameters = _attribute(item, "parameters") if item is not None else ""
-    if parameters:
-        href += parameters if parameters[0] in "?#" else f"?{parameters}"
+    parameters = _attribute(element, "parameters") if element is not None else ""
+    href = _with_parameters(href, parameters)
     launch = _launch_check(href, members)
-    title = _text(_child(organization, "title")) if organization is not None else ""
-    if not title and item is not None:
-        title = _text(_child(item, "title"))
     mastery = scaled = None
     launch_data = ""
-    if item is not None:
-        mastery = _decimal(_text(_child(item, "masteryscore")))
-        launch_data = _text(_child(item, "datafromlms"))
-        sequencing = _child(item, "sequencing")
-        objectives = (
-            _child(sequencing, "objectives") if sequencing is not None else None
-        )
+    if element is not None:
+        mastery = _decimal(_text(_child(element, "masteryscore")))
+        launch_data = _text(_child(element, "datafromlms"))
+        local, shared = _sequencing(element, collection)
+        objectives = _sequencing_child(local, shared, "objectives")
         primary = (
             _child(objectives, "primaryObjective") if objectives is not None else None
         )
@@ -399,13 +511,13 @@ def manifest_parse(content: bytes, members: dict[str, zipfile.ZipInfo]) -> Packa
         mastery = None
     if scaled is not None and not (-1 <= scaled <= 1):
         scaled = None
-    return PackageInfo(
-        version=version,
-        edition=edition,
-        identifier=_attribute(root, "identifier")[:255],
-        title=title[:255],
-        launch=launch,
-        files={name: info.file_size for name, info in members.items()},
+    kind = _attribute(resource, "scormtype").lower()
+    return PackageItem(
+        identifier=identifier,
+        title=title,
+        depth=depth,
+        launch=launch[:1024],
+        kind="asset" if kind == "asset" else "sco",
         mastery_score=mastery,
         scaled_passing_score=scaled,
         launch_data=launch_data[:4096],

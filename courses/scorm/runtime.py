@@ -3,7 +3,8 @@
 Pure code: `runtime_parse` turns the posted JSON into a RuntimeUpdate, or raises
 RuntimeDataError naming the first bad element, so that a bad commit changes nothing.
 Only the elements the Academy keeps are read (location, suspend data, statuses,
-score, exit and session time); anything else the package wrote is ignored.
+score, exit, session time, and the interactions and objectives a package records);
+anything else the package wrote is ignored.
 """
 
 from __future__ import annotations
@@ -56,6 +57,76 @@ class RuntimeUpdate:
     score_scaled: Decimal | None = None
     exit: str | None = None
     session_seconds: Decimal | None = None
+    interactions: tuple[dict, ...] = ()
+    objectives: tuple[dict, ...] = ()
+
+
+#: SCORM 2004 asks an LMS to keep at least 250 interactions and 100 objectives.
+MAX_INTERACTIONS = 500
+MAX_OBJECTIVES = 250
+#: Per field, in characters: identifiers 4000 (2004's long_identifier_type), responses
+#: and patterns 4000 (SPM 4000), descriptions 250 (localized_string_type SPM).
+_FIELD_LIMIT = 4000
+_INDEXED = re.compile(r"^cmi\.(interactions|objectives)\.(\d{1,4})\.(.+)$")
+#: What is kept of each, under the version's own names, to the Academy's names.
+_INTERACTION_FIELDS = {
+    "id": "id",
+    "type": "type",
+    "description": "description",
+    "learner_response": "learner_response",
+    "student_response": "learner_response",  # SCORM 1.2
+    "result": "result",
+    "weighting": "weighting",
+    "latency": "latency",
+    "timestamp": "timestamp",
+    "time": "timestamp",  # SCORM 1.2
+}
+_OBJECTIVE_FIELDS = {
+    "id": "id",
+    "description": "description",
+    "success_status": "success_status",
+    "completion_status": "completion_status",
+    "status": "status",  # SCORM 1.2
+    "progress_measure": "progress_measure",
+    "score.raw": "score_raw",
+    "score.min": "score_min",
+    "score.max": "score_max",
+    "score.scaled": "score_scaled",
+}
+_PATTERN = re.compile(r"^correct_responses\.(\d{1,3})\.pattern$")
+_LINKED_OBJECTIVE = re.compile(r"^objectives\.(\d{1,3})\.id$")
+
+
+def _records(cmi: dict, collection: str, limit: int) -> tuple[dict, ...]:
+    """cmi.<collection>.n.* as one dict per n, in order of n, with the fields the
+    Academy keeps; a record without an id is dropped (the id must be set first)."""
+    fields = _INTERACTION_FIELDS if collection == "interactions" else _OBJECTIVE_FIELDS
+    by_index: dict[int, dict] = {}
+    for key in cmi:
+        match = _INDEXED.match(key) if isinstance(key, str) else None
+        if match is None or match.group(1) != collection:
+            continue
+        index, name = int(match.group(2)), match.group(3)
+        if index >= limit:
+            raise RuntimeDataError(f"{key}: more than {limit} {collection}")
+        value = _string(cmi, key, limit=_FIELD_LIMIT)
+        record = by_index.setdefault(index, {})
+        if name in fields:
+            record[fields[name]] = value
+        elif collection == "interactions" and (found := _PATTERN.match(name)):
+            record.setdefault("correct_responses", {})[int(found.group(1))] = value
+        elif collection == "interactions" and (found := _LINKED_OBJECTIVE.match(name)):
+            record.setdefault("objectives", {})[int(found.group(1))] = value
+    records = []
+    for index in sorted(by_index):
+        record = by_index[index]
+        if not record.get("id"):
+            continue
+        for listed in ("correct_responses", "objectives"):
+            if listed in record:
+                record[listed] = [record[listed][n] for n in sorted(record[listed])]
+        records.append(record)
+    return tuple(records)
 
 
 def _string(cmi: dict, key: str, *, limit: int) -> str | None:
@@ -167,6 +238,8 @@ def runtime_parse(version: str, payload) -> RuntimeUpdate:
             score_max=_number(cmi, "cmi.core.score.max", low=0, high=100),
             exit=_choice(cmi, "cmi.core.exit", EXITS_12),
             session_seconds=timespan_seconds(session) if session else None,
+            interactions=_records(cmi, "interactions", MAX_INTERACTIONS),
+            objectives=_records(cmi, "objectives", MAX_OBJECTIVES),
         )
     session = _string(cmi, "cmi.session_time", limit=64)
     return RuntimeUpdate(
@@ -181,4 +254,16 @@ def runtime_parse(version: str, payload) -> RuntimeUpdate:
         score_scaled=_number(cmi, "cmi.score.scaled", low=-1, high=1),
         exit=_choice(cmi, "cmi.exit", EXITS_2004),
         session_seconds=duration_seconds(session) if session else None,
+        interactions=_records(cmi, "interactions", MAX_INTERACTIONS),
+        objectives=_records(cmi, "objectives", MAX_OBJECTIVES),
     )
+
+
+def records_merge(kept: list | None, committed: tuple[dict, ...], *, limit: int):
+    """The records kept so far with a commit's: a record with a known id replaces it
+    in place, a new id is added at the end. A new session starts its collections
+    again from index 0, so records are matched by id, never by index."""
+    merged = {record["id"]: record for record in kept or []}
+    for record in committed:
+        merged[record["id"]] = record
+    return list(merged.values())[:limit]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.core import signing
 from django.urls import reverse
@@ -11,6 +13,7 @@ from django.urls import reverse
 from ..models import Enrolment, ScormLessonPage, ScormRegistration
 from .origin import PLAYER_PREFIX, content_origin
 from .package import VERSION_12
+from .rollup import item_choose, item_neighbours
 from .runtime import seconds_as_duration, seconds_as_timespan
 
 LAUNCH_NAMESPACE = "courses.scorm.player"
@@ -59,9 +62,78 @@ class ScormPlayer:
     content_origin: str = ""
     runtime_url: str = ""
     session_key: str = ""
+    toc: tuple[TocEntry, ...] = ()
+    previous_url: str = ""
+    next_url: str = ""
 
 
-def scorm_player_for_learner(*, lesson: ScormLessonPage, user, detail) -> ScormPlayer:
+@dataclass(frozen=True)
+class TocEntry:
+    """A line of a multi-item package's table of contents."""
+
+    identifier: str
+    title: str
+    depth: int
+    url: str = ""  # "" for a heading, the item playing, or one the manifest keeps
+    launchable: bool = False
+    current: bool = False
+    state: str = ""  # "", "incomplete", "completed", "passed", "failed"
+
+
+def _item_state(registration) -> str:
+    if registration is None:
+        return ""
+    if registration.passed_at is not None:
+        return "passed"
+    if (
+        registration.lesson_status == "failed"
+        or registration.success_status == "failed"
+    ):
+        return "failed"
+    if registration.completed_at is not None:
+        return "completed"
+    return "incomplete"
+
+
+def _table_of_contents(
+    *, package, registrations, current: str, lesson_url: str
+) -> tuple[tuple[TocEntry, ...], str, str]:
+    """The package's items with the learner's state of each and the links the
+    manifest's navigation allows (choice: any item; flow: previous and next)."""
+    if len(package.launchable) < 2:
+        return (), "", ""
+    by_item = {registration.item: registration for registration in registrations}
+
+    def url(identifier: str) -> str:
+        return f"{lesson_url}?{urlencode({'sco': identifier})}"
+
+    entries = tuple(
+        TocEntry(
+            identifier=item["identifier"],
+            title=item["title"],
+            depth=item["depth"],
+            launchable=bool(item["launch"]),
+            current=item["launch"] != "" and item["identifier"] == current,
+            url=url(item["identifier"])
+            if item["launch"] and package.choice and item["identifier"] != current
+            else "",
+            state=_item_state(by_item.get(item["identifier"])),
+        )
+        for item in package.toc
+    )
+    previous = following = None
+    if package.flow:
+        previous, following = item_neighbours(items=package.launchable, current=current)
+    return (
+        entries,
+        url(previous) if previous is not None else "",
+        url(following) if following is not None else "",
+    )
+
+
+def scorm_player_for_learner(
+    *, lesson: ScormLessonPage, user, detail, requested_item: str | None = None
+) -> ScormPlayer:
     from django.utils.translation import gettext as _
 
     if not user.is_authenticated:
@@ -75,19 +147,39 @@ def scorm_player_for_learner(*, lesson: ScormLessonPage, user, detail) -> ScormP
     origin = content_origin()
     if not origin or lesson.package_id is None:
         return ScormPlayer(problem=_("This lesson's package cannot be played yet."))
-    registration = (
-        ScormRegistration.objects.select_related("package")
-        .filter(enrolment=enrolment, lesson=lesson, package_id=lesson.package_id)
-        .first()
+    registrations = list(
+        ScormRegistration.objects.select_related("package").filter(
+            enrolment=enrolment, lesson=lesson, package_id=lesson.package_id
+        )
     )
-    if registration is None:
+    if not registrations:
         return ScormPlayer(problem=_("This lesson's package cannot be played yet."))
+    package = registrations[0].package
+    latest = max(registrations, key=lambda r: r.updated_at)
+    # The same choice registration_open made when the page was served.
+    chosen = item_choose(
+        items=package.launchable,
+        current=latest.item,
+        requested=requested_item,
+        choice=package.choice,
+        flow=package.flow,
+    )
+    registration = next((r for r in registrations if r.item == chosen), latest)
+    toc, previous_url, next_url = _table_of_contents(
+        package=package,
+        registrations=registrations,
+        current=registration.item,
+        lesson_url=lesson.url,
+    )
     return ScormPlayer(
         registration=registration,
         player_url=f"{origin}{PLAYER_PREFIX}{launch_token(registration)}/",
         content_origin=origin,
         runtime_url=reverse("courses:scorm_runtime", args=[registration.pk]),
         session_key=secrets.token_urlsafe(16),
+        toc=toc,
+        previous_url=previous_url,
+        next_url=next_url,
     )
 
 
@@ -102,12 +194,13 @@ def launch_cmi(registration: ScormRegistration) -> dict[str, str]:
     """The flattened CMI the package starts from: the learner (by an Academy id, never
     a national ID or an email), what was saved, and the manifest's values."""
     package = registration.package
+    item = package.item(registration.item) or package.toc[0]
     user = registration.enrolment.user
     resumed = registration.exit == "suspend"
     first = registration.commits == 0
 
     def number(value) -> str:
-        return "" if value is None else format(value.normalize(), "f")
+        return "" if value is None else format(Decimal(value).normalize(), "f")
 
     if package.version == VERSION_12:
         data = {
@@ -123,8 +216,8 @@ def launch_cmi(registration: ScormRegistration) -> dict[str, str]:
             "cmi.core.score.max": number(registration.score_max),
             "cmi.core.total_time": seconds_as_timespan(registration.time_seconds),
             "cmi.suspend_data": registration.suspend_data,
-            "cmi.launch_data": package.launch_data,
-            "cmi.student_data.mastery_score": number(package.mastery_score),
+            "cmi.launch_data": item["launch_data"],
+            "cmi.student_data.mastery_score": number(item["mastery_score"]),
         }
     else:
         data = {
@@ -142,7 +235,94 @@ def launch_cmi(registration: ScormRegistration) -> dict[str, str]:
             "cmi.score.max": number(registration.score_max),
             "cmi.total_time": seconds_as_duration(registration.time_seconds),
             "cmi.suspend_data": registration.suspend_data,
-            "cmi.launch_data": package.launch_data,
-            "cmi.scaled_passing_score": number(package.scaled_passing_score),
+            "cmi.launch_data": item["launch_data"],
+            "cmi.scaled_passing_score": number(item["scaled_passing_score"]),
         }
     return {key: value for key, value in data.items() if value != ""}
+
+
+@dataclass(frozen=True)
+class QuestionSummary:
+    """One interaction (question) across the learners who answered it."""
+
+    identifier: str
+    description: str
+    kind: str
+    answered: int
+    correct: int
+
+
+@dataclass(frozen=True)
+class ScormResults:
+    registrations: list
+    item_titles: dict
+    questions: list
+
+
+def _objective_shown(objective: dict) -> dict:
+    status = objective.get("success_status") or objective.get("status") or ""
+    if objective.get("completion_status"):
+        status = f"{status} / {objective['completion_status']}".strip(" /")
+    if objective.get("score_scaled"):
+        score = objective["score_scaled"]
+    elif objective.get("score_raw"):
+        score = objective["score_raw"] + (
+            f" / {objective['score_max']}" if objective.get("score_max") else ""
+        )
+    else:
+        score = ""
+    return {
+        "label": objective.get("description") or objective["id"],
+        "status": status,
+        "score": score,
+    }
+
+
+def scorm_lesson_results(*, lesson: ScormLessonPage) -> ScormResults:
+    """Every learner's data on the lesson's current package, for its instructors:
+    status, score and time per item, and the interactions and objectives recorded.
+    Two queries, whatever the number of learners."""
+    registrations = list(
+        ScormRegistration.objects.filter(lesson=lesson, package_id=lesson.package_id)
+        .select_related("enrolment__user", "package")
+        .order_by("enrolment__user__last_name", "enrolment__user__first_name", "pk")
+    )
+    package = lesson.package
+    titles = {item["identifier"]: item["title"] for item in package.launchable}
+    questions: dict[str, dict] = {}
+    for registration in registrations:
+        registration.item_title = titles.get(registration.item, registration.item)
+        registration.shown_interactions = [
+            {
+                "label": interaction.get("description") or interaction["id"],
+                "type": interaction.get("type", ""),
+                "learner_response": interaction.get("learner_response", ""),
+                "correct_responses": " | ".join(
+                    interaction.get("correct_responses", [])
+                ),
+                "result": interaction.get("result", ""),
+            }
+            for interaction in registration.interactions or []
+        ]
+        registration.shown_objectives = [
+            _objective_shown(objective) for objective in registration.objectives or []
+        ]
+        for interaction in registration.interactions or []:
+            key = (registration.item, interaction["id"])
+            entry = questions.setdefault(
+                key,
+                {
+                    "identifier": interaction["id"],
+                    "description": interaction.get("description") or "",
+                    "kind": interaction.get("type") or "",
+                    "answered": 0,
+                    "correct": 0,
+                },
+            )
+            entry["answered"] += 1
+            entry["correct"] += interaction.get("result") == "correct"
+    return ScormResults(
+        registrations=registrations,
+        item_titles=titles,
+        questions=[QuestionSummary(**entry) for entry in questions.values()],
+    )

@@ -17,7 +17,13 @@ from competencies.services import evidence_record, person_ensure_for_user
 from ..models import Enrolment, ScormLessonPage, ScormPackage, ScormRegistration
 from .origin import limits
 from .package import VERSION_12, PackageError, package_inspect, package_members
-from .runtime import runtime_parse
+from .rollup import item_choose, lesson_rollup
+from .runtime import (
+    MAX_INTERACTIONS,
+    MAX_OBJECTIVES,
+    records_merge,
+    runtime_parse,
+)
 
 #: Enrolments whose learner may play a package and save its data (a completed
 #: course's lessons stay open for review; their saves change no completion).
@@ -73,6 +79,11 @@ def package_create(*, upload, uploaded_by=None, title: str = "") -> ScormPackage
                 mastery_score=info.mastery_score,
                 scaled_passing_score=info.scaled_passing_score,
                 launch_data=info.launch_data,
+                items=[item.as_json() for item in info.items]
+                if len(info.items) > 1
+                else None,
+                choice=info.choice,
+                flow=info.flow,
                 original_name=(getattr(upload, "name", "") or "")[:255],
                 uploaded_by=uploaded_by,
             )
@@ -85,14 +96,29 @@ def package_create(*, upload, uploaded_by=None, title: str = "") -> ScormPackage
     return package
 
 
+def _current_item(registrations) -> str | None:
+    """The item the learner played last (resume there)."""
+    latest = max(registrations, key=lambda r: r.updated_at, default=None)
+    return latest.item if latest is not None else None
+
+
 @transaction.atomic
-def registration_open(*, user, lesson: ScormLessonPage) -> ScormRegistration | None:
-    """The learner's registration for the lesson's package (created on first launch);
-    None when they have no enrolment in progress or the lesson has no package."""
+def registration_open(
+    *, user, lesson: ScormLessonPage, item: str | None = None
+) -> ScormRegistration | None:
+    """The learner's registration for the item of the lesson's package they open
+    (asked for by `item`, as the manifest's navigation allows; else the one played
+    last, else the first), created on first launch; None when they have no
+    enrolment in progress or the lesson has no package.
+
+    An asset is completed as soon as it is opened (SCORM 2004 CAM: an asset does not
+    talk to the LMS), which may complete the lesson.
+    """
     if lesson.package_id is None:
         return None
     enrolment = (
-        Enrolment.objects.filter(
+        Enrolment.objects.select_for_update()
+        .filter(
             user=user, course_id=lesson.get_parent().pk, status=Enrolment.Status.ACTIVE
         )
         .order_by("-enrolled_at")
@@ -100,22 +126,48 @@ def registration_open(*, user, lesson: ScormLessonPage) -> ScormRegistration | N
     )
     if enrolment is None:
         return None
-    registration, created = ScormRegistration.objects.select_for_update().get_or_create(
-        enrolment=enrolment, lesson=lesson, defaults={"package_id": lesson.package_id}
+    package = lesson.package
+    # The instructor replaced the package: its data would not fit the new one. The
+    # lesson's progress, kept apart, stays as it was.
+    ScormRegistration.objects.filter(enrolment=enrolment, lesson=lesson).exclude(
+        package_id=package.pk
+    ).delete()
+    registrations = list(
+        ScormRegistration.objects.filter(enrolment=enrolment, lesson=lesson)
     )
-    if not created and registration.package_id != lesson.package_id:
-        # The instructor replaced the package: its data would not fit the new one.
-        fresh = ScormRegistration(
-            pk=registration.pk,
-            enrolment=enrolment,
-            lesson=lesson,
-            package_id=lesson.package_id,
-            created_at=registration.created_at,
-            completed_at=registration.completed_at,
-            passed_at=registration.passed_at,
+    chosen = item_choose(
+        items=package.launchable,
+        current=_current_item(registrations),
+        requested=item,
+        choice=package.choice,
+        flow=package.flow,
+    )
+    registration = next((r for r in registrations if r.item == chosen), None)
+    if registration is None:
+        registration = ScormRegistration.objects.create(
+            enrolment=enrolment, lesson=lesson, package=package, item=chosen
         )
-        fresh.save()
-        registration = fresh
+        registrations.append(registration)
+    else:
+        registration.save(update_fields=["updated_at"])  # the item played last
+    if package.item(chosen)["kind"] == "asset" and registration.completed_at is None:
+        before = lesson_rollup(
+            items=package.launchable,
+            registrations=registrations,
+            requires_pass=lesson.completion_requires_pass,
+        )
+        registration.completed_at = timezone.now()
+        if package.version == VERSION_12:
+            registration.lesson_status = "completed"
+        else:
+            registration.completion_status = "completed"
+        registration.save()
+        _rollup_apply(
+            registration=registration,
+            registrations=registrations,
+            before=before,
+            now=registration.completed_at,
+        )
     return registration
 
 
@@ -162,12 +214,12 @@ def _evidence_record(registration: ScormRegistration, *, now) -> int:
 @transaction.atomic
 def runtime_save(*, user, registration_id: int, payload) -> ScormRegistration:
     """Save a commit of the learner's own registration, then feed lesson completion
-    and evidence. RuntimeDataError (bad data) and ScormError change nothing."""
-    from ..services import lesson_complete
-
+    and evidence from the rollup over the lesson's items (`lesson_rollup` is set on
+    the registration returned). RuntimeDataError (bad data) and ScormError change
+    nothing."""
     registration = (
         ScormRegistration.objects.select_for_update()
-        .select_related("enrolment__course", "package", "lesson")
+        .select_related("enrolment__course", "enrolment__user", "package", "lesson")
         .filter(pk=registration_id, enrolment__user=user)
         .first()
     )
@@ -193,6 +245,14 @@ def runtime_save(*, user, registration_id: int, payload) -> ScormRegistration:
         value = getattr(update, name)
         if value is not None:
             setattr(registration, name, value)
+    if update.interactions:
+        registration.interactions = records_merge(
+            registration.interactions, update.interactions, limit=MAX_INTERACTIONS
+        )
+    if update.objectives:
+        registration.objectives = records_merge(
+            registration.objectives, update.objectives, limit=MAX_OBJECTIVES
+        )
     if update.session_key != registration.session_key:
         registration.total_seconds += registration.session_seconds
         registration.session_key = update.session_key
@@ -208,9 +268,59 @@ def runtime_save(*, user, registration_id: int, payload) -> ScormRegistration:
     if newly_completed:
         registration.completed_at = now
     registration.full_clean(exclude=["enrolment", "lesson", "package"])
+    siblings = _siblings(registration)  # as saved before this commit
+    before = lesson_rollup(
+        items=registration.package.launchable,
+        registrations=siblings,
+        requires_pass=registration.lesson.completion_requires_pass,
+    )
     registration.save()
-    if newly_passed and registration.lesson.score_is_evidence:
+    if newly_passed or newly_completed:
+        return _rollup_apply(
+            registration=registration,
+            registrations=[
+                registration if sibling.pk == registration.pk else sibling
+                for sibling in siblings
+            ],
+            before=before,
+            now=now,
+        )
+    registration.lesson_rollup = before
+    return registration
+
+
+def _siblings(registration: ScormRegistration) -> list[ScormRegistration]:
+    """The learner's registrations for the lesson's items, the given one included."""
+    return list(
+        ScormRegistration.objects.filter(
+            enrolment_id=registration.enrolment_id,
+            lesson_id=registration.lesson_id,
+            package_id=registration.package_id,
+        )
+    )
+
+
+def _rollup_apply(
+    *, registration: ScormRegistration, registrations, before, now
+) -> ScormRegistration:
+    """Feed the lesson's completion and evidence when the rollup over its items has
+    just become completed or passed."""
+    from ..services import lesson_complete
+
+    lesson = registration.lesson
+    after = lesson_rollup(
+        items=registration.package.launchable,
+        registrations=registrations,
+        requires_pass=lesson.completion_requires_pass,
+    )
+    registration.lesson_rollup = after
+    if after.passed and not before.passed and lesson.score_is_evidence:
         _evidence_record(registration, now=now)
-    if newly_completed and registration.enrolment.status == Enrolment.Status.ACTIVE:
-        lesson_complete(user=user, lesson=registration.lesson)
+    enrolment = registration.enrolment
+    if (
+        after.completed
+        and not before.completed
+        and enrolment.status == Enrolment.Status.ACTIVE
+    ):
+        lesson_complete(user=enrolment.user, lesson=lesson)
     return registration

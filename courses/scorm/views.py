@@ -65,15 +65,17 @@ def _registration(request, token: str):
 def player(request, token: str):
     """The frame that holds scorm-again's API for the package, on the packages' origin."""
     registration = _registration(request, token)
-    package = registration.package
+    item = registration.package.item(registration.item)
+    if item is None:
+        raise Http404
     response = render(
         request,
         "courses/scorm/player.html",
         {
             "config": {
-                "version": package.version,
+                "version": registration.package.version,
                 "launch": f"/scorm-content/{launch_token(registration)}/"
-                f"{package.launch}",
+                f"{item['launch']}",
                 "parentOrigin": academy_origin(),
                 "cmi": launch_cmi(registration),
             },
@@ -140,8 +142,9 @@ def runtime(request, registration_id: int):
         return JsonResponse({"error": error.message}, status=error.status)
     return JsonResponse(
         {
-            "completed": registration.completed_at is not None,
-            "passed": registration.passed_at is not None,
+            "completed": registration.lesson_rollup.completed,
+            "passed": registration.lesson_rollup.passed,
+            "item_completed": registration.completed_at is not None,
             "course_completed": registration.enrolment.status == "completed"
             or hasattr(registration.enrolment, "completion"),
         }

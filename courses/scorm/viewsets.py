@@ -3,6 +3,8 @@ rename. A package's files never change after upload; a new version is a new pack
 chosen on the lesson."""
 
 from django import forms
+from django.http import Http404
+from django.template.response import TemplateResponse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
@@ -11,8 +13,11 @@ from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from ..models import ScormPackage
+from academy.accounts import authz
+
+from ..models import ScormLessonPage, ScormPackage
 from .package import PackageError
+from .selectors import scorm_lesson_results
 
 
 class ScormPackageUploadForm(WagtailAdminModelForm):
@@ -88,3 +93,21 @@ class ScormPackageViewSet(SnippetViewSet):
             "panel": self.upload_handler,
             "form_class": self.upload_handler.get_form_class(),
         }
+
+
+def scorm_lesson_results_view(request, page_id: int):
+    """The learners' data on a SCORM lesson, to whoever may see the course's results
+    (its instructors and administrators); anyone else gets a 404."""
+    lesson = (
+        ScormLessonPage.objects.select_related("package").filter(pk=page_id).first()
+    )
+    if lesson is None or lesson.package is None:
+        raise Http404
+    course = lesson.get_parent().specific
+    if not authz.can(request.user, "courses.view_course_results", course):
+        raise Http404
+    return TemplateResponse(
+        request,
+        "courses/scorm/admin/results.html",
+        {"lesson": lesson, "results": scorm_lesson_results(lesson=lesson)},
+    )

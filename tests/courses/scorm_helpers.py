@@ -21,12 +21,46 @@ def golf_upload(version: str) -> SimpleUploadedFile:
     return SimpleUploadedFile(path.name, path.read_bytes(), "application/zip")
 
 
-def scorm_course(version: str = "1.2", *, lessons: int = 0, **fields):
+def scorm_course(
+    version: str = "1.2",
+    *,
+    lessons: int = 0,
+    completion_requires_pass: bool = False,
+    **fields,
+):
     """A live course of `lessons` ordinary lessons, then one SCORM lesson."""
     page = course(lessons=lessons, **fields)
     package = package_create(upload=golf_upload(version))
     lesson = ScormLessonPage(
-        title="กอล์ฟเบื้องต้น", slug="golf", package=package, estimated_minutes=20
+        title="กอล์ฟเบื้องต้น",
+        slug="golf",
+        package=package,
+        estimated_minutes=20,
+        completion_requires_pass=completion_requires_pass,
+    )
+    page.add_child(instance=lesson)
+    lesson.save_revision().publish()
+    return CoursePage.objects.get(pk=page.pk), ScormLessonPage.objects.get(pk=lesson.pk)
+
+
+#: Rustici's "Sequencing Forced Order" Golf Example: five SCOs, choice and flow.
+FORCED_ORDER = OUTSIDE / "SequencingForcedSequential_SCORM20043rdEdition.zip"
+FORCED_ORDER_ITEMS = [
+    "playing_item",
+    "etuqiette_item",  # sic, as the manifest spells it
+    "handicapping_item",
+    "havingfun_item",
+    "assessment_item",
+]
+
+
+def multi_sco_course(*, path: Path = FORCED_ORDER, lessons: int = 0, **fields):
+    """A live course whose SCORM lesson plays a package of several SCOs."""
+    page = course(lessons=lessons, **fields)
+    upload = SimpleUploadedFile(path.name, path.read_bytes(), "application/zip")
+    package = package_create(upload=upload)
+    lesson = ScormLessonPage(
+        title="กอล์ฟตามลำดับ", slug="golf-order", package=package, estimated_minutes=30
     )
     page.add_child(instance=lesson)
     lesson.save_revision().publish()

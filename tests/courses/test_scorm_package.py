@@ -223,13 +223,51 @@ def test_a_launch_file_reached_by_traversal_is_refused():
     assert "path traversal" in refused(data)
 
 
-def test_a_package_with_several_scos_is_refused():
+def test_a_package_with_several_scos_keeps_its_items_in_order():
+    items = (
+        '<item identifier="part"><title>Part</title>'
+        + ONE_ITEM
+        + '<item identifier="i2" identifierref="r2" parameters="?q=2"><title>2</title>'
+        "</item></item>"
+    )
+    resources = ONE_RESOURCE + ONE_RESOURCE.replace('"r1"', '"r2"')
+    info = inspect(
+        make_zip(valid_members(**{"imsmanifest.xml": manifest(items, resources)}))
+    )
+    assert [(i.identifier, i.depth, i.launch) for i in info.items] == [
+        ("part", 0, ""),
+        ("i1", 1, "index.html"),
+        ("i2", 1, "index.html?q=2"),
+    ]
+    assert info.launch == "index.html"
+    assert (info.choice, info.flow) == (True, True)  # SCORM 1.2: the LMS offers both
+
+
+def test_every_items_launch_file_is_checked():
     items = (
         ONE_ITEM + '<item identifier="i2" identifierref="r2"><title>2</title></item>'
     )
-    resources = ONE_RESOURCE + ONE_RESOURCE.replace('"r1"', '"r2"')
+    resources = ONE_RESOURCE + ONE_RESOURCE.replace('"r1"', '"r2"').replace(
+        'href="index.html"', 'href="missing.html"', 1
+    )
     data = make_zip(valid_members(**{"imsmanifest.xml": manifest(items, resources)}))
-    assert "2 SCOs" in refused(data)
+    assert "missing.html" in refused(data)
+
+
+def test_a_real_multi_sco_package_is_read_with_its_navigation():
+    info = inspect(
+        (OUTSIDE / "SequencingForcedSequential_SCORM20043rdEdition.zip").read_bytes()
+    )
+    assert [item.identifier for item in info.items] == [
+        "playing_item",
+        "etuqiette_item",
+        "handicapping_item",
+        "havingfun_item",
+        "assessment_item",
+    ]
+    assert {item.kind for item in info.items} == {"sco"}
+    assert info.items[4].launch == "shared/launchpage.html?content=assessment"
+    assert (info.choice, info.flow) == (True, True)
 
 
 def test_an_unknown_scorm_version_is_refused():

@@ -281,6 +281,7 @@ def test_a_commit_saves_the_runtime_data(client, enrolled):
     assert response.json() == {
         "completed": False,
         "passed": False,
+        "item_completed": False,
         "course_completed": False,
     }
     saved = ScormRegistration.objects.get(pk=registration.pk)
@@ -439,6 +440,7 @@ def test_passing_the_package_completes_the_lesson_the_course_and_records_evidenc
     assert response.json() == {
         "completed": True,
         "passed": True,
+        "item_completed": True,
         "course_completed": True,
     }
     assert LessonProgress.objects.get(lesson=lesson).status == "completed"

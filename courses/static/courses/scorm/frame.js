@@ -16,10 +16,14 @@
 
   var httpService = {
     processHttpRequest: function (url, params, immediate, apiLog, processListeners, metadata, done) {
+      var terminate = Boolean(metadata && metadata.isTerminateCommit);
       send({
         type: "academy-scorm-commit",
         cmi: params,
-        terminate: Boolean(metadata && metadata.isTerminateCommit),
+        terminate: terminate,
+        // SCORM 2004: what the SCO asks the LMS to do next (continue, previous,
+        // {target=ID}choice, exitAll...); the lesson page acts on it once saved.
+        nav: terminate && api && api.adl && api.adl.nav ? String(api.adl.nav.request || "") : "",
       });
       if (typeof done === "function") done();
       return { result: "true", errorCode: 0 };

@@ -56,7 +56,46 @@
     );
   }
 
-  function save(cmi, terminate) {
+  // A SCO's navigation request, once its last commit is saved: go where the lesson's
+  // own links would (the server checks the move against the manifest again).
+  function navigate(request) {
+    var link = null;
+    if (request === "continue") link = section.querySelector("a[rel=next]");
+    if (request === "previous") link = section.querySelector("a[rel=prev]");
+    if (link) {
+      window.location.assign(link.href);
+      return;
+    }
+    var choice = /^\{target=([^}]+)\}(choice|jump)$/.exec(request || "");
+    if (choice) {
+      var url = new URL(window.location.href);
+      url.search = "";
+      url.searchParams.set("sco", choice[1]);
+      window.location.assign(url.toString());
+    }
+  }
+
+  // Leaving for another part of the lesson: unload the SCO first, so that its last
+  // commit (session time, exit) is sent and saved while this page can still take it,
+  // then go; after LEAVE_WAIT ms go anyway (a SCO that never terminates).
+  var LEAVE_WAIT = 4000;
+  var leaving = null;
+
+  function leave(href) {
+    if (leaving) return;
+    leaving = href;
+    frame.src = "about:blank";
+    setTimeout(function () { window.location.assign(href); }, LEAVE_WAIT);
+  }
+
+  section.addEventListener("click", function (event) {
+    var link = event.target.closest(".scorm-toc a, .scorm-flow a");
+    if (!link || event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey) return;
+    event.preventDefault();
+    leave(link.href);
+  });
+
+  function save(cmi, terminate, nav) {
     var body = JSON.stringify({ session: section.dataset.session, cmi: cmi });
     // One commit at a time, in order; keepalive lets the last one outlive the page.
     queue = queue.then(function () {
@@ -64,11 +103,15 @@
         .then(function (result) {
           section.dataset.completed = String(result.completed);
           section.dataset.passed = String(result.passed);
+          section.dataset.itemCompleted = String(result.item_completed);
           section.dataset.courseCompleted = String(result.course_completed);
           show(result.course_completed ? "course_completed" : result.completed ? "completed" : "saved");
+          if (terminate && leaving) window.location.assign(leaving);
+          else if (terminate && nav) navigate(nav);
         })
         .catch(function () {
           show("failed");
+          if (terminate && leaving) window.location.assign(leaving);
         });
     });
   }
@@ -78,7 +121,7 @@
     var message = event.data;
     if (!message || typeof message !== "object") return;
     if (message.type === "academy-scorm-commit" && message.cmi && typeof message.cmi === "object") {
-      save(message.cmi, Boolean(message.terminate));
+      save(message.cmi, Boolean(message.terminate), typeof message.nav === "string" ? message.nav : "");
     } else if (message.type === "academy-scorm-ready") {
       section.dataset.ready = "true";
     }
