@@ -163,7 +163,10 @@ def test_scorm_package_journey(page, sign_in, shot, standards, origins, version)
     ).exists()
     page.locator(".scorm-status[data-state=course_completed]").wait_for()
     page.goto("/dashboard/")
-    assert "กอล์ฟสำหรับข้าราชการ" in page.locator("section[aria-labelledby=done-h] ul").inner_text()
+    assert (
+        "กอล์ฟสำหรับข้าราชการ"
+        in page.locator("section[aria-labelledby=done-h] ul").inner_text()
+    )
     certificate = _wait_for(lambda: Certificate.objects.filter(user=user).first())
     assert certificate.status == Certificate.Status.VALID
     page.goto("/certificates/")
