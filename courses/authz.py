@@ -44,3 +44,23 @@ def view_attempt(user, attempt) -> bool:
         return True
     course = getattr(attempt.assessment, "course", None)
     return view_course_results(user, course)
+
+
+@rule("plans.view_agreement_form")
+def view_agreement_form(user, plan) -> bool:
+    """The signed form behind a plan's agreement: the person, their supervisors and
+    the HR officers of their unit (whoever may see the plan itself)."""
+    if plan.person.user_id == user.pk:
+        return True
+    from academy.accounts.authz import can
+
+    return can(user, "hr.view_person", plan.person)
+
+
+@rule("plans.record_agreement")
+def record_agreement(user, person) -> bool:
+    """Record a supervisor's paper agreement: an HR officer of the person's current
+    unit, never on their own plan."""
+    from academy.accounts.authz import can
+
+    return person.user_id != user.pk and can(user, "hr.change_person", person)

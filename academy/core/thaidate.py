@@ -83,6 +83,29 @@ def fiscal_year_bounds(year: int) -> tuple[date, date]:
     return date(year - 1, 10, 1), date(year, 9, 30)
 
 
+def fiscal_quarters(year: int) -> list[tuple[int, date, date]]:
+    """The four quarters of a fiscal year given in C.E., as (number, first, last day):
+    quarter 1 is October to December of the year before, quarter 4 July to September."""
+    from calendar import monthrange
+
+    quarters = []
+    for number, first_month in enumerate((10, 1, 4, 7), start=1):
+        calendar_year = year - 1 if first_month == 10 else year
+        last_month = first_month + 2
+        quarters.append(
+            (
+                number,
+                date(calendar_year, first_month, 1),
+                date(
+                    calendar_year,
+                    last_month,
+                    monthrange(calendar_year, last_month)[1],
+                ),
+            )
+        )
+    return quarters
+
+
 def add_months(value: datetime, months: int) -> datetime:
     """The same day `months` later, or the month's last day (31 Jan + 1 = 28/29 Feb):
     how a certificate's validity in months becomes a date."""

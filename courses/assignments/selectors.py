@@ -592,6 +592,22 @@ class PlanGapRow:
 class PlanCourseRow:
     planned: PlanCourse
     completed: bool
+    completed_on: date | None = None
+
+
+@dataclass
+class PlanQuarter:
+    """Progress against the plan in one Thai fiscal quarter."""
+
+    number: int
+    starts_on: date
+    ends_on: date
+    hours: object  # courses.development.selectors.DevelopmentHours
+    courses_completed: int
+    #: Planned courses completed from the start of the fiscal year to the quarter's end.
+    courses_completed_to_date: int
+    is_current: bool = False
+    is_future: bool = False
 
 
 @dataclass
@@ -603,6 +619,7 @@ class PlanView:
     courses: list[PlanCourseRow]
     profile: FrameworkProfile | None
     supervisor: Person | None
+    quarters: list[PlanQuarter] = field(default_factory=list)
 
     @property
     def gaps_closed(self) -> int:
@@ -630,7 +647,7 @@ def plan_view(person: Person, *, year: int | None = None) -> PlanView:
     year = year or fiscal_year(today())
     plan = (
         DevelopmentPlan.objects.filter(person=person, fiscal_year=year)
-        .select_related("supervisor_agreed_by")
+        .select_related("supervisor_agreed_by", "returned_by", "agreement_recorded_by")
         .first()
     )
     profile = person_profile(person)
@@ -649,17 +666,20 @@ def plan_view(person: Person, *, year: int | None = None) -> PlanView:
             )
         ]
         starts, ends = fiscal_year_bounds(year)
-        done = set()
+        done: dict[int, date] = {}
         if person.user_id:
-            done = set(
-                CourseCompletion.objects.filter(
-                    user_id=person.user_id,
-                    completed_at__date__gte=starts,
-                    completed_at__date__lte=ends,
-                ).values_list("course_id", flat=True)
-            )
+            for course_id, completed_at in CourseCompletion.objects.filter(
+                user_id=person.user_id,
+                completed_at__date__gte=starts,
+                completed_at__date__lte=ends,
+            ).values_list("course_id", "completed_at"):
+                done[course_id] = timezone.localdate(completed_at)
         courses = [
-            PlanCourseRow(planned=item, completed=item.course_id in done)
+            PlanCourseRow(
+                planned=item,
+                completed=item.course_id in done,
+                completed_on=done.get(item.course_id),
+            )
             for item in plan.courses.select_related("course").order_by("course__title")
         ]
     return PlanView(
@@ -670,7 +690,37 @@ def plan_view(person: Person, *, year: int | None = None) -> PlanView:
         courses=courses,
         profile=primary,
         supervisor=supervisor_of(person),
+        quarters=_plan_quarters(person, year, courses) if plan is not None else [],
     )
+
+
+def _plan_quarters(person: Person, year: int, courses: list[PlanCourseRow]):
+    """Hours and planned courses completed by Thai fiscal quarter (two queries)."""
+    from ..development.selectors import development_hours_by_quarter
+
+    on = today()
+    quarters = []
+    for item in development_hours_by_quarter(person, year):
+        completed = [
+            row.completed_on for row in courses if row.completed_on is not None
+        ]
+        quarters.append(
+            PlanQuarter(
+                number=item.number,
+                starts_on=item.starts_on,
+                ends_on=item.ends_on,
+                hours=item.hours,
+                courses_completed=sum(
+                    1 for day in completed if item.starts_on <= day <= item.ends_on
+                ),
+                courses_completed_to_date=sum(
+                    1 for day in completed if day <= item.ends_on
+                ),
+                is_current=item.starts_on <= on <= item.ends_on,
+                is_future=item.starts_on > on,
+            )
+        )
+    return quarters
 
 
 def plan_course_choices(profile: FrameworkProfile | None, planned: list[int]):

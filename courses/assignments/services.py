@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
@@ -11,9 +12,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from academy.accounts.audit import audit_record
+from academy.accounts.authz import can
 from academy.core.mail import mail_render
 from academy.core.public import public_page_url, public_url
 from academy.core.services import email_queue
+from competencies.attachments import (
+    AttachmentRefused,
+    attachment_type,
+    refusal_message,
+)
 from competencies.hr.selectors import HRAccess
 from competencies.models import Competency, OptionalChoice, Person, Requirement
 from competencies.selectors import FrameworkProfile
@@ -36,6 +43,7 @@ AUDIT_ASSIGNMENT_CREATE = "assignment.create"
 AUDIT_ASSIGNMENT_CHANGE = "assignment.change"
 AUDIT_ASSIGNMENT_CANCEL = "assignment.cancel"
 AUDIT_PLAN_AGREE = "development_plan.agree"
+AUDIT_PLAN_RETURN = "development_plan.return"
 BATCH = 2000
 
 
@@ -405,18 +413,18 @@ def plan_save(
     plan = _plan_lock(person=person, year=year)
     rows = {row.competency.pk: row for row in profile.rows} if profile else {}
     wanted_gaps = {item.pk for item in competencies}
-    for competency_id in wanted_gaps:
+    current_gaps = set(plan.gaps.values_list("competency_id", flat=True))
+    for competency_id in wanted_gaps - current_gaps:
         row = rows.get(competency_id)
-        if row is None or row.required_level is None:
+        if row is None or not plannable(row):
             raise ValidationError(
                 {
                     "gaps": _(
-                        "Choose only competencies your position requires or offers "
-                        "as optional."
+                        "Choose only real gaps (a level your position requires and "
+                        "you have not yet shown) or optional areas to take up."
                     )
                 }
             )
-    current_gaps = set(plan.gaps.values_list("competency_id", flat=True))
     wanted_courses = {course.pk for course in courses}
     current_courses = set(plan.courses.values_list("course_id", flat=True))
     changed = (
@@ -446,12 +454,30 @@ def plan_save(
         ]
     )
     plan.note = note
-    plan.person_agreed_at = None
-    plan.supervisor_agreed_at = None
-    plan.supervisor_agreed_by = None
+    _plan_agreements_clear(plan)
+    plan.returned_at = None
+    plan.returned_by = None
     plan.full_clean()
     plan.save()
     return plan
+
+
+def plannable(row) -> bool:
+    """A profile row a plan may take up: a real gap (required and not yet shown), or
+    an optional area not chosen yet (agreeing the plan chooses it)."""
+    if row.required_level is None:
+        return False
+    return row.gap > 0 or (row.is_optional and not row.chosen)
+
+
+def _plan_agreements_clear(plan: DevelopmentPlan) -> None:
+    plan.person_agreed_at = None
+    plan.supervisor_agreed_at = None
+    plan.supervisor_agreed_by = None
+    plan.agreement_recorded_by = None
+    plan.agreement_form = ""
+    plan.agreement_form_name = ""
+    plan.agreement_form_type = ""
 
 
 def _plan_choose_optional(plan: DevelopmentPlan, *, actor) -> None:
@@ -495,6 +521,8 @@ def plan_agree(
         if plan.supervisor_agreed_at is None:
             plan.supervisor_agreed_at = now
             plan.supervisor_agreed_by = as_supervisor
+        plan.returned_at = None
+        plan.returned_by = None
         _plan_choose_optional(plan, actor=actor)
     elif plan.person_agreed_at is None:
         plan.person_agreed_at = now
@@ -504,6 +532,8 @@ def plan_agree(
             "person_agreed_at",
             "supervisor_agreed_at",
             "supervisor_agreed_by",
+            "returned_at",
+            "returned_by",
             "updated_at",
         ]
     )
@@ -514,5 +544,109 @@ def plan_agree(
         subject=plan.person_id,
         request=request,
         detail={"as": "supervisor" if as_supervisor else "person"},
+    )
+    return plan
+
+
+@transaction.atomic
+def plan_return(
+    *, plan: DevelopmentPlan, actor, as_supervisor: Person, comment: str, request=None
+) -> DevelopmentPlan:
+    """The supervisor sends the plan back with a comment instead of agreeing.
+
+    The person's agreement is cleared too: they revise the plan (or not) and agree
+    again. The caller has checked that `as_supervisor` is the direct supervisor.
+    """
+    comment = comment.strip()
+    if not comment:
+        raise ValidationError(
+            {"comment": _("Say what should change before you agree.")}
+        )
+    plan = DevelopmentPlan.objects.select_for_update().get(pk=plan.pk)
+    if as_supervisor.pk == plan.person_id:
+        raise ValidationError(_("A person cannot return their own plan."))
+    if plan.supervisor_agreed_at is not None:
+        raise ValidationError(_("The plan is already agreed."))
+    plan.returned_at = timezone.now()
+    plan.returned_by = as_supervisor
+    plan.return_comment = comment
+    plan.person_agreed_at = None
+    plan.full_clean()
+    plan.save(
+        update_fields=[
+            "returned_at",
+            "returned_by",
+            "return_comment",
+            "person_agreed_at",
+            "updated_at",
+        ]
+    )
+    audit_record(
+        actor=actor,
+        action=AUDIT_PLAN_RETURN,
+        obj=plan,
+        subject=plan.person_id,
+        request=request,
+    )
+    return plan
+
+
+@transaction.atomic
+def plan_agreement_record(
+    *, plan: DevelopmentPlan, actor, signed_form: UploadedFile, request=None
+) -> DevelopmentPlan:
+    """An HR officer records the supervisor's agreement given on a signed paper form.
+
+    The form (PDF, PNG or JPEG up to 5 MB, checked as evidence attachments are) is
+    kept in private storage; the agreement names the person's current supervisor, so
+    a plan of someone without one on record cannot be agreed this way. Never by the
+    person themselves, and only by an officer of their current unit.
+    """
+    if plan.person.user_id == actor.pk or not can(
+        actor, "hr.change_person", plan.person
+    ):
+        raise ValidationError(
+            _("Only an HR officer of the person's unit may record the agreement.")
+        )
+    plan = DevelopmentPlan.objects.select_for_update().get(pk=plan.pk)
+    if not plan.gaps.exists() and not plan.courses.exists():
+        raise ValidationError(_("Choose at least one gap or course before agreeing."))
+    if plan.supervisor_agreed_at is not None:
+        raise ValidationError(_("The plan is already agreed."))
+    supervisor = selectors.supervisor_of(plan.person)
+    if supervisor is None:
+        raise ValidationError(
+            _(
+                "The person has no supervisor on record: record the supervisor in "
+                "their placement first."
+            )
+        )
+    signed_form.seek(0)
+    head = signed_form.read(16)
+    signed_form.seek(0)
+    try:
+        kind = attachment_type(
+            name=signed_form.name or "", size=signed_form.size, head=head
+        )
+    except AttachmentRefused as refused:
+        raise ValidationError({"signed_form": refusal_message(refused)}) from refused
+    plan.agreement_form_name = (signed_form.name or "form").rsplit("/", 1)[-1][:255]
+    plan.agreement_form_type = kind.content_type
+    plan.agreement_form.save(plan.agreement_form_name, signed_form, save=False)
+    plan.agreement_recorded_by = actor
+    plan.supervisor_agreed_at = timezone.now()
+    plan.supervisor_agreed_by = supervisor
+    plan.returned_at = None
+    plan.returned_by = None
+    plan.full_clean()
+    plan.save()
+    _plan_choose_optional(plan, actor=actor)
+    audit_record(
+        actor=actor,
+        action=AUDIT_PLAN_AGREE,
+        obj=plan,
+        subject=plan.person_id,
+        request=request,
+        detail={"as": "hr_recorded", "supervisor": supervisor.pk},
     )
     return plan

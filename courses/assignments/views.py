@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from academy.accounts.audit import AuditAction, audit_record
+from academy.accounts.authz import can
 from academy.core.forms import form_add_service_errors
 from academy.core.thaidate import fiscal_year
 from competencies.hr.exports import FORMATS, export_response
@@ -277,7 +278,7 @@ def plan_mine(request):
         {
             row.competency.pk: row
             for row in view.profile.rows
-            if row.is_required or row.is_optional
+            if services.plannable(row) or row.competency.pk in planned_gaps
         }
         if view.profile
         else {}
@@ -349,6 +350,9 @@ def plan_workspace(request, person_id: int):
             "view": view,
             "person": plan_access.person,
             "can_agree": plan_access.can_agree_as_supervisor,
+            "can_record": can(
+                request.user, "plans.record_agreement", plan_access.person
+            ),
             "year": year,
         },
     )

@@ -112,3 +112,40 @@ class DecisionForm(forms.Form):
             elif competency and level.scale_id != competency.framework.scale_id:
                 self.add_error("level", _("The level is not on the framework's scale."))
         return cleaned
+
+
+class PlanReturnForm(forms.Form):
+    comment = forms.CharField(
+        label=_("What should change"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class PlanAgreementRecordForm(forms.Form):
+    signed_form = forms.FileField(
+        label=_("Signed agreement form"),
+        help_text=_(
+            "The plan signed by the supervisor: PDF, PNG or JPEG, at most 5 MB."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": FILE_ACCEPT}),
+    )
+
+
+class SupervisorInviteForm(forms.Form):
+    staff = forms.CharField(
+        label=_("Employee numbers of the people they supervise"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "One or more, separated by spaces, commas or new lines; only people in "
+            "your organisation. Leave empty to keep the supervisors on record."
+        ),
+    )
+
+    def clean_staff(self) -> list[str]:
+        raw = self.cleaned_data.get("staff") or ""
+        numbers = [part for part in raw.replace(",", " ").split() if part]
+        if len(numbers) > 500:
+            raise forms.ValidationError(_("At most 500 people at a time."))
+        return list(dict.fromkeys(numbers))

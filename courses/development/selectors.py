@@ -11,12 +11,13 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import DecimalField, Exists, OuterRef, Subquery, Sum, Value
+from django.db.models import DecimalField, Exists, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
+from academy.core.thaidate import fiscal_quarters
 from competencies.hr.selectors import HRAccess, placements_in_scope
-from competencies.models import DevelopmentRecord, Person
+from competencies.models import DevelopmentRecord, Person, Placement
 
 from ..models import CourseCompletion
 
@@ -77,6 +78,60 @@ def development_hours(person: Person, start: date, end: date) -> DevelopmentHour
     return DevelopmentHours(course=row["course_hours"], external=row["external_hours"])
 
 
+@dataclass(frozen=True)
+class QuarterHours:
+    number: int
+    starts_on: date
+    ends_on: date
+    hours: DevelopmentHours
+
+
+def development_hours_by_quarter(person: Person, year: int) -> list[QuarterHours]:
+    """A person's development hours in each Thai fiscal quarter of `year` (C.E.):
+    two queries, each summing its four quarters in SQL."""
+    quarters = fiscal_quarters(year)
+    course_sums = {}
+    if person.user_id is not None:
+        course_sums = CourseCompletion.objects.filter(
+            user_id=person.user_id,
+            completed_at__date__gte=quarters[0][1],
+            completed_at__date__lte=quarters[-1][2],
+        ).aggregate(
+            **{
+                f"q{number}": Sum(
+                    "learning_hours",
+                    filter=Q(
+                        completed_at__date__gte=first, completed_at__date__lte=last
+                    ),
+                )
+                for number, first, last in quarters
+            }
+        )
+    external_sums = DevelopmentRecord.objects.filter(
+        person=person,
+        status=DevelopmentRecord.Status.APPROVED,
+        ends_on__gte=quarters[0][1],
+        ends_on__lte=quarters[-1][2],
+    ).aggregate(
+        **{
+            f"q{number}": Sum("hours", filter=Q(ends_on__gte=first, ends_on__lte=last))
+            for number, first, last in quarters
+        }
+    )
+    return [
+        QuarterHours(
+            number=number,
+            starts_on=first,
+            ends_on=last,
+            hours=DevelopmentHours(
+                course=course_sums.get(f"q{number}") or Decimal("0"),
+                external=external_sums.get(f"q{number}") or Decimal("0"),
+            ),
+        )
+        for number, first, last in quarters
+    ]
+
+
 # ------------------------------------------------------------------------------
 # Records
 # ------------------------------------------------------------------------------
@@ -126,3 +181,37 @@ def record_get_for_hr(access: HRAccess, record_id: int) -> DevelopmentRecord:
     if record is None:
         raise Http404
     return record
+
+
+# ------------------------------------------------------------------------------
+# Supervisors' view of their staff's plans
+# ------------------------------------------------------------------------------
+
+
+def supervisor_plans(access: HRAccess, *, year: int):
+    """The people who report to the viewer (directly or through others), each with
+    their plan of `year`: `plan_id`, `person_agreed_at`, `supervisor_agreed_at`,
+    `returned_at`, and `direct` (the viewer supervises their current placement, so
+    may agree). None for anyone who supervises no one."""
+    from competencies.selectors import today
+
+    from ..models import DevelopmentPlan
+
+    if not access.is_supervisor:
+        return Person.objects.none()
+    plan = DevelopmentPlan.objects.filter(person_id=OuterRef("pk"), fiscal_year=year)
+    return (
+        Person.objects.filter(pk__in=access.report_ids)
+        .annotate(
+            plan_id=Subquery(plan.values("pk")[:1]),
+            person_agreed_at=Subquery(plan.values("person_agreed_at")[:1]),
+            supervisor_agreed_at=Subquery(plan.values("supervisor_agreed_at")[:1]),
+            returned_at=Subquery(plan.values("returned_at")[:1]),
+            direct=Exists(
+                Placement.objects.current(today()).filter(
+                    person_id=OuterRef("pk"), supervisor_id=access.person_id
+                )
+            ),
+        )
+        .order_by("-direct", "last_name_th", "first_name_th", "pk")
+    )

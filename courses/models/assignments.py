@@ -4,11 +4,14 @@ They sit in courses (not competencies) because they name courses; the people, un
 competencies they point at belong to competencies, the layer below.
 """
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from academy.core.storage import private_storage
 from competencies.models import (
     Competency,
     OrgUnit,
@@ -172,6 +175,12 @@ class AssignmentReminder(models.Model):
         return f"{self.assignee_id}: {self.event}"
 
 
+def _agreement_form_path(instance: "DevelopmentPlan", filename: str) -> str:
+    """A random name: the person's name never reaches the storage's paths."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"plans/{uuid.uuid4().hex}.{extension}"
+
+
 class DevelopmentPlan(models.Model):
     """A person's individual development plan for one Thai fiscal year.
 
@@ -199,6 +208,47 @@ class DevelopmentPlan(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("agreed by (supervisor)"),
+    )
+    #: Set when HR recorded the supervisor's agreement from a signed paper form
+    #: (kept in private storage) rather than the supervisor agreeing here.
+    agreement_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("agreement recorded by"),
+    )
+    agreement_form = models.FileField(
+        _("signed agreement form"),
+        upload_to=_agreement_form_path,
+        storage=private_storage,
+        max_length=255,
+        blank=True,
+        default="",
+        db_default="",
+    )
+    agreement_form_name = models.CharField(
+        max_length=255, blank=True, default="", db_default=""
+    )
+    agreement_form_type = models.CharField(
+        max_length=64, blank=True, default="", db_default=""
+    )
+    returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
+    returned_by = models.ForeignKey(
+        Person,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("returned by"),
+    )
+    return_comment = models.TextField(
+        _("supervisor's comment"),
+        blank=True,
+        max_length=2000,
+        default="",
+        db_default="",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
