@@ -297,12 +297,18 @@ def _random_write(rng, framework, on, callbacks_ctx) -> str:
     elif action == "move":
         latest = person.placements.order_by("-starts_on").first()
         position_type, position_level = position(*rng.choice(POSITIONS))
+        # A line of work that allows the position (placement_start checks it).
+        allowed = [
+            line
+            for line in map(line_of_work, [*LINES, "2-1-001"])
+            if line.refusal(position_type.pk, position_level) is None
+        ]
         placement_start(
             person=person,
             unit=rng.choice(units),
             position_type=position_type,
             position_level=position_level,
-            line_of_work=line_of_work(rng.choice(LINES)),
+            line_of_work=rng.choice(allowed),
             starts_on=max(latest.starts_on + timedelta(days=1), on)
             + timedelta(days=rng.choice([0, 0, 1])),
         )
