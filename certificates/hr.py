@@ -28,3 +28,6 @@ def certificates_section(*, person, user) -> PersonSection:
 def register() -> None:
     register_person_section(certificates_section)
     register_hr_nav(_("Certificates"), "certificates:hr_certificates", order=60)
+    register_hr_nav(
+        _("Training register (ก.พ.7)"), "certificates:hr_register", order=65
+    )

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from certificates import views
+from certificates import register_views, views
 
 app_name = "certificates"
 
@@ -28,6 +28,12 @@ urlpatterns = [
     path("did.json", views.did_document, name="did_document_in_path"),
     path("certificates/", views.my_certificates, name="mine"),
     path("hr/certificates/", views.hr_certificates, name="hr_certificates"),
+    path("hr/register/", register_views.hr_register, name="hr_register"),
+    path(
+        "hr/register/register.<slug:fmt>",
+        register_views.hr_register_file,
+        name="hr_register_file",
+    ),
     path(
         "hr/certificates/bundles/",
         views.hr_bundle_request,

@@ -25,7 +25,7 @@ from wagtail.admin.viewsets.base import ViewSet
 from wagtail.permissions import policy_registry
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from .models import CoursePage, Enrolment, SearchSynonym
+from .models import CoursePage, DevelopmentTarget, Enrolment, SearchSynonym
 from .services import EnrolmentError, enrolment_decide
 
 DECIDE_PERMISSION = "change"
@@ -169,3 +169,22 @@ class SearchSynonymViewSet(SnippetViewSet):
     add_to_reference_index = False
     list_display = ["__str__", DateColumn("updated_at", label=_("Updated"))]
     panels = [FieldPanel("variants")]
+
+
+class DevelopmentTargetViewSet(SnippetViewSet):
+    """Each organisation's yearly development target in hours (the fiscal-year
+    report's yardstick); units without one take the nearest above them, else
+    ACADEMY_DEVELOPMENT_TARGET_HOURS."""
+
+    model = DevelopmentTarget
+    icon = "date"
+    menu_label = _("Development targets")
+    add_to_settings_menu = True
+    url_prefix = "courses/development-targets"
+    add_to_reference_index = False
+    list_display = ["unit", "hours_per_year", "source_note"]
+    panels = [
+        FieldPanel("unit"),
+        FieldPanel("hours_per_year"),
+        FieldPanel("source_note"),
+    ]

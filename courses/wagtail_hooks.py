@@ -7,7 +7,11 @@ from wagtail.snippets.models import register_snippet
 
 from .permissions import AcademyPagePermissionPolicy
 from .scorm.viewsets import ScormPackageViewSet
-from .viewsets import EnrolmentRequestViewSet, SearchSynonymViewSet
+from .viewsets import (
+    DevelopmentTargetViewSet,
+    EnrolmentRequestViewSet,
+    SearchSynonymViewSet,
+)
 
 # Registered at import, as Wagtail advises for custom policies, so that every view
 # that asks the registry for the page policy gets this one. It narrows what instructors
@@ -20,6 +24,8 @@ register_permission_policy(Page, AcademyPagePermissionPolicy(Page))
 # Academy administrators hold the synonym permissions (courses/migrations/0008).
 register_snippet(SearchSynonymViewSet)
 register_snippet(ScormPackageViewSet)
+# Academy administrators hold its permissions (courses/migrations/0016).
+register_snippet(DevelopmentTargetViewSet)
 
 
 @hooks.register("register_admin_viewset")

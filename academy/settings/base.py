@@ -651,6 +651,12 @@ ACADEMY_PRIVACY_NOTICE_VERSION = "2026-01"
 #: PDPA retention: how long after leaving the service a person's identifying data is
 #: kept (README, "Personal data and retention"); then the nightly task anonymises it.
 ACADEMY_RETENTION_DAYS = int(os.environ.get("ACADEMY_RETENTION_DAYS", str(365 * 2)))
+#: Development hours each civil servant should reach in a fiscal year, where no
+#: organisation unit sets its own (courses.DevelopmentTarget). The OCSC's guidance is at
+#: least 10 development days a year; 6 hours a day is to confirm (docs/fiscal-reports.md).
+ACADEMY_DEVELOPMENT_TARGET_HOURS = float(
+    os.environ.get("ACADEMY_DEVELOPMENT_TARGET_HOURS", "60")
+)
 
 # ------------------------------------------------------------------------------
 # xAPI learning records to a Learning Record Store (docs/xapi.md)

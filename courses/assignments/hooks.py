@@ -23,6 +23,7 @@ def plan_section(*, person, user):
 def register() -> None:
     register_hr_nav(_("Course assignments"), "assignments:list", order=40)
     register_hr_nav(_("Compliance"), "assignments:compliance", order=50)
+    register_hr_nav(_("Fiscal-year report"), "assignments:fiscal", order=55)
     register_person_section(plan_section)
     # Celery's autodiscovery looks for courses.tasks only: register this module's.
     from . import tasks  # noqa: F401

@@ -3,7 +3,7 @@ site root before the HR workspace (see academy/urls.py)."""
 
 from django.urls import path
 
-from . import report_views, views
+from . import fiscal_views, report_views, views
 
 app_name = "assignments"
 
@@ -31,6 +31,10 @@ urlpatterns = [
         "hr/compliance/report.xlsx",
         report_views.compliance_report,
         name="compliance_report",
+    ),
+    path("hr/fiscal/", fiscal_views.fiscal_page, name="fiscal"),
+    path(
+        "hr/fiscal/report.xlsx", fiscal_views.fiscal_report_xlsx, name="fiscal_report"
     ),
     path(
         "hr/people/<int:person_id>/plan/", views.plan_workspace, name="plan_workspace"

@@ -44,17 +44,20 @@ def _sum_of(queryset, field: str, *, per: str):
     return Coalesce(Subquery(total, output_field=_HOURS), _ZERO)
 
 
-def development_hours_annotations(start: date, end: date) -> dict:
+def development_hours_annotations(start: date, end: date, *, person: str = "") -> dict:
     """`course_hours` and `external_hours` for each Person of a queryset, between
     `start` and `end` inclusive, as correlated subqueries (one query for any number
-    of people)."""
+    of people). `person`: the path to the Person from another model's queryset
+    ("person" for placements)."""
+    user_ref = f"{person}__user_id" if person else "user_id"
+    person_ref = f"{person}_id" if person else "pk"
     courses = CourseCompletion.objects.filter(
-        user_id=OuterRef("user_id"),
+        user_id=OuterRef(user_ref),
         completed_at__date__gte=start,
         completed_at__date__lte=end,
     )
     external = DevelopmentRecord.objects.filter(
-        person_id=OuterRef("pk"),
+        person_id=OuterRef(person_ref),
         status=DevelopmentRecord.Status.APPROVED,
         ends_on__gte=start,
         ends_on__lte=end,

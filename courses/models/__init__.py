@@ -27,6 +27,7 @@ from .pages import (
 )
 from .scorm import ScormLessonPage, ScormPackage, ScormRegistration
 from .search import SearchEntry, SearchSynonym
+from .targets import DevelopmentTarget
 
 __all__ = [
     "Assessment",
@@ -38,6 +39,7 @@ __all__ = [
     "Assignee",
     "AssignmentReminder",
     "CourseAssignment",
+    "DevelopmentTarget",
     "DevelopmentPlan",
     "PlanCourse",
     "PlanGap",

@@ -1,0 +1,444 @@
+"""The fiscal-year report: development hours against the target, completion of
+assigned courses, competency coverage by unit and by group, and its monthly trend.
+
+The Thai government fiscal year runs from 1 October to 30 September and is named by
+the Buddhist-Era year it ends in; its quarters start in October, January, April and
+July. Every figure is a SQL aggregate (a sum per person as a correlated subquery, a
+count per unit with GROUP BY), so the number of queries does not grow with the staff.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DecimalField,
+    F,
+    Q,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Concat, Substr
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from academy.core.thaidate import buddhist_year, fiscal_year, fiscal_year_bounds
+from competencies.hr.selectors import (
+    Heatmap,
+    HRAccess,
+    heatmap,
+    placements_in_scope,
+    unit_get_in_scope,
+)
+from competencies.models import Framework, MatrixSnapshot, OrgUnit
+
+from ..development.selectors import development_hours_annotations
+from ..models import CourseAssignment, DevelopmentTarget
+from ..models.targets import default_target_hours
+from .selectors import Tally, _officer, _tally, compliance_counts
+
+HOURS = DecimalField(max_digits=9, decimal_places=1)
+ZERO = Value(Decimal("0"), output_field=HOURS)
+
+
+# ------------------------------------------------------------------------------
+# Periods
+# ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FiscalYear:
+    year: int  # in the Common Era: 2027 is B.E. 2570, 1 Oct 2026 to 30 Sep 2027
+
+    @property
+    def starts(self) -> date:
+        return fiscal_year_bounds(self.year)[0]
+
+    @property
+    def ends(self) -> date:
+        return fiscal_year_bounds(self.year)[1]
+
+    @property
+    def label(self) -> str:
+        if (translation.get_language() or "th").startswith("th"):
+            return _("fiscal year %(year)s") % {"year": buddhist_year(self.year)}
+        return _("fiscal year %(year)s") % {"year": self.year}
+
+    def quarter(self, number: int) -> tuple[date, date]:
+        """Quarter 1 is October to December of the year before, 4 July to September."""
+        month = (9 + 3 * (number - 1)) % 12 + 1
+        year = self.year - 1 if number == 1 else self.year
+        starts = date(year, month, 1)
+        following = date(year + (month + 3 > 12), (month + 2) % 12 + 1, 1)
+        return starts, following - timedelta(days=1)
+
+    def quarter_of(self, day: date) -> int:
+        return ((day.month - 10) % 12) // 3 + 1
+
+
+def fiscal_year_get(value) -> FiscalYear:
+    """The fiscal year from a query parameter in B.E. or C.E.; default: this one."""
+    try:
+        year = int(value)
+    except (TypeError, ValueError):
+        return FiscalYear(fiscal_year(timezone.localdate()))
+    if year > 2400:
+        year -= 543
+    return FiscalYear(min(max(year, 2000), 2200))
+
+
+# ------------------------------------------------------------------------------
+# Development hours against the target
+# ------------------------------------------------------------------------------
+
+
+def target_hours(node: OrgUnit) -> Decimal:
+    """The target of `node`: its own or the nearest unit's above it, else the default."""
+    steplen = OrgUnit.steplen
+    paths = [node.path[: steplen * depth] for depth in range(1, node.depth + 1)]
+    target = (
+        DevelopmentTarget.objects.filter(unit__path__in=paths)
+        .order_by("-unit__depth")
+        .values_list("hours_per_year", flat=True)
+        .first()
+    )
+    return target if target is not None else default_target_hours()
+
+
+def _target_expression(node: OrgUnit):
+    """Each placement's target in SQL: the deepest target at or above its unit within
+    the node's subtree, else the node's own (one query reads the targets)."""
+    inside = list(
+        DevelopmentTarget.objects.filter(unit__path__startswith=node.path)
+        .exclude(unit=node)
+        .order_by("-unit__depth")
+        .values_list("unit__path", "hours_per_year")
+    )
+    base = Value(target_hours(node), output_field=HOURS)
+    if not inside:
+        return base
+    return Case(
+        *(
+            When(unit__path__startswith=path, then=Value(hours, output_field=HOURS))
+            for path, hours in inside
+        ),
+        default=base,
+        output_field=HOURS,
+    )
+
+
+def hours_placements(access: HRAccess, node: OrgUnit, year: FiscalYear):
+    """The node's current placements with, for each quarter n, qn_course (Academy
+    courses) and qn_external (approved development outside it), their sums
+    course_hours, external_hours and hours (the year's), and the target: the one
+    definition of development hours (courses.development.selectors)."""
+    placements = placements_in_scope(access).filter(unit__path__startswith=node.path)
+    quarters = {}
+    for n in range(1, 5):
+        sums = development_hours_annotations(*year.quarter(n), person="person")
+        quarters[f"q{n}_course"] = sums["course_hours"]
+        quarters[f"q{n}_external"] = sums["external_hours"]
+    return placements.annotate(**quarters).annotate(
+        course_hours=sum((F(f"q{n}_course") for n in range(2, 5)), F("q1_course")),
+        external_hours=sum(
+            (F(f"q{n}_external") for n in range(2, 5)), F("q1_external")
+        ),
+        hours=F("course_hours") + F("external_hours"),
+        target=_target_expression(node),
+    )
+
+
+def person_name_th():
+    return Concat(
+        F("person__title_th"),
+        F("person__first_name_th"),
+        Value(" "),
+        F("person__last_name_th"),
+        output_field=CharField(),
+    )
+
+
+def hours_rows(access: HRAccess, node: OrgUnit, year: FiscalYear):
+    """One row per person, streamed: number, name, unit, code, Q1-Q4, course hours,
+    external hours, hours, target, share of the target reached."""
+    rows = (
+        hours_placements(access, node, year)
+        .annotate(report_name=person_name_th())
+        .order_by("unit__path", "person__first_name_th", "person__last_name_th", "pk")
+        .annotate(
+            **{f"q{n}": F(f"q{n}_course") + F(f"q{n}_external") for n in range(1, 5)}
+        )
+        .values_list(
+            "person__employee_number",
+            "report_name",
+            "unit__name_th",
+            "unit__code",
+            "q1",
+            "q2",
+            "q3",
+            "q4",
+            "course_hours",
+            "external_hours",
+            "hours",
+            "target",
+        )
+    )
+    for row in rows.iterator(chunk_size=2000):
+        target = row[-1]
+        yield [*row, float(row[-2] / target) if target else 0.0]
+
+
+@dataclass
+class HoursRow:
+    unit: OrgUnit
+    staff: int
+    hours: Decimal
+    meeting: int
+
+    @property
+    def mean_hours(self) -> float:
+        return float(self.hours) / self.staff if self.staff else 0.0
+
+    @property
+    def share_meeting(self) -> float:
+        return self.meeting / self.staff if self.staff else 0.0
+
+
+def hours_by_unit(access: HRAccess, node: OrgUnit, year: FiscalYear) -> list[HoursRow]:
+    """Staff, hours and staff reaching their target, by the units directly under
+    `node` (and the node itself for those placed in it): one GROUP BY query."""
+    length = OrgUnit.steplen * (node.depth + 1)
+    rows = (
+        hours_placements(access, node, year)
+        .annotate(bucket=Substr("unit__path", 1, length))
+        .order_by()
+        .values("bucket")
+        .annotate(
+            staff=Count("pk"),
+            total_hours=Sum("hours"),
+            meeting=Count("pk", filter=Q(hours__gte=F("target"))),
+        )
+        .order_by("bucket")
+    )
+    rows = list(rows)
+    units = {
+        unit.path: unit
+        for unit in OrgUnit.objects.filter(path__in=[row["bucket"] for row in rows])
+    }
+    return [
+        HoursRow(
+            unit=units[row["bucket"]],
+            staff=row["staff"],
+            hours=row["total_hours"] or Decimal("0"),
+            meeting=row["meeting"],
+        )
+        for row in rows
+        if row["bucket"] in units
+    ]
+
+
+# ------------------------------------------------------------------------------
+# Assigned courses due in the year
+# ------------------------------------------------------------------------------
+
+
+@dataclass
+class AssignmentRow:
+    assignment_id: int
+    course_title: str
+    course_code: str
+    due_on: date
+    quarter: int
+    tally: Tally
+
+
+def assignments_due(access: HRAccess, node: OrgUnit, year: FiscalYear):
+    """Each assignment due in the year that reaches the node: its people's progress
+    (one aggregate query, compliance_counts), in order of due date."""
+    english = not (translation.get_language() or "th").startswith("th")
+    ids = list(
+        CourseAssignment.objects.filter(
+            due_on__gte=year.starts, due_on__lte=year.ends, cancelled_at__isnull=True
+        ).values_list("pk", flat=True)
+    )
+    if not ids:
+        return []
+    rows: dict[int, AssignmentRow] = {}
+    for row in compliance_counts(
+        access,
+        node=node,
+        assignment_ids=ids,
+        fields=(
+            "assignment__course__code",
+            "assignment__course__title",
+            "assignment__course__title_en",
+            "assignment__due_on",
+        ),
+    ):
+        item = rows.get(row["assignment_id"])
+        if item is None:
+            due_on = row["assignment__due_on"]
+            item = rows[row["assignment_id"]] = AssignmentRow(
+                assignment_id=row["assignment_id"],
+                course_title=(english and row["assignment__course__title_en"])
+                or row["assignment__course__title"],
+                course_code=row["assignment__course__code"] or "",
+                due_on=due_on,
+                quarter=year.quarter_of(due_on),
+                tally=Tally(),
+            )
+        item.tally.add(_tally(row))
+    return sorted(rows.values(), key=lambda item: (item.due_on, item.assignment_id))
+
+
+# ------------------------------------------------------------------------------
+# Competency coverage and its trend
+# ------------------------------------------------------------------------------
+
+
+@dataclass
+class CoverageRow:
+    code: str
+    label: str
+    staff: int
+    requirements: int  # person-competency requirements counted
+    met: int
+
+    @property
+    def share(self) -> float:
+        return self.met / self.requirements if self.requirements else 0.0
+
+
+def coverage_rows(heat: Heatmap) -> list[CoverageRow]:
+    """Each heat-map row summed over its competencies: of the requirements its staff
+    have, the share met."""
+    rows = []
+    for row in [*heat.rows, *([heat.total] if heat.total else [])]:
+        cells = [cell for _c, cell, _b in row.cells if cell]
+        if row is heat.total:
+            code, label = heat.node.code, _("Total")
+        elif row.unit is not None:
+            code, label = row.unit.code, row.label
+            if row.is_root:
+                label = _("%(unit)s (placed directly)") % {"unit": row.label}
+        else:
+            code, label = row.group.code, row.label
+        rows.append(
+            CoverageRow(
+                code=code,
+                label=label,
+                staff=row.staff,
+                requirements=sum(cell.staff for cell in cells),
+                met=sum(cell.meeting for cell in cells),
+            )
+        )
+    return rows
+
+
+@dataclass
+class TrendMonth:
+    month: date
+    quarter: int
+    requirements: int
+    met: int
+
+    @property
+    def share(self) -> float:
+        return self.met / self.requirements if self.requirements else 0.0
+
+
+def coverage_trend(
+    *, root: OrgUnit, framework: Framework, year: FiscalYear
+) -> list[TrendMonth]:
+    """The monthly snapshots of the scope root taken in the year (one query)."""
+    rows = (
+        MatrixSnapshot.objects.filter(
+            root=root,
+            framework=framework,
+            taken_on__gte=year.starts,
+            taken_on__lte=year.ends,
+        )
+        .values("taken_on")
+        .annotate(staff_total=Sum("staff"), meeting_total=Sum("meeting"))
+        .order_by("taken_on")
+    )
+    return [
+        TrendMonth(
+            month=row["taken_on"],
+            quarter=year.quarter_of(row["taken_on"]),
+            requirements=row["staff_total"],
+            met=row["meeting_total"],
+        )
+        for row in rows
+    ]
+
+
+# ------------------------------------------------------------------------------
+# The whole report
+# ------------------------------------------------------------------------------
+
+
+@dataclass
+class FiscalReport:
+    node: OrgUnit
+    year: FiscalYear
+    framework: Framework | None
+    target: Decimal
+    hours: list[HoursRow]
+    assignments: list[AssignmentRow]
+    coverage_by_unit: list[CoverageRow] = field(default_factory=list)
+    coverage_by_group: list[CoverageRow] = field(default_factory=list)
+    trend: list[TrendMonth] = field(default_factory=list)
+    trend_root: OrgUnit | None = None
+
+    @property
+    def hours_total(self) -> HoursRow | None:
+        if not self.hours:
+            return None
+        return HoursRow(
+            unit=self.node,
+            staff=sum(row.staff for row in self.hours),
+            hours=sum((row.hours for row in self.hours), Decimal("0")),
+            meeting=sum(row.meeting for row in self.hours),
+        )
+
+    @property
+    def assignments_total(self) -> Tally:
+        total = Tally()
+        for row in self.assignments:
+            total.add(row.tally)
+        return total
+
+
+def fiscal_report(
+    access: HRAccess,
+    *,
+    node_id: int | None,
+    year: FiscalYear,
+    framework: Framework | None,
+) -> FiscalReport:
+    """The report for a node of the officer's scope (default: their first node)."""
+    _officer(access)
+    node = unit_get_in_scope(access, node_id) if node_id else access.scope_units[0]
+    report = FiscalReport(
+        node=node,
+        year=year,
+        framework=framework,
+        target=target_hours(node),
+        hours=hours_by_unit(access, node, year),
+        assignments=assignments_due(access, node, year),
+    )
+    if framework is not None:
+        by_unit = heatmap(access, node_id=node.pk, framework=framework, by="child")
+        by_group = heatmap(access, node_id=node.pk, framework=framework, by="group")
+        report.coverage_by_unit = coverage_rows(by_unit)
+        report.coverage_by_group = coverage_rows(by_group)
+        report.trend_root = by_unit.trend_root
+        report.trend = coverage_trend(
+            root=by_unit.trend_root, framework=framework, year=year
+        )
+    return report
