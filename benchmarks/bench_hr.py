@@ -19,7 +19,11 @@ whose scope is the whole ministry then:
 - imports a generated staff file of `--import-rows` new people (every unit code,
   position and supervisor valid): the dry run, the real run, and the same file again;
 - exports the directory (then at least `--import-rows` people) as CSV and XLSX, the
-  CSV's peak Python memory measured with tracemalloc while it streams.
+  CSV's peak Python memory measured with tracemalloc while it streams;
+- with accounts and course completions this fiscal year for 60% of the staff (and
+  approved outside development for a third of them), opens the fiscal-year report,
+  downloads its workbook, the ก.พ.7 register file as CSV and XLSX, and the directory
+  report.
 
 The imported people are removed at the end, so the database can be reused.
 The issue's targets (PostgreSQL, 100,000 staff): heat map < 2 s, person page < 100 ms,
@@ -412,6 +416,160 @@ def _compliance(stdout: TextIO, *, client, user, runs: int) -> dict:
         assignment.delete()
 
 
+LEARNING_PREFIX = "bench-learner-"
+
+
+def _learning_records(stdout: TextIO, *, ministry, share: float = 0.6) -> int:
+    """Accounts for a share of the staff, each with one or two course completions in
+    this fiscal year and, for one in three, an approved outside development record:
+    what the fiscal-year report and the register file read. Bulk-written; removed by
+    _learning_delete."""
+    from datetime import datetime, timedelta
+    from datetime import time as day_time
+    from decimal import Decimal
+
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from academy.core.thaidate import fiscal_year, fiscal_year_bounds
+    from benchmarks.population import EMPLOYEE_PREFIX
+    from competencies.models import DevelopmentRecord, Person
+    from courses.models import CourseCompletion, CoursePage, Enrolment
+
+    courses = list(CoursePage.objects.live().order_by("pk")[:2])
+    if not courses:  # a bare benchmark database: one course, kept for the next run
+        from tests.factories import course
+
+        courses = [course("หลักสูตรทดสอบ (benchmark)", slug="bench-fiscal", lessons=1)]
+    _learning_delete()
+    User = get_user_model()
+    rng = random.Random(2570)
+    people = list(
+        Person.objects.filter(
+            employee_number__startswith=EMPLOYEE_PREFIX, user__isnull=True
+        ).values_list("pk", "employee_number")
+    )
+    chosen = [item for item in people if rng.random() < share]
+    starts, _ends = fiscal_year_bounds(fiscal_year(timezone.localdate()))
+    span = max((timezone.localdate() - starts).days, 1)
+    started = time.perf_counter()
+    users = User.objects.bulk_create(
+        [
+            User(email=f"{LEARNING_PREFIX}{number.lower()}@example.go.th")
+            for _pk, number in chosen
+        ],
+        batch_size=2000,
+    )
+    users = dict(
+        User.objects.filter(email__startswith=LEARNING_PREFIX).values_list(
+            "email", "pk"
+        )
+    )
+    links = []
+    for pk, number in chosen:
+        person = Person(pk=pk)
+        person.user_id = users[f"{LEARNING_PREFIX}{number.lower()}@example.go.th"]
+        links.append(person)
+    Person.objects.bulk_update(links, ["user"], batch_size=2000)
+    enrolments, completions, records = [], [], []
+    for person in links:
+        for course in courses[: rng.choice((1, 1, 2))]:
+            enrolments.append(
+                Enrolment(
+                    user_id=person.user_id,
+                    course=course,
+                    status=Enrolment.Status.COMPLETED,
+                )
+            )
+    Enrolment.objects.bulk_create(enrolments, batch_size=2000)
+    for enrolment in Enrolment.objects.filter(
+        user__email__startswith=LEARNING_PREFIX
+    ).values_list("pk", "user_id", "course_id"):
+        day = starts + timedelta(days=rng.randrange(span))
+        completions.append(
+            CourseCompletion(
+                enrolment_id=enrolment[0],
+                user_id=enrolment[1],
+                course_id=enrolment[2],
+                completed_at=timezone.make_aware(datetime.combine(day, day_time(10))),
+                learning_hours=Decimal(rng.choice(("3", "6", "12"))),
+            )
+        )
+    CourseCompletion.objects.bulk_create(completions, batch_size=2000)
+    now = timezone.now()
+    for person in links[::3]:
+        day = starts + timedelta(days=rng.randrange(span))
+        records.append(
+            DevelopmentRecord(
+                person_id=person.pk,
+                kind=DevelopmentRecord.Kind.TRAINING,
+                title="ดูงาน (benchmark)",
+                provider=LEARNING_PREFIX,
+                starts_on=day,
+                ends_on=day,
+                hours=Decimal("6"),
+                status=DevelopmentRecord.Status.APPROVED,
+                decided_at=now,
+            )
+        )
+    DevelopmentRecord.objects.bulk_create(records, batch_size=2000)
+    stdout.write(
+        f"  learning records: {len(users):,} accounts, {len(completions):,} "
+        f"completions, {len(records):,} outside records in "
+        f"{_seconds(time.perf_counter() - started)}\n"
+    )
+    return len(completions)
+
+
+def _learning_delete() -> None:
+    from django.contrib.auth import get_user_model
+
+    from competencies.models import DevelopmentRecord
+    from courses.models import CourseCompletion, Enrolment
+
+    DevelopmentRecord.objects.filter(provider=LEARNING_PREFIX).delete()
+    learners = get_user_model().objects.filter(email__startswith=LEARNING_PREFIX)
+    CourseCompletion.objects.filter(user__in=learners).delete()
+    Enrolment.objects.filter(user__in=learners).delete()
+    learners.delete()
+
+
+def _fiscal_reports(stdout: TextIO, *, client, ministry, runs: int) -> dict:
+    """The fiscal-year page and workbook and the ก.พ.7 register file (CSV and XLSX)
+    for the whole ministry, over the learning records of _learning_records."""
+    from django.urls import reverse
+
+    figures: dict = {}
+    completions = _learning_records(stdout, ministry=ministry)
+    _analyze()
+    try:
+        url = reverse("assignments:fiscal")
+        seconds = _timed(lambda: _get(client, url), runs=runs)
+        _line(stdout, "fiscal-year page", seconds, f"  {_queries(client, url)} queries")
+        figures["fiscal-year page"] = seconds
+        for what, url in (
+            ("fiscal-year workbook", reverse("assignments:fiscal_report")),
+            ("register CSV", reverse("certificates:hr_register_file", args=["csv"])),
+            ("register XLSX", reverse("certificates:hr_register_file", args=["xlsx"])),
+        ):
+            queries = _queries(client, url)
+            elapsed, size = _export(client, url)
+            stdout.write(
+                f"  {what:<32} {_seconds(elapsed):>9}  {size / 1024 / 1024:.1f} MB  "
+                f"{queries} queries ({completions:,} completions)\n"
+            )
+            figures[what] = {"seconds": elapsed, "bytes": size}
+        elapsed, size = _export(client, reverse("hr:directory_report"))
+        stdout.write(
+            f"  {'directory report (XLSX)':<32} {_seconds(elapsed):>9}  "
+            f"{size / 1024 / 1024:.1f} MB\n"
+        )
+        figures["directory report"] = {"seconds": elapsed, "bytes": size}
+    finally:
+        _learning_delete()
+    return figures
+
+
 def run(
     *,
     stdout: TextIO,
@@ -518,6 +676,8 @@ def run(
     figures["person page"] = seconds
 
     figures.update(_compliance(stdout, client=client, user=user, runs=runs))
+    stdout.write("\nReports by fiscal year and the register file\n")
+    figures.update(_fiscal_reports(stdout, client=client, ministry=ministry, runs=runs))
 
     # The staff import. A real import marks the matrix stale and queues its rebuild
     # (a reports-queue task; eager here): nothing is maintained during the import,
