@@ -20,10 +20,10 @@ from pathlib import Path
 from django.db import connection, reset_queries
 from django.test.utils import CaptureQueriesContext
 
-from benchmarks.org_blueprint import MINISTRY_CODE
-from benchmarks.population import EMPLOYEE_PREFIX
 from competencies.models import Competency, Framework, OrgUnit, Person, Placement
 from competencies.selectors import org_matrix, person_profile
+from demo.org_blueprint import MINISTRY_CODE
+from demo.population import EMPLOYEE_PREFIX
 
 # The targets: a matrix of 100,000 staff by 30 competencies under 2 s, one
 # person's profile under 50 ms.

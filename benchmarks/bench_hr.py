@@ -6,7 +6,7 @@ and exports. Printed figures, never pass/fail.
 
 runs on the configured database, whose name must contain "bench": it is migrated, the
 standards are loaded and a population of `--staff` civil servants is generated with
-benchmarks.population (reused when one of that size is already there). An HR officer
+demo.population (reused when one of that size is already there). An HR officer
 whose scope is the whole ministry then:
 
 - opens the heat map (GET /hr/heatmap/, the ministry by child department; by group)
@@ -98,14 +98,14 @@ def _database_guard() -> None:
 def _population(staff: int, stdout: TextIO) -> None:
     from django.core.management import call_command
 
-    from benchmarks.population import (
+    from competencies.models import Person
+    from competencies.services import standards_load
+    from demo.population import (
         EMPLOYEE_PREFIX,
         generate_population,
         population_delete,
         population_exists,
     )
-    from competencies.models import Person
-    from competencies.services import standards_load
 
     call_command("migrate", interactive=False, verbosity=0)
     standards_load()
@@ -128,9 +128,9 @@ def _population(staff: int, stdout: TextIO) -> None:
 def _officer():
     from academy.accounts.roles import Role
     from academy.accounts.services import user_provision
-    from benchmarks.org_blueprint import MINISTRY_CODE
     from competencies.hr.services import hr_scope_assign
     from competencies.models import OrgUnit
+    from demo.org_blueprint import MINISTRY_CODE
 
     user = user_provision(email=HR_EMAIL, roles=(Role.HR_OFFICER,))
     ministry = OrgUnit.objects.get(code=MINISTRY_CODE)
@@ -308,10 +308,10 @@ def _matrix_writes(stdout: TextIO, *, ministry, user, writes: int = 20) -> dict:
     from django.db import transaction
     from django.utils import timezone
 
-    from benchmarks.population import EMPLOYEE_PREFIX
     from competencies.models import Competency, Person, Placement
     from competencies.rollups import matrix_people_refresh
     from competencies.services import evidence_record, placement_start
+    from demo.population import EMPLOYEE_PREFIX
 
     rng = random.Random(7)
     people = list(
@@ -432,9 +432,9 @@ def _learning_records(stdout: TextIO, *, ministry, share: float = 0.6) -> int:
     from django.utils import timezone
 
     from academy.core.thaidate import fiscal_year, fiscal_year_bounds
-    from benchmarks.population import EMPLOYEE_PREFIX
     from competencies.models import DevelopmentRecord, Person
     from courses.models import CourseCompletion, CoursePage, Enrolment
+    from demo.population import EMPLOYEE_PREFIX
 
     courses = list(CoursePage.objects.live().order_by("pk")[:2])
     if not courses:  # a bare benchmark database: one course, kept for the next run
@@ -584,7 +584,6 @@ def run(
     from django.db import connection
     from django.urls import reverse
 
-    from benchmarks.population import EMPLOYEE_PREFIX
     from competencies.hr.services import staff_import_apply_start, staff_import_start
     from competencies.models import (
         Competency,
@@ -596,6 +595,7 @@ def run(
         Placement,
     )
     from competencies.rollups import matrix_rollups_build
+    from demo.population import EMPLOYEE_PREFIX
 
     _database_guard()
     if staff:

@@ -52,9 +52,9 @@ def prepare_learners(count: int) -> dict:
     from django.contrib.auth import get_user_model
     from django.db import transaction
 
-    from courses.demo_assessments import assessments_seed
     from courses.models import Assessment, CoursePage, LessonPage
     from courses.services import enrolment_create
+    from demo.assessments import assessments_seed
     from tests.signin import accept_privacy_notice
 
     bench_pages.prepare_database()  # migrated, standards, the demo catalogue

@@ -709,8 +709,8 @@ def prepare_database() -> dict:
     from django.db import connection
 
     from competencies.services import standards_load
-    from courses.demo import catalogue_seed
     from courses.models import CoursePage, LessonPage
+    from demo.catalogue import catalogue_seed
 
     call_command("migrate", interactive=False, verbosity=0)
     standards_load()

@@ -134,8 +134,8 @@ def main() -> None:
     call_command("migrate", verbosity=0, interactive=False)
 
     from competencies.services import standards_load
-    from courses.demo import catalogue_seed
     from courses.search.services import search_index_rebuild
+    from demo.catalogue import catalogue_seed
 
     standards_load()
     catalogue_seed()

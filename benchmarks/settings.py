@@ -10,7 +10,9 @@ answers each request's query count in a header; with ACADEMY_BENCH_INSECURE_COOK
 import os
 
 from academy.settings.production import *  # noqa: F403
-from academy.settings.production import MIDDLEWARE
+from academy.settings.production import INSTALLED_APPS, MIDDLEWARE
+
+INSTALLED_APPS = [*INSTALLED_APPS, "benchmarks"]
 
 # The load benchmark's clients speak plain http to 127.0.0.1: they would never send
 # back a Secure cookie (benchmarks.bench_load says so in its output).

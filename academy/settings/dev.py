@@ -3,7 +3,7 @@
 import os
 
 from .base import *  # noqa: F403
-from .base import VAR_DIR
+from .base import INSTALLED_APPS, VAR_DIR
 
 DEBUG = True
 # A per-checkout development key, never used in production (production.py refuses it).
@@ -14,3 +14,7 @@ EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend"
 )
 EMAIL_FILE_PATH = VAR_DIR / "mail"
+
+# `make bench` runs the benchmarks' commands (run_benchmarks, generate_population) with
+# these settings; the base and production settings do not install the benchmarks.
+INSTALLED_APPS = [*INSTALLED_APPS, "benchmarks"]

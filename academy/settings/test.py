@@ -3,6 +3,7 @@
 import os
 
 from .base import *  # noqa: F403
+from .base import INSTALLED_APPS
 
 SECRET_KEY = "test-only-secret-key-not-for-production"  # noqa: S105
 DEBUG = False
@@ -42,3 +43,7 @@ if "replica" not in DATABASES:  # noqa: F405
         **DATABASES["default"],  # noqa: F405
         "TEST": {"MIRROR": "default"},
     }
+
+# The benchmarks' tests run their commands (generate_population); the base and
+# production settings do not install the benchmarks.
+INSTALLED_APPS = [*INSTALLED_APPS, "benchmarks"]

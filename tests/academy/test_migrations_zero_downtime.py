@@ -30,6 +30,7 @@ LOCAL_APPS = {
     "competencies",
     "courses",
     "certificates",
+    "demo",
     "benchmarks",
 }
 ALWAYS_UNSAFE = (

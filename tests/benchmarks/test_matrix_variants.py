@@ -7,9 +7,9 @@ import pytest
 
 from benchmarks import matrix_variants
 from benchmarks.bench_competencies import matrix_sql, suggested_index_statements
-from benchmarks.org_blueprint import MINISTRY_CODE
-from benchmarks.population import generate_population
 from competencies.models import OrgUnit
+from demo.org_blueprint import MINISTRY_CODE
+from demo.population import generate_population
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ from django.db import connection, transaction
 import pytest
 
 from competencies.services import standards_load
-from courses.demo import catalogue_seed
 from courses.selectors import catalogue_filters_parse, course_list_for_catalogue
+from demo.catalogue import catalogue_seed
 
 JUDGEMENTS = json.loads(
     (Path(__file__).resolve().parents[1] / "data" / "search_relevance.json").read_text(

@@ -1,4 +1,4 @@
-"""Generate the fictional ministry and its staff for benchmarks (see benchmarks/population)."""
+"""Generate the fictional ministry and its staff for benchmarks (see demo/population)."""
 
 import dataclasses
 import json
@@ -8,12 +8,12 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from benchmarks.population import (
+from competencies.models import Framework
+from demo.population import (
     generate_population,
     population_delete,
     population_exists,
 )
-from competencies.models import Framework
 
 
 class Command(BaseCommand):

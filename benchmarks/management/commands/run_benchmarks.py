@@ -23,11 +23,11 @@ from django.utils import timezone
 
 from benchmarks import bench_competencies as bench
 from benchmarks import matrix_variants
-from benchmarks.population import EMPLOYEE_PREFIX
 from benchmarks.wide_framework import WIDE_CODE, wide_framework_ensure
 from competencies.models import Framework, MatrixRollupRun, Person
 from competencies.selectors import org_matrix
 from competencies.services import matrix_rollup_build, standards_load
+from demo.population import EMPLOYEE_PREFIX
 
 SQLITE_MAX_STAFF = 10_000
 

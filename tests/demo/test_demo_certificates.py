@@ -4,8 +4,8 @@ import io
 
 import pytest
 
-from certificates.demo import certificates_seed
 from certificates.models import Certificate
+from demo.certificates import certificates_seed
 from tests.factories import competency, course
 
 pytestmark = pytest.mark.django_db

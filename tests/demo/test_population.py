@@ -6,13 +6,13 @@ from django.core.management.base import CommandError
 
 import pytest
 
-from benchmarks.org_blueprint import MINISTRY_CODE, blueprint
-from benchmarks.population import (
+from competencies.models import Evidence, Framework, OrgUnit, Person, Placement
+from demo.org_blueprint import MINISTRY_CODE, blueprint
+from demo.population import (
     EMPLOYEE_PREFIX,
     generate_population,
     population_delete,
 )
-from competencies.models import Evidence, Framework, OrgUnit, Person, Placement
 
 STAFF = 60
 ON = date(2026, 11, 1)

@@ -6,10 +6,10 @@ import pytest
 
 from competencies.models import Framework
 from competencies.services import standards_load
-from courses.demo import CatalogueSeedError, catalogue_seed
-from courses.demo_content import COURSES
 from courses.models import CourseCompetency, CoursePage, CoursePrerequisite, LessonPage
 from courses.selectors import catalogue_filters_parse, course_list_for_catalogue
+from demo.catalogue import CatalogueSeedError, catalogue_seed
+from demo.content import catalogue
 
 
 def _counts() -> tuple[int, int, int, int]:
@@ -30,7 +30,7 @@ def test_seed_is_idempotent(standards):
     )
     output = io.StringIO()
 
-    assert created == len(COURSES)
+    assert created == len(catalogue().courses)
     assert catalogue_seed(stdout=output) == 0
     assert _counts() == counts
     assert (

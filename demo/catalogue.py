@@ -1,4 +1,4 @@
-"""Writes the demo catalogue of `courses.demo_content` as published Wagtail pages.
+"""Writes the demo catalogue (demo/data/, read by `demo.content`) as published pages.
 
 Idempotent by course code: a course whose code already exists is left exactly as it
 is (an administrator may have edited it), so running the seed again creates nothing
@@ -22,16 +22,16 @@ from django.utils.text import slugify
 from wagtail.rich_text import RichText
 
 from competencies.models import Competency, Framework, PersonnelGroup, ProficiencyLevel
-
-from .blocks import LessonBodyBlock
-from .demo_content import COURSES, OUTCOMES_HEADING
-from .models import (
+from courses.blocks import LessonBodyBlock
+from courses.models import (
     CatalogPage,
     CourseCompetency,
     CoursePage,
     CoursePrerequisite,
     LessonPage,
 )
+
+from .content import catalogue as demo_catalogue
 
 
 class CatalogueSeedError(Exception):
@@ -56,39 +56,49 @@ def _items(tag: str, items: list[str]) -> str:
 def description_html(course: dict) -> str:
     html = "".join(_p(text) for text in course.get("description", []))
     if course.get("outcomes"):
-        html += f"<h3>{escape(OUTCOMES_HEADING)}</h3>" + _items(
-            "ul", course["outcomes"]
-        )
+        heading = demo_catalogue().outcomes_heading
+        html += f"<h3>{escape(heading)}</h3>" + _items("ul", course["outcomes"])
     return html
 
 
-def lesson_blocks(body: list[tuple]) -> list[tuple[str, object]]:
-    """Stream data for `LessonBodyBlock` from the tuples of `demo_content`."""
+def lesson_blocks(body: list[dict]) -> list[tuple[str, object]]:
+    """Stream data for `LessonBodyBlock` from a lesson body of the data files."""
     blocks: list[tuple[str, object]] = []
-    for kind, *args in body:
-        if kind == "heading":
-            blocks.append(("heading", args[0]))
+    for block in body:
+        ((kind, value),) = block.items()
+        if kind in {"heading", "quote"}:
+            blocks.append((kind, value))
         elif kind == "paragraph":
-            blocks.append(("paragraph", RichText(_p(args[0]))))
+            blocks.append(("paragraph", RichText(_p(value))))
         elif kind in {"list", "steps"}:
             tag = "ul" if kind == "list" else "ol"
-            blocks.append(("paragraph", RichText(_items(tag, args[0]))))
+            blocks.append(("paragraph", RichText(_items(tag, value))))
         elif kind == "callout":
-            callout_kind, title, text = args
             blocks.append(
                 (
                     "callout",
-                    {"kind": callout_kind, "title": title, "text": RichText(_p(text))},
+                    {
+                        "kind": value["kind"],
+                        "title": value["title"],
+                        "text": RichText(_p(value["text"])),
+                    },
                 )
             )
         elif kind == "code":
-            language, source = args
-            blocks.append(("code", {"language": language, "code": source}))
-        elif kind == "quote":
-            blocks.append(("quote", args[0]))
+            blocks.append(
+                ("code", {"language": value["language"], "code": value["source"]})
+            )
         elif kind == "video":
-            url, caption = args
-            blocks.append(("video", {"url": url, "caption": caption, "transcript": ""}))
+            blocks.append(
+                (
+                    "video",
+                    {
+                        "url": value["url"],
+                        "caption": value["caption"],
+                        "transcript": "",
+                    },
+                )
+            )
         else:
             raise CatalogueSeedError(f"Unknown lesson block “{kind}”.")
     return blocks
@@ -212,7 +222,8 @@ def catalogue_seed(*, owner=None, stdout: TextIO | None = None) -> int:
         raise CatalogueSeedError(
             "There is no course catalogue page: run `python manage.py migrate` first."
         )
-    all_codes = [course["code"] for course in COURSES]
+    courses = list(demo_catalogue().courses)
+    all_codes = [course["code"] for course in courses]
     existing = set(
         CoursePage.objects.filter(code__in=all_codes).values_list("code", flat=True)
     )
@@ -220,7 +231,7 @@ def catalogue_seed(*, owner=None, stdout: TextIO | None = None) -> int:
     known_codes = set(all_codes) | set(
         CoursePage.objects.exclude(code=None).values_list("code", flat=True)
     )
-    to_create = _creation_order(COURSES, existing)
+    to_create = _creation_order(courses, existing)
     body_block = LessonBodyBlock()
     problems = []
     for course in to_create:

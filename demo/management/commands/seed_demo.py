@@ -25,8 +25,6 @@ from academy.accounts.roles import Role
 from academy.accounts.services import user_provision
 from academy.core.public import public_url
 from academy.core.sites import sites_sync
-from benchmarks.org_blueprint import MINISTRY_CODE
-from benchmarks.population import generate_population
 from competencies.models import (
     Competency,
     Evidence,
@@ -43,6 +41,8 @@ from competencies.services import (
     placement_start,
     standards_load,
 )
+from demo.org_blueprint import MINISTRY_CODE
+from demo.population import generate_population
 
 DEMO_STAFF = 300
 DEMO_SEED = 2569
@@ -301,7 +301,7 @@ def step_hr_scope(context: DemoContext) -> str:
 
 def step_catalogue(context: DemoContext) -> str:
     """The demo courses under the catalogue, owned by the demo instructor."""
-    from courses.demo import catalogue_seed
+    from demo.catalogue import catalogue_seed
 
     instructor = next(
         context.users[demo.email] for demo in DEMO_USERS if demo.role == Role.INSTRUCTOR
@@ -316,7 +316,7 @@ def step_certificates(context: DemoContext) -> str:
     """A signing key, the default template, and valid, revoked and expired certificates."""
     from io import StringIO
 
-    from certificates.demo import certificates_seed
+    from demo.certificates import certificates_seed
 
     out = StringIO()
     certificates_seed(stdout=out, password=context.password)
@@ -328,7 +328,7 @@ def step_assessments(context: DemoContext) -> str:
 
     After the certificates: the quiz makes its course's completion need a pass.
     """
-    from courses.demo_assessments import assessments_seed
+    from demo.assessments import assessments_seed
 
     instructor = next(
         context.users[demo.email] for demo in DEMO_USERS if demo.role == Role.INSTRUCTOR
@@ -338,10 +338,10 @@ def step_assessments(context: DemoContext) -> str:
 
 def step_learner_learning(context: DemoContext) -> str:
     """The learner is part-way through the PDPA course, so the dashboard shows progress."""
-    from courses.demo_assessments import QUIZ_COURSE
     from courses.models import CoursePage, Enrolment, LessonProgress
     from courses.selectors import lessons_of
     from courses.services import enrolment_create, lesson_complete
+    from demo.assessments import QUIZ_COURSE
 
     learner = context.users[DEMO_USERS[0].email]
     course = CoursePage.objects.live().get(code=QUIZ_COURSE)

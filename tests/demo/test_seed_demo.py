@@ -11,7 +11,6 @@ from wagtail.models import Revision
 
 import pytest
 
-from academy.core.management.commands.seed_demo import CHATTY_LOGGERS
 from certificates.models import Certificate
 from competencies.models import (
     Evidence,
@@ -37,6 +36,7 @@ from courses.models import (
 )
 from courses.selectors import dashboard_for_user, lessons_of
 from courses.services import lesson_complete
+from demo.management.commands.seed_demo import CHATTY_LOGGERS
 from tests.courses.assessment_helpers import answers
 
 # One process runs this module's tests in a row (pytest-xdist, --dist loadgroup), so
