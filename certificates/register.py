@@ -25,7 +25,7 @@ from django.db.models.functions import Coalesce, Concat, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from academy.core.thaidate import buddhist_year
+from academy.core.thaidate import buddhist_year, fiscal_year_bounds
 from competencies.hr.selectors import HRAccess, placements_in_scope
 from competencies.models import OrgUnit
 from courses.models import CourseCompletion, CoursePage
@@ -105,7 +105,7 @@ def register_completions(access: HRAccess, *, node: OrgUnit, starts: date, ends:
 def register_rows(access: HRAccess, *, node: OrgUnit, year: int):
     """The register file's rows for fiscal year `year` (C.E.), as COLUMNS orders them:
     dates as B.E. text, hours as numbers; by person, then date."""
-    starts, ends = date(year - 1, 10, 1), date(year, 9, 30)
+    starts, ends = fiscal_year_bounds(year)
     modes = dict(CoursePage.DeliveryMode.choices)
     organiser = settings.ACADEMY_NAME_TH
     rows = (
@@ -148,7 +148,7 @@ def register_rows(access: HRAccess, *, node: OrgUnit, year: int):
 
 def register_person_totals(access: HRAccess, *, node: OrgUnit, year: int):
     """Per person: courses completed and hours in the fiscal year (one GROUP BY)."""
-    starts, ends = date(year - 1, 10, 1), date(year, 9, 30)
+    starts, ends = fiscal_year_bounds(year)
     return (
         register_completions(access, node=node, starts=starts, ends=ends)
         .order_by()

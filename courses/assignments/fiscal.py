@@ -8,7 +8,7 @@ count per unit with GROUP BY), so the number of queries does not grow with the s
 """
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from django.db.models import (
@@ -26,7 +26,12 @@ from django.db.models.functions import Concat, Substr
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from academy.core.thaidate import buddhist_year, fiscal_year, fiscal_year_bounds
+from academy.core.thaidate import (
+    buddhist_year,
+    fiscal_quarters,
+    fiscal_year,
+    fiscal_year_bounds,
+)
 from competencies.hr.selectors import (
     Heatmap,
     HRAccess,
@@ -70,11 +75,8 @@ class FiscalYear:
 
     def quarter(self, number: int) -> tuple[date, date]:
         """Quarter 1 is October to December of the year before, 4 July to September."""
-        month = (9 + 3 * (number - 1)) % 12 + 1
-        year = self.year - 1 if number == 1 else self.year
-        starts = date(year, month, 1)
-        following = date(year + (month + 3 > 12), (month + 2) % 12 + 1, 1)
-        return starts, following - timedelta(days=1)
+        _number, first, last = fiscal_quarters(self.year)[number - 1]
+        return first, last
 
     def quarter_of(self, day: date) -> int:
         return ((day.month - 10) % 12) // 3 + 1
