@@ -1,9 +1,10 @@
-"""Wagtail admin strings whose shipped Thai is wrong or missing, corrected in locale/th.
+"""Wagtail admin strings the project's own catalogue (locale/th) also translates.
 
 Wagtail's Thai catalogue calls snippets "เกร็ดเล็กเกร็ดน้อย" (trivia), users "หลายๆผู้ใช้" and
-Save "เซฟ,เก็บข้อมูล", and leaves the workflow screens and reports in English. Our
-catalogue in LOCALE_PATHS takes precedence over Wagtail's; the strings are marked here
-so that `make messages` (makemessages --no-obsolete) keeps them. Terms: docs/glossary.md.
+Save "เซฟ,เก็บข้อมูล", and leaves the workflow screens and reports in English. Every
+Wagtail string now has its Thai in academy/core/wagtail_locale (second in LOCALE_PATHS);
+these few are also in locale/th, which comes first, and are marked here so that
+`make messages` (makemessages --no-obsolete) keeps them. Terms: docs/glossary.md.
 """
 
 from django.utils.translation import gettext_noop

@@ -9,7 +9,17 @@ from pathlib import Path
 
 from django.conf import settings
 
-THAI_PO = Path(settings.BASE_DIR) / "locale" / "th" / "LC_MESSAGES" / "django.po"
+import pytest
+
+BASE = Path(settings.BASE_DIR)
+#: The project's catalogue and the Wagtail admin's Thai (strings and JavaScript).
+THAI_CATALOGUES = [
+    BASE / "locale" / "th" / "LC_MESSAGES" / "django.po",
+    *(
+        BASE / "academy" / "core" / "wagtail_locale" / "th" / "LC_MESSAGES" / name
+        for name in ("django.po", "djangojs.po")
+    ),
+]
 
 
 def _entries(text: str) -> list[str]:
@@ -21,18 +31,24 @@ def _msgid(block: str) -> str:
     return "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', match.group(1)))
 
 
-def test_no_thai_entry_is_fuzzy():
+def _relative(path: Path) -> str:
+    return str(path.relative_to(BASE))
+
+
+@pytest.mark.parametrize("path", THAI_CATALOGUES, ids=_relative)
+def test_no_thai_entry_is_fuzzy(path):
     fuzzy = [
         _msgid(block)
-        for block in _entries(THAI_PO.read_text(encoding="utf-8"))
+        for block in _entries(path.read_text(encoding="utf-8"))
         if re.search(r"^#,.*\bfuzzy\b", block, re.M)
     ]
     assert fuzzy == []
 
 
-def test_no_thai_entry_is_left_empty():
+@pytest.mark.parametrize("path", THAI_CATALOGUES, ids=_relative)
+def test_no_thai_entry_is_left_empty(path):
     empty = []
-    for block in _entries(THAI_PO.read_text(encoding="utf-8")):
+    for block in _entries(path.read_text(encoding="utf-8")):
         if block.lstrip().startswith("#~"):
             continue  # obsolete
         strings = re.findall(r'^msgstr(?:\[\d\])? ((?:".*"\n?)+)', block, re.M)
