@@ -14,6 +14,13 @@ urlpatterns = [
     path("email/", views.EmailView.as_view(), name="email"),
     path("2fa/enrol/", views.mfa_enrolment, name="mfa_enrolment"),
     path("2fa/continue/", views.mfa_continue, name="mfa_continue"),
+    # Resolved before allauth's own, under allauth's name (StaffMFAMiddleware gates
+    # it by that name).
+    path(
+        "2fa/totp/activate/",
+        views.ActivateTOTPView.as_view(),
+        name="mfa_activate_totp",
+    ),
     path("profile/", views.account, name="account"),
     path("privacy/", views.privacy_notice, name="privacy_notice"),
     path("my-data.json", views.personal_data_download, name="personal_data"),

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from allauth.account.adapter import get_adapter
 from allauth.account.views import EmailView as AllauthEmailView
+from allauth.mfa.totp.views import ActivateTOTPView as AllauthActivateTOTPView
 
 from academy.core.ratelimit import attempt_refused
 
@@ -52,6 +53,23 @@ def mfa_continue(request):
     ):
         target = reverse("accounts:account")
     return redirect(target)
+
+
+class ActivateTOTPView(AllauthActivateTOTPView):
+    """allauth's authenticator activation, ending where a first sign-in was going.
+
+    allauth shows the new recovery codes next, and that page offers to continue; when
+    it makes none (recovery codes are switched off in MFA_SUPPORTED_TYPES, or the
+    account has codes already) it shows its two-step overview instead, a dead end for
+    a staff member whose sign-in was for /admin/ or /hr/.
+    """
+
+    def get_success_url(self) -> str:
+        if not self.did_generate_recovery_codes and self.request.session.get(
+            MFA_NEXT_SESSION_KEY
+        ):
+            return reverse("accounts:mfa_continue")
+        return super().get_success_url()
 
 
 @login_required

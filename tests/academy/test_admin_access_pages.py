@@ -53,3 +53,77 @@ def test_mfa_continue_goes_to_the_page_first_asked_for():
     session[MFA_NEXT_SESSION_KEY] = "https://evil.example/"
     session.save()
     assert client.get("/accounts/2fa/continue/").url == "/accounts/profile/"
+
+
+@pytest.mark.real_sign_in
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("supported", [["totp", "recovery_codes"], ["totp"]])
+def test_a_first_staff_sign_in_ends_at_the_page_asked_for(settings, supported):
+    """Password, the second channel, the authenticator, the recovery codes (when they
+    are on): then the admin page the staff member first asked for."""
+    from allauth.account.models import EmailAddress
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY
+
+    from academy.accounts.enrolment import enrolment_token_issue
+    from courses.models import CatalogPage
+    from tests.signin import accept_privacy_notice, totp_code
+
+    settings.MFA_SUPPORTED_TYPES = supported
+    admin = UserFactory(roles=[Role.ACADEMY_ADMIN])
+    EmailAddress.objects.create(
+        user=admin, email=admin.email, verified=True, primary=True
+    )
+    accept_privacy_notice(admin)
+    client = Client()
+    asked_for = f"/admin/pages/{CatalogPage.objects.get().pk}/?ordering=title"
+
+    url = asked_for
+    while not url.startswith("/accounts/login/"):
+        url = client.get(url)["Location"]
+    response = client.post(url, {"login": admin.email, "password": "correct-horse-42"})
+    assert response["Location"] == asked_for
+    enrol = client.get(asked_for)["Location"]
+    assert enrol.startswith("/accounts/2fa/enrol/")
+    token = enrolment_token_issue(user=admin)
+    activate = client.post(enrol, {"action": "check", "code": token})["Location"]
+    assert activate.startswith("/accounts/2fa/totp/activate/")
+    reauthenticate = client.get(activate)["Location"]
+    client.post(reauthenticate, {"password": "correct-horse-42"})
+    assert client.get(activate).status_code == 200
+    secret = client.session[SECRET_SESSION_KEY]
+
+    response = client.post(activate, {"code": totp_code(secret)})
+    assert Authenticator.objects.filter(user=admin, type="totp").exists()
+    if "recovery_codes" in supported:
+        codes_page = client.get(response["Location"])
+        assert 'href="/accounts/2fa/continue/"' in codes_page.content.decode()
+        response = client.get("/accounts/2fa/continue/")
+    else:
+        assert response["Location"] == "/accounts/2fa/continue/"
+        response = client.get(response["Location"])
+    assert response["Location"] == asked_for
+    assert client.get(asked_for).status_code == 200
+
+
+@pytest.mark.real_sign_in
+@pytest.mark.django_db(transaction=True)
+def test_adding_an_authenticator_later_still_ends_at_the_overview(settings):
+    """Without a page asked for (activated from the account pages), allauth's own
+    next page is kept."""
+    from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY
+
+    from tests.signin import accept_privacy_notice, totp_code
+
+    settings.MFA_SUPPORTED_TYPES = ["totp"]
+    learner = UserFactory()
+    accept_privacy_notice(learner)
+    client = Client()
+    client.post(
+        "/accounts/login/", {"login": learner.email, "password": "correct-horse-42"}
+    )
+    client.post("/accounts/reauthenticate/", {"password": "correct-horse-42"})
+    assert client.get("/accounts/2fa/totp/activate/").status_code == 200
+    secret = client.session[SECRET_SESSION_KEY]
+    response = client.post("/accounts/2fa/totp/activate/", {"code": totp_code(secret)})
+    assert response["Location"] == "/accounts/2fa/"
