@@ -55,6 +55,26 @@ def issued_certificates() -> QuerySet[Certificate]:
     return Certificate.objects.exclude(status=Certificate.Status.PENDING)
 
 
+def certificates_in_state(
+    queryset: QuerySet[Certificate], state: str, *, now=None
+) -> QuerySet[Certificate]:
+    """Certificates whose state today (Certificate.verification_state) is `state`.
+
+    An expired certificate is stored as valid: expiry is read from valid_until
+    against the time now, as the verification page reads it.
+    """
+    now = now or timezone.now()
+    status = Certificate.Status
+    if state in (status.REVOKED, status.SUPERSEDED):
+        return queryset.filter(status=state)
+    expired = Q(valid_until__isnull=False, valid_until__lte=now)
+    if state == "expired":
+        return queryset.filter(expired, status=status.VALID)
+    if state == status.VALID:
+        return queryset.filter(status=status.VALID).exclude(expired)
+    raise ValueError(f"unknown certificate state {state!r}")
+
+
 def certificate_list_for_user(*, user) -> list[Certificate]:
     """The learner's own certificates, newest first; one query whatever their number."""
     if not user.is_authenticated:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from wagtail.admin import messages
+from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn
 from wagtail.admin.views import generic
@@ -26,6 +27,8 @@ from wagtail.admin.viewsets.model import ModelViewSetGroup
 from wagtail.admin.widgets.button import HeaderButton
 from wagtail.permissions import policy_registry
 from wagtail.snippets.views.snippets import SnippetViewSet
+
+import django_filters
 
 from academy.core.viewsets import RecordViewSet
 from certificates import selectors, services
@@ -146,6 +149,32 @@ class CertificateInspectView(generic.InspectView):
         return buttons
 
 
+class CertificateFilterSet(WagtailFilterSet):
+    """By the state a certificate is in today, and by its expiry date (Bangkok days)."""
+
+    state = django_filters.ChoiceFilter(
+        label=_("State"),
+        choices=[
+            (state, Certificate.STATE_LABELS[state])
+            for state in ("valid", "expired", "revoked", "superseded")
+        ],
+        method="filter_state",
+        empty_label=_("All"),
+    )
+    # The days run from midnight to midnight in the current time zone (Asia/Bangkok):
+    # django-filter makes the range's ends aware in it.
+    valid_until = django_filters.DateFromToRangeFilter(
+        label=_("Valid until (Bangkok time)"), widget=DateRangePickerWidget
+    )
+
+    class Meta:
+        model = Certificate
+        fields = []
+
+    def filter_state(self, queryset, name, value):
+        return selectors.certificates_in_state(queryset, value) if value else queryset
+
+
 class CertificateViewSet(RecordViewSet):
     model = Certificate
     name = "certificates_certificate"
@@ -157,7 +186,7 @@ class CertificateViewSet(RecordViewSet):
     # The viewset passes its own list to the view (an empty one would show every
     # field, "valid" for an expired certificate among them).
     inspect_view_fields = CertificateInspectView.fields
-    list_filter = ["status"]
+    filterset_class = CertificateFilterSet
     search_fields = ["number", "name_th", "name_en", "course_title_th"]
     list_display = [
         "number",

@@ -222,3 +222,75 @@ def test_the_admin_shows_the_true_state_and_bangkok_dates(
     row = listing[listing.index(certificate.number) :]
     row = row[: row.index("</tr>")]
     assert "เพิกถอน" in row
+
+
+@pytest.fixture
+def four_states(make_learner, governance_course):
+    """One certificate in each state today; the expired one is stored as valid."""
+    from datetime import UTC, datetime, timedelta
+
+    from django.utils import timezone
+
+    made = {
+        state: issue(make_learner(), governance_course)
+        for state in ("valid", "expired", "revoked", "superseded")
+    }
+    Certificate.objects.filter(pk=made["valid"].pk).update(
+        valid_until=timezone.now() + timedelta(days=30)
+    )
+    Certificate.objects.filter(pk=made["expired"].pk).update(
+        valid_from=datetime(2024, 1, 1, tzinfo=UTC),
+        valid_until=datetime(2025, 6, 30, 20, 30, tzinfo=UTC),  # 1 July, 03:30 BKK
+    )
+    Certificate.objects.filter(pk=made["revoked"].pk).update(
+        status=Certificate.Status.REVOKED, revoked_at=timezone.now()
+    )
+    Certificate.objects.filter(pk=made["superseded"].pk).update(
+        status=Certificate.Status.SUPERSEDED
+    )
+    return {state: Certificate.objects.get(pk=c.pk) for state, c in made.items()}
+
+
+def test_the_state_selector_agrees_with_the_verification_state(four_states):
+    from certificates.selectors import certificates_in_state, issued_certificates
+
+    for state, certificate in four_states.items():
+        assert certificate.verification_state == state
+        found = certificates_in_state(issued_certificates(), state)
+        assert list(found.values_list("pk", flat=True)) == [certificate.pk], state
+
+
+@pytest.mark.parametrize("state", ["valid", "expired", "revoked", "superseded"])
+def test_the_admin_lists_certificates_by_their_state_today(
+    client, administrator, four_states, state
+):
+    client.force_login(administrator)
+    listing = client.get(
+        "/admin/certificates/issued/", {"state": state}, HTTP_ACCEPT_LANGUAGE="th"
+    )
+    assert listing.status_code == 200
+    page = listing.content.decode()
+    shown = {s for s, c in four_states.items() if c.number in page}
+    assert shown == {state}
+    label = str(Certificate.STATE_LABELS[state])
+    row = page[page.index(four_states[state].number) :]
+    assert label in row[: row.index("</tr>")]
+
+
+def test_the_admin_filters_by_expiry_on_bangkok_days(
+    client, administrator, four_states
+):
+    """valid_until is 30 June 20:30 UTC: 1 July in Bangkok, where the Academy is."""
+    client.force_login(administrator)
+    expired = four_states["expired"].number
+
+    def listed(day: str) -> bool:
+        page = client.get(
+            "/admin/certificates/issued/",
+            {"valid_until_from": day, "valid_until_to": day},
+        ).content.decode()
+        return expired in page
+
+    assert listed("2025-07-01")
+    assert not listed("2025-06-30")
+    assert not listed("2025-07-02")
