@@ -10,3 +10,33 @@ class CompetenciesConfig(AppConfig):
         from . import rollups
 
         rollups.connect()
+        _standards_snapshot_versioned()
+
+
+def _standards_snapshot_versioned() -> None:
+    """Saving or deleting any part of the standards orphans every process's
+    snapshot (competencies.selectors.standards_snapshot)."""
+    from academy.core.refcache import models_bumping
+
+    from .models import (
+        Competency,
+        Framework,
+        GroupRule,
+        PersonnelGroup,
+        ProficiencyLevel,
+        ProficiencyScale,
+        Requirement,
+    )
+    from .selectors import standards_cache
+
+    models_bumping(
+        standards_cache,
+        Framework,
+        GroupRule,
+        Competency,
+        PersonnelGroup,
+        ProficiencyLevel,
+        ProficiencyScale,
+        Requirement,
+        uid="standards",
+    )

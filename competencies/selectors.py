@@ -20,6 +20,8 @@ from django.db import connection
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
+from academy.core.refcache import ReferenceCache
+
 from .models import (
     Competency,
     Evidence,
@@ -266,45 +268,107 @@ def attained_from_evidence(
     return attained, self_assessed
 
 
+# ------------------------------------------------------------------------------
+# The standards snapshot (a process-level cache, academy.core.refcache)
+# ------------------------------------------------------------------------------
+
+
+@dataclass
+class StandardsSnapshot:
+    """What a profile reads of the standards, all of it at once: the frameworks (with
+    their scale and group rules), their competencies (with their area), groups,
+    requirements and the levels of their scales. Shared by every request of a process
+    until the standards version changes: never modify it."""
+
+    frameworks: list[Framework]
+    rules: dict[int, list[GroupRule]]
+    competencies: list[Competency]
+    groups: dict[int, PersonnelGroup]
+    #: (group id, competency id) -> requirement, with its required level
+    requirements: dict[tuple[int, int], Requirement]
+    levels_by_scale: dict[int, list[ProficiencyLevel]]
+
+
+def _standards_snapshot_build(framework_id: int | None) -> StandardsSnapshot:
+    if framework_id is None:
+        frameworks = framework_list_active()
+    else:
+        frameworks = list(
+            Framework.objects.filter(pk=framework_id)
+            .select_related("scale")
+            .prefetch_related(
+                Prefetch(
+                    "group_rules",
+                    queryset=GroupRule.objects.order_by("priority", "pk"),
+                )
+            )
+        )
+    framework_ids = [item.pk for item in frameworks]
+    levels_by_scale: dict[int, list[ProficiencyLevel]] = defaultdict(list)
+    for level in ProficiencyLevel.objects.filter(
+        scale_id__in={item.scale_id for item in frameworks}
+    ).order_by("rank"):
+        levels_by_scale[level.scale_id].append(level)
+    return StandardsSnapshot(
+        frameworks=frameworks,
+        rules={item.pk: list(item.group_rules.all()) for item in frameworks},
+        competencies=list(
+            Competency.objects.filter(framework_id__in=framework_ids)
+            .select_related("parent")
+            .order_by("framework_id", "sort_order", "code")
+        ),
+        groups={
+            group.pk: group
+            for group in PersonnelGroup.objects.filter(framework_id__in=framework_ids)
+        },
+        requirements={
+            (requirement.group_id, requirement.competency_id): requirement
+            for requirement in Requirement.objects.filter(
+                group__framework_id__in=framework_ids
+            ).select_related("required_level")
+        },
+        levels_by_scale=dict(levels_by_scale),
+    )
+
+
+standards_cache = ReferenceCache("standards", _standards_snapshot_build)
+
+
+def standards_snapshot(*, framework: Framework | None = None) -> StandardsSnapshot:
+    """The active frameworks' snapshot, or one framework's (any status). Five
+    queries when the standards changed since this process last read them, none
+    otherwise."""
+    return standards_cache.get(framework.pk if framework is not None else None)
+
+
+def standards_version_bump(*args, **kwargs) -> None:
+    """For writes that send no model signal (QuerySet.update, bulk loads)."""
+    standards_cache.bump()
+
+
 def person_profile(
     person: Person, *, framework: Framework | None = None, on: date | None = None
 ) -> PersonProfile:
     """Required vs attained vs gap on every competency of the active frameworks.
 
-    A constant number of queries, whatever the number of competencies or evidence.
+    A constant number of queries, whatever the number of competencies or evidence:
+    three for the person (placement, evidence, optional choices), the standards from
+    the snapshot.
     """
     on = on or today()
     placement = placement_current(person, on=on)
-    frameworks = [framework] if framework else framework_list_active()
-    if framework is not None:
-        framework.rules_for_profile = list(
-            framework.group_rules.order_by("priority", "pk")
+    snapshot = standards_snapshot(framework=framework)
+    frameworks = snapshot.frameworks
+    group_ids = {
+        item.pk: (
+            group_for_placement(placement, snapshot.rules[item.pk])
+            if placement
+            else None
         )
-    group_ids = {}
-    for item in frameworks:
-        rules = getattr(item, "rules_for_profile", None) or list(item.group_rules.all())
-        group_ids[item.pk] = (
-            group_for_placement(placement, rules) if placement else None
-        )
+        for item in frameworks
+    }
 
     framework_ids = [item.pk for item in frameworks]
-    competencies = list(
-        Competency.objects.filter(framework_id__in=framework_ids)
-        .select_related("parent")
-        .order_by("framework_id", "sort_order", "code")
-    )
-    groups = {
-        group.pk: group
-        for group in PersonnelGroup.objects.filter(
-            pk__in=[gid for gid in group_ids.values() if gid]
-        )
-    }
-    requirements = {
-        requirement.competency_id: requirement
-        for requirement in Requirement.objects.filter(
-            group_id__in=[gid for gid in group_ids.values() if gid]
-        ).select_related("required_level")
-    }
     evidence_by_competency: dict[int, list[Evidence]] = defaultdict(list)
     for item in (
         Evidence.objects.filter(
@@ -315,26 +379,22 @@ def person_profile(
     ):
         evidence_by_competency[item.competency_id].append(item)
     chosen = optional_choices_for(person, placement)
-    levels_by_scale: dict[int, list[ProficiencyLevel]] = defaultdict(list)
-    for level in ProficiencyLevel.objects.filter(
-        scale_id__in={item.scale_id for item in frameworks}
-    ).order_by("rank"):
-        levels_by_scale[level.scale_id].append(level)
 
     profiles = []
     for item in frameworks:
+        group_id = group_ids[item.pk]
         profile = FrameworkProfile(
             framework=item,
-            group=groups.get(group_ids[item.pk]),
-            levels=levels_by_scale[item.scale_id],
+            group=snapshot.groups.get(group_id),
+            levels=snapshot.levels_by_scale.get(item.scale_id, []),
         )
-        for competency in competencies:
+        for competency in snapshot.competencies:
             if (
                 competency.framework_id != item.pk
                 or competency.kind == Competency.Kind.AREA
             ):
                 continue
-            requirement = requirements.get(competency.pk)
+            requirement = snapshot.requirements.get((group_id, competency.pk))
             evidence = evidence_by_competency.get(competency.pk, [])
             attained, self_assessed = attained_from_evidence(
                 evidence, on=on, scale_id=item.scale_id

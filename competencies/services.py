@@ -570,9 +570,12 @@ def standards_load(*, force: bool = False) -> LoadReport:
     the shipped data. Competencies of earlier shipped data move as aliases.json says,
     with their evidence. `force` resets everything to the shipped data.
     """
+    from .selectors import standards_version_bump
+
     with matrix_maintenance_paused() as pause:
         report = _standards_load(force=force)
         pause.changed = report.changed
+    standards_version_bump()  # some of its writes are QuerySet.update()s
     return report
 
 

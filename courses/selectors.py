@@ -13,6 +13,8 @@ from operator import or_
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
+from academy.core import pagecache
+from academy.core.refcache import ReferenceCache
 from academy.core.thaidate import add_months, fiscal_year, fiscal_year_bounds
 from competencies.models import Competency, Framework, Person, PersonnelGroup
 from competencies.selectors import FrameworkProfile, PersonProfile, person_profile
@@ -86,6 +88,28 @@ def _course_queryset():
             "target_groups",
         )
     )
+
+
+def _catalogue_index_build(_key=None) -> list[CoursePage]:
+    # Not the rich text, which recommendations never show.
+    return list(
+        _course_queryset().defer("description", "description_en").order_by("path")
+    )
+
+
+#: The live public courses with their competencies and target groups, kept per
+#: process under the page cache's content version (publishing, unpublishing,
+#: moving or deleting a page, a view restriction, a course's competencies, the
+#: standards): academy.core.refcache.
+catalogue_cache = ReferenceCache(
+    "catalogue", _catalogue_index_build, version_key=pagecache.VERSION_KEY
+)
+
+
+def catalogue_index() -> list[CoursePage]:
+    """Shared by every request of a process until the content changes: never
+    modify what it returns."""
+    return catalogue_cache.get()
 
 
 def course_list_for_catalogue(*, filters: CatalogueFilters) -> list[CoursePage]:
@@ -494,12 +518,12 @@ def recommendations_for(
             status__in=[*Enrolment.OPEN_STATUSES, Enrolment.Status.COMPLETED],
         ).values_list("course_id", flat=True)
     )
-    candidates = (
-        _course_queryset()
-        .filter(competency_links__competency_id__in=list(rows))
-        .exclude(pk__in=taken)
-        .distinct()
-    )
+    candidates = [
+        course
+        for course in catalogue_index()
+        if course.pk not in taken
+        and any(link.competency_id in rows for link in course.competency_links.all())
+    ]
     recommendations = []
     for course in candidates:
         targets = {group.pk for group in course.target_groups.all()}

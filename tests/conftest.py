@@ -13,6 +13,20 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(autouse=True)
+def _reference_caches_fresh(request):
+    """Every test reads the reference data (academy.core.refcache) from its own
+    database state: a value kept by an earlier test may hold rows its rollback undid."""
+    if not request.config.pluginmanager.hasplugin("django"):
+        yield
+        return
+    from academy.core.refcache import reference_caches_clear
+
+    reference_caches_clear()
+    yield
+    reference_caches_clear()
+
+
+@pytest.fixture(autouse=True)
 def _media_in_tmp(request, tmp_path):
     """Uploaded files, public and private, go to a temporary folder (when Django is loaded)."""
     if not request.config.pluginmanager.hasplugin("django"):

@@ -70,7 +70,10 @@ def content_version_bump(*args, **kwargs) -> None:
     """Orphan every cached page: now, and again when the transaction commits (a page
     rendered from the data before the commit may have been stored in between).
     Accepts any arguments, so it connects to signals as it is."""
+    from .refcache import pending_mark
+
     _bump()
+    pending_mark(VERSION_KEY)
     transaction.on_commit(_bump)
 
 

@@ -103,6 +103,8 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     # Anonymous visitors' public pages from the shared cache (academy/core/pagecache.py).
     "academy.core.pagecache.PageCacheMiddleware",
+    # Wagtail's Site for the request from the process's cache (academy/core/sites.py).
+    "academy.core.sites.SiteCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

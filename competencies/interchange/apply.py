@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from ..models import Competency, Framework, ProficiencyLevel, ProficiencyScale
+from ..selectors import standards_version_bump
 from .case import build_case, parse_case
 from .moodle import build_moodle_csv, parse_moodle_csv
 from .package import (
@@ -449,6 +450,8 @@ def framework_import(
             result = _FrameworkImport(package, dry_run=dry_run).run()
             if dry_run:
                 transaction.set_rollback(True)
+            else:
+                standards_version_bump()  # renames are QuerySet.update()s
     except IntegrityError as error:
         raise FrameworkImportError(
             [
