@@ -21,6 +21,7 @@ from academy.accounts.privacy import (
     person_resolver,
 )
 from competencies.models import Evidence, EvidenceAttachment, Person, Placement
+from competencies.signals import people_changed_in_bulk
 
 ANONYMISED_NAME = "ไม่ระบุตัวตน"  # "anonymised", stored data rather than UI text
 
@@ -150,3 +151,4 @@ def anonymise_person(subject: DataSubject) -> None:
     for attachment in attachments:
         attachment.file.delete(save=False)
     models.QuerySet.update(attachments, file="", original_name="")
+    people_changed_in_bulk.send(sender=Person, person_ids=[subject.person_id])

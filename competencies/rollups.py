@@ -416,11 +416,18 @@ def _on_scale_changed(sender, **kwargs):
         matrix_stale_mark()
 
 
+def _on_unit_moved(sender, unit_id, **kwargs):
+    """The units above its people changed, and with them the optional choices made
+    for a unit that count for them: every framework's figures."""
+    if _active():
+        matrix_stale_mark()
+
+
 def connect() -> None:
     from django.db.models import signals
 
     from .models import GroupRule, OptionalChoice, Requirement
-    from .signals import competency_scale_changed
+    from .signals import competency_scale_changed, org_unit_moved
 
     for model, receiver in (
         (Evidence, _on_evidence),
@@ -447,3 +454,4 @@ def connect() -> None:
         _on_person_deleting, sender=Person, dispatch_uid="matrix-person-delete"
     )
     competency_scale_changed.connect(_on_scale_changed, dispatch_uid="matrix-scale")
+    org_unit_moved.connect(_on_unit_moved, dispatch_uid="matrix-unit-moved")

@@ -11,8 +11,10 @@ for ACADEMY_DASHBOARD_CACHE_SECONDS at most (the backstop; 0 turns it off). The
 learner's version is bumped by any save or deletion of their enrolments, lesson
 progress, completions, evidence, placements, person record, assignments (as an
 assignee) and assessment attempts; the assignments version by any change to a course
-assignment (which may reach many learners). Bulk `QuerySet.update()` calls send no
-signal: what they change shows when the backstop expires.
+assignment (which may reach many learners). Bulk writes send no model signal: the
+staff import says which people it changed (competencies.signals.people_changed_in_bulk)
+and their learners' versions are bumped together; adding assignees in bulk bumps the
+assignments version.
 """
 
 from __future__ import annotations
@@ -58,6 +60,23 @@ def learner_version(user_id: int) -> str:
 def learner_version_bump(user_id: int | None) -> None:
     if user_id is not None:
         _bump(LEARNER_VERSION_KEY.format(user_id=user_id))
+
+
+def learner_versions_bump(user_ids) -> None:
+    """Many learners at once (one round trip to the shared cache), now and on commit."""
+    keys = [LEARNER_VERSION_KEY.format(user_id=pk) for pk in set(user_ids) if pk]
+    if not keys:
+        return
+
+    def bump():
+        cache.set_many({key: uuid.uuid4().hex for key in keys}, timeout=None)
+
+    bump()
+    transaction.on_commit(bump)
+
+
+def assignments_version_bump() -> None:
+    _bump(ASSIGNMENTS_VERSION_KEY)
 
 
 def dashboard_key(user_id: int) -> str:
@@ -140,13 +159,40 @@ def _by_enrolment(sender, instance, **kwargs) -> None:
 
 
 def _assignments_changed(sender, instance, **kwargs) -> None:
-    _bump(ASSIGNMENTS_VERSION_KEY)
+    assignments_version_bump()
+
+
+def _people_changed_in_bulk(sender, person_ids, **kwargs) -> None:
+    from competencies.models import Person
+
+    user_ids = []
+    ids = sorted(set(person_ids))
+    for start in range(0, len(ids), 1000):
+        user_ids += Person.objects.filter(
+            pk__in=ids[start : start + 1000], user__isnull=False
+        ).values_list("user_id", flat=True)
+    learner_versions_bump(user_ids)
+
+
+def _unit_moved(sender, unit_id, **kwargs) -> None:
+    """Everyone placed under the unit: the units above them changed."""
+    from competencies.models import OrgUnit, Placement
+
+    path = OrgUnit.objects.filter(pk=unit_id).values_list("path", flat=True).first()
+    if path is None:
+        return
+    learner_versions_bump(
+        Placement.objects.current()
+        .filter(unit__path__startswith=path, person__user__isnull=False)
+        .values_list("person__user_id", flat=True)
+    )
 
 
 def connect_signals() -> None:
     from django.db.models.signals import post_delete, post_save
 
     from competencies.models import Evidence, Person, Placement
+    from competencies.signals import org_unit_moved, people_changed_in_bulk
 
     from .models import (
         Assignee,
@@ -176,3 +222,7 @@ def connect_signals() -> None:
                 dispatch_uid=f"academy-dashboard-{model._meta.label_lower}-"
                 f"{signal is post_save}",
             )
+    people_changed_in_bulk.connect(
+        _people_changed_in_bulk, dispatch_uid="academy-dashboard-people-in-bulk"
+    )
+    org_unit_moved.connect(_unit_moved, dispatch_uid="academy-dashboard-unit-moved")

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from academy.accounts.audit import AuditAction, audit_record
+from academy.core.bulk import rows_insert
 from competencies.models import (
     Competency,
     Evidence,
@@ -38,7 +39,8 @@ from competencies.models import (
 )
 from competencies.rollups import matrix_maintenance_paused
 from competencies.selectors import org_matrix, today
-from competencies.services import evidence_record, placement_start
+from competencies.services import evidence_record
+from competencies.signals import people_changed_in_bulk
 
 from . import staff_csv
 from .selectors import HRAccess, hr_access
@@ -916,15 +918,13 @@ def _apply(plan: StaffImportPlan, *, job: ImportJob) -> None:
         if done // PROGRESS_EVERY != before:
             import_progress_set(job.pk, phase="apply", done=done, total=total)
 
-    # 1. People: new ones in bulk, changed ones in bulk.
+    # 1. People: new ones in bulk (COPY on PostgreSQL), changed ones in bulk.
+    # Each row was validated as the model would (staff_csv.parse: required columns,
+    # MAX_LENGTHS, which tests hold equal to the fields', the email): not again here.
     creates = plan.of(Action.CREATE)
-    new_people = []
-    for planned in creates:
-        person = _person_from(planned.row)
-        person.clean_fields(exclude=["user"])
-        new_people.append(person)
+    new_people = [_person_from(planned.row) for planned in creates]
     for batch in _chunks(new_people, WRITE_BATCH):
-        Person.objects.bulk_create(batch)
+        rows_insert(Person, batch)
         step(len(batch))
     now = timezone.now()
     changed_people = []
@@ -945,22 +945,19 @@ def _apply(plan: StaffImportPlan, *, job: ImportJob) -> None:
             batch_size=WRITE_BATCH // 2,
         )
 
-    # 2. Everyone's id by employee number, for supervisors named in the file.
+    # 2. Everyone's id by employee number, for supervisors named in the file: the
+    # new people's from step 1, the others' read.
+    ids: dict[str, int] = {person.employee_number: person.pk for person in new_people}
     wanted = sorted(
         {
-            planned.row.employee_number
-            for planned in plan.rows
-            if planned.row is not None and planned.action != Action.BAD
-        }
-        | {
             planned.row.supervisor_employee_number
             for planned in plan.rows
             if planned.row is not None
             and planned.action != Action.BAD
             and planned.row.supervisor_employee_number
         }
+        - set(ids)
     )
-    ids: dict[str, int] = {}
     for chunk in _chunks(wanted):
         ids.update(
             Person.objects.filter(employee_number__in=chunk).values_list(
@@ -991,41 +988,16 @@ def _apply(plan: StaffImportPlan, *, job: ImportJob) -> None:
             )
         )
     for batch in _chunks(placements, WRITE_BATCH):
-        Placement.objects.bulk_create(batch)
+        rows_insert(Placement, batch)
         step(len(batch))
 
-    # 4. Moves, one by one through placement_start (it ends the previous placement).
+    # 4. Moves, in bulk, as placement_start makes each: the new placement checked
+    # as it does, the person's open placement (and any ending on or after the new
+    # start) ended the day before.
     moves = plan.of(Action.MOVE)
     if moves:
-        units = OrgUnit.objects.in_bulk({planned.unit_id for planned in moves})
-        types = PositionType.objects.in_bulk(
-            {planned.position_type_id for planned in moves}
-        )
-        levels = PositionLevel.objects.in_bulk(
-            {planned.position_level_id for planned in moves}
-        )
-        lines = LineOfWork.objects.in_bulk(
-            {planned.line_of_work_id for planned in moves}
-        )
-        supervisors = Person.objects.in_bulk(
-            {supervisor_of(planned.row) for planned in moves} - {None}
-        )
-        people = Person.objects.in_bulk({planned.person_id for planned in moves})
-        for planned in moves:
-            row = planned.row
-            supervisor_id = supervisor_of(row)
-            placement_start(
-                person=people[planned.person_id],
-                unit=units[planned.unit_id],
-                position_type=types[planned.position_type_id],
-                position_level=levels[planned.position_level_id],
-                line_of_work=lines[planned.line_of_work_id],
-                supervisor=supervisors.get(supervisor_id) if supervisor_id else None,
-                starts_on=row.start_date,
-                position_number=row.position_number,
-                administrative_post=row.administrative_post,
-            )
-            step()
+        _moves_apply(moves, supervisor_of=supervisor_of)
+        step(len(moves))
 
     # 5. A new supervisor, position number or administrative post on an unchanged
     # position is a correction of the placement.
@@ -1045,7 +1017,88 @@ def _apply(plan: StaffImportPlan, *, job: ImportJob) -> None:
             )
     for name, corrected in corrections.items():
         Placement.objects.bulk_update(corrected, [name], batch_size=WRITE_BATCH // 2)
+    # Nothing above sent a model signal: tell the apps that keep per-person caches.
+    changed = [
+        planned.person_id
+        for planned in plan.rows
+        if planned.person_id is not None
+        and planned.action in (Action.UPDATE, Action.MOVE)
+    ]
+    if changed:
+        people_changed_in_bulk.send(sender=Person, person_ids=changed)
     import_progress_set(job.pk, phase="apply", done=total, total=total)
+
+
+#: A moved placement's related records, read in bulk (their existence is known).
+MOVE_RELATED = (
+    "person",
+    "unit",
+    "position_type",
+    "position_level",
+    "line_of_work",
+    "supervisor",
+)
+
+
+def _moves_apply(moves: list[PlannedRow], *, supervisor_of) -> None:
+    units = OrgUnit.objects.in_bulk({planned.unit_id for planned in moves})
+    types = PositionType.objects.in_bulk(
+        {planned.position_type_id for planned in moves}
+    )
+    levels = PositionLevel.objects.in_bulk(
+        {planned.position_level_id for planned in moves}
+    )
+    lines = LineOfWork.objects.in_bulk(
+        {planned.line_of_work_id for planned in moves}
+    ).copy()
+    ranges = {
+        level.pk: level
+        for level in PositionLevel.objects.filter(
+            pk__in={
+                pk
+                for line in lines.values()
+                for pk in (line.level_min_id, line.level_max_id)
+                if pk
+            }
+        )
+    }
+    for line in lines.values():
+        line.level_min = ranges.get(line.level_min_id)
+        line.level_max = ranges.get(line.level_max_id)
+    new_placements = []
+    starts = {}
+    for planned in moves:
+        row = planned.row
+        placement = Placement(
+            person_id=planned.person_id,
+            unit=units[planned.unit_id],
+            position_type=types[planned.position_type_id],
+            position_level=levels[planned.position_level_id],
+            line_of_work=lines[planned.line_of_work_id],
+            supervisor_id=supervisor_of(row),
+            position_number=row.position_number,
+            administrative_post=row.administrative_post,
+            starts_on=row.start_date,
+        )
+        # placement_start's full_clean, without a query per row: the fields, the
+        # model's rules (level of the type, within the line's range, not one's own
+        # supervisor); its one constraint holds for a placement with no end.
+        placement.clean_fields(exclude=[*MOVE_RELATED])
+        placement.clean()
+        new_placements.append(placement)
+        starts[planned.person_id] = row.start_date
+    ended = []
+    for chunk in _chunks(sorted(starts)):
+        for placement in Placement.objects.filter(person_id__in=chunk).only(
+            "pk", "person_id", "starts_on", "ends_on"
+        ):
+            start = starts[placement.person_id]
+            if placement.ends_on is None or placement.ends_on >= start:
+                placement.ends_on = start - timedelta(days=1)
+                ended.append(placement)
+    Placement.objects.bulk_update(ended, ["ends_on"], batch_size=WRITE_BATCH // 2)
+    for batch in _chunks(new_placements, WRITE_BATCH):
+        rows_insert(Placement, batch)
 
 
 # ------------------------------------------------------------------------------

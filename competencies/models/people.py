@@ -306,6 +306,16 @@ class OrgUnit(MP_Node, BilingualNameMixin):
     def __str__(self) -> str:
         return self.name
 
+    def move(self, target, pos=None):
+        """treebeard rewrites the paths of the unit and everything under it with
+        QuerySet updates, which send no model signal: org_unit_moved says so (the
+        matrix's maintained figures and the learners' dashboards depend on the
+        units above each person)."""
+        from ..signals import org_unit_moved
+
+        super().move(target, pos=pos)
+        org_unit_moved.send(sender=OrgUnit, unit_id=self.pk)
+
 
 class Person(models.Model):
     """A civil servant as the HR system knows them; may or may not have an account."""

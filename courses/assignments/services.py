@@ -27,6 +27,7 @@ from competencies.selectors import FrameworkProfile
 from competencies.services import optional_choice_add
 
 from .. import xapi_events
+from ..dashboard_cache import assignments_version_bump
 from ..models import (
     Assignee,
     AssignmentReminder,
@@ -125,6 +126,8 @@ def _assignees_add(assignment: CourseAssignment, person_ids: list[int]) -> None:
             ],
             ignore_conflicts=True,
         )
+    # bulk_create sends no signal: the learners' dashboards show the assignment.
+    assignments_version_bump()
     xapi_events.assignees_added(assignment=assignment, person_ids=person_ids)
 
 

@@ -16,7 +16,7 @@ from competencies.hr.services import (
     staff_import_start,
 )
 from competencies.hr.staff_csv import Reason, national_id_digest
-from competencies.models import ImportJob, Person, Placement
+from competencies.models import ImportJob, OrgUnit, Person, Placement
 from tests.factories import (
     STAFF_CSV_HEADER,
     PersonFactory,
@@ -374,3 +374,90 @@ def test_a_new_upload_discards_the_previous_dry_run(hr_world):
     staff_import_start(user=hr_world.officer, upload=_upload([staff_csv_line(2)]))
     first.refresh_from_db()
     assert first.status == ImportJob.Status.DISCARDED and first.source is None
+
+
+def _moves_apply_queries(hr_world, count: int) -> int:
+    """Import `count` new people, then move them all to V1A; the moves' queries."""
+    if not OrgUnit.objects.filter(code="V1A").exists():
+        org_unit("V1A", parent=hr_world.unit)
+    first = 1000 * count
+    numbers = range(first, first + count)
+    job = staff_import_start(
+        user=hr_world.officer, upload=_upload([staff_csv_line(n) for n in numbers])
+    )
+    staff_import_apply_start(job=job, user=hr_world.officer)
+    moved = [
+        staff_csv_line(n, unit_code="V1A", start_date="2025-10-01") for n in numbers
+    ]
+    job = staff_import_start(user=hr_world.officer, upload=_upload(moved))
+    assert job.counts["move"] == count
+    with CaptureQueriesContext(connection) as queries:
+        job = staff_import_apply_start(job=job, user=hr_world.officer)
+    assert job.status == ImportJob.Status.APPLIED
+    history = Placement.objects.filter(
+        person__employee_number__in=[f"H{n:06d}" for n in numbers]
+    )
+    assert history.filter(ends_on=date(2025, 9, 30)).count() == count
+    assert history.filter(ends_on__isnull=True, unit__code="V1A").count() == count
+    return len(queries)
+
+
+def test_moves_are_written_in_bulk(hr_world):
+    """Ending the old placements and starting the new ones: the same queries for one
+    person moved as for fifty."""
+    assert _moves_apply_queries(hr_world, 1) == _moves_apply_queries(hr_world, 50)
+
+
+def test_a_move_to_a_level_outside_the_line_fails_as_placement_start_does(hr_world):
+    from competencies.models import LineOfWork, PositionLevel
+
+    line = LineOfWork.objects.get(code="3-1-0012")
+    top = PositionLevel.objects.get(
+        position_type__scheme=line.scheme,
+        position_type__code="knowledge",
+        code="practitioner",
+    )
+    line.level_max = top
+    line.save()
+    lines = [
+        staff_csv_line(
+            3,
+            employee_number="T0001",
+            first_name_th="สมศรี",
+            last_name_th="มีสุข",
+            position_level="professional",
+            start_date="01/10/2568",
+        )
+    ]
+    job = staff_import_start(user=hr_world.officer, upload=_upload(lines))
+    assert job.counts["move"] == 1
+    job = staff_import_apply_start(job=job, user=hr_world.officer)
+    assert job.status == ImportJob.Status.FAILED
+    assert "48" in job.error  # the position standard (s.48), as placement_start says
+    assert hr_world.target.placements.get().ends_on is None  # nothing written
+
+
+def test_people_updated_or_moved_are_announced_for_their_caches(hr_world):
+    from competencies.signals import people_changed_in_bulk
+
+    announced = []
+
+    def receiver(sender, person_ids, **kwargs):
+        announced.extend(person_ids)
+
+    people_changed_in_bulk.connect(receiver, dispatch_uid="test-announced")
+    try:
+        lines = [
+            staff_csv_line(1),  # new: nobody's cache knows them yet
+            staff_csv_line(
+                3,
+                employee_number="T0001",
+                first_name_th="สมศรี",
+                last_name_th="มีสุขมาก",
+            ),
+        ]
+        job = staff_import_start(user=hr_world.officer, upload=_upload(lines))
+        staff_import_apply_start(job=job, user=hr_world.officer)
+    finally:
+        people_changed_in_bulk.disconnect(dispatch_uid="test-announced")
+    assert announced == [hr_world.target.pk]

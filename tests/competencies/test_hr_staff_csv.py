@@ -160,3 +160,18 @@ def test_row_count_estimate_for_choosing_the_background():
     assert staff_csv.count_rows(b"h\n1\n2\n") == 2
     assert staff_csv.count_rows(b"h\n1\n2") == 2
     assert staff_csv.count_rows(b"") == 0
+
+
+def test_the_parsers_length_limits_are_the_models():
+    """The real run writes rows in bulk without the model's clean_fields: the file's
+    limits (staff_csv.MAX_LENGTHS) must be the fields' own."""
+    from competencies.hr.staff_csv import MAX_LENGTHS
+    from competencies.models import Person, Placement
+
+    for model in (Person, Placement):
+        for field in model._meta.concrete_fields:
+            if field.name in MAX_LENGTHS and getattr(field, "max_length", None):
+                assert MAX_LENGTHS[field.name] == field.max_length, field.name
+    assert {"first_name_th", "last_name_th", "email", "employee_number"} <= set(
+        MAX_LENGTHS
+    )

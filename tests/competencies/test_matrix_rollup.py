@@ -375,3 +375,23 @@ def test_maintained_figures_equal_the_rule_after_random_writes(
             assert maintained == _python_rule(framework_academy, on), (
                 f"step {step}: {action}"
             )
+
+
+def test_moving_a_unit_marks_the_figures_stale(
+    framework_academy, ministry, django_capture_on_commit_callbacks
+):
+    """treebeard rewrites the paths with QuerySet updates: the move itself says so,
+    and the matrix is computed live, with the unit under its new parent, until the
+    rebuild."""
+    root, departments, _people = ministry
+    matrix_rollup_build(framework=framework_academy, on=TODAY)
+    division = OrgUnit.objects.filter(path__startswith=departments[0].path).last()
+    with django_capture_on_commit_callbacks() as callbacks:
+        division.move(departments[1], pos="last-child")
+    assert MatrixRollupRun.objects.get().stale
+    assert len(matrix_callbacks(callbacks)) == 1
+    moved = OrgUnit.objects.get(pk=division.pk)
+    assert moved.path.startswith(departments[1].path)
+    matrix = org_matrix(root, framework=framework_academy, by="child", on=TODAY)
+    assert not matrix.maintained
+    assert _actual(matrix) == _cells(root, framework_academy, "child", TODAY, live=True)

@@ -156,3 +156,54 @@ def test_the_key_holds_the_day_and_the_language(cached, learner, settings):
 
     assert thai != english
     assert date.today().isoformat()[:4] in thai
+
+
+def test_people_changed_in_bulk_bump_their_learners(cached, learner):
+    from competencies.models import Person
+    from competencies.signals import people_changed_in_bulk
+
+    other = UserFactory(email="other@example.go.th")
+    before, others_before = _key(learner), _key(other)
+    people_changed_in_bulk.send(sender=Person, person_ids=[learner.person_record.pk])
+
+    assert _key(learner) != before
+    assert _key(other) == others_before
+
+
+def test_moving_a_unit_bumps_the_learners_under_it(cached, learner):
+    from tests.factories import org_unit
+
+    unit = learner.person_record.placements.get().unit
+    elsewhere = org_unit("ELSEWHERE", kind="ministry")
+    before = _key(learner)
+    unit.move(elsewhere, pos="last-child")
+
+    assert _key(learner) != before
+
+
+def test_assignees_added_in_bulk_bump_every_dashboard(
+    cached, learner, governance_course
+):
+    """The daily run adds people who came to match an assignment without saving it."""
+    from competencies.hr.selectors import hr_access
+    from courses.assignments import selectors
+    from courses.assignments.services import (
+        assignment_create,
+        assignments_add_new_members,
+    )
+    from tests.factories import PlacementFactory, hr_officer
+
+    unit = learner.person_record.placements.get().unit
+    assignment_create(
+        access=hr_access(hr_officer(unit)),
+        course=governance_course,
+        due_on=date.today().replace(year=date.today().year + 1),
+        target=selectors.AssignmentTarget(unit=unit),
+        include_new_members=True,
+    )
+    newcomer = UserFactory(email="newcomer@example.go.th")
+    PlacementFactory(unit=unit, person__user=newcomer)
+    before = _key(newcomer)
+
+    assert assignments_add_new_members() == 1
+    assert _key(newcomer) != before
