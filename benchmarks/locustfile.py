@@ -1,10 +1,18 @@
 """Simulated learners for the load benchmark (benchmarks/bench_load.py runs it).
 
-Each simulated learner signs in through the real sign-in form (password, CSRF,
-allauth's rate limits: each learner comes from its own address through a trusted
-proxy header, as behind the load balancer), then, with a few seconds of reading
-between pages, opens the dashboard, a lesson of a course they are enrolled in, and the
-placement quiz: the quiz starts once, then its page is reread and its answers saved.
+Each simulated learner signs in once through the real sign-in form (password,
+hashed by the production hasher; CSRF; allauth's rate limits: each learner comes
+from its own address through a trusted proxy header, as behind the load balancer)
+and keeps its session, as real people do: nobody signs in again before every page.
+Then, with a few seconds of reading between pages, it opens the dashboard, a lesson
+of a course it is enrolled in, and the placement quiz: the quiz starts once, then
+its page is reread and its answers saved.
+
+Two phases, reported apart. Sign-in: every learner signs in (spawned at the
+spawn rate) and waits for the others. Pages: once the last one has signed in, the
+statistics start again from zero and every learner browses for
+ACADEMY_LOAD_SECONDS; the sign-in figures are written to ACADEMY_LOAD_SIGNIN
+(JSON) before the reset.
 
 The learners and the URLs come from the file named by ACADEMY_LOAD_PLAN (JSON written
 by bench_load's preparation): {"password": ..., "learners": [emails], "lessons":
@@ -16,8 +24,11 @@ import json
 import os
 import re
 import threading
+import time
 
-from locust import HttpUser, between, task
+import gevent
+from gevent.event import Event
+from locust import HttpUser, between, events, task
 
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 CSRF_COOKIE = "csrftoken"
@@ -40,6 +51,50 @@ def next_number() -> int:
         return next(_numbers)
 
 
+#: Set once every learner has signed in: the pages phase.
+_everyone_in = Event()
+_signed_in: list[float] = []  # seconds each sign-in took (form + post)
+_signin_failures = 0
+
+
+def _signed_in_one(environment, seconds: float, *, failed: bool) -> None:
+    global _signin_failures
+    _signed_in.append(seconds)
+    _signin_failures += failed
+    if len(_signed_in) < environment.parsed_options.num_users:
+        return
+    ordered = sorted(_signed_in)
+    summary = {
+        "count": len(ordered),
+        "failures": _signin_failures,
+        "median_ms": round(1000 * ordered[len(ordered) // 2]),
+        "p95_ms": round(
+            1000 * ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
+        ),
+        "max_ms": round(1000 * ordered[-1]),
+    }
+    master = os.environ.get("ACADEMY_LOAD_SERVER_PID")
+    if master:  # the server's CPU so far: the pages phase's starts here
+        from benchmarks.bench_pages import workers_cpu
+
+        summary["server_cpu"] = workers_cpu(int(master))
+    path = os.environ.get("ACADEMY_LOAD_SIGNIN")
+    if path:
+        with open(path, "w", encoding="utf-8") as handle:
+            json.dump(summary, handle)
+    environment.runner.stats.reset_all()
+    _everyone_in.set()
+    seconds = float(os.environ.get("ACADEMY_LOAD_SECONDS", "0") or 0)
+    if seconds:
+        gevent.spawn_later(seconds, environment.runner.quit)
+
+
+@events.init.connect
+def _fresh_state(environment, **kwargs) -> None:
+    _everyone_in.clear()
+    _signed_in.clear()
+
+
 class Learner(HttpUser):
     wait_time = between(1, 4)
 
@@ -54,13 +109,16 @@ class Learner(HttpUser):
         self.client.headers["X-Forwarded-For"] = (
             f"10.{number // 65536 % 256}.{number // 256 % 256}.{number % 256}"
         )
-        self.sign_in(details["password"])
+        started = time.perf_counter()
+        failed = not self.sign_in(details["password"])
+        _signed_in_one(self.environment, time.perf_counter() - started, failed=failed)
+        _everyone_in.wait()
 
     def _csrf(self, html: str) -> str:
         match = CSRF_INPUT.search(html)
         return match.group(1) if match else self.client.cookies.get(CSRF_COOKIE, "")
 
-    def sign_in(self, password: str) -> None:
+    def sign_in(self, password: str) -> bool:
         form = self.client.get("/accounts/login/", name="sign in (form)")
         with self.client.post(
             "/accounts/login/",
@@ -75,6 +133,8 @@ class Learner(HttpUser):
         ) as response:
             if "/accounts/login/" in response.url:
                 response.failure("still on the sign-in page")
+                return False
+            return True
 
     @task(3)
     def dashboard(self) -> None:
