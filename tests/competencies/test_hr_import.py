@@ -408,35 +408,6 @@ def test_moves_are_written_in_bulk(hr_world):
     assert _moves_apply_queries(hr_world, 1) == _moves_apply_queries(hr_world, 50)
 
 
-def test_a_move_to_a_level_outside_the_line_fails_as_placement_start_does(hr_world):
-    from competencies.models import LineOfWork, PositionLevel
-
-    line = LineOfWork.objects.get(code="3-1-0012")
-    top = PositionLevel.objects.get(
-        position_type__scheme=line.scheme,
-        position_type__code="knowledge",
-        code="practitioner",
-    )
-    line.level_max = top
-    line.save()
-    lines = [
-        staff_csv_line(
-            3,
-            employee_number="T0001",
-            first_name_th="สมศรี",
-            last_name_th="มีสุข",
-            position_level="professional",
-            start_date="01/10/2568",
-        )
-    ]
-    job = staff_import_start(user=hr_world.officer, upload=_upload(lines))
-    assert job.counts["move"] == 1
-    job = staff_import_apply_start(job=job, user=hr_world.officer)
-    assert job.status == ImportJob.Status.FAILED
-    assert "48" in job.error  # the position standard (s.48), as placement_start says
-    assert hr_world.target.placements.get().ends_on is None  # nothing written
-
-
 def test_people_updated_or_moved_are_announced_for_their_caches(hr_world):
     from competencies.signals import people_changed_in_bulk
 
