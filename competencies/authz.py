@@ -117,3 +117,10 @@ def view_development(user, record) -> bool:
     if record.person.user_id == user.pk:
         return True
     return change_person(user, record.person)
+
+
+@rule("xapi.manage_outbox")
+def manage_xapi_outbox(user, obj=None) -> bool:
+    """The xAPI outbox (statements pending, refused, sent) and its retries:
+    Academy administrators only; statements name learners' opaque LRS accounts."""
+    return is_academy_admin(user)

@@ -58,3 +58,17 @@ def standards_admin_css():
     return format_html(
         '<link rel="stylesheet" href="{}">', static("competencies/admin.css")
     )
+
+
+@hooks.register("register_admin_urls")
+def register_xapi_outbox_urls():
+    from .xapi.viewsets import outbox_view
+
+    return [path("xapi/outbox/", outbox_view, name="xapi_outbox")]
+
+
+@hooks.register("register_settings_menu_item")
+def register_xapi_outbox_menu_item():
+    from .xapi.viewsets import outbox_menu_item
+
+    return outbox_menu_item()

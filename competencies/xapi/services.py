@@ -502,3 +502,20 @@ def in_batches(queryset, size: int = 500) -> Iterator[list]:
             return
         yield rows
         last = rows[-1].pk
+
+
+def outbox_retry(*, statement_ids: Iterable) -> int:
+    """Send refused statements again: back to pending with their tries reset, queued
+    once the transaction commits. Only refused ones move; returns how many did."""
+    with transaction.atomic():
+        ids = list(
+            OutboxStatement.objects.select_for_update()
+            .filter(pk__in=list(statement_ids), status=OutboxStatement.Status.REJECTED)
+            .values_list("pk", flat=True)
+        )
+        OutboxStatement.objects.filter(pk__in=ids).update(
+            status=OutboxStatement.Status.PENDING, tries=0, last_error=""
+        )
+        if ids:
+            transaction.on_commit(lambda: enqueue(ids))
+    return len(ids)
