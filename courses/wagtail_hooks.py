@@ -44,14 +44,19 @@ def register_assessments():
 def register_scorm_results():
     from django.urls import path
 
-    from .scorm.viewsets import scorm_lesson_results_view
+    from .scorm.viewsets import scorm_lesson_results_view, scorm_package_preview_view
 
     return [
+        path(
+            "courses/scorm-packages/<int:pk>/preview/",
+            scorm_package_preview_view,
+            name="scorm_package_preview",
+        ),
         path(
             "courses/scorm-lessons/<int:page_id>/results/",
             scorm_lesson_results_view,
             name="scorm_lesson_results",
-        )
+        ),
     ]
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import FieldPanel
 
+from ..scorm.forms import ScormLessonPageForm
 from .learning import Enrolment
 from .pages import LessonPage
 
@@ -38,8 +39,8 @@ class ScormPackage(models.Model):
         _("scaled passing score"), max_digits=5, decimal_places=4, null=True, blank=True
     )
     launch_data = models.TextField(_("launch data"), blank=True)
-    # The default organization's items in order (package.PackageItem.as_json), when
-    # the package has more than one to play; None for a single SCO.
+    # The default organization's items in order (package.PackageItem.as_json); None
+    # for a package stored before items were kept (one SCO, see `toc`).
     items = models.JSONField(null=True, blank=True, editable=False)
     # Navigation between items the manifest allows (SCORM 2004 controlMode).
     choice = models.BooleanField(
@@ -138,6 +139,7 @@ class ScormLessonPage(LessonPage):
     ]
     parent_page_types = ["courses.CoursePage"]
     subpage_types: list[str] = []
+    base_form_class = ScormLessonPageForm
     #: The learner does not mark it complete; the package's status does.
     completes_itself = True
 

@@ -74,6 +74,9 @@ class PackageItem:
     mastery_score: Decimal | None = None
     scaled_passing_score: Decimal | None = None
     launch_data: str = ""
+    # SCORM 2004: the ids of the item's objectives (imsss:primaryObjective and
+    # imsss:objective), which the LMS gives the SCO as cmi.objectives.n.id.
+    objectives: tuple[str, ...] = ()
 
     def as_json(self) -> dict:
         """The form kept in ScormPackage.items (numbers as text)."""
@@ -90,6 +93,7 @@ class PackageItem:
             "mastery_score": number(self.mastery_score),
             "scaled_passing_score": number(self.scaled_passing_score),
             "launch_data": self.launch_data,
+            "objectives": list(self.objectives),
         }
 
 
@@ -497,6 +501,7 @@ def _item_read(
     launch = _launch_check(href, members)
     mastery = scaled = None
     launch_data = ""
+    objective_ids: tuple[str, ...] = ()
     if element is not None:
         mastery = _decimal(_text(_child(element, "masteryscore")))
         launch_data = _text(_child(element, "datafromlms"))
@@ -507,6 +512,15 @@ def _item_read(
         )
         if primary is not None and _attribute(primary, "satisfiedByMeasure") == "true":
             scaled = _decimal(_text(_child(primary, "minNormalizedMeasure")))
+        if objectives is not None:
+            objective_ids = tuple(
+                dict.fromkeys(
+                    _attribute(objective, "objectiveID")[:4000]
+                    for objective in objectives
+                    if _local(objective.tag) in ("primaryObjective", "objective")
+                    and _attribute(objective, "objectiveID")
+                )
+            )[:100]
     if mastery is not None and not (0 <= mastery <= 100):
         mastery = None
     if scaled is not None and not (-1 <= scaled <= 1):
@@ -521,6 +535,7 @@ def _item_read(
         mastery_score=mastery,
         scaled_passing_score=scaled,
         launch_data=launch_data[:4096],
+        objectives=objective_ids,
     )
 
 

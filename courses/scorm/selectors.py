@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from django.core import signing
 from django.urls import reverse
 
-from ..models import Enrolment, ScormLessonPage, ScormRegistration
+from ..models import Enrolment, ScormLessonPage, ScormPackage, ScormRegistration
 from .origin import PLAYER_PREFIX, content_origin
 from .package import VERSION_12
 from .rollup import item_choose, item_neighbours
@@ -36,6 +36,55 @@ def launch_token_read(token: str) -> int | None:
     except signing.BadSignature:
         return None
     return int(value) if value.isdigit() else None
+
+
+PREVIEW_NAMESPACE = "courses.scorm.preview"
+
+
+def preview_token(package, index: int) -> str:
+    """A launch address for an instructor's preview of the package's index-th item."""
+    return signing.TimestampSigner(salt=PREVIEW_NAMESPACE, sep=".").sign(
+        f"{package.pk}-{index}"
+    )
+
+
+def preview_read(token: str):
+    """(package, item) a preview token names, or None when forged or expired."""
+    try:
+        value = signing.TimestampSigner(salt=PREVIEW_NAMESPACE, sep=".").unsign(
+            token, max_age=TOKEN_MAX_AGE
+        )
+    except signing.BadSignature:
+        return None
+    package_id, _, index = value.partition("-")
+    package = ScormPackage.objects.filter(pk=package_id).first()
+    if package is None or not index.isdigit():
+        return None
+    items = package.launchable
+    return (package, items[int(index)]) if int(index) < len(items) else None
+
+
+def preview_cmi(package, item: dict) -> dict[str, str]:
+    """What a previewed package starts from: browse mode, no credit, no learner."""
+    if package.version == VERSION_12:
+        data = {
+            "cmi.core.student_id": "preview",
+            "cmi.core.student_name": "Preview",
+            "cmi.core.lesson_mode": "browse",
+            "cmi.core.credit": "no-credit",
+            "cmi.core.entry": "ab-initio",
+            "cmi.launch_data": item["launch_data"],
+        }
+    else:
+        data = {
+            "cmi.learner_id": "preview",
+            "cmi.learner_name": "Preview",
+            "cmi.mode": "browse",
+            "cmi.credit": "no-credit",
+            "cmi.entry": "ab-initio",
+            "cmi.launch_data": item["launch_data"],
+        }
+    return {key: value for key, value in data.items() if value != ""}
 
 
 def registration_for_content(token: str) -> ScormRegistration | None:
@@ -238,6 +287,14 @@ def launch_cmi(registration: ScormRegistration) -> dict[str, str]:
             "cmi.launch_data": item["launch_data"],
             "cmi.scaled_passing_score": number(item["scaled_passing_score"]),
         }
+        # The item's objectives from the manifest, then any other the SCO recorded,
+        # by id (SCORM 2004 RTE 4.2.17: the LMS initialises cmi.objectives.n.id).
+        objective_ids = dict.fromkeys(item.get("objectives") or [])
+        objective_ids.update(
+            dict.fromkeys(record["id"] for record in registration.objectives or [])
+        )
+        for index, objective_id in enumerate(objective_ids):
+            data[f"cmi.objectives.{index}.id"] = objective_id
     return {key: value for key, value in data.items() if value != ""}
 
 
@@ -326,3 +383,14 @@ def scorm_lesson_results(*, lesson: ScormLessonPage) -> ScormResults:
         item_titles=titles,
         questions=[QuestionSummary(**entry) for entry in questions.values()],
     )
+
+
+def packages_for_author(user):
+    """The packages an instructor may see, choose, replace on a lesson or delete:
+    the ones they uploaded (administrators: all)."""
+    from academy.accounts.authz import is_academy_admin
+
+    packages = ScormPackage.objects.select_related("uploaded_by")
+    if user.is_superuser or is_academy_admin(user):
+        return packages
+    return packages.filter(uploaded_by=user)

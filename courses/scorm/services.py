@@ -79,9 +79,7 @@ def package_create(*, upload, uploaded_by=None, title: str = "") -> ScormPackage
                 mastery_score=info.mastery_score,
                 scaled_passing_score=info.scaled_passing_score,
                 launch_data=info.launch_data,
-                items=[item.as_json() for item in info.items]
-                if len(info.items) > 1
-                else None,
+                items=[item.as_json() for item in info.items],
                 choice=info.choice,
                 flow=info.flow,
                 original_name=(getattr(upload, "name", "") or "")[:255],

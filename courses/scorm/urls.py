@@ -11,6 +11,17 @@ urlpatterns = [
         name="scorm_runtime",
     ),
     re_path(
+        r"^scorm-player/preview/(?P<token>[0-9]+-[0-9]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)/$",
+        views.preview_player,
+        name="scorm_preview_player",
+    ),
+    re_path(
+        r"^scorm-content/preview/(?P<token>[0-9]+-[0-9]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)/"
+        r"(?P<path>.+)$",
+        views.preview_content,
+        name="scorm_preview_content",
+    ),
+    re_path(
         r"^scorm-player/(?P<token>[0-9]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)/$",
         views.player,
         name="scorm_player",

@@ -16,7 +16,13 @@ from academy.core.storage import private_storage
 from .origin import academy_origin, is_content_request
 from .package import PackageError, member_name_check
 from .runtime import RuntimeDataError
-from .selectors import launch_cmi, launch_token, registration_for_content
+from .selectors import (
+    launch_cmi,
+    launch_token,
+    preview_cmi,
+    preview_read,
+    registration_for_content,
+)
 from .services import ScormError, runtime_save
 
 _SELF = "'self'"
@@ -61,23 +67,17 @@ def _registration(request, token: str):
     return registration
 
 
-@require_GET
-def player(request, token: str):
-    """The frame that holds scorm-again's API for the package, on the packages' origin."""
-    registration = _registration(request, token)
-    item = registration.package.item(registration.item)
-    if item is None:
-        raise Http404
+def _player_response(request, *, version: str, launch: str, cmi: dict, preview=False):
     response = render(
         request,
         "courses/scorm/player.html",
         {
             "config": {
-                "version": registration.package.version,
-                "launch": f"/scorm-content/{launch_token(registration)}/"
-                f"{item['launch']}",
+                "version": version,
+                "launch": launch,
                 "parentOrigin": academy_origin(),
-                "cmi": launch_cmi(registration),
+                "cmi": cmi,
+                "preview": preview,
             },
         },
     )
@@ -96,11 +96,7 @@ def player(request, token: str):
     return response
 
 
-@require_GET
-def content(request, token: str, path: str):
-    """One file of the package, to the learner whose launch token this is."""
-    registration = _registration(request, token)
-    package = registration.package
+def _file_response(package, path: str):
     try:
         name = member_name_check(unquote(path))
     except PackageError:
@@ -116,6 +112,56 @@ def content(request, token: str, path: str):
     if encoding:
         response["Content-Encoding"] = encoding
     return _isolated(response, policy=_package_policy())
+
+
+@require_GET
+def player(request, token: str):
+    """The frame that holds scorm-again's API for the package, on the packages' origin."""
+    registration = _registration(request, token)
+    item = registration.package.item(registration.item)
+    if item is None:
+        raise Http404
+    return _player_response(
+        request,
+        version=registration.package.version,
+        launch=f"/scorm-content/{launch_token(registration)}/{item['launch']}",
+        cmi=launch_cmi(registration),
+    )
+
+
+@require_GET
+def content(request, token: str, path: str):
+    """One file of the package, to the learner whose launch token this is."""
+    return _file_response(_registration(request, token).package, path)
+
+
+def _previewed(request, token: str):
+    if not is_content_request(request):
+        raise Http404
+    previewed = preview_read(token)
+    if previewed is None:
+        raise Http404
+    return previewed
+
+
+@require_GET
+def preview_player(request, token: str):
+    """The player for an instructor's preview: the package in browse mode, and no
+    commit leaves the frame (there is no registration to write to)."""
+    package, item = _previewed(request, token)
+    return _player_response(
+        request,
+        version=package.version,
+        launch=f"/scorm-content/preview/{token}/{item['launch']}",
+        cmi=preview_cmi(package, item),
+        preview=True,
+    )
+
+
+@require_GET
+def preview_content(request, token: str, path: str):
+    package, _item = _previewed(request, token)
+    return _file_response(package, path)
 
 
 @login_required

@@ -5,19 +5,23 @@ chosen on the lesson."""
 from django import forms
 from django.http import Http404
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, ObjectList
+from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from academy.accounts import authz
 
 from ..models import ScormLessonPage, ScormPackage
+from .origin import content_origin
 from .package import PackageError
-from .selectors import scorm_lesson_results
+from .selectors import packages_for_author, preview_token, scorm_lesson_results
 
 
 class ScormPackageUploadForm(WagtailAdminModelForm):
@@ -58,6 +62,48 @@ class ScormPackageUploadForm(WagtailAdminModelForm):
         return self.instance
 
 
+class _OwnPackages:
+    """Views of one package: only a package the user uploaded (administrators: any),
+    else 404, so that nobody learns of another instructor's package."""
+
+    def get_object(self, queryset=None):
+        return super().get_object(packages_for_author(self.request.user))
+
+
+class OwnPackagesIndexView(snippet_views.IndexView):
+    def get_base_queryset(self):
+        return packages_for_author(self.request.user)
+
+    def get_list_more_buttons(self, instance):
+        return [
+            *super().get_list_more_buttons(instance),
+            MenuItem(
+                _("Preview"),
+                url=reverse("scorm_package_preview", args=[instance.pk]),
+                icon_name="view",
+                priority=5,
+            ),
+        ]
+
+
+class OwnPackageEditView(_OwnPackages, snippet_views.EditView):
+    pass
+
+
+class OwnPackageDeleteView(_OwnPackages, snippet_views.DeleteView):
+    pass
+
+
+class OwnPackageHistoryView(snippet_views.HistoryView):
+    def get_base_object_queryset(self):
+        return packages_for_author(self.request.user)
+
+
+class OwnPackageUsageView(snippet_views.UsageView):
+    def get_base_object_queryset(self):
+        return packages_for_author(self.request.user)
+
+
 class ScormPackageViewSet(SnippetViewSet):
     model = ScormPackage
     icon = "doc-full"
@@ -66,6 +112,13 @@ class ScormPackageViewSet(SnippetViewSet):
     add_to_admin_menu = True
     url_prefix = "courses/scorm-packages"
     add_to_reference_index = False
+    index_view_class = OwnPackagesIndexView
+    edit_view_class = OwnPackageEditView
+    delete_view_class = OwnPackageDeleteView
+    history_view_class = OwnPackageHistoryView
+    usage_view_class = OwnPackageUsageView
+    copy_view_enabled = False
+    inspect_view_enabled = False
     list_display = [
         "title",
         Column("version", label=_("SCORM version")),
@@ -111,3 +164,34 @@ def scorm_lesson_results_view(request, page_id: int):
         "courses/scorm/admin/results.html",
         {"lesson": lesson, "results": scorm_lesson_results(lesson=lesson)},
     )
+
+
+def scorm_package_preview_view(request, pk: int):
+    """The package played for its owner (or an administrator) in browse mode: no
+    registration, and the player sends no data anywhere (docs/scorm.md)."""
+    package = packages_for_author(request.user).filter(pk=pk).first()
+    if package is None:
+        raise Http404
+    items = package.launchable
+    requested = request.GET.get("item")
+    index = next(
+        (n for n, item in enumerate(items) if item["identifier"] == requested), 0
+    )
+    origin = content_origin()
+    response = TemplateResponse(
+        request,
+        "courses/scorm/admin/preview.html",
+        {
+            "package": package,
+            "items": [{**item, "current": n == index} for n, item in enumerate(items)]
+            if len(items) > 1
+            else [],
+            "player_url": f"{origin}/scorm-player/preview/"
+            f"{preview_token(package, index)}/"
+            if origin
+            else "",
+        },
+    )
+    if origin:
+        response._csp_update = {"frame-src": [origin]}
+    return response

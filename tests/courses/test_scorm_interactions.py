@@ -145,3 +145,37 @@ def test_the_lessons_edit_page_links_to_its_results(client, played):
     client.force_login(owner)
     html = client.get(f"/admin/pages/{lesson.pk}/edit/").content.decode()
     assert f"/admin/courses/scorm-lessons/{lesson.pk}/results/" in html
+
+
+def test_a_sco_starts_with_its_manifests_objectives_and_those_it_recorded(
+    learner, standards
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from courses.models import ScormLessonPage
+    from courses.scorm.selectors import launch_cmi
+    from courses.scorm.services import package_create
+    from tests.courses.scorm_helpers import OUTSIDE
+    from tests.factories import course
+
+    path = OUTSIDE / "RunTimeAdvancedCalls_SCORM20043rdEdition.zip"
+    upload = SimpleUploadedFile(path.name, path.read_bytes(), "application/zip")
+    page = course(lessons=0)
+    lesson = ScormLessonPage(
+        title="ขั้นสูง", slug="advanced", package=package_create(upload=upload)
+    )
+    page.add_child(instance=lesson)
+    lesson.save_revision().publish()
+    enrolment_create(user=learner, course=page)
+    registration = registration_open(user=learner, lesson=lesson)
+    registration.objectives = [{"id": "recorded-later"}]
+    cmi = launch_cmi(registration)
+    ids = [cmi[f"cmi.objectives.{n}.id"] for n in range(6)]
+    assert ids == [
+        "PRIMARYOBJ",
+        "obj_etiquette",
+        "obj_handicapping",
+        "obj_havingfun",
+        "obj_playing",
+        "recorded-later",
+    ]
