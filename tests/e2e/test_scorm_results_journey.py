@@ -39,7 +39,9 @@ def _scene():
     page = course(title="กอล์ฟขั้นสูง", slug="golf-advanced", lessons=0, owner=instructor)
     upload = SimpleUploadedFile(ADVANCED.name, ADVANCED.read_bytes(), "application/zip")
     lesson = ScormLessonPage(
-        title="แบบทดสอบกอล์ฟ", slug="golf-quiz", package=package_create(upload=upload)
+        title="แบบทดสอบกอล์ฟ",
+        slug="golf-quiz",
+        package=package_create(upload=upload, uploaded_by=instructor),
     )
     page.add_child(instance=lesson)
     lesson.save_revision().publish()
