@@ -89,7 +89,7 @@ def _signed_in_one(environment, seconds: float, *, failed: bool) -> None:
         gevent.spawn_later(seconds, environment.runner.quit)
 
 
-@events.init.connect
+@events.init.add_listener
 def _fresh_state(environment, **kwargs) -> None:
     _everyone_in.clear()
     _signed_in.clear()
