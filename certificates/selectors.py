@@ -13,6 +13,7 @@ from academy.accounts.authz import require
 from academy.accounts.roles import Role, user_has_role
 from certificates import conf, rendering
 from certificates.credentials import MULTIKEY_V1
+from certificates.eligibility import eligible_completions
 from certificates.models import (
     Certificate,
     CertificateBundle,
@@ -182,7 +183,7 @@ def completion_ids_without_certificate(*, older_than_minutes: int = 10) -> list[
     cutoff = timezone.now() - timedelta(minutes=older_than_minutes)
     has_certificate = Certificate.objects.filter(completion=OuterRef("pk"))
     return list(
-        CourseCompletion.objects.filter(completed_at__lte=cutoff)
+        eligible_completions(CourseCompletion.objects.filter(completed_at__lte=cutoff))
         .exclude(Exists(has_certificate))
         .values_list("pk", flat=True)[:1000]
     )

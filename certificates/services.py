@@ -38,6 +38,7 @@ from academy.core.thaidate import buddhist_year
 from certificates import conf, keyring, rendering, xapi_events
 from certificates.credentials import KeyPair, sign
 from certificates.credentials import StatusList as Bitstring
+from certificates.eligibility import certificate_eligibility
 from certificates.mail import certificate_issued_mail
 from certificates.models import (
     Certificate,
@@ -66,6 +67,17 @@ logger = logging.getLogger(__name__)
 
 class CertificateError(Exception):
     """A certificate write was refused; the message says why, for a person."""
+
+
+class CertificateNotEarnedError(CertificateError):
+    """The completion does not earn a certificate (certificates.eligibility)."""
+
+    def __init__(self, *, completion_id: int, reasons: tuple[str, ...]):
+        self.completion_id = completion_id
+        self.reasons = reasons
+        super().__init__(
+            f"Completion {completion_id} earns no certificate: " + "; ".join(reasons)
+        )
 
 
 class SigningKeyMissingError(CertificateError):
@@ -293,6 +305,11 @@ def _certificate_reserve(*, completion: CourseCompletion) -> Certificate:
     existing = Certificate.objects.filter(completion=completion).first()
     if existing is not None:
         return existing
+    eligibility = certificate_eligibility(completion=completion)
+    if not eligibility:
+        raise CertificateNotEarnedError(
+            completion_id=completion.pk, reasons=eligibility.reasons
+        )
     user, course = completion.user, completion.course
     issued_on = timezone.localdate(completion.completed_at)
     person = person_ensure_for_user(user=user)
@@ -490,6 +507,8 @@ def certificate_issue(*, completion: CourseCompletion) -> Certificate:
 
     Safe to call again, concurrently or after a crash at any point. A newer
     completion of the same course supersedes the learner's earlier certificate.
+    Raises CertificateNotEarnedError for a completion that earns none
+    (certificates.eligibility says which do, and why).
     """
     certificate = _certificate_reserve(completion=completion)
     if certificate.status != Certificate.Status.PENDING:

@@ -34,7 +34,11 @@ def certificate_issue(completion_id: int) -> str | None:
             "certificate_issue: completion %s no longer exists", completion_id
         )
         return None
-    return services.certificate_issue(completion=completion).number
+    try:
+        return services.certificate_issue(completion=completion).number
+    except services.CertificateNotEarnedError as error:
+        logger.warning("certificate_issue: %s", error)
+        return None
 
 
 @shared_task(

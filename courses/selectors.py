@@ -240,6 +240,36 @@ class LessonState:
         return self.status == LessonProgress.Status.COMPLETED
 
 
+def enrolment_cycle_start(*, user, course_id: int) -> datetime | None:
+    """When the learner's current enrolment cycle in the course began; None when every
+    attempt counts (not enrolled yet, or the course's attempts carry over).
+
+    The rule: an attempt at a course's assessment counts only for the enrolment cycle
+    in which it was made, unless the course says otherwise (attempts_carry_over). A
+    cycle runs from an enrolment to the completion that ends it: a learner who
+    enrols again after completing (to renew a certificate) starts a new cycle, in
+    which earlier passes do not complete the course and earlier attempts do not use
+    up the attempts allowed. Withdrawing and enrolling again stays in the same cycle,
+    so it never buys more attempts. Every count of attempts (passes for completion,
+    attempts allowed, the feedback policy, the learner's lists) asks this function.
+    One query.
+    """
+    enrolments = list(
+        Enrolment.objects.filter(user=user, course_id=course_id)
+        .order_by("enrolled_at", "pk")
+        .values_list("enrolled_at", "completed_at", "course__attempts_carry_over")
+    )
+    if not enrolments or enrolments[0][2]:
+        return None
+    start = ended = None
+    for enrolled_at, completed_at, _carry_over in enrolments:
+        if start is None or (ended is not None and enrolled_at >= ended):
+            start, ended = enrolled_at, None
+        if completed_at is not None:
+            ended = completed_at
+    return start
+
+
 # A learner may take a course again to renew its certificate from this long before
 # the certificate expires.
 RENEWAL_NOTICE = timedelta(days=60)

@@ -31,6 +31,7 @@ from ..questions import (
     QuestionSnapshot,
     public_view,
 )
+from ..selectors import enrolment_cycle_start
 
 # ------------------------------------------------------------------------------
 # The learner
@@ -187,9 +188,23 @@ class AssessmentOverview:
         return max(self.submitted, key=lambda attempt: attempt.percent, default=None)
 
 
+def attempts_counting(*, user, assessment: Assessment) -> QuerySet[Attempt]:
+    """The learner's attempts at the assessment that count now: at a course's
+    assessment, those of the current enrolment cycle (enrolment_cycle_start)."""
+    attempts = Attempt.objects.filter(user=user, assessment=assessment)
+    if assessment.course_id is None:
+        return attempts
+    return _in_cycle(attempts, user=user, course_id=assessment.course_id)
+
+
+def _in_cycle(attempts: QuerySet[Attempt], *, user, course_id: int) -> QuerySet:
+    start = enrolment_cycle_start(user=user, course_id=course_id)
+    return attempts if start is None else attempts.filter(started_at__gte=start)
+
+
 def assessment_overview(*, user, assessment: Assessment) -> AssessmentOverview:
     attempts = list(
-        Attempt.objects.filter(user=user, assessment=assessment)
+        attempts_counting(user=user, assessment=assessment)
         .select_related("assessment")
         .order_by("-number")
     )
@@ -424,8 +439,8 @@ def attempt_result(
                 evidence_recorded=code in evidence,
             )
         )
-    tally = Attempt.objects.filter(
-        user_id=attempt.user_id, assessment_id=attempt.assessment_id
+    tally = attempts_counting(
+        user=attempt.user_id, assessment=attempt.assessment
     ).aggregate(used=Count("pk"), passed=Count("pk", filter=Q(passed=True)))
     visible = attempt.is_submitted and feedback_visible(
         assessment=attempt.assessment,
@@ -478,12 +493,18 @@ class AssessmentState:
     in_progress: bool
 
 
-def _states(user, assessments: list[Assessment]) -> list[AssessmentState]:
+def _states(
+    user, assessments: list[Assessment], *, course_id: int | None = None
+) -> list[AssessmentState]:
+    """States of placement assessments, or (course_id) of one course's assessments."""
     attempts: dict[int, list[Attempt]] = {}
     if user.is_authenticated and assessments:
-        for attempt in Attempt.objects.filter(
+        mine = Attempt.objects.filter(
             user=user, assessment__in=[item.pk for item in assessments]
-        ).order_by("-number"):
+        )
+        if course_id is not None:
+            mine = _in_cycle(mine, user=user, course_id=course_id)
+        for attempt in mine.order_by("-number"):
             attempts.setdefault(attempt.assessment_id, []).append(attempt)
     states = []
     for assessment in assessments:
@@ -507,19 +528,21 @@ def course_assessments_for_learner(*, user, course) -> list[AssessmentState]:
         .order_by("after_lesson__path", "title", "pk")
     )
     assessments.sort(key=lambda item: (item.after_lesson is None, item.title))
-    return _states(user, assessments)
+    return _states(user, assessments, course_id=course.pk)
 
 
 def required_assessments_passed(*, user, course) -> bool:
-    """Every published assessment the course requires has a passed attempt."""
+    """Every published assessment the course requires has a passed attempt in the
+    learner's current enrolment cycle (enrolment_cycle_start)."""
     required = Assessment.objects.filter(
         course=course, is_published=True, required_for_completion=True
     )
-    return not required.exclude(
-        Exists(
-            Attempt.objects.filter(assessment=OuterRef("pk"), user=user, passed=True)
-        )
-    ).exists()
+    passes = _in_cycle(
+        Attempt.objects.filter(assessment=OuterRef("pk"), user=user, passed=True),
+        user=user,
+        course_id=course.pk,
+    )
+    return not required.exclude(Exists(passes)).exists()
 
 
 @dataclass

@@ -85,7 +85,11 @@ def _lock_user(user) -> None:
 
 
 def attempts_used(*, user, assessment: Assessment) -> int:
-    return Attempt.objects.filter(user=user, assessment=assessment).count()
+    """Attempts that use up the attempts allowed: those of the current enrolment
+    cycle at a course's assessment (courses.selectors.enrolment_cycle_start)."""
+    from .selectors import attempts_counting
+
+    return attempts_counting(user=user, assessment=assessment).count()
 
 
 def _check_may_start(*, user, assessment: Assessment) -> None:

@@ -168,6 +168,17 @@ class CoursePage(Page):
         blank=True,
         help_text=_("Leave empty for certificates that do not expire."),
     )
+    # The rule is courses.selectors.enrolment_cycle_start's; this is its exception.
+    attempts_carry_over = models.BooleanField(
+        _("assessment attempts carry over to a new enrolment"),
+        default=False,
+        db_default=False,
+        help_text=_(
+            "Off: a learner who enrols again (to renew a certificate, say) takes the "
+            "course's assessments afresh; earlier attempts neither count as a pass nor "
+            "use up attempts. On: every attempt the learner ever made counts."
+        ),
+    )
     target_groups = ParentalManyToManyField(
         PersonnelGroup,
         blank=True,
@@ -194,6 +205,7 @@ class CoursePage(Page):
                 FieldPanel("enrolment_policy"),
                 FieldPanel("completion_rule"),
                 FieldPanel("certificate_validity_months"),
+                FieldPanel("attempts_carry_over"),
             ],
             heading=_("Delivery"),
         ),
