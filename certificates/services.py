@@ -35,7 +35,7 @@ from academy.accounts.audit import AuditAction, audit_record
 from academy.accounts.roles import Role, user_has_role
 from academy.core.spreadsheet import BOM, csv_cell
 from academy.core.thaidate import buddhist_year
-from certificates import conf, keyring, rendering, xapi_events
+from certificates import conf, keyring, rendering, tasks, xapi_events
 from certificates.credentials import KeyPair, sign
 from certificates.credentials import StatusList as Bitstring
 from certificates.eligibility import certificate_eligibility
@@ -576,8 +576,6 @@ def certificate_bundle_request(
     Academy administrators may ask for any course's certificates; HR officers for
     those of a unit inside their scope (optionally of one course), never beyond it.
     """
-    from certificates.tasks import certificate_bundle_build as build_task
-
     if not may_download_bundles(requested_by):
         raise PermissionDenied(
             _("Only academy administrators and HR officers can download in bulk.")
@@ -604,7 +602,7 @@ def certificate_bundle_request(
             "unit": bundle.unit_id,
         },
     )
-    transaction.on_commit(lambda: build_task.delay(bundle.pk))
+    transaction.on_commit(lambda: tasks.certificate_bundle_build.delay(bundle.pk))
     return bundle
 
 

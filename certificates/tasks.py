@@ -6,9 +6,6 @@ from django.db import DatabaseError, InterfaceError, OperationalError
 
 from celery import shared_task
 
-from certificates import services
-from certificates.models import CertificateBundle
-
 logger = logging.getLogger(__name__)
 
 #: Errors worth another try: the database or storage was briefly unavailable.
@@ -26,6 +23,7 @@ TRANSIENT_ERRORS = (OperationalError, InterfaceError, ConnectionError, TimeoutEr
 )
 def certificate_issue(completion_id: int) -> str | None:
     """Issue the certificate of a completion (idempotent); returns its number."""
+    from certificates import services
     from courses.models import CourseCompletion
 
     completion = CourseCompletion.objects.filter(pk=completion_id).first()
@@ -68,6 +66,9 @@ def certificate_issue_missing(older_than_minutes: int = 10) -> int:
 )
 def certificate_bundle_build(bundle_id: int) -> int | None:
     """Build the ZIP of a bundle request; returns the number of certificates."""
+    from certificates import services
+    from certificates.models import CertificateBundle
+
     bundle = CertificateBundle.objects.filter(pk=bundle_id).first()
     if bundle is None or bundle.status == CertificateBundle.Status.READY:
         return None

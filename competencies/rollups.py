@@ -30,6 +30,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from . import tasks
 from .models import (
     Competency,
     Evidence,
@@ -200,8 +201,6 @@ def matrix_stale_mark(framework_ids: Iterable[int] | None = None) -> None:
     MatrixRollupRun.objects.filter(framework_id__in=ids).update(stale=True)
 
     def queue():
-        from competencies import tasks
-
         for framework_id in ids:
             tasks.matrix_rollup_rebuild.delay(framework_id)
 

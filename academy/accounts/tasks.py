@@ -2,10 +2,10 @@
 
 from celery import shared_task
 
-from .privacy import retention_run
-
 
 @shared_task(acks_late=True)
 def anonymise_leavers() -> int:
     """Nightly (CELERY_BEAT_SCHEDULE): anonymise people past the retention period."""
+    from .privacy import retention_run
+
     return retention_run()

@@ -432,7 +432,6 @@ CELERY_TASK_ROUTES = {
     "academy.core.tasks.send_email": {"queue": "mail"},
     "academy.core.tasks.send_email_bulk": {"queue": "mail_bulk"},
     "certificates.*": {"queue": "certificates"},
-    "competencies.tasks.*report*": {"queue": "reports"},
     "competencies.tasks.matrix_*": {"queue": "reports"},
     "competencies.tasks.staff_import*": {"queue": "reports"},
     "competencies.xapi.tasks.*": {"queue": "reports"},

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from academy.accounts.audit import AuditAction, audit_record
 from academy.core.bulk import rows_insert
+from competencies import tasks
 from competencies.models import (
     Competency,
     Evidence,
@@ -763,8 +764,6 @@ def staff_import_start(
             },
         )
         if job.in_background:
-            from competencies import tasks
-
             transaction.on_commit(lambda: tasks.staff_import_check.delay(job.pk))
     if not job.in_background:
         staff_import_check(job_id=job.pk)
@@ -836,8 +835,6 @@ def staff_import_apply_start(*, job: ImportJob, user, request=None) -> ImportJob
         locked.status = ImportJob.Status.APPLYING
         locked.save(update_fields=["status"])
         if locked.in_background:
-            from competencies import tasks
-
             transaction.on_commit(lambda: tasks.staff_import_apply.delay(locked.pk))
     if not locked.in_background:
         staff_import_apply(job_id=locked.pk, request=request)

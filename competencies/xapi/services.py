@@ -27,6 +27,7 @@ from competencies.models import Person
 from . import vocabulary
 from .lrs import Lrs, LrsRejected
 from .models import Actor, OutboxStatement
+from .tasks import statements_send
 
 logger = logging.getLogger(__name__)
 
@@ -228,8 +229,6 @@ def sending_deferred() -> Iterator[list]:
 
 def enqueue(ids: Iterable) -> None:
     """Queue the sending of these statements, in chunks, on the xAPI task queue."""
-    from .tasks import statements_send
-
     ids = [str(value) for value in ids]
     for start in range(0, len(ids), SEND_CHUNK):
         statements_send.delay(ids[start : start + SEND_CHUNK])

@@ -2,11 +2,11 @@
 
 from celery import shared_task
 
-from . import services
-
 
 @shared_task(acks_late=True)
 def attempts_close_expired() -> dict:
     """Every few minutes: grade the attempts whose time ran out unattended."""
+    from . import services
+
     report = services.attempts_close_expired()
     return {"closed": report.closed, "failed": report.failed}

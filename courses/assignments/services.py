@@ -38,7 +38,7 @@ from ..models import (
     PlanCourse,
     PlanGap,
 )
-from . import selectors
+from . import selectors, tasks
 
 AUDIT_ASSIGNMENT_CREATE = "assignment.create"
 AUDIT_ASSIGNMENT_CHANGE = "assignment.change"
@@ -340,8 +340,6 @@ def _mail_once(assignee: Assignee, *, event: str, on: date, urls: dict) -> bool:
 
 def _notices_queue(assignment: CourseAssignment) -> None:
     """Once the assignment commits, a worker mails its people that it was assigned."""
-    from . import tasks
-
     transaction.on_commit(
         lambda: tasks.assignment_notices_send.delay(assignment_id=assignment.pk)
     )

@@ -2,12 +2,12 @@
 
 from celery import shared_task
 
-from . import services
-
 
 @shared_task(acks_late=True)
 def assignment_reminders_send() -> dict:
     """Daily: mail the due-soon and overdue reminders owed today, each only once."""
+    from . import services
+
     report = services.assignment_reminders_send()
     return {"sent": report.sent, "skipped": report.skipped}
 
@@ -15,6 +15,8 @@ def assignment_reminders_send() -> dict:
 @shared_task(acks_late=True)
 def assignments_add_new_members() -> dict:
     """Daily, before the reminders: add the newcomers that open assignments asked for."""
+    from . import services
+
     return {"added": services.assignments_add_new_members()}
 
 
@@ -22,6 +24,7 @@ def assignments_add_new_members() -> dict:
 def assignment_notices_send(assignment_id: int) -> dict:
     """After an assignment is made: tell each of its people, once, by mail."""
     from ..models import CourseAssignment
+    from . import services
 
     assignment = (
         CourseAssignment.objects.select_related("course")

@@ -1,6 +1,8 @@
 """Queues and limits: each task on its queue, each with a time limit that ends before
 Redis would hand it to a second worker; production refuses in-process tasks."""
 
+import ast
+import fnmatch
 import os
 import secrets
 import subprocess
@@ -55,6 +57,66 @@ def test_every_task_ends_before_redis_would_redeliver_it(task_name):
 
 def test_long_imports_get_an_hour():
     assert app.tasks["competencies.tasks.staff_import_apply"].time_limit == 3600
+
+
+def test_staff_imports_never_share_a_queue_with_sign_in_mail():
+    sign_in_mail = _queue("academy.core.tasks.send_email")
+    imports = [name for name in _project_tasks() if ".staff_import" in name]
+
+    assert imports
+    assert {_queue(name) for name in imports}.isdisjoint({sign_in_mail})
+
+
+def test_every_route_sends_some_task():
+    """A route whose pattern matches no task is dead (a renamed task left it behind)."""
+    tasks = _project_tasks()
+    dead = [
+        pattern
+        for pattern in settings.CELERY_TASK_ROUTES
+        if not fnmatch.filter(tasks, pattern)
+    ]
+    assert dead == []
+
+
+def _module_level_imports(path: Path) -> set[str]:
+    """Modules a file imports at module level, relative ones resolved to the package."""
+    package = ".".join(path.relative_to(ROOT).with_suffix("").parts[:-1])
+    names = set()
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parent = (
+                    package.rsplit(".", node.level - 1)[0]
+                    if node.level > 1
+                    else package
+                )
+                base = f"{parent}.{base}" if base else parent
+            names |= {f"{base}.{alias.name}" for alias in node.names} | {base}
+    return names
+
+
+TASK_MODULES = sorted(
+    path
+    for app in ("academy", "competencies", "courses", "certificates")
+    for path in (ROOT / app).rglob("tasks.py")
+)
+
+
+@pytest.mark.parametrize(
+    "path", TASK_MODULES, ids=[str(path.relative_to(ROOT)) for path in TASK_MODULES]
+)
+def test_tasks_import_services_only_in_their_bodies(path):
+    """Services import their tasks at module level (to queue them), so a task module
+    that imported services at module level would make a cycle: tasks import services
+    inside the task body instead."""
+    assert not [
+        name
+        for name in _module_level_imports(path)
+        if name.endswith(".services") or ".services." in name
+    ]
 
 
 @pytest.mark.django_db
