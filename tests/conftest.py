@@ -3,6 +3,14 @@ and test-client logins that complete MFA and the privacy notice (tests/signin.py
 
 import pytest
 
+# Fixtures more than one folder uses, registered here once: a conftest never imports
+# another's fixtures.
+pytest_plugins = [
+    "tests.fixtures",  # learner, governance_course, hr_world
+    "tests.objectstore",  # s3_server: a local S3-compatible server
+    "tests.xapi_lrs",  # lrs, ralph: a real learning record store
+]
+
 
 def pytest_collection_modifyitems(config, items):
     """Tests with a real Celery worker share one broker database: under pytest-xdist

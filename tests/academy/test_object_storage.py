@@ -12,11 +12,11 @@ from django.core.files.storage import storages
 import pytest
 
 from academy.core.s3 import s3_storages
-from tests.objectstore import PRIVATE_BUCKET, PUBLIC_BUCKET, s3_server  # noqa: F401
+from tests.objectstore import PRIVATE_BUCKET, PUBLIC_BUCKET
 
 
 @pytest.fixture
-def s3(settings, s3_server):  # noqa: F811
+def s3(settings, s3_server):
     """STORAGES built from the ACADEMY_S3_* variables, as settings build them."""
     s3_server.reset()
     settings.STORAGES = {**settings.STORAGES, **s3_storages(s3_server.environ())}

@@ -28,7 +28,6 @@ import requests
 
 from certificates.models import Certificate
 from tests.factories import PlacementFactory, UserFactory, competency, course, org_unit
-from tests.objectstore import s3_server  # noqa: F401 - fixture
 from tests.worker import require_broker
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -158,7 +157,7 @@ def scene(standards):
     return user, governance
 
 
-def test_one_academy_on_two_hosts(scene, s3_server, tmp_path):  # noqa: F811
+def test_one_academy_on_two_hosts(scene, s3_server, tmp_path):
     if connection.vendor != "postgresql":
         pytest.skip(
             "two hosts need a database server both reach: PostgreSQL only "

@@ -12,7 +12,6 @@ from certificates.services import certificate_issue
 from courses.models import CourseCompletion, Enrolment
 from courses.selectors import lessons_of
 from courses.services import enrolment_create, lesson_complete
-from tests.courses.conftest import governance_course, learner  # noqa: F401
 from tests.factories import PlacementFactory, UserFactory, competency, course, org_unit
 from tests.site import site_tree  # noqa: F401  (imported by transactional tests)
 

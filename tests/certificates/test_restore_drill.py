@@ -15,7 +15,7 @@ from certificates.models import Certificate
 from certificates.services import certificate_revoke
 from certificates.verification import Outcome, verify_credential, verify_upload
 from tests.certificates.conftest import issue, site_tree
-from tests.objectstore import PRIVATE_BUCKET, PUBLIC_BUCKET, empty, mirror, s3_server  # noqa: F401
+from tests.objectstore import PRIVATE_BUCKET, PUBLIC_BUCKET, empty, mirror
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
 
@@ -72,7 +72,7 @@ def _state(certificate: Certificate) -> tuple:
 def test_every_certificate_verifies_after_backup_wipe_and_restore(
     settings,
     tmp_path,
-    s3_server,  # noqa: F811 - the fixture imported above
+    s3_server,
     learner,
     governance_course,
     django_user_model,  # noqa: F811

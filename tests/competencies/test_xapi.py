@@ -25,7 +25,6 @@ from competencies.xapi.models import Actor, OutboxStatement
 from courses.assessments.services import attempt_start, attempt_submit
 from courses.selectors import lessons_of
 from courses.services import enrolment_create, lesson_complete, lesson_view_record
-from tests.courses import conftest as courses_fixtures
 from tests.courses.assessment_helpers import answers, make_assessment, make_bank, single
 from tests.factories import competency
 from tests.xapi_lrs import ralph_validate
@@ -33,8 +32,6 @@ from tests.xapi_lrs import ralph_validate
 pytestmark = pytest.mark.django_db
 
 # The courses tests' learner and course, as fixtures here too.
-learner = courses_fixtures.learner
-governance_course = courses_fixtures.governance_course
 
 ADL = "http://adlnet.gov/expapi/verbs/"
 

@@ -19,14 +19,10 @@ from courses.assignments.services import assignment_create
 from courses.models import CoursePage
 from courses.selectors import lessons_of
 from courses.services import enrolment_create, lesson_complete, lesson_view_record
-from tests.courses import conftest as courses_fixtures
 from tests.factories import PlacementFactory, course
 from tests.xapi_lrs import ralph_validate
 
 pytestmark = pytest.mark.django_db
-
-learner = courses_fixtures.learner
-governance_course = courses_fixtures.governance_course
 
 
 def _assign(world, people: int):

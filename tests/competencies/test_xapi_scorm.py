@@ -9,13 +9,10 @@ import pytest
 from competencies.xapi.models import OutboxStatement
 from courses.scorm.services import registration_open
 from courses.services import enrolment_create
-from tests.courses import conftest as courses_fixtures
 from tests.courses.scorm_helpers import CONTENT_ORIGIN, scorm_course
 from tests.factories import competency
 
 pytestmark = pytest.mark.django_db
-
-learner = courses_fixtures.learner
 
 
 def test_a_passed_scorm_package_sends_lesson_evidence_and_course_statements(

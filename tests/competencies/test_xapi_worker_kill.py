@@ -8,7 +8,6 @@ import pytest
 
 from competencies.xapi.models import OutboxStatement
 from courses.services import enrolment_create
-from tests.courses import conftest as courses_fixtures
 from tests.site import site_tree
 from tests.worker import WorkerProcess, real_worker, wait_for, worker_database_url
 
@@ -19,8 +18,6 @@ pytestmark = [
 ]
 
 # The courses tests' learner and course, as fixtures here too.
-learner = courses_fixtures.learner
-governance_course = courses_fixtures.governance_course
 
 
 @pytest.fixture(autouse=True)

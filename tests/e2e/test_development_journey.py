@@ -12,7 +12,6 @@ import pytest
 
 from competencies.models import DevelopmentRecord, Evidence
 from courses.models import DevelopmentPlan
-from tests.competencies.conftest import hr_world  # noqa: F401
 from tests.factories import PlacementFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -30,7 +29,7 @@ def test_external_record_approved_and_plan_agreed_by_the_supervisor(
     page,
     sign_in,
     shot,
-    hr_world,  # noqa: F811
+    hr_world,
     live_server,
     tmp_path,
 ):

@@ -1,4 +1,6 @@
-"""Fixtures of the HR workspace tests: a small ministry with officers at three levels."""
+"""Fixtures shared across test folders, registered once by tests/conftest.py's
+pytest_plugins (no conftest imports another's fixtures): a learner and a course, and
+the HR workspace's small ministry."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -12,11 +14,33 @@ from tests.factories import (
     PlacementFactory,
     UserFactory,
     competency,
+    course,
     hr_officer,
     level,
     org_unit,
 )
-from tests.xapi_lrs import lrs, ralph  # noqa: F401  (a real LRS, for test_xapi*.py)
+
+
+@pytest.fixture
+def learner(standards):
+    """A non-IT knowledge worker (practitioner) with an account and a placement."""
+    user = UserFactory(email="learner@example.go.th")
+    unit = org_unit("M01", kind="ministry")
+    placement = PlacementFactory(unit=unit, person__user=user, person__email=user.email)
+    user.person_record = placement.person
+    return user
+
+
+@pytest.fixture
+def governance_course(framework_academy):
+    return course(
+        "การกำกับดูแลข้อมูลภาครัฐ",
+        title_en="Government data governance",
+        lessons=2,
+        competencies=[(competency(framework_academy, "ACD-GOV-02"), 3)],
+        learning_hours=6,
+    )
+
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
