@@ -67,9 +67,9 @@ urlpatterns = [
     path("accounts/", include("academy.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("language/<str:code>/", language.language_switch, name="language_switch"),
+    path("hr/", include("hr.urls")),
     path("", include("courses.assignments.urls")),
     path("", include("courses.development.urls")),
-    path("hr/", include("competencies.hr.urls")),
     path("", include("courses.urls")),
     path("", include("certificates.urls")),
 ]

@@ -402,14 +402,12 @@ def _compliance(stdout: TextIO, *, client, user, runs: int) -> dict:
     assigned = assignment.assignees.count()
     stdout.write(f"  assigning a course to {assigned:,} people: {_seconds(created)}\n")
     try:
-        url = reverse("assignments:compliance")
+        url = reverse("hr:compliance")
         seconds = _timed(lambda: _get(client, url), runs=runs)
         _line(
             stdout, "compliance report", seconds, f"  {_queries(client, url)} queries"
         )
-        elapsed, size = _export(
-            client, reverse("assignments:compliance_export", args=["csv"])
-        )
+        elapsed, size = _export(client, reverse("hr:compliance_export", args=["csv"]))
         stdout.write(f"  compliance CSV: {_seconds(elapsed)}, {size:,} bytes\n")
         return {"compliance report": seconds, "assign": created}
     finally:
@@ -543,14 +541,14 @@ def _fiscal_reports(stdout: TextIO, *, client, ministry, runs: int) -> dict:
     completions = _learning_records(stdout, ministry=ministry)
     _analyze()
     try:
-        url = reverse("assignments:fiscal")
+        url = reverse("hr:fiscal")
         seconds = _timed(lambda: _get(client, url), runs=runs)
         _line(stdout, "fiscal-year page", seconds, f"  {_queries(client, url)} queries")
         figures["fiscal-year page"] = seconds
         for what, url in (
-            ("fiscal-year workbook", reverse("assignments:fiscal_report")),
-            ("register CSV", reverse("certificates:hr_register_file", args=["csv"])),
-            ("register XLSX", reverse("certificates:hr_register_file", args=["xlsx"])),
+            ("fiscal-year workbook", reverse("hr:fiscal_report")),
+            ("register CSV", reverse("hr:register_file", args=["csv"])),
+            ("register XLSX", reverse("hr:register_file", args=["xlsx"])),
         ):
             queries = _queries(client, url)
             elapsed, size = _export(client, url)

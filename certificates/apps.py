@@ -8,11 +8,8 @@ class CertificatesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from certificates import checks, hr, receivers  # noqa: F401  (registers)
-
-        hr.register()
-
         from academy.core.metrics import scrape_collector_add
+        from certificates import checks, receivers  # noqa: F401  (registers)
         from certificates.metrics import CertificatesCollector
 
         scrape_collector_add(CertificatesCollector())

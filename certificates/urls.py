@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from certificates import register_views, views
+from certificates import views
 
 app_name = "certificates"
 
@@ -27,23 +27,6 @@ urlpatterns = [
     # did:web:host:path resolves to /path/did.json: the Academy under a sub-path.
     path("did.json", views.did_document, name="did_document_in_path"),
     path("certificates/", views.my_certificates, name="mine"),
-    path("hr/certificates/", views.hr_certificates, name="hr_certificates"),
-    path("hr/register/", register_views.hr_register, name="hr_register"),
-    path(
-        "hr/register/register.<slug:fmt>",
-        register_views.hr_register_file,
-        name="hr_register_file",
-    ),
-    path(
-        "hr/certificates/bundles/",
-        views.hr_bundle_request,
-        name="hr_bundle_request",
-    ),
-    path(
-        "hr/certificates/bundles/<int:pk>.zip",
-        views.hr_bundle_download,
-        name="hr_bundle_download",
-    ),
     path(
         "certificates/<uuid:public_id>/certificate.pdf",
         views.my_certificate_pdf,

@@ -2,10 +2,7 @@
 
 import uuid
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import (
     FileResponse,
     Http404,
@@ -21,7 +18,6 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import (
     condition,
     require_GET,
-    require_POST,
     require_safe,
 )
 
@@ -30,7 +26,6 @@ from academy.accounts.authz import require
 from academy.core.ratelimit import attempt_refused
 from certificates import conf, selectors, services
 from certificates.forms import (
-    HRBundleForm,
     SizeLimitUploadHandler,
     VerifyByNumberForm,
     VerifyUploadForm,
@@ -243,90 +238,6 @@ def my_certificate_pdf(request, public_id: uuid.UUID):
         filename=filename,
         content_type="application/pdf",
     )
-
-
-# ------------------------------------------------------------------------------
-# The HR workspace: the certificates of an officer's staff, and ZIPs of them
-# ------------------------------------------------------------------------------
-
-HR_PAGE_SIZE = 50
-
-
-def _hr_page(request, *, form=None, status=200):
-    from competencies.hr.sections import hr_nav_items
-    from competencies.hr.selectors import hr_access, units_in_scope
-
-    access = hr_access(request.user)
-    units = units_in_scope(access)
-    unit = None
-    if request.GET.get("unit"):
-        unit = units.filter(pk=request.GET["unit"]).first()
-        if unit is None:
-            raise Http404
-    certificates = selectors.certificates_for_hr(access, unit=unit)
-    page = Paginator(certificates, HR_PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "certificates/hr/certificates.html",
-        {
-            "access": access,
-            "section": "certificates",
-            "hr_nav": hr_nav_items(),
-            "page": page,
-            "unit": unit,
-            "units": units,
-            "querystring": query.urlencode(),
-            "form": form
-            or HRBundleForm(
-                units=units, courses=selectors.bundle_courses(), initial={"unit": unit}
-            ),
-            "bundles": selectors.bundles_for_user(user=request.user),
-        },
-        status=status,
-    )
-
-
-@login_required
-def hr_certificates(request):
-    """/hr/certificates/: certificates of the staff in the officer's scope."""
-    require(request.user, "hr.act_as_officer")
-    return _hr_page(request)
-
-
-@login_required
-@require_POST
-def hr_bundle_request(request):
-    from competencies.hr.selectors import hr_access, units_in_scope
-
-    require(request.user, "hr.act_as_officer")
-    form = HRBundleForm(
-        request.POST,
-        units=units_in_scope(hr_access(request.user)),
-        courses=selectors.bundle_courses(),
-    )
-    if not form.is_valid():
-        return _hr_page(request, form=form, status=400)
-    try:
-        services.certificate_bundle_request(
-            requested_by=request.user,
-            unit=form.cleaned_data["unit"],
-            course=form.cleaned_data["course"],
-        )
-    except PermissionDenied:
-        raise Http404 from None
-    messages.success(
-        request, _("The ZIP is being prepared; it appears below when ready.")
-    )
-    return redirect("certificates:hr_certificates")
-
-
-@login_required
-def hr_bundle_download(request, pk: int):
-    require(request.user, "hr.act_as_officer")
-    bundle = selectors.bundle_get_for_download(user=request.user, pk=pk)
-    return bundle_response(request, bundle)
 
 
 def bundle_response(request, bundle) -> FileResponse:

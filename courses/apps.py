@@ -7,27 +7,16 @@ class CoursesConfig(AppConfig):
     verbose_name = _("Courses")
 
     def ready(self) -> None:
-        from .assignments import hooks
+        from . import rescale  # noqa: F401 - rescale connects its receiver
 
-        hooks.register()
-        from .development import hooks as development_hooks
-
-        development_hooks.register()
-
-        from . import hr, rescale  # noqa: F401 - rescale connects its receiver
-
-        hr.register()
-        # Celery's autodiscovery looks for courses.tasks only: register this module's.
-        from competencies.hr.sections import register_hr_nav
-
+        # Celery's autodiscovery looks for courses.tasks only: register these modules'.
         from .assessments import tasks  # noqa: F401
+        from .assignments import tasks as assignment_tasks  # noqa: F401
         from .scorm import checks as scorm_checks  # noqa: F401 - registers the check
         from .search import handlers
         from .search import tasks as search_tasks  # noqa: F401
 
         handlers.register()
-
-        register_hr_nav(_("Assessment results"), "courses:hr_assessments", order=50)
         _page_cache_versioned()
         from . import dashboard_cache
 

@@ -86,6 +86,7 @@ LOCAL_APPS = [
     "competencies.xapi",
     "courses",
     "certificates",
+    "hr",
     "demo",
 ]
 INSTALLED_APPS = DJANGO_APPS + WAGTAIL_APPS + THIRD_PARTY_APPS + LOCAL_APPS

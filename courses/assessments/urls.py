@@ -31,5 +31,4 @@ urlpatterns = [
         views.attempt_result,
         name="attempt_result",
     ),
-    path("hr/assessments/", views.hr_results, name="hr_assessments"),
 ]

@@ -1,10 +1,9 @@
-"""Learner and HR views of assessments: thin, each parses, calls a service or selector,
-and renders. Another learner's attempt is a 404; every write is a CSRF-checked POST."""
+"""Learner views of assessments (the HR results page is hr.results'): thin, each
+parses, calls a service or selector, and renders. Another learner's attempt is a 404; every write is a CSRF-checked POST."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
-from django.http import Http404, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,14 +11,9 @@ from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from competencies.hr import selectors as hr_selectors
-from competencies.hr.sections import hr_nav_items
-
 from ..selectors import completion_latest
 from . import selectors, services
 from .forms import responses_from_post
-
-HR_PAGE_SIZE = 50
 
 
 def _wants_json(request) -> bool:
@@ -167,33 +161,5 @@ def attempt_result(request, attempt_id: int):
             )
             if attempt.passed and attempt.assessment.course_id
             else None,
-        },
-    )
-
-
-@login_required
-def hr_results(request):
-    """Assessment results of the officer's staff; ?person=<id> narrows to one of them."""
-    access = hr_selectors.hr_access(request.user)
-    if not access.is_hr_officer:
-        raise Http404
-    person = None
-    if request.GET.get("person"):
-        try:
-            person_id = int(request.GET["person"])
-        except ValueError as error:
-            raise Http404 from error
-        person = hr_selectors.person_get_for_hr(access, person_id)
-    results = selectors.results_for_hr(access, person=person)
-    page = Paginator(results, HR_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "courses/assessments/hr_results.html",
-        {
-            "access": access,
-            "section": "assessments",
-            "hr_nav": hr_nav_items(),
-            "person": person,
-            "page_obj": page,
         },
     )

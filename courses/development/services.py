@@ -56,7 +56,7 @@ def _invitation_send(*, user, supervisor: Person, officer, new_account: bool) ->
             "academy_name": settings.ACADEMY_NAME_TH,
             "public_base_url": public_url("/").rstrip("/"),
             "set_password_url": _set_password_url(user) if new_account else "",
-            "plans_url": public_url(reverse("development:supervisor_plans")),
+            "plans_url": public_url(reverse("hr:supervisor_plans")),
             "sign_in_url": public_url(reverse("account_login")),
         }
         subject = render_to_string(

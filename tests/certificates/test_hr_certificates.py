@@ -47,7 +47,7 @@ def world(standards, governance_course):
 
 def _numbers(client, user):
     client.force_login(user)
-    response = client.get(reverse("certificates:hr_certificates"))
+    response = client.get(reverse("hr:certificates"))
     assert response.status_code == 200
     return {c.number for c in response.context["page"].object_list}
 
@@ -60,7 +60,7 @@ def test_each_officer_sees_the_certificates_of_their_subtree(client, world):
 
 def test_filtering_by_a_unit_outside_the_scope_is_404(client, world):
     client.force_login(world.officer)
-    url = reverse("certificates:hr_certificates")
+    url = reverse("hr:certificates")
     assert client.get(url, {"unit": world.units["V2"].pk}).status_code == 404
     response = client.get(url, {"unit": world.units["V1"].pk})
     assert {c.number for c in response.context["page"].object_list} == {
@@ -76,16 +76,16 @@ def test_people_who_are_not_hr_officers_get_404(client, world, who):
         "admin": [Role.ACADEMY_ADMIN],
     }
     client.force_login(UserFactory(roles=roles[who]))
-    assert client.get(reverse("certificates:hr_certificates")).status_code == 404
+    assert client.get(reverse("hr:certificates")).status_code == 404
     response = client.post(
-        reverse("certificates:hr_bundle_request"), {"unit": world.units["V1"].pk}
+        reverse("hr:certificate_bundle_request"), {"unit": world.units["V1"].pk}
     )
     assert response.status_code == 404
     assert not CertificateBundle.objects.exists()
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(client, world):
-    response = client.get(reverse("certificates:hr_certificates"))
+    response = client.get(reverse("hr:certificates"))
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
 
@@ -101,13 +101,13 @@ def test_a_unit_zip_holds_only_that_units_staff(
     client.force_login(world.parent)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("certificates:hr_bundle_request"), {"unit": world.units["V1"].pk}
+            reverse("hr:certificate_bundle_request"), {"unit": world.units["V1"].pk}
         )
     assert response.status_code == 302
     bundle = CertificateBundle.objects.get()
     assert bundle.status == CertificateBundle.Status.READY
     assert bundle.certificate_count == 1
-    download = client.get(reverse("certificates:hr_bundle_download", args=[bundle.pk]))
+    download = client.get(reverse("hr:certificate_bundle_download", args=[bundle.pk]))
     assert download.status_code == 200
     assert _zip_names(download) == {
         f"{world.in_v1.number}.pdf",
@@ -116,7 +116,7 @@ def test_a_unit_zip_holds_only_that_units_staff(
     }
     # Another officer, even one whose scope covers the unit, gets nothing.
     client.force_login(world.officer)
-    url = reverse("certificates:hr_bundle_download", args=[bundle.pk])
+    url = reverse("hr:certificate_bundle_download", args=[bundle.pk])
     assert client.get(url).status_code == 404
 
 
@@ -125,11 +125,11 @@ def test_a_zip_of_a_unit_outside_the_scope_is_refused_and_nothing_is_queued(
 ):
     client.force_login(world.officer)
     response = client.post(
-        reverse("certificates:hr_bundle_request"), {"unit": world.units["V2"].pk}
+        reverse("hr:certificate_bundle_request"), {"unit": world.units["V2"].pk}
     )
     assert response.status_code == 400  # not a choice the form offers
     response = client.post(
-        reverse("certificates:hr_bundle_request"), {"unit": world.units["D1"].pk}
+        reverse("hr:certificate_bundle_request"), {"unit": world.units["D1"].pk}
     )
     assert response.status_code == 400
     assert not CertificateBundle.objects.exists()
@@ -141,7 +141,7 @@ def test_a_forged_post_without_csrf_is_refused(world):
     client = Client(enforce_csrf_checks=True)
     client.force_login(world.officer)
     response = client.post(
-        reverse("certificates:hr_bundle_request"), {"unit": world.units["V1"].pk}
+        reverse("hr:certificate_bundle_request"), {"unit": world.units["V1"].pk}
     )
     assert response.status_code == 403
     assert not CertificateBundle.objects.exists()
@@ -162,7 +162,7 @@ def test_query_count_is_the_same_for_1_and_50_certificates(
     from django.test.utils import CaptureQueriesContext
 
     client.force_login(world.officer)
-    url = reverse("certificates:hr_certificates")
+    url = reverse("hr:certificates")
 
     def count() -> int:
         with CaptureQueriesContext(connection) as queries:
@@ -195,9 +195,9 @@ def test_a_leaver_is_in_neither_the_list_nor_a_zip(
     assert _numbers(client, world.parent) == {world.in_v2.number}
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
-            reverse("certificates:hr_bundle_request"), {"unit": world.units["D1"].pk}
+            reverse("hr:certificate_bundle_request"), {"unit": world.units["D1"].pk}
         )
     bundle = CertificateBundle.objects.get()
-    download = client.get(reverse("certificates:hr_bundle_download", args=[bundle.pk]))
+    download = client.get(reverse("hr:certificate_bundle_download", args=[bundle.pk]))
     assert f"{world.in_v1.number}.pdf" not in _zip_names(download)
     assert bundle.certificate_count == 1

@@ -41,7 +41,7 @@ def _files_under(root) -> list[Path]:
 def _bundle(client, world, django_capture_on_commit_callbacks) -> CertificateBundle:
     client.force_login(world.officer)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("certificates:hr_bundle_request"), {"unit": world.unit.pk})
+        client.post(reverse("hr:certificate_bundle_request"), {"unit": world.unit.pk})
     client.logout()
     return CertificateBundle.objects.get(status=CertificateBundle.Status.READY)
 
@@ -94,7 +94,7 @@ def test_a_bundle_download_is_audited(
 ):
     bundle = _bundle(client, world, django_capture_on_commit_callbacks)
     client.force_login(world.officer)
-    response = client.get(reverse("certificates:hr_bundle_download", args=[bundle.pk]))
+    response = client.get(reverse("hr:certificate_bundle_download", args=[bundle.pk]))
     assert response.status_code == 200
     assert b"".join(response.streaming_content).startswith(b"PK")
     entry = AuditEntry.objects.get(action="certificate_bundle.download")
@@ -129,7 +129,7 @@ def test_download_access_matrix(client, world, django_capture_on_commit_callback
     }
     urls = {
         "pdf": reverse("certificates:my_pdf", args=[world.certificate.public_id]),
-        "hr bundle": reverse("certificates:hr_bundle_download", args=[bundle.pk]),
+        "hr bundle": reverse("hr:certificate_bundle_download", args=[bundle.pk]),
         "admin bundle": reverse("certificates_bundle_download", args=[bundle.pk]),
     }
     actual = {

@@ -68,7 +68,7 @@ def _csv(response) -> list[dict]:
 
 def test_register_csv_has_the_documented_columns_and_the_scope(client, world):
     client.force_login(world.officer)
-    response = client.get(reverse("certificates:hr_register_file", args=["csv"]))
+    response = client.get(reverse("hr:register_file", args=["csv"]))
     assert response.status_code == 200
     rows = _csv(response)
     assert list(rows[0]) == [name for name, _label in COLUMNS]
@@ -97,7 +97,7 @@ def test_register_csv_has_the_documented_columns_and_the_scope(client, world):
 def test_register_only_counts_the_chosen_fiscal_year(client, world):
     client.force_login(world.parent)
     last_year = fiscal_year(timezone.localdate()) - 1
-    url = reverse("certificates:hr_register_file", args=["csv"])
+    url = reverse("hr:register_file", args=["csv"])
     assert _csv(client.get(url, {"year": last_year})) == []
     rows = _csv(client.get(url))
     assert {row["employee_number"] for row in rows} == {"E001", "E002"}
@@ -105,12 +105,10 @@ def test_register_only_counts_the_chosen_fiscal_year(client, world):
 
 def test_register_workbook_reads_as_a_report(client, world):
     client.force_login(world.parent)
-    page = client.get(reverse("certificates:hr_register"))
+    page = client.get(reverse("hr:register"))
     assert page.status_code == 200
-    assert (
-        reverse("certificates:hr_register_file", args=["xlsx"]) in page.content.decode()
-    )
-    response = client.get(reverse("certificates:hr_register_file", args=["xlsx"]))
+    assert reverse("hr:register_file", args=["xlsx"]) in page.content.decode()
+    response = client.get(reverse("hr:register_file", args=["xlsx"]))
     book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     records, totals = book.worksheets
     assert "ก.พ.7" in records["A1"].value and "กรมหนึ่ง (D1)" in records["A1"].value
@@ -124,11 +122,11 @@ def test_register_workbook_reads_as_a_report(client, world):
 
 def test_register_is_for_hr_officers_in_their_scope(client, world):
     client.force_login(world.officer)
-    url = reverse("certificates:hr_register_file", args=["csv"])
+    url = reverse("hr:register_file", args=["csv"])
     assert client.get(url, {"node": world.department.pk}).status_code == 404
     client.force_login(world.in_v1.user)
     assert client.get(url).status_code in (403, 404)
-    assert client.get(reverse("certificates:hr_register")).status_code in (403, 404)
+    assert client.get(reverse("hr:register")).status_code in (403, 404)
 
 
 def test_register_query_budget(client, world):
@@ -155,7 +153,7 @@ def test_register_query_budget(client, world):
     def count():
         total = 0
         for fmt in ("csv", "xlsx"):
-            url = reverse("certificates:hr_register_file", args=[fmt])
+            url = reverse("hr:register_file", args=[fmt])
             with CaptureQueriesContext(connection) as captured:
                 b"".join(client.get(url).streaming_content)
             total += len(captured)

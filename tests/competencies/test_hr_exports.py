@@ -12,8 +12,8 @@ from openpyxl import load_workbook
 
 from academy.accounts.models import AuditEntry
 from academy.core.spreadsheet import csv_cell, formula_unescaped
-from competencies.hr.exports import csv_lines, xlsx_write
 from competencies.selectors import framework_list_active
+from hr.exports import csv_lines, xlsx_write
 from tests.factories import PlacementFactory
 
 pytestmark = pytest.mark.django_db

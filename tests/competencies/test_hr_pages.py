@@ -12,17 +12,17 @@ from django.utils import translation
 import pytest
 
 from academy.accounts.models import AuditEntry
-from competencies.hr.sections import (
+from competencies.hr.services import evidence_record_manual, staff_import_start
+from competencies.models import Evidence, EvidenceAttachment
+from competencies.selectors import person_profile
+from competencies.services import evidence_record, placement_start
+from hr.sections import (
     PersonSection,
     register_hr_nav,
     register_person_section,
     unregister_hr_nav,
     unregister_person_section,
 )
-from competencies.hr.services import evidence_record_manual, staff_import_start
-from competencies.models import Evidence, EvidenceAttachment
-from competencies.selectors import person_profile
-from competencies.services import evidence_record, placement_start
 from tests.factories import (
     STAFF_CSV_HEADER,
     PlacementFactory,

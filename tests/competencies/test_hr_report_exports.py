@@ -133,9 +133,9 @@ def test_evidence_report_has_labels_and_thai_dates(client, hr_world):
 
 def test_compliance_report_by_course_and_by_unit(client, hr_world, progress):  # noqa: F811
     client.force_login(hr_world.parent_officer)
-    page = client.get(reverse("assignments:compliance"))
-    assert reverse("assignments:compliance_report") in page.content.decode()
-    url = reverse("assignments:compliance_report") + f"?node={hr_world.department.pk}"
+    page = client.get(reverse("hr:compliance"))
+    assert reverse("hr:compliance_report") in page.content.decode()
+    url = reverse("hr:compliance_report") + f"?node={hr_world.department.pk}"
     summary, by_unit = _book(client.get(url)).worksheets
     assert summary.title == "ตามหลักสูตร" and by_unit.title == "ตามหน่วยงาน"
     assert "กรมหนึ่ง (D1)" in summary["A1"].value

@@ -6,11 +6,11 @@ from django.urls import reverse
 
 import pytest
 
-from competencies.hr.charts import share_line_chart
 from competencies.hr.services import matrix_snapshots_take
 from competencies.models import MatrixSnapshot
 from competencies.selectors import org_matrix
 from competencies.tasks import matrix_snapshots_take as matrix_snapshots_task
+from hr.charts import share_line_chart
 from tests.factories import PlacementFactory, competency, level
 
 pytestmark = pytest.mark.django_db

@@ -67,7 +67,7 @@ def _radio_label(html: str, unit) -> str:
 def test_the_tree_chooser_tells_same_named_units_apart(client, hr_world, three_same):
     units, _people = three_same
     client.force_login(hr_world.parent_officer)
-    html = client.get(reverse("assignments:new")).content.decode()
+    html = client.get(reverse("hr:assignment_new")).content.decode()
     assert "data-unit-tree" in html and 'type="search"' in html
     labels = {unit.code: _radio_label(html, unit) for unit in units}
     assert len(set(labels.values())) == 3
@@ -79,7 +79,7 @@ def test_the_tree_chooser_tells_same_named_units_apart(client, hr_world, three_s
     assert v1 < html.index(f'id="id_unit_{units[1].pk}"') < v2
     # An officer of V2 is offered V2's units only.
     client.force_login(hr_world.sibling_officer)
-    html = client.get(reverse("assignments:new")).content.decode()
+    html = client.get(reverse("hr:assignment_new")).content.decode()
     assert f'id="id_unit_{units[2].pk}"' in html
     assert f'id="id_unit_{units[1].pk}"' not in html
     assert f'id="id_unit_{units[0].pk}"' not in html
@@ -102,7 +102,7 @@ def test_preview_names_who_is_reached_and_assigning_reaches_only_them(
         "unit": units[1].pk,
         "preview": "1",
     }
-    response = client.post(reverse("assignments:new"), data)
+    response = client.post(reverse("hr:assignment_new"), data)
     preview = response.context["preview"]
     assert preview.count == 1
     assert [placement.person_id for placement in preview.people] == [people[1].pk]
@@ -110,7 +110,7 @@ def test_preview_names_who_is_reached_and_assigning_reaches_only_them(
     assert "คนที่1" in html and "V1-HR" in html
     assert "คนที่0" not in html and "คนที่2" not in html
     del data["preview"]
-    response = client.post(reverse("assignments:new"), data)
+    response = client.post(reverse("hr:assignment_new"), data)
     assert response.status_code == 302
     assignment = page.assignments.get()
     assert set(assignment.assignees.values_list("person_id", flat=True)) == {
@@ -127,7 +127,7 @@ def test_preview_lists_the_first_fifty_and_counts_all(client, hr_world):
         PlacementFactory(unit=unit, person__first_name_th=f"ก{k:03d}")
     client.force_login(hr_world.parent_officer)
     response = client.post(
-        reverse("assignments:new"),
+        reverse("hr:assignment_new"),
         {
             "course": page.pk,
             "due_on": (timezone.localdate() + timedelta(days=20)).isoformat(),
@@ -162,7 +162,7 @@ def test_preview_query_budget(client, hr_world):
 
     def count():
         with CaptureQueriesContext(connection) as captured:
-            response = client.post(reverse("assignments:new"), data)
+            response = client.post(reverse("hr:assignment_new"), data)
             assert response.status_code == 200
         return len(captured)
 

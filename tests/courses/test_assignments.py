@@ -149,10 +149,10 @@ def test_the_form_assigns_and_is_csrf_protected(hr_world, mandatory):
     data = {"course": mandatory.pk, "due_on": due, "unit": hr_world.unit.pk}
     strict = Client(enforce_csrf_checks=True)
     strict.force_login(hr_world.officer)
-    assert strict.post(reverse("assignments:new"), data).status_code == 403
+    assert strict.post(reverse("hr:assignment_new"), data).status_code == 403
     client = Client()
     client.force_login(hr_world.officer)
-    response = client.post(reverse("assignments:new"), data)
+    response = client.post(reverse("hr:assignment_new"), data)
     assert response.status_code == 302
     assert Assignee.objects.filter(person=hr_world.target).exists()
 
@@ -160,7 +160,7 @@ def test_the_form_assigns_and_is_csrf_protected(hr_world, mandatory):
 def test_the_form_names_the_bad_field(client, hr_world, mandatory):
     client.force_login(hr_world.officer)
     response = client.post(
-        reverse("assignments:new"),
+        reverse("hr:assignment_new"),
         {"course": mandatory.pk, "due_on": "2001-01-01", "employee_numbers": "X1"},
     )
     assert response.status_code == 200
@@ -328,7 +328,7 @@ def test_someone_who_moved_out_is_counted_by_their_new_unit(hr_world, progress):
 def test_compliance_csv_export(client, hr_world, progress):
     client.force_login(hr_world.parent_officer)
     response = client.get(
-        reverse("assignments:compliance_export", args=["csv"])
+        reverse("hr:compliance_export", args=["csv"])
         + f"?node={hr_world.department.pk}"
     )
     assert response.streaming
@@ -343,7 +343,7 @@ def test_compliance_csv_export(client, hr_world, progress):
 
 def test_compliance_xlsx_export(client, hr_world, progress):
     client.force_login(hr_world.officer)
-    response = client.get(reverse("assignments:compliance_export", args=["xlsx"]))
+    response = client.get(reverse("hr:compliance_export", args=["xlsx"]))
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     rows = list(workbook.active.iter_rows(values_only=True))
     assert rows[1][0] == "assignment_id"
@@ -353,10 +353,10 @@ def test_compliance_xlsx_export(client, hr_world, progress):
 
 def test_compliance_page_drills_down(client, hr_world, progress):
     client.force_login(hr_world.parent_officer)
-    page = client.get(reverse("assignments:compliance")).content.decode()
+    page = client.get(reverse("hr:compliance")).content.decode()
     assert "กองหนึ่ง" in page and "กองสอง" in page
     page = client.get(
-        reverse("assignments:compliance") + f"?node={hr_world.unit.pk}"
+        reverse("hr:compliance") + f"?node={hr_world.unit.pk}"
     ).content.decode()
     assert "กองสอง" not in page
 
@@ -364,7 +364,7 @@ def test_compliance_page_drills_down(client, hr_world, progress):
 def test_assignment_detail_lists_people_with_their_state(client, hr_world, progress):
     assignment, _ = progress
     client.force_login(hr_world.officer)
-    response = client.get(reverse("assignments:detail", args=[assignment.pk]))
+    response = client.get(reverse("hr:assignment_detail", args=[assignment.pk]))
     people = {a.person_id: a for a in response.context["page"].object_list}
     # The V1 officer sees the three people of V1, not those of V2 or D1.
     assert len(people) == 3

@@ -79,51 +79,58 @@ OFFICERS_ONLY = {
 }
 OFFICERS_OF_V1 = dict(OFFICERS_ONLY, sibling=404)
 CASES = {
-    "assignment list": ("get", lambda w, a: reverse("assignments:list"), OFFICERS_ONLY),
-    "assignment form": ("get", lambda w, a: reverse("assignments:new"), OFFICERS_ONLY),
+    "assignment list": (
+        "get",
+        lambda w, a: reverse("hr:assignment_list"),
+        OFFICERS_ONLY,
+    ),
+    "assignment form": (
+        "get",
+        lambda w, a: reverse("hr:assignment_new"),
+        OFFICERS_ONLY,
+    ),
     "assignment detail": (
         "get",
-        lambda w, a: reverse("assignments:detail", args=[a.pk]),
+        lambda w, a: reverse("hr:assignment_detail", args=[a.pk]),
         OFFICERS_OF_V1,
     ),
     "assignment detail, drilled to V2": (
         "get",
         lambda w, a: (
-            reverse("assignments:detail", args=[a.pk]) + f"?node={w.sibling.pk}"
+            reverse("hr:assignment_detail", args=[a.pk]) + f"?node={w.sibling.pk}"
         ),
         dict(OFFICERS_OF_V1, officer=404),
     ),
     "compliance": (
         "get",
-        lambda w, a: reverse("assignments:compliance"),
+        lambda w, a: reverse("hr:compliance"),
         OFFICERS_ONLY,
     ),
     "compliance of V1": (
         "get",
-        lambda w, a: reverse("assignments:compliance") + f"?node={w.unit.pk}",
+        lambda w, a: reverse("hr:compliance") + f"?node={w.unit.pk}",
         OFFICERS_OF_V1,
     ),
     "compliance csv": (
         "get",
-        lambda w, a: reverse("assignments:compliance_export", args=["csv"]),
+        lambda w, a: reverse("hr:compliance_export", args=["csv"]),
         OFFICERS_ONLY,
     ),
     "compliance xlsx of V1": (
         "get",
         lambda w, a: (
-            reverse("assignments:compliance_export", args=["xlsx"])
-            + f"?node={w.unit.pk}"
+            reverse("hr:compliance_export", args=["xlsx"]) + f"?node={w.unit.pk}"
         ),
         OFFICERS_OF_V1,
     ),
     "target's plan (workspace)": (
         "get",
-        lambda w, a: reverse("assignments:plan_workspace", args=[w.target.pk]),
+        lambda w, a: reverse("hr:plan_workspace", args=[w.target.pk]),
         dict(OFFICERS_OF_V1, supervisor=200),
     ),
     "target's plan agree (supervisor only)": (
         "post",
-        lambda w, a: reverse("assignments:plan_workspace_agree", args=[w.target.pk]),
+        lambda w, a: reverse("hr:plan_workspace_agree", args=[w.target.pk]),
         dict(OFFICERS_OF_V1, officer=404, parent=404, supervisor=302),
     ),
     "my plan": (
@@ -153,10 +160,10 @@ def test_access_matrix(client, hr_world, assigned, case):
 
 def test_unknown_ids_and_formats_are_404(client, hr_world, assigned):
     client.force_login(hr_world.officer)
-    assert client.get(reverse("assignments:detail", args=[999999])).status_code == 404
-    url = reverse("assignments:compliance_export", args=["pdf"])
+    assert client.get(reverse("hr:assignment_detail", args=[999999])).status_code == 404
+    url = reverse("hr:compliance_export", args=["pdf"])
     assert client.get(url).status_code == 404
-    url = reverse("assignments:compliance") + "?node=999999"
+    url = reverse("hr:compliance") + "?node=999999"
     assert client.get(url).status_code == 404
 
 
@@ -164,21 +171,21 @@ def test_the_sibling_officer_does_not_see_the_assignment_listed(
     client, hr_world, assigned
 ):
     client.force_login(hr_world.sibling_officer)
-    response = client.get(reverse("assignments:list"))
+    response = client.get(reverse("hr:assignment_list"))
     assert list(response.context["page"].object_list) == []
     client.force_login(hr_world.officer)
-    response = client.get(reverse("assignments:list"))
+    response = client.get(reverse("hr:assignment_list"))
     assert list(response.context["page"].object_list) == [assigned]
 
 
 def test_hr_nav_links_to_assignments_and_compliance(client, hr_world):
     client.force_login(hr_world.officer)
     page = client.get(reverse("hr:home")).content.decode()
-    assert f'href="{reverse("assignments:list")}"' in page
-    assert f'href="{reverse("assignments:compliance")}"' in page
+    assert f'href="{reverse("hr:assignment_list")}"' in page
+    assert f'href="{reverse("hr:compliance")}"' in page
     client.force_login(hr_world.supervisor_user)
     page = client.get(reverse("hr:home")).content.decode()
-    assert reverse("assignments:list") not in page
+    assert reverse("hr:assignment_list") not in page
 
 
 # ------------------------------------------------------------------------------
@@ -233,11 +240,11 @@ def grown(hr_world):
 @pytest.mark.parametrize(
     "url_of",
     [
-        lambda g: reverse("assignments:list"),
-        lambda g: reverse("assignments:compliance"),
-        lambda g: reverse("assignments:detail", args=[g.assignment.pk]),
-        lambda g: reverse("assignments:compliance_export", args=["csv"]),
-        lambda g: reverse("assignments:new"),
+        lambda g: reverse("hr:assignment_list"),
+        lambda g: reverse("hr:compliance"),
+        lambda g: reverse("hr:assignment_detail", args=[g.assignment.pk]),
+        lambda g: reverse("hr:compliance_export", args=["csv"]),
+        lambda g: reverse("hr:assignment_new"),
     ],
     ids=["list", "compliance", "detail", "export", "form"],
 )

@@ -85,7 +85,7 @@ def test_an_officer_who_sees_only_part_of_it_may_not_change_it(hr_world, mandato
     with pytest.raises(ValidationError):
         assignment_cancel(access=officer, assignment=assignment)
     response = _post(
-        hr_world.officer, reverse("assignments:cancel", args=[assignment.pk])
+        hr_world.officer, reverse("hr:assignment_cancel", args=[assignment.pk])
     )
     assert response.status_code == 302
     assignment.refresh_from_db()
@@ -95,7 +95,7 @@ def test_an_officer_who_sees_only_part_of_it_may_not_change_it(hr_world, mandato
 def test_a_sibling_officer_gets_404_on_change_and_cancel(hr_world, mandatory):
     assignment = _assign(hr_world.officer, mandatory, unit=hr_world.unit)
     for name in ("change", "cancel"):
-        url = reverse(f"assignments:{name}", args=[assignment.pk])
+        url = reverse(f"hr:assignment_{name}", args=[assignment.pk])
         response = _post(
             hr_world.sibling_officer, url, {"due_on": "2099-01-01", "note": "x"}
         )
@@ -108,7 +108,7 @@ def test_change_and_cancel_refuse_get_and_a_forged_post(hr_world, mandatory):
     assignment = _assign(hr_world.officer, mandatory, unit=hr_world.unit)
     client = Client(enforce_csrf_checks=True)
     client.force_login(hr_world.officer)
-    url = reverse("assignments:cancel", args=[assignment.pk])
+    url = reverse("hr:assignment_cancel", args=[assignment.pk])
     assert client.get(url).status_code == 405
     assert client.post(url).status_code == 403
     assignment.refresh_from_db()
@@ -127,7 +127,7 @@ def test_a_new_due_date_restarts_the_reminders_and_is_audited(hr_world, mandator
 
     response = _post(
         hr_world.officer,
-        reverse("assignments:change", args=[assignment.pk]),
+        reverse("hr:assignment_change", args=[assignment.pk]),
         {"due_on": (_today() + timedelta(days=6)).isoformat(), "note": "เลื่อนกำหนด"},
     )
     assert response.status_code == 302
@@ -147,7 +147,7 @@ def test_a_past_due_date_is_refused_with_the_field_named(hr_world, mandatory):
     assignment = _assign(hr_world.officer, mandatory, unit=hr_world.unit)
     response = _post(
         hr_world.officer,
-        reverse("assignments:change", args=[assignment.pk]),
+        reverse("hr:assignment_change", args=[assignment.pk]),
         {"due_on": (_today() - timedelta(days=1)).isoformat(), "note": ""},
     )
     assert response.status_code == 400
@@ -186,7 +186,7 @@ def test_cancelling_takes_it_off_dashboards_reminders_compliance_and_enrolment(
         mandatory.pk
     ]
     response = _post(
-        hr_world.officer, reverse("assignments:cancel", args=[assignment.pk])
+        hr_world.officer, reverse("hr:assignment_cancel", args=[assignment.pk])
     )
     assert response.status_code == 302
     assignment.refresh_from_db()
@@ -204,11 +204,11 @@ def test_cancelling_takes_it_off_dashboards_reminders_compliance_and_enrolment(
     # The record stays, marked, with its figures.
     page = Client()
     page.force_login(hr_world.officer)
-    html = page.get(reverse("assignments:detail", args=[assignment.pk])).content
-    assert "assignments:cancel" not in html.decode()
-    assert reverse("assignments:cancel", args=[assignment.pk]) not in html.decode()
-    listing = page.get(reverse("assignments:list")).content.decode()
-    assert reverse("assignments:detail", args=[assignment.pk]) in listing
+    html = page.get(reverse("hr:assignment_detail", args=[assignment.pk])).content
+    assert "hr:assignment_cancel" not in html.decode()
+    assert reverse("hr:assignment_cancel", args=[assignment.pk]) not in html.decode()
+    listing = page.get(reverse("hr:assignment_list")).content.decode()
+    assert reverse("hr:assignment_detail", args=[assignment.pk]) in listing
     # Cancelling twice is refused, not repeated.
     with pytest.raises(ValidationError):
         assignment_cancel(access=access, assignment=assignment)
@@ -228,7 +228,7 @@ def test_preview_counts_who_it_reaches_and_writes_nothing(hr_world, mandatory):
         "unit": hr_world.unit.pk,
         "preview": "1",
     }
-    response = client.post(reverse("assignments:new"), data)
+    response = client.post(reverse("hr:assignment_new"), data)
     assert response.status_code == 200
     preview = response.context["preview"]
     assert (preview.count, preview.missing) == (2, [])
@@ -237,7 +237,7 @@ def test_preview_counts_who_it_reaches_and_writes_nothing(hr_world, mandatory):
     assert not mandatory.assignments.exists()
 
     data["employee_numbers"] = "T0001, NOPE-1"
-    response = client.post(reverse("assignments:new"), data)
+    response = client.post(reverse("hr:assignment_new"), data)
     preview = response.context["preview"]
     assert (preview.count, preview.missing) == (1, ["NOPE-1"])
     assert "NOPE-1" in response.content.decode()
@@ -297,7 +297,7 @@ def test_the_change_form_shows_the_current_due_date_in_thai(hr_world, mandatory)
     client = Client()
     client.force_login(hr_world.officer)
     html = client.get(
-        reverse("assignments:detail", args=[assignment.pk]),
+        reverse("hr:assignment_detail", args=[assignment.pk]),
         HTTP_ACCEPT_LANGUAGE="th",
     ).content.decode()
     assert f'value="{assignment.due_on.isoformat()}"' in html

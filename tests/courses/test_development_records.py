@@ -141,7 +141,7 @@ def test_the_service_refuses_bad_dates_and_a_record_for_someone_else(hr_world):
 def test_an_officer_approves_and_the_hours_count(client, hr_world):
     record = _submit(hr_world.learner_user, hours="7.5")
     client.force_login(hr_world.officer)
-    url = reverse("development:hr_detail", args=[record.pk])
+    url = reverse("hr:development_detail", args=[record.pk])
     assert "อบรมการวิเคราะห์ข้อมูล" in client.get(url).content.decode()
     response = client.post(url, {"decision": "approve"})
     assert response.status_code == 302
@@ -183,7 +183,7 @@ def test_a_rating_records_verified_evidence_that_raises_the_level(hr_world):
 def test_a_rejection_needs_a_reason_the_learner_reads(client, hr_world):
     record = _submit(hr_world.learner_user)
     client.force_login(hr_world.officer)
-    url = reverse("development:hr_detail", args=[record.pk])
+    url = reverse("hr:development_detail", args=[record.pk])
     response = client.post(url, {"decision": "reject", "reason": ""})
     assert "reason" in response.context["form"].errors
     client.post(url, {"decision": "reject", "reason": "ไม่มีหลักฐานการเข้าอบรม"})
@@ -215,13 +215,13 @@ def test_a_record_is_decided_once(hr_world):
 def test_another_organisations_officer_gets_404_everywhere(client, hr_world):
     record = _submit(hr_world.learner_user, evidence_file=_pdf())
     client.force_login(hr_world.sibling_officer)
-    for name in ("development:hr_detail", "development:hr_file"):
+    for name in ("hr:development_detail", "hr:development_file"):
         assert client.get(reverse(name, args=[record.pk])).status_code == 404
     response = client.post(
-        reverse("development:hr_detail", args=[record.pk]), {"decision": "approve"}
+        reverse("hr:development_detail", args=[record.pk]), {"decision": "approve"}
     )
     assert response.status_code == 404
-    listing = client.get(reverse("development:hr_list") + "?status=all")
+    listing = client.get(reverse("hr:development_list") + "?status=all")
     assert "อบรมการวิเคราะห์ข้อมูล" not in listing.content.decode()
     with pytest.raises(ValidationError):
         development_record_approve(record=record, actor=hr_world.sibling_officer)
@@ -232,7 +232,7 @@ def test_another_organisations_officer_gets_404_everywhere(client, hr_world):
 def test_a_learner_cannot_approve_their_own_record(client, hr_world):
     record = _submit(hr_world.learner_user)
     client.force_login(hr_world.learner_user)
-    url = reverse("development:hr_detail", args=[record.pk])
+    url = reverse("hr:development_detail", args=[record.pk])
     assert client.post(url, {"decision": "approve"}).status_code in (403, 404)
     with pytest.raises(ValidationError):
         development_record_approve(record=record, actor=hr_world.learner_user)
@@ -245,7 +245,7 @@ def test_an_officer_cannot_approve_their_own_record(client, hr_world):
     PlacementFactory(unit=hr_world.unit, person__user=officer)
     record = _submit(officer)
     client.force_login(officer)
-    url = reverse("development:hr_detail", args=[record.pk])
+    url = reverse("hr:development_detail", args=[record.pk])
     page = client.get(url)
     assert page.status_code == 200 and page.context["form"] is None
     assert client.post(url, {"decision": "approve"}).status_code == 403
@@ -272,11 +272,11 @@ def test_the_evidence_file_reaches_only_its_owner_and_officers_in_scope(
 
     client.force_login(hr_world.parent_officer)
     assert (
-        client.get(reverse("development:hr_file", args=[record.pk])).status_code == 200
+        client.get(reverse("hr:development_file", args=[record.pk])).status_code == 200
     )
     client.force_login(hr_world.supervisor_user)  # a supervisor is no HR officer
     assert (
-        client.get(reverse("development:hr_file", args=[record.pk])).status_code == 404
+        client.get(reverse("hr:development_file", args=[record.pk])).status_code == 404
     )
 
 
@@ -341,12 +341,12 @@ def test_development_pages_cost_the_same_for_1_and_50_records(client, hr_world):
         client.force_login(user)
         counts.append(page_queries(client, reverse("development:mine")))
         client.force_login(hr_world.officer)
-        counts.append(page_queries(client, reverse("development:hr_list")))
+        counts.append(page_queries(client, reverse("hr:development_list")))
         counts.append(
-            page_queries(client, reverse("development:hr_list") + "?status=all")
+            page_queries(client, reverse("hr:development_list") + "?status=all")
         )
         counts.append(
-            page_queries(client, reverse("development:hr_detail", args=[made[0].pk]))
+            page_queries(client, reverse("hr:development_detail", args=[made[0].pk]))
         )
         return counts
 

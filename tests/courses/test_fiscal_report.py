@@ -137,7 +137,7 @@ def test_fiscal_page_shows_hours_and_coverage(client, year_world):
     )
     client.force_login(year_world.parent_officer)
     response = client.get(
-        reverse("assignments:fiscal"),
+        reverse("hr:fiscal"),
         {"year": "2570", "framework": year_world.framework.pk},
     )
     assert response.status_code == 200
@@ -146,16 +146,16 @@ def test_fiscal_page_shows_hours_and_coverage(client, year_world):
     assert report.hours_total.staff == 3
     body = response.content.decode()
     assert "ปีงบประมาณ 2570" in body
-    assert reverse("assignments:fiscal_report") in body
+    assert reverse("hr:fiscal_report") in body
     assert [point.quarter for point in report.trend] == [1]
     assert report.coverage_by_unit and report.coverage_by_group
 
 
 def test_fiscal_report_scope(client, year_world):
     client.force_login(year_world.sibling_officer)
-    url = reverse("assignments:fiscal")
+    url = reverse("hr:fiscal")
     assert client.get(url, {"node": year_world.unit.pk}).status_code == 404
-    xlsx = reverse("assignments:fiscal_report")
+    xlsx = reverse("hr:fiscal_report")
     assert client.get(xlsx, {"node": year_world.unit.pk}).status_code == 404
     client.force_login(year_world.learner_user)
     assert client.get(url).status_code in (403, 404)
@@ -163,7 +163,7 @@ def test_fiscal_report_scope(client, year_world):
 
 def test_fiscal_report_workbook(client, year_world):
     client.force_login(year_world.officer)
-    response = client.get(reverse("assignments:fiscal_report"), {"year": "2570"})
+    response = client.get(reverse("hr:fiscal_report"), {"year": "2570"})
     assert response.status_code == 200
     book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     names = book.sheetnames
@@ -194,7 +194,7 @@ def _grow(world, page):
     return grow
 
 
-@pytest.mark.parametrize("name", ["assignments:fiscal", "assignments:fiscal_report"])
+@pytest.mark.parametrize("name", ["hr:fiscal", "hr:fiscal_report"])
 def test_fiscal_report_query_budget(client, hr_world, page, name):
     client.force_login(hr_world.officer)
     url = reverse(name)

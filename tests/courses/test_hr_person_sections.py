@@ -1,4 +1,4 @@
-"""The HR person page's learning and results sections (courses.hr)."""
+"""The HR person page's learning and results sections (hr.sections_courses)."""
 
 import re
 from datetime import datetime, timedelta
@@ -15,10 +15,10 @@ from competencies.hr.selectors import hr_access
 from courses.assessments.services import attempt_start, attempt_submit
 from courses.assignments.selectors import AssignmentTarget
 from courses.assignments.services import assignment_create
-from courses.hr import RECENT_RESULTS
 from courses.models import CourseCompletion
 from courses.selectors import lessons_of, person_learning
 from courses.services import enrolment_create, lesson_complete
+from hr.sections_courses import RECENT_RESULTS
 from tests.courses.assessment_helpers import answers, make_assessment, make_bank, single
 from tests.factories import UserFactory, competency, course
 
@@ -124,7 +124,7 @@ def test_results_list_the_latest_and_link_to_the_rest(client, hr_world, target_u
         attempt = attempt_start(user=target_user, assessment=assessment)
         attempt_submit(attempt=attempt, responses=answers(attempt, right=set()))
     html = _page(client, hr_world.officer, hr_world.target)
-    link = reverse("courses:hr_assessments") + f"?person={hr_world.target.pk}"
+    link = reverse("hr:assessments") + f"?person={hr_world.target.pk}"
     assert link in html
     section = html.split('id="section-coursesresults-h"')[1].split("</section>")[0]
     numbers = re.findall(r"<tr>\s*<td>[^<]*</td>\s*<td>(\d+)</td>", section)

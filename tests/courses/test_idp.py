@@ -167,8 +167,8 @@ def test_the_learner_edits_and_agrees_from_the_dashboard(client, hr_world, emplo
 def test_the_direct_supervisor_agrees_others_only_look(client, hr_world, employee):
     _profile, rows = _gap_rows(employee.person)
     plan = _save(employee.person, gaps=[rows[0].competency])
-    url = reverse("assignments:plan_workspace", args=[employee.person.pk])
-    agree = reverse("assignments:plan_workspace_agree", args=[employee.person.pk])
+    url = reverse("hr:plan_workspace", args=[employee.person.pk])
+    agree = reverse("hr:plan_workspace_agree", args=[employee.person.pk])
 
     client.force_login(hr_world.officer)
     assert client.get(url).status_code == 200
@@ -227,9 +227,9 @@ def test_plan_pages_query_budget(client, hr_world, employee):
         (employee, reverse("assignments:plan_mine")),
         (
             hr_world.supervisor_user,
-            reverse("assignments:plan_workspace", args=[person.pk]),
+            reverse("hr:plan_workspace", args=[person.pk]),
         ),
-        (hr_world.officer, reverse("assignments:plan_workspace", args=[person.pk])),
+        (hr_world.officer, reverse("hr:plan_workspace", args=[person.pk])),
     ]
     grow(1)
     one = [count(user, url) for user, url in urls]

@@ -129,7 +129,7 @@ def test_the_direct_supervisor_returns_a_plan_with_a_comment(
     plan = _plan(employee.person)
     plan.person_agreed_at = timezone.now()
     plan.save()
-    url = reverse("development:plan_return", args=[employee.person.pk])
+    url = reverse("hr:plan_return", args=[employee.person.pk])
 
     client.force_login(hr_world.supervisor_user)
     client.post(url, {"year": YEAR, "comment": ""})
@@ -150,7 +150,7 @@ def test_the_direct_supervisor_returns_a_plan_with_a_comment(
     # Agreeing afterwards clears the return.
     client.force_login(hr_world.supervisor_user)
     client.post(
-        reverse("assignments:plan_workspace_agree", args=[employee.person.pk]),
+        reverse("hr:plan_workspace_agree", args=[employee.person.pk]),
         {"year": YEAR},
     )
     plan.refresh_from_db()
@@ -159,7 +159,7 @@ def test_the_direct_supervisor_returns_a_plan_with_a_comment(
 
 def test_only_the_direct_supervisor_may_return(client, hr_world, employee):
     _plan(employee.person)
-    url = reverse("development:plan_return", args=[employee.person.pk])
+    url = reverse("hr:plan_return", args=[employee.person.pk])
     for user in (hr_world.officer, hr_world.sibling_officer, employee):
         client.force_login(user)
         assert client.post(url, {"year": YEAR, "comment": "x"}).status_code == 404
@@ -173,9 +173,9 @@ def test_only_the_direct_supervisor_may_return(client, hr_world, employee):
 
 def test_hr_records_the_agreement_with_the_signed_form(client, hr_world, employee):
     plan = _plan(employee.person)
-    url = reverse("development:plan_agreement_record", args=[employee.person.pk])
+    url = reverse("hr:plan_agreement_record", args=[employee.person.pk])
     client.force_login(hr_world.officer)
-    workspace = reverse("assignments:plan_workspace", args=[employee.person.pk])
+    workspace = reverse("hr:plan_workspace", args=[employee.person.pk])
     assert url in client.get(workspace).content.decode()
     response = client.post(url, {"year": YEAR, "signed_form": _pdf()})
     assert response.status_code == 302
@@ -188,8 +188,7 @@ def test_hr_records_the_agreement_with_the_signed_form(client, hr_world, employe
     ).exists()
 
     form_url = (
-        reverse("development:plan_agreement_form", args=[employee.person.pk])
-        + f"?year={YEAR}"
+        reverse("hr:plan_agreement_form", args=[employee.person.pk]) + f"?year={YEAR}"
     )
     assert b"".join(client.get(form_url).streaming_content) == PDF
     client.force_login(hr_world.supervisor_user)
@@ -208,7 +207,7 @@ def test_a_paper_agreement_is_refused_without_a_good_form_or_a_supervisor(
     client, hr_world, employee
 ):
     plan = _plan(employee.person)
-    url = reverse("development:plan_agreement_record", args=[employee.person.pk])
+    url = reverse("hr:plan_agreement_record", args=[employee.person.pk])
     client.force_login(hr_world.officer)
     fake = SimpleUploadedFile("signed.pdf", b"GIF89a not a pdf", "application/pdf")
     client.post(url, {"year": YEAR, "signed_form": fake})
@@ -223,7 +222,7 @@ def test_a_paper_agreement_is_refused_without_a_good_form_or_a_supervisor(
 
 def test_only_officers_of_the_unit_record_a_paper_agreement(client, hr_world, employee):
     _plan(employee.person)
-    url = reverse("development:plan_agreement_record", args=[employee.person.pk])
+    url = reverse("hr:plan_agreement_record", args=[employee.person.pk])
     for user in (hr_world.sibling_officer, hr_world.supervisor_user, employee):
         client.force_login(user)
         response = client.post(url, {"year": YEAR, "signed_form": _pdf()})
@@ -241,7 +240,7 @@ def test_a_supervisor_sees_only_their_staff(client, hr_world, employee):
     outsider = UserFactory(email="outsider@example.go.th")
     PlacementFactory(unit=hr_world.unit, person__user=outsider)
     client.force_login(hr_world.supervisor_user)
-    response = client.get(reverse("development:supervisor_plans"))
+    response = client.get(reverse("hr:supervisor_plans"))
     people = {person.pk for person in response.context["page"].object_list}
     assert employee.person.pk in people and hr_world.target.pk in people
     assert outsider.person.pk not in people
@@ -249,7 +248,7 @@ def test_a_supervisor_sees_only_their_staff(client, hr_world, employee):
 
     for user in (outsider, hr_world.officer):
         client.force_login(user)
-        assert client.get(reverse("development:supervisor_plans")).status_code == 404
+        assert client.get(reverse("hr:supervisor_plans")).status_code == 404
 
 
 def test_supervisor_plans_cost_the_same_for_1_and_50_people(client, hr_world):
@@ -263,7 +262,7 @@ def test_supervisor_plans_cost_the_same_for_1_and_50_people(client, hr_world):
 
     def count():
         client.force_login(hr_world.supervisor_user)
-        return page_queries(client, reverse("development:supervisor_plans"))
+        return page_queries(client, reverse("hr:supervisor_plans"))
 
     one, fifty = one_and_fifty(grow, count)
     assert one == fifty <= 20
@@ -297,7 +296,7 @@ def test_plan_pages_with_quarters_cost_the_same_for_1_and_50_records(
         counts.append(
             page_queries(
                 client,
-                reverse("assignments:plan_workspace", args=[plan.person_id]),
+                reverse("hr:plan_workspace", args=[plan.person_id]),
             )
         )
         return counts
@@ -322,7 +321,7 @@ def test_hr_invites_a_supervisor_who_then_agrees(
     ).person
     employee.person.employee_number = "E0001"
     employee.person.save()
-    url = reverse("development:supervisor_invite", args=[boss.pk])
+    url = reverse("hr:supervisor_invite", args=[boss.pk])
     client.force_login(hr_world.officer)
     assert url in client.get(reverse("hr:person", args=[boss.pk])).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
@@ -340,10 +339,10 @@ def test_hr_invites_a_supervisor_who_then_agrees(
 
     plan = _plan(employee.person)
     client.force_login(boss.user)
-    listing = client.get(reverse("development:supervisor_plans"))
+    listing = client.get(reverse("hr:supervisor_plans"))
     assert employee.person.full_name in listing.content.decode()
     client.post(
-        reverse("assignments:plan_workspace_agree", args=[employee.person.pk]),
+        reverse("hr:plan_workspace_agree", args=[employee.person.pk]),
         {"year": YEAR},
     )
     plan.refresh_from_db()
@@ -356,7 +355,7 @@ def test_an_invitation_is_refused_outside_the_scope_or_for_unknown_staff(
     boss = PlacementFactory(
         unit=hr_world.unit, person__email="boss2@example.go.th"
     ).person
-    url = reverse("development:supervisor_invite", args=[boss.pk])
+    url = reverse("hr:supervisor_invite", args=[boss.pk])
     client.force_login(hr_world.sibling_officer)
     assert client.get(url).status_code == 404
     assert client.post(url, {"staff": ""}).status_code == 404

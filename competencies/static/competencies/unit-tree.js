@@ -1,4 +1,4 @@
-// The unit tree chooser (competencies/hr/widgets/unit_tree.html): filters the tree as
+// The unit tree chooser (hr/widgets/unit_tree.html): filters the tree as
 // one types a name or a code, keeping the units above a match visible and unfolded.
 // Without this script the tree still works: every unit is a radio button.
 (function () {

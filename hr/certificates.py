@@ -1,0 +1,91 @@
+"""The certificates of an officer's staff at /hr/certificates/, and ZIPs of them."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from academy.accounts.authz import require
+from certificates import selectors, services, views
+from certificates.forms import HRBundleForm
+from competencies.hr.selectors import hr_access, units_in_scope
+
+from .sections import hr_nav_items
+
+HR_PAGE_SIZE = 50
+
+
+def _hr_page(request, *, form=None, status=200):
+    access = hr_access(request.user)
+    units = units_in_scope(access)
+    unit = None
+    if request.GET.get("unit"):
+        unit = units.filter(pk=request.GET["unit"]).first()
+        if unit is None:
+            raise Http404
+    certificates = selectors.certificates_for_hr(access, unit=unit)
+    page = Paginator(certificates, HR_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "hr/certificates.html",
+        {
+            "access": access,
+            "section": "certificates",
+            "hr_nav": hr_nav_items(),
+            "page": page,
+            "unit": unit,
+            "units": units,
+            "querystring": query.urlencode(),
+            "form": form
+            or HRBundleForm(
+                units=units, courses=selectors.bundle_courses(), initial={"unit": unit}
+            ),
+            "bundles": selectors.bundles_for_user(user=request.user),
+        },
+        status=status,
+    )
+
+
+@login_required
+def certificates(request):
+    """/hr/certificates/: certificates of the staff in the officer's scope."""
+    require(request.user, "hr.act_as_officer")
+    return _hr_page(request)
+
+
+@login_required
+@require_POST
+def bundle_request(request):
+    require(request.user, "hr.act_as_officer")
+    form = HRBundleForm(
+        request.POST,
+        units=units_in_scope(hr_access(request.user)),
+        courses=selectors.bundle_courses(),
+    )
+    if not form.is_valid():
+        return _hr_page(request, form=form, status=400)
+    try:
+        services.certificate_bundle_request(
+            requested_by=request.user,
+            unit=form.cleaned_data["unit"],
+            course=form.cleaned_data["course"],
+        )
+    except PermissionDenied:
+        raise Http404 from None
+    messages.success(
+        request, _("The ZIP is being prepared; it appears below when ready.")
+    )
+    return redirect("hr:certificates")
+
+
+@login_required
+def bundle_download(request, pk: int):
+    require(request.user, "hr.act_as_officer")
+    bundle = selectors.bundle_get_for_download(user=request.user, pk=pk)
+    return views.bundle_response(request, bundle)

@@ -1,0 +1,20 @@
+"""The certificates' part of the HR person page.
+
+Registered by the hr app (hr.sections.register_workspace).
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+from .sections import PersonSection
+
+
+def certificates_section(*, person, user) -> PersonSection:
+    from certificates.selectors import certificates_of_person
+
+    return PersonSection(
+        key="certificates",
+        title=_("Certificates"),
+        template="certificates/hr/person_certificates.html",
+        context={"certificates": certificates_of_person(person)},
+        order=60,
+    )
