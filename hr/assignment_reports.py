@@ -5,7 +5,6 @@ the same by the units directly under it. The raw export (views.compliance_export
 stays for analysts. HR officers only, in their scope, audited as an export.
 """
 
-from django.contrib.auth.decorators import login_required
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -15,7 +14,8 @@ from competencies.models import OrgUnit
 from courses.assignments import selectors
 
 from . import reports as R
-from .assignments import _int, _officer
+from .assignments import _int
+from .workspace import workspace_view
 
 FIELDS = (
     "assignment__course__code",
@@ -47,9 +47,8 @@ def _count_columns() -> list[R.Column]:
     ]
 
 
-@login_required
-def compliance_report(request):
-    access = _officer(request)
+@workspace_view(officer=True)
+def compliance_report(request, access):
     node = selectors.compliance_node(access, _int(request.GET.get("node")))
     audit_record(
         actor=request.user,

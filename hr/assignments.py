@@ -5,11 +5,10 @@ not cover; the learner's own plan is courses.assignments.views'.
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,12 +18,12 @@ from academy.accounts.audit import AuditAction, audit_record
 from academy.accounts.authz import can
 from academy.core.forms import form_add_service_errors
 from academy.core.thaidate import fiscal_year
-from competencies.hr.selectors import HRAccess, hr_access, unit_trails
+from competencies.hr.selectors import unit_trails
 from courses.assignments import selectors, services
 
 from .assignment_forms import AssignmentChangeForm, AssignmentForm
 from .exports import FORMATS, export_response
-from .sections import hr_nav_items
+from .workspace import workspace_render, workspace_view
 
 COMPLIANCE_PAGE_SIZE = 20
 COMPLIANCE_HEADER = [
@@ -40,26 +39,6 @@ COMPLIANCE_HEADER = [
     "not_started",
     "overdue",
 ]
-
-
-def _officer(request) -> HRAccess:
-    access = hr_access(request.user)
-    if not access.is_hr_officer:
-        raise Http404
-    return access
-
-
-def _render(request, template: str, access: HRAccess, section: str, context: dict):
-    return render(
-        request,
-        f"hr/assignments/{template}",
-        {
-            "access": access,
-            "section": section,
-            "hr_nav": hr_nav_items() if access.is_hr_officer else [],
-            **context,
-        },
-    )
 
 
 def _int(value) -> int | None:
@@ -79,28 +58,26 @@ def _year(value) -> int:
 # ------------------------------------------------------------------------------
 
 
-@login_required
-def assignment_list(request):
-    access = _officer(request)
+@workspace_view(officer=True)
+def assignment_list(request, access):
     page = Paginator(
         selectors.assignments_visible(access), COMPLIANCE_PAGE_SIZE
     ).get_page(request.GET.get("page"))
     tallies = selectors.assignment_tallies(access, list(page.object_list))
     unit_trails([item.unit for item in page.object_list])
     rows = [(item, tallies[item.pk]) for item in page.object_list]
-    return _render(
+    return workspace_render(
         request,
-        "list.html",
+        "hr/assignments/list.html",
         access,
         "assignments",
         {"page": page, "rows": rows, "querystring": "", "today": selectors.today()},
     )
 
 
-@login_required
-def assignment_new(request):
+@workspace_view(officer=True)
+def assignment_new(request, access):
     """The form; "Preview" counts who the choice reaches, "Assign" assigns."""
-    access = _officer(request)
     form = AssignmentForm(request.POST or None, access=access)
     preview = None
     if request.method == "POST" and form.is_valid():
@@ -126,14 +103,17 @@ def assignment_new(request):
                     % {"count": assignment.assignees.count()},
                 )
                 return redirect("hr:assignment_detail", assignment_id=assignment.pk)
-    return _render(
-        request, "form.html", access, "assignments", {"form": form, "preview": preview}
+    return workspace_render(
+        request,
+        "hr/assignments/form.html",
+        access,
+        "assignments",
+        {"form": form, "preview": preview},
     )
 
 
-@login_required
-def assignment_detail(request, assignment_id: int, change_form=None):
-    access = _officer(request)
+@workspace_view(officer=True)
+def assignment_detail(request, access, assignment_id: int, change_form=None):
     assignment = selectors.assignment_get(access, assignment_id)
     node = selectors.compliance_node(access, _int(request.GET.get("node")))
     report = selectors.compliance(access, node=node, assignments=[assignment])
@@ -149,9 +129,9 @@ def assignment_detail(request, assignment_id: int, change_form=None):
         change_form = AssignmentChangeForm(
             initial={"due_on": assignment.due_on, "note": assignment.note}
         )
-    return _render(
+    return workspace_render(
         request,
-        "detail.html",
+        "hr/assignments/detail.html",
         access,
         "assignments",
         {
@@ -166,10 +146,9 @@ def assignment_detail(request, assignment_id: int, change_form=None):
     )
 
 
-@login_required
+@workspace_view(officer=True)
 @require_POST
-def assignment_change(request, assignment_id: int):
-    access = _officer(request)
+def assignment_change(request, access, assignment_id: int):
     assignment = selectors.assignment_get(access, assignment_id)
     form = AssignmentChangeForm(request.POST)
     if form.is_valid():
@@ -191,10 +170,9 @@ def assignment_change(request, assignment_id: int):
     return response
 
 
-@login_required
+@workspace_view(officer=True)
 @require_POST
-def assignment_cancel(request, assignment_id: int):
-    access = _officer(request)
+def assignment_cancel(request, access, assignment_id: int):
     assignment = selectors.assignment_get(access, assignment_id)
     try:
         services.assignment_cancel(
@@ -217,17 +195,16 @@ def assignment_cancel(request, assignment_id: int):
 # ------------------------------------------------------------------------------
 
 
-@login_required
-def compliance(request):
-    access = _officer(request)
+@workspace_view(officer=True)
+def compliance(request, access):
     node = selectors.compliance_node(access, _int(request.GET.get("node")))
     page = Paginator(
         selectors.assignments_visible(access, active_only=True), COMPLIANCE_PAGE_SIZE
     ).get_page(request.GET.get("page"))
     report = selectors.compliance(access, node=node, assignments=list(page.object_list))
-    return _render(
+    return workspace_render(
         request,
-        "compliance.html",
+        "hr/assignments/compliance.html",
         access,
         "compliance",
         {
@@ -239,9 +216,8 @@ def compliance(request):
     )
 
 
-@login_required
-def compliance_export(request, fmt: str):
-    access = _officer(request)
+@workspace_view(officer=True)
+def compliance_export(request, access, fmt: str):
     if fmt not in FORMATS:
         raise Http404
     node = selectors.compliance_node(access, _int(request.GET.get("node")))
@@ -265,15 +241,14 @@ def compliance_export(request, fmt: str):
 # ------------------------------------------------------------------------------
 
 
-@login_required
-def plan_workspace(request, person_id: int):
-    access = hr_access(request.user)
+@workspace_view(officer=False)
+def plan_workspace(request, access, person_id: int):
     plan_access = selectors.plan_person_for_workspace(access, person_id)
     year = _year(request.GET.get("year"))
     view = selectors.plan_view(plan_access.person, year=year)
-    return _render(
+    return workspace_render(
         request,
-        "plan_workspace.html",
+        "hr/assignments/plan_workspace.html",
         access,
         "directory" if access.is_hr_officer else "team",
         {
@@ -288,10 +263,9 @@ def plan_workspace(request, person_id: int):
     )
 
 
-@login_required
+@workspace_view(officer=False)
 @require_POST
-def plan_workspace_agree(request, person_id: int):
-    access = hr_access(request.user)
+def plan_workspace_agree(request, access, person_id: int):
     plan_access = selectors.plan_person_for_workspace(access, person_id)
     if not plan_access.can_agree_as_supervisor:
         raise Http404

@@ -1,26 +1,23 @@
 """The certificates of an officer's staff at /hr/certificates/, and ZIPs of them."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from academy.accounts.authz import require
 from certificates import selectors, services, views
 from certificates.forms import HRBundleForm
-from competencies.hr.selectors import hr_access, units_in_scope
+from competencies.hr.selectors import units_in_scope
 
-from .sections import hr_nav_items
+from .workspace import workspace_render, workspace_view
 
 HR_PAGE_SIZE = 50
 
 
-def _hr_page(request, *, form=None, status=200):
-    access = hr_access(request.user)
+def _hr_page(request, access, *, form=None, status=200):
     units = units_in_scope(access)
     unit = None
     if request.GET.get("unit"):
@@ -31,13 +28,12 @@ def _hr_page(request, *, form=None, status=200):
     page = Paginator(certificates, HR_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(
+    return workspace_render(
         request,
         "hr/certificates.html",
+        access,
+        "certificates",
         {
-            "access": access,
-            "section": "certificates",
-            "hr_nav": hr_nav_items(),
             "page": page,
             "unit": unit,
             "units": units,
@@ -52,24 +48,22 @@ def _hr_page(request, *, form=None, status=200):
     )
 
 
-@login_required
-def certificates(request):
+@workspace_view(officer=True)
+def certificates(request, access):
     """/hr/certificates/: certificates of the staff in the officer's scope."""
-    require(request.user, "hr.act_as_officer")
-    return _hr_page(request)
+    return _hr_page(request, access)
 
 
-@login_required
+@workspace_view(officer=True)
 @require_POST
-def bundle_request(request):
-    require(request.user, "hr.act_as_officer")
+def bundle_request(request, access):
     form = HRBundleForm(
         request.POST,
-        units=units_in_scope(hr_access(request.user)),
+        units=units_in_scope(access),
         courses=selectors.bundle_courses(),
     )
     if not form.is_valid():
-        return _hr_page(request, form=form, status=400)
+        return _hr_page(request, access, form=form, status=400)
     try:
         services.certificate_bundle_request(
             requested_by=request.user,
@@ -84,8 +78,7 @@ def bundle_request(request):
     return redirect("hr:certificates")
 
 
-@login_required
-def bundle_download(request, pk: int):
-    require(request.user, "hr.act_as_officer")
+@workspace_view(officer=True)
+def bundle_download(request, access, pk: int):
     bundle = selectors.bundle_get_for_download(user=request.user, pk=pk)
     return views.bundle_response(request, bundle)

@@ -5,10 +5,9 @@ officer's own record can be seen but not decided (`development.decide`).
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,48 +19,29 @@ from competencies.development.services import (
     development_record_approve,
     development_record_reject,
 )
-from competencies.hr.selectors import hr_access
 from competencies.models import DevelopmentRecord
 from courses.development import selectors
 from courses.development.views import evidence_file_response
 
 from .forms import DevelopmentDecisionForm
-from .sections import hr_nav_items
+from .workspace import workspace_render, workspace_view
 
 PAGE_SIZE = 50
 
 
-def _officer(request):
-    require(request.user, "hr.act_as_officer")
-    return hr_access(request.user)
-
-
-def _render(request, template: str, access, context: dict):
-    return render(
-        request,
-        f"hr/development/{template}",
-        {
-            "access": access,
-            "section": "development",
-            "hr_nav": hr_nav_items(),
-            **context,
-        },
-    )
-
-
-@login_required
-def record_list(request):
-    access = _officer(request)
+@workspace_view(officer=True)
+def record_list(request, access):
     status = request.GET.get("status", DevelopmentRecord.Status.SUBMITTED)
     if status not in DevelopmentRecord.Status.values:
         status = ""
     page = Paginator(
         selectors.records_for_hr(access, status=status or None), PAGE_SIZE
     ).get_page(request.GET.get("page"))
-    return _render(
+    return workspace_render(
         request,
-        "list.html",
+        "hr/development/list.html",
         access,
+        "development",
         {
             "page": page,
             "status": status,
@@ -71,9 +51,8 @@ def record_list(request):
     )
 
 
-@login_required
-def record_detail(request, record_id: int):
-    access = _officer(request)
+@workspace_view(officer=True)
+def record_detail(request, access, record_id: int):
     record = selectors.record_get_for_hr(access, record_id)
     may_decide = can(request.user, "development.decide", record)
     form = DevelopmentDecisionForm(request.POST or None) if may_decide else None
@@ -107,10 +86,11 @@ def record_detail(request, record_id: int):
             else:
                 return redirect("hr:development_list")
     year = fiscal_year(record.ends_on)
-    return _render(
+    return workspace_render(
         request,
-        "detail.html",
+        "hr/development/detail.html",
         access,
+        "development",
         {
             "record": record,
             "form": form,
@@ -124,9 +104,8 @@ def record_detail(request, record_id: int):
     )
 
 
-@login_required
-def record_file(request, record_id: int):
-    access = _officer(request)
+@workspace_view(officer=True)
+def record_file(request, access, record_id: int):
     record = selectors.record_get_for_hr(access, record_id)
     require(request.user, "development.view_record", record)
     audit_record(

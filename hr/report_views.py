@@ -5,7 +5,6 @@ analysts; these read as reports (hr.reports). HR officers only, in
 their scope, audited as exports.
 """
 
-from django.contrib.auth.decorators import login_required
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,7 +13,8 @@ from competencies.hr import selectors
 
 from . import reports
 from .report_rows import directory_report_rows, evidence_report_rows
-from .views import _access, _directory, _stamp
+from .views import _directory, _stamp
+from .workspace import workspace_view
 
 R = reports
 
@@ -25,9 +25,8 @@ def _scope_title(access, unit) -> str:
     return "; ".join(R.unit_scope(item) for item in units)
 
 
-@login_required
-def directory_report(request):
-    access = _access(request, officer=True)
+@workspace_view(officer=True)
+def directory_report(request, access):
     _form, filters, _placements = _directory(request, access)
     audit_record(
         actor=request.user,
@@ -70,9 +69,8 @@ def directory_report(request):
     return R.report_response(filename=f"staff-report-{_stamp()}", sheets=[sheet])
 
 
-@login_required
-def person_evidence_report(request, person_id: int):
-    access = _access(request, officer=True)
+@workspace_view(officer=True)
+def person_evidence_report(request, access, person_id: int):
     person = selectors.person_get_for_hr(access, person_id)
     audit_record(
         actor=request.user,

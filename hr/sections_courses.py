@@ -8,6 +8,8 @@ their supervisors); each provider here decides what that viewer may see of it.
 
 from django.utils.translation import gettext_lazy as _
 
+from academy.accounts.authz import can
+
 from .sections import PersonSection
 
 # The person page shows the latest results; the full list is one link away.
@@ -46,9 +48,9 @@ def results_section(*, person, user) -> PersonSection | None:
     from competencies.hr.selectors import hr_access, placements_in_scope
     from courses.assessments.selectors import results_for_hr
 
-    access = hr_access(user)
-    if not access.is_hr_officer:
+    if not can(user, "hr.act_as_officer"):
         return None
+    access = hr_access(user)
     if not placements_in_scope(access).filter(person=person).exists():
         return None  # a supervisor who is an HR officer elsewhere
     results = list(results_for_hr(access, person=person)[: RECENT_RESULTS + 1])

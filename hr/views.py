@@ -8,11 +8,10 @@ and attachments are for HR officers only, the team page for supervisors.
 import io
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import content_disposition_header
@@ -39,25 +38,8 @@ from . import reports, staff_template
 from .charts import share_line_chart
 from .exports import FORMATS, XLSX_TYPE, export_response
 from .forms import ColumnMapForm, DirectoryFilterForm, EvidenceForm, StaffUploadForm
-from .sections import hr_nav_items, person_sections_render
-
-
-def _access(request, *, officer: bool = False) -> selectors.HRAccess:
-    require(request.user, "hr.act_as_officer" if officer else "hr.use_workspace")
-    return selectors.hr_access(request.user)
-
-
-def _render(request, template: str, access, section: str, context: dict):
-    return render(
-        request,
-        f"hr/{template}",
-        {
-            "access": access,
-            "section": section,
-            "hr_nav": hr_nav_items() if access.is_hr_officer else [],
-            **context,
-        },
-    )
+from .sections import person_sections_render
+from .workspace import workspace_render, workspace_view
 
 
 def _format(fmt: str) -> str:
@@ -77,11 +59,10 @@ def month_label(month) -> str:
     return f"{ENGLISH_MONTHS[month.month - 1][:3]} {month.year}"
 
 
-@login_required
-def home(request):
-    access = _access(request)
+@workspace_view(officer=False)
+def home(request, access):
     selectors.unit_trails(access.scope_units)
-    return _render(request, "home.html", access, "home", {})
+    return workspace_render(request, "hr/home.html", access, "home", {})
 
 
 # ------------------------------------------------------------------------------
@@ -96,9 +77,8 @@ def _directory(request, access):
     return form, filters, selectors.directory_placements(access, filters)
 
 
-@login_required
-def directory(request):
-    access = _access(request, officer=True)
+@workspace_view(officer=True)
+def directory(request, access):
     form, filters, placements = _directory(request, access)
     page = Paginator(placements, selectors.DIRECTORY_PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -109,9 +89,9 @@ def directory(request):
     )
     query = request.GET.copy()
     query.pop("page", None)
-    return _render(
+    return workspace_render(
         request,
-        "directory.html",
+        "hr/directory.html",
         access,
         "directory",
         {
@@ -123,9 +103,8 @@ def directory(request):
     )
 
 
-@login_required
-def directory_export(request, fmt: str):
-    access = _access(request, officer=True)
+@workspace_view(officer=True)
+def directory_export(request, access, fmt: str):
     fmt = _format(fmt)
     _form, filters, _placements = _directory(request, access)
     audit_record(
@@ -168,9 +147,8 @@ def directory_export(request, fmt: str):
 # ------------------------------------------------------------------------------
 
 
-@login_required
-def person(request, person_id: int):
-    access = _access(request)
+@workspace_view(officer=False)
+def person(request, access, person_id: int):
     page = selectors.person_page(access, person_id)
     audit_record(
         actor=request.user,
@@ -183,18 +161,17 @@ def person(request, person_id: int):
     sections = person_sections_render(
         person=page.person, user=request.user, request=request
     )
-    return _render(
+    return workspace_render(
         request,
-        "person.html",
+        "hr/person.html",
         access,
         "team" if page.read_only else "directory",
         {"page": page, "person": page.person, "sections": sections},
     )
 
 
-@login_required
-def person_evidence_export(request, person_id: int, fmt: str):
-    access = _access(request, officer=True)
+@workspace_view(officer=True)
+def person_evidence_export(request, access, person_id: int, fmt: str):
     fmt = _format(fmt)
     person = selectors.person_get_for_hr(access, person_id)
     audit_record(
@@ -230,9 +207,8 @@ def person_evidence_export(request, person_id: int, fmt: str):
     )
 
 
-@login_required
-def evidence_new(request, person_id: int):
-    access = _access(request, officer=True)
+@workspace_view(officer=True)
+def evidence_new(request, access, person_id: int):
     person = selectors.person_get_for_hr(access, person_id)
     require(request.user, "hr.record_evidence", person, hide=False)
     form = EvidenceForm(request.POST or None, request.FILES or None)
@@ -256,21 +232,20 @@ def evidence_new(request, person_id: int):
         else:
             messages.success(request, _("The evidence is recorded."))
             return redirect("hr:person", person_id=person.pk)
-    return _render(
+    return workspace_render(
         request,
-        "evidence_form.html",
+        "hr/evidence_form.html",
         access,
         "directory",
         {"form": form, "person": person},
     )
 
 
-@login_required
+@workspace_view(officer=False)
 @require_POST
-def optional_choice(request, person_id: int):
+def optional_choice(request, access, person_id: int):
     """Choose, or withdraw, an optional competency for one person: their supervisor,
     or an HR officer of their unit. From then on it counts towards their gaps."""
-    access = _access(request)
     person, _read_only = selectors.person_get_visible(access, person_id)
     require(request.user, "hr.choose_optional", person)
     competency_id = request.POST.get("competency", "")
@@ -305,9 +280,8 @@ def optional_choice(request, person_id: int):
     return redirect("hr:person", person_id=person.pk)
 
 
-@login_required
-def attachment_download(request, attachment_id: int):
-    access = _access(request, officer=True)
+@workspace_view(officer=True)
+def attachment_download(request, access, attachment_id: int):
     attachment = selectors.attachment_get_for_hr(access, attachment_id)
     audit_record(
         actor=request.user,
@@ -326,18 +300,17 @@ def attachment_download(request, attachment_id: int):
     return response
 
 
-@login_required
-def team(request):
-    access = _access(request)
+@workspace_view(officer=False)
+def team(request, access):
     if not access.is_supervisor:
         raise Http404
     page = Paginator(
         selectors.team_placements(access), selectors.DIRECTORY_PAGE_SIZE
     ).get_page(request.GET.get("page"))
     selectors.unit_trails([placement.unit for placement in page.object_list])
-    return _render(
+    return workspace_render(
         request,
-        "team.html",
+        "hr/team.html",
         access,
         "team",
         {"page": page, "querystring": ""},
@@ -367,16 +340,15 @@ def _heatmap(request, access):
     )
 
 
-@login_required
-def heatmap(request):
-    access = _access(request, officer=True)
+@workspace_view(officer=True)
+def heatmap(request, access):
     frameworks, heat = _heatmap(request, access)
     chart = share_line_chart(
         [(month_label(point.month), point.share) for point in heat.trend]
     )
-    return _render(
+    return workspace_render(
         request,
-        "heatmap.html",
+        "hr/heatmap.html",
         access,
         "heatmap",
         {
@@ -388,9 +360,8 @@ def heatmap(request):
     )
 
 
-@login_required
-def heatmap_export(request, fmt: str):
-    access = _access(request, officer=True)
+@workspace_view(officer=True)
+def heatmap_export(request, access, fmt: str):
     fmt = _format(fmt)
     _frameworks, heat = _heatmap(request, access)
     audit_record(
@@ -467,11 +438,10 @@ def _heat_label(heat, row) -> tuple[str, str]:
     return row.unit.code, row.label
 
 
-@login_required
-def heatmap_report(request):
+@workspace_view(officer=True)
+def heatmap_report(request, access):
     """The heat map as a report to print and file: the share of staff meeting each
     competency by unit (or group), with a total row; then the figures behind it."""
-    access = _access(request, officer=True)
     _frameworks, heat = _heatmap(request, access)
     audit_record(
         actor=request.user,
@@ -590,9 +560,8 @@ def heatmap_report(request):
 # ------------------------------------------------------------------------------
 
 
-@login_required
-def import_index(request):
-    access = _access(request, officer=True)
+@workspace_view(officer=True)
+def import_index(request, access):
     form = StaffUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -606,9 +575,9 @@ def import_index(request):
             form.add_error("file", error.messages)
         else:
             return redirect("hr:import_job", job_id=job.pk)
-    return _render(
+    return workspace_render(
         request,
-        "import.html",
+        "hr/import.html",
         access,
         "import",
         {
@@ -619,22 +588,20 @@ def import_index(request):
     )
 
 
-@login_required
-def column_maps(request):
+@workspace_view(officer=True)
+def column_maps(request, access):
     """The saved column maps, shared by the HR officers who import staff files."""
-    access = _access(request, officer=True)
-    return _render(
+    return workspace_render(
         request,
-        "column_maps.html",
+        "hr/column_maps.html",
         access,
         "import",
         {"maps": list(StaffColumnMap.objects.order_by("name"))},
     )
 
 
-@login_required
-def column_map_edit(request, map_id: int | None = None):
-    access = _access(request, officer=True)
+@workspace_view(officer=True)
+def column_map_edit(request, access, map_id: int | None = None):
     column_map = get_object_or_404(StaffColumnMap, pk=map_id) if map_id else None
     initial = (
         {
@@ -657,20 +624,19 @@ def column_map_edit(request, map_id: int | None = None):
         else:
             messages.success(request, _("The column map is saved."))
             return redirect("hr:column_map_edit", map_id=saved.pk)
-    return _render(
+    return workspace_render(
         request,
-        "column_map_form.html",
+        "hr/column_map_form.html",
         access,
         "import",
         {"form": form, "column_map": column_map, "columns": COLUMNS},
     )
 
 
-@login_required
-def import_template(request, fmt: str):
+@workspace_view(officer=True)
+def import_template(request, access, fmt: str):
     """The staff file's template: header only (CSV), or a workbook listing every
     allowed value of the officer's organisation (XLSX)."""
-    access = _access(request, officer=True)
     fmt = _format(fmt)
     if fmt == "csv":
         return export_response(
@@ -713,17 +679,16 @@ def _problems(items: list[dict]) -> list[str]:
     return [Problem(item["code"], item.get("params", {})).message for item in items]
 
 
-@login_required
-def import_job(request, job_id: int):
-    access = _access(request, officer=True)
+@workspace_view(officer=True)
+def import_job(request, access, job_id: int):
     job = selectors.import_job_get(access, job_id)
     report = job.report or {}
     bad_rows = [
         {**row, "messages": _problems(row["problems"])} for row in report.get("bad", [])
     ]
-    return _render(
+    return workspace_render(
         request,
-        "import_job.html",
+        "hr/import_job.html",
         access,
         "import",
         {
@@ -744,10 +709,9 @@ def import_job(request, job_id: int):
     )
 
 
-@login_required
+@workspace_view(officer=True)
 @require_POST
-def import_apply(request, job_id: int):
-    access = _access(request, officer=True)
+def import_apply(request, access, job_id: int):
     job = selectors.import_job_get(access, job_id)
     if job.counts.get("bad") and not request.POST.get("skip_bad"):
         messages.error(
