@@ -582,7 +582,6 @@ def run(
     from django.db import connection
     from django.urls import reverse
 
-    from competencies.hr.services import staff_import_apply_start, staff_import_start
     from competencies.models import (
         Competency,
         Framework,
@@ -594,6 +593,7 @@ def run(
     )
     from competencies.rollups import matrix_rollups_build
     from demo.population import EMPLOYEE_PREFIX
+    from hr.staff_import.services import staff_import_apply_start, staff_import_start
 
     _database_guard()
     if staff:

@@ -9,9 +9,8 @@ itself (person_ensure_for_user) never receives an identity.
 from django.db import transaction
 
 from academy.accounts.oidc.directory import PlacedPerson, register_directory
-from competencies.hr.services import pii_key
-from competencies.hr.staff_csv import national_id_digest, national_id_is_valid
 from competencies.models import Person, Placement
+from competencies.national_id import national_id_digest, national_id_is_valid, pii_key
 from competencies.services import _person_link_audit
 
 

@@ -17,30 +17,6 @@ def matrix_snapshots_take() -> dict:
 
 
 @shared_task(acks_late=True)
-def staff_import_check(job_id: int) -> str:
-    """The dry run of a large staff file."""
-    from competencies.hr import services
-
-    return services.staff_import_check(job_id=job_id).status
-
-
-@shared_task(acks_late=True)
-def staff_import_apply(job_id: int) -> str:
-    """The real run of a large staff file, after its dry run was confirmed."""
-    from competencies.hr import services
-
-    return services.staff_import_apply(job_id=job_id).status
-
-
-@shared_task(acks_late=True)
-def staff_imports_discard_stale() -> int:
-    """Daily: drop the uploads (national IDs in clear) of dry runs never applied."""
-    from competencies.hr import services
-
-    return services.staff_imports_discard_stale()
-
-
-@shared_task(acks_late=True)
 def matrix_rollups_build() -> dict:
     """The organisation matrix's maintained figures of every active framework, rebuilt
     (manage.py matrix_rebuild does the same)."""

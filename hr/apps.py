@@ -13,3 +13,5 @@ class HRConfig(AppConfig):
         from . import sections
 
         sections.register_workspace()
+        # Celery's autodiscovery looks for hr.tasks only: register the staff import's.
+        from .staff_import import tasks  # noqa: F401

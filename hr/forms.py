@@ -16,8 +16,7 @@ from competencies.hr.selectors import (
     unit_trails,
     units_in_scope,
 )
-from competencies.hr.services import MANUAL_SOURCES, MAX_IMPORT_BYTES
-from competencies.hr.staff_csv import column_map_problems
+from competencies.hr.services import MANUAL_SOURCES
 from competencies.models import (
     Competency,
     Framework,
@@ -30,6 +29,9 @@ from competencies.models import (
     StaffColumnMap,
 )
 from courses.development.forms import FILE_ACCEPT
+
+from .staff_import.parsing import column_map_problems
+from .staff_import.services import MAX_IMPORT_BYTES
 
 INDENT = "\u2002\u2002"
 

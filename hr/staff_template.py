@@ -16,8 +16,9 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from competencies.hr.selectors import HRAccess, unit_trails, units_in_scope
-from competencies.hr.staff_csv import COLUMNS, HEADER_ALIASES, REQUIRED_COLUMNS
 from competencies.models import LineOfWork, PositionLevel, PositionType
+
+from .staff_import.parsing import COLUMNS, HEADER_ALIASES, REQUIRED_COLUMNS
 
 #: Rows of the first sheet that carry the drop-down lists.
 TEMPLATE_ROWS = 2000

@@ -24,7 +24,6 @@ from academy.accounts.authz import require
 from academy.core.forms import form_add_service_errors
 from academy.core.thaidate import ENGLISH_MONTHS, THAI_MONTHS_SHORT, buddhist_year
 from competencies.hr import selectors, services
-from competencies.hr.staff_csv import COLUMNS, Problem
 from competencies.models import (
     Competency,
     OptionalChoice,
@@ -39,6 +38,8 @@ from .charts import share_line_chart
 from .exports import FORMATS, XLSX_TYPE, export_response
 from .forms import ColumnMapForm, DirectoryFilterForm, EvidenceForm, StaffUploadForm
 from .sections import person_sections_render
+from .staff_import import services as staff_import
+from .staff_import.parsing import COLUMNS, Problem
 from .workspace import workspace_render, workspace_view
 
 
@@ -565,7 +566,7 @@ def import_index(request, access):
     form = StaffUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            job = services.staff_import_start(
+            job = staff_import.staff_import_start(
                 user=request.user,
                 upload=form.cleaned_data["file"],
                 request=request,
@@ -616,7 +617,7 @@ def column_map_edit(request, access, map_id: int | None = None):
     form = ColumnMapForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            saved = services.staff_column_map_save(
+            saved = staff_import.staff_column_map_save(
                 user=request.user, column_map=column_map, **form.cleaned_data
             )
         except ValidationError as error:
@@ -693,7 +694,7 @@ def import_job(request, access, job_id: int):
         "import",
         {
             "job": job,
-            "progress": services.import_progress_get(job.pk)
+            "progress": staff_import.import_progress_get(job.pk)
             if job.is_running
             else None,
             "header_errors": _problems(report.get("header_errors", [])),
@@ -719,7 +720,7 @@ def import_apply(request, access, job_id: int):
         )
         return redirect("hr:import_job", job_id=job.pk)
     try:
-        job = services.staff_import_apply_start(
+        job = staff_import.staff_import_apply_start(
             job=job, user=request.user, request=request
         )
     except ValidationError as error:

@@ -154,7 +154,7 @@ class ImportJob(models.Model):
 
 class StaffColumnMap(models.Model):
     """How another system's staff export names its columns: {its header: the
-    Academy's column} (competencies.hr.staff_csv.COLUMNS), saved per source (a DPIS
+    Academy's column} (hr.staff_import.parsing.COLUMNS), saved per source (a DPIS
     export, another HR system) and chosen when uploading. Headers it does not name
     are read as usual (the Academy's own names and their Thai aliases)."""
 

@@ -19,9 +19,8 @@ from allauth.socialaccount.models import SocialAccount
 
 from academy.accounts.audit import AuditAction
 from academy.accounts.models import AuditEntry
-from competencies.hr.services import pii_key
-from competencies.hr.staff_csv import national_id_digest
 from competencies.models import Person
+from competencies.national_id import national_id_digest, pii_key
 from tests.academy import oidc_support
 from tests.factories import PersonFactory, PlacementFactory, UserFactory, org_unit
 from tests.factories import thai_national_id as make_national_id

@@ -13,9 +13,9 @@ import pytest
 
 from academy.accounts.roles import Role
 from competencies.hr import selectors
-from competencies.hr.services import staff_import_start
 from competencies.models import HRScope, Placement
 from competencies.services import placement_start
+from hr.staff_import.services import staff_import_start
 from tests.factories import (
     STAFF_CSV_HEADER,
     PlacementFactory,

@@ -5,13 +5,13 @@ from django.urls import reverse
 
 import pytest
 
-from competencies.hr import staff_csv
-from competencies.hr.services import (
+from competencies.models import ImportJob, Placement, StaffColumnMap
+from hr.staff_import import parsing as staff_csv
+from hr.staff_import.services import (
     staff_column_map_save,
     staff_import_apply_start,
     staff_import_start,
 )
-from competencies.models import ImportJob, Placement, StaffColumnMap
 from tests.factories import thai_national_id
 from tests.queries import one_and_fifty, page_queries
 

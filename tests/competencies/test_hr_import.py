@@ -10,13 +10,10 @@ from django.urls import reverse
 import pytest
 
 from academy.accounts.models import AuditEntry
-from competencies.hr.services import (
-    pii_key,
-    staff_import_apply_start,
-    staff_import_start,
-)
-from competencies.hr.staff_csv import Reason, national_id_digest
 from competencies.models import ImportJob, OrgUnit, Person, Placement
+from competencies.national_id import national_id_digest, pii_key
+from hr.staff_import.parsing import Reason
+from hr.staff_import.services import staff_import_apply_start, staff_import_start
 from tests.factories import (
     STAFF_CSV_HEADER,
     PersonFactory,
@@ -354,7 +351,7 @@ def test_unapplied_dry_runs_lose_their_upload_after_a_day(hr_world):
 
     from django.utils import timezone
 
-    from competencies.tasks import staff_imports_discard_stale
+    from hr.staff_import.tasks import staff_imports_discard_stale
 
     job = staff_import_start(user=hr_world.officer, upload=_upload([staff_csv_line(1)]))
     assert staff_imports_discard_stale.delay().get() == 0

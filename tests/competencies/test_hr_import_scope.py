@@ -11,9 +11,9 @@ from django.utils import timezone
 
 import pytest
 
-from competencies.hr.services import pii_key
-from competencies.hr.staff_csv import Reason, national_id_digest
 from competencies.models import ImportJob, Placement
+from competencies.national_id import national_id_digest, pii_key
+from hr.staff_import.parsing import Reason
 from tests.factories import (
     STAFF_CSV_HEADER,
     PlacementFactory,

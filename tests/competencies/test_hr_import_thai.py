@@ -11,10 +11,10 @@ from django.urls import reverse
 import pytest
 from openpyxl import load_workbook
 
-from competencies.hr import staff_csv
-from competencies.hr.services import staff_import_apply_start, staff_import_start
-from competencies.hr.staff_csv import COLUMNS, Reason
 from competencies.models import ImportJob, Person, Placement
+from hr.staff_import import parsing as staff_csv
+from hr.staff_import.parsing import COLUMNS, Reason
+from hr.staff_import.services import staff_import_apply_start, staff_import_start
 from tests.factories import org_unit, thai_national_id
 from tests.queries import one_and_fifty, page_queries
 

@@ -12,7 +12,7 @@ from django.utils import translation
 import pytest
 
 from academy.accounts.models import AuditEntry
-from competencies.hr.services import evidence_record_manual, staff_import_start
+from competencies.hr.services import evidence_record_manual
 from competencies.models import Evidence, EvidenceAttachment
 from competencies.selectors import person_profile
 from competencies.services import evidence_record, placement_start
@@ -23,6 +23,7 @@ from hr.sections import (
     unregister_hr_nav,
     unregister_person_section,
 )
+from hr.staff_import.services import staff_import_start
 from tests.factories import (
     STAFF_CSV_HEADER,
     PlacementFactory,

@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
-from competencies.hr import staff_csv
-from competencies.hr.staff_csv import Reason
+from hr.staff_import import parsing as staff_csv
+from hr.staff_import.parsing import Reason
 from tests.factories import thai_national_id
 
 KEY = b"test-key"

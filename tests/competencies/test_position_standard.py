@@ -8,9 +8,9 @@ from django.utils import translation
 
 import pytest
 
-from competencies.hr.services import staff_import_start
-from competencies.hr.staff_csv import Reason, reason_message
 from competencies.models import ImportJob, Person, Placement, PositionLevel
+from hr.staff_import.parsing import Reason, reason_message
+from hr.staff_import.services import staff_import_start
 from tests.factories import (
     STAFF_CSV_HEADER,
     PersonFactory,

@@ -4,9 +4,8 @@ their record, sees the identity on their account, and signs out of both."""
 
 import pytest
 
-from competencies.hr.services import pii_key
-from competencies.hr.staff_csv import national_id_digest
 from competencies.models import Person
+from competencies.national_id import national_id_digest, pii_key
 from tests.academy import oidc_support
 from tests.factories import PersonFactory, PlacementFactory, org_unit, thai_national_id
 

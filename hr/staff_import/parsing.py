@@ -31,8 +31,6 @@ Nothing here logs, and no message repeats an ID.
 """
 
 import csv
-import hashlib
-import hmac
 import io
 import re
 from collections import defaultdict
@@ -42,6 +40,12 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
+
+from competencies.national_id import (
+    national_id_digest,
+    national_id_is_valid,
+    national_id_mask,
+)
 
 BUDDHIST_ERA_OFFSET = 543
 
@@ -215,36 +219,8 @@ class Problem:
 
 
 # ------------------------------------------------------------------------------
-# National ID and dates
+# Dates
 # ------------------------------------------------------------------------------
-
-NON_DIGITS = re.compile(r"[\s\-]")
-
-
-def national_id_normalise(value: str) -> str:
-    return NON_DIGITS.sub("", value or "")
-
-
-def national_id_is_valid(value: str) -> bool:
-    """13 digits whose last is the mod-11 check digit of the first 12."""
-    digits = national_id_normalise(value)
-    if len(digits) != 13 or not digits.isascii() or not digits.isdigit():
-        return False
-    total = sum(int(digit) * (13 - index) for index, digit in enumerate(digits[:12]))
-    return (11 - total % 11) % 10 == int(digits[12])
-
-
-def national_id_mask(value: str) -> str:
-    """1-2345-xxxxx-xx-3: the office-of-issue prefix and the check digit, no more."""
-    digits = national_id_normalise(value)
-    return f"{digits[0]}-{digits[1:5]}-xxxxx-xx-{digits[12]}"
-
-
-def national_id_digest(value: str, *, key: bytes) -> str:
-    """Keyed so that the digest of a 13-digit ID cannot be reversed by enumeration."""
-    digits = national_id_normalise(value)
-    return hmac.new(key, digits.encode("ascii"), hashlib.sha256).hexdigest()
-
 
 ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 THAI_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
