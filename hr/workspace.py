@@ -34,6 +34,7 @@ def workspace_view(*, officer: bool):
             require(request.user, action)
             return view(request, hr_access(request.user), *args, **kwargs)
 
+        wrapped.workspace_action = action  # what tests/hr/test_workspace.py checks
         return wrapped
 
     return decorate
