@@ -4,7 +4,6 @@ HR officers only, for a node of their scope; the workbook is audited as an expor
 Selectors in courses.assignments.fiscal; the workbook's layout in hr.reports.
 """
 
-from django.contrib.auth.decorators import login_required
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,13 +13,13 @@ from competencies.hr.selectors import frameworks_for_hr, unit_trails
 from courses.assignments import fiscal
 
 from . import reports as R
-from .assignments import _int, _officer, _render
+from .assignments import _int
+from .workspace import workspace_render, workspace_view
 
 YEARS_SHOWN = 5
 
 
-def _report(request):
-    access = _officer(request)
+def _report(request, access):
     year = fiscal.fiscal_year_get(request.GET.get("year"))
     frameworks = frameworks_for_hr()
     chosen = request.GET.get("framework")
@@ -35,12 +34,12 @@ def _report(request):
         framework=framework,
     )
     unit_trails([report.node])
-    return access, frameworks, report
+    return frameworks, report
 
 
-@login_required
-def fiscal_page(request):
-    access, frameworks, report = _report(request)
+@workspace_view(officer=True)
+def fiscal_page(request, access):
+    frameworks, report = _report(request, access)
     current = fiscal_year(timezone.localdate())
     years = [
         (year, buddhist_year(year))
@@ -49,9 +48,9 @@ def fiscal_page(request):
     query = {"node": report.node.pk, "year": report.year.year}
     if report.framework is not None:
         query["framework"] = report.framework.pk
-    return _render(
+    return workspace_render(
         request,
-        "fiscal.html",
+        "hr/assignments/fiscal.html",
         access,
         "fiscal",
         {
@@ -88,9 +87,9 @@ def _tally_values(tally) -> list:
     ]
 
 
-@login_required
-def fiscal_report_xlsx(request):
-    access, _frameworks, report = _report(request)
+@workspace_view(officer=True)
+def fiscal_report_xlsx(request, access):
+    _frameworks, report = _report(request, access)
     audit_record(
         actor=request.user,
         action=AuditAction.EXPORT,

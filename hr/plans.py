@@ -9,18 +9,17 @@ the person's unit record a paper agreement and invite (`plans.record_agreement`,
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from academy.accounts.authz import require
 from academy.core.forms import form_add_service_errors
-from competencies.hr.selectors import hr_access, person_get_for_hr
+from competencies.hr.selectors import person_get_for_hr
 from courses.assignments import selectors as plan_selectors
 from courses.assignments import services as plan_services
 from courses.development import selectors, services
@@ -28,28 +27,26 @@ from courses.development.plan_views import agreement_form_response
 
 from .assignments import _year
 from .forms import PlanAgreementRecordForm, PlanReturnForm, SupervisorInviteForm
-from .sections import hr_nav_items
+from .workspace import workspace_render, workspace_view
 
 
 def _plan_url(person_id: int, year: int) -> str:
     return f"{reverse('hr:plan_workspace', args=[person_id])}?year={year}"
 
 
-def _workspace_plan(request, person_id: int):
-    access = hr_access(request.user)
-    require(request.user, "hr.use_workspace")
+def _workspace_plan(request, access, person_id: int):
     plan_access = plan_selectors.plan_person_for_workspace(access, person_id)
     year = _year(request.POST.get("year") or request.GET.get("year"))
     view = plan_selectors.plan_view(plan_access.person, year=year)
     if view.plan is None:
         raise Http404
-    return access, plan_access, view, year
+    return plan_access, view, year
 
 
-@login_required
+@workspace_view(officer=False)
 @require_POST
-def plan_return(request, person_id: int):
-    _access, plan_access, view, year = _workspace_plan(request, person_id)
+def plan_return(request, access, person_id: int):
+    plan_access, view, year = _workspace_plan(request, access, person_id)
     if not plan_access.can_agree_as_supervisor:
         raise Http404
     form = PlanReturnForm(request.POST)
@@ -71,10 +68,10 @@ def plan_return(request, person_id: int):
     return redirect(_plan_url(plan_access.person.pk, year))
 
 
-@login_required
+@workspace_view(officer=True)
 @require_POST
-def plan_agreement_record(request, person_id: int):
-    _access, plan_access, view, year = _workspace_plan(request, person_id)
+def plan_agreement_record(request, access, person_id: int):
+    plan_access, view, year = _workspace_plan(request, access, person_id)
     require(request.user, "plans.record_agreement", plan_access.person)
     form = PlanAgreementRecordForm(request.POST, request.FILES)
     if form.is_valid():
@@ -98,30 +95,27 @@ def plan_agreement_record(request, person_id: int):
     return redirect(_plan_url(plan_access.person.pk, year))
 
 
-@login_required
-def plan_agreement_form(request, person_id: int):
-    _access, _plan_access, view, _year_value = _workspace_plan(request, person_id)
+@workspace_view(officer=False)
+def plan_agreement_form(request, access, person_id: int):
+    _plan_access, view, _year_value = _workspace_plan(request, access, person_id)
     require(request.user, "plans.view_agreement_form", view.plan)
     return agreement_form_response(view.plan)
 
 
-@login_required
-def supervisor_plans(request):
-    require(request.user, "hr.use_workspace")
-    access = hr_access(request.user)
+@workspace_view(officer=False)
+def supervisor_plans(request, access):
     if not access.is_supervisor:
         raise Http404
     year = _year(request.GET.get("year"))
     page = Paginator(selectors.supervisor_plans(access, year=year), 50).get_page(
         request.GET.get("page")
     )
-    return render(
+    return workspace_render(
         request,
         "hr/plans/supervisor_plans.html",
+        access,
+        "plans",
         {
-            "access": access,
-            "section": "plans",
-            "hr_nav": hr_nav_items() if access.is_hr_officer else [],
             "page": page,
             "year": year,
             "querystring": f"year={year}",
@@ -129,10 +123,8 @@ def supervisor_plans(request):
     )
 
 
-@login_required
-def supervisor_invite(request, person_id: int):
-    require(request.user, "hr.act_as_officer")
-    access = hr_access(request.user)
+@workspace_view(officer=True)
+def supervisor_invite(request, access, person_id: int):
     supervisor = person_get_for_hr(access, person_id)
     form = SupervisorInviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -155,13 +147,12 @@ def supervisor_invite(request, person_id: int):
                 % {"email": result.user.email, "count": result.linked_staff},
             )
             return redirect("hr:person", person_id=supervisor.pk)
-    return render(
+    return workspace_render(
         request,
         "hr/plans/supervisor_invite.html",
+        access,
+        "directory",
         {
-            "access": access,
-            "section": "directory",
-            "hr_nav": hr_nav_items(),
             "form": form,
             "person": supervisor,
         },

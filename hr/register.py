@@ -3,30 +3,23 @@ to choose the fiscal year and the unit, and the file as CSV (for import) or as a
 workbook to print. HR officers only, for a node of their scope; audited as exports.
 """
 
-from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from academy.accounts.audit import AuditAction, audit_record
-from academy.accounts.authz import require
 from academy.core.thaidate import buddhist_year, fiscal_year
 from certificates.register import COLUMNS, register_person_totals, register_rows
-from competencies.hr.selectors import hr_access, unit_get_in_scope, unit_trails
+from competencies.hr.selectors import unit_get_in_scope, unit_trails
 
 from . import reports as R
 from .exports import csv_response
-from .sections import hr_nav_items
+from .workspace import workspace_render, workspace_view
 
 YEARS_SHOWN = 5
 
 
-def _choice(request):
-    require(request.user, "hr.act_as_officer")
-    access = hr_access(request.user)
-    if not access.is_hr_officer:
-        raise Http404
+def _choice(request, access):
     node_id = request.GET.get("node")
     node = (
         unit_get_in_scope(access, node_id)
@@ -41,21 +34,20 @@ def _choice(request):
     if year > 2400:
         year -= 543
     year = min(max(year, 2000), current + 1)
-    return access, node, year
+    return node, year
 
 
-@login_required
-def register(request):
-    access, node, year = _choice(request)
+@workspace_view(officer=True)
+def register(request, access):
+    node, year = _choice(request, access)
     unit_trails([node])
     current = fiscal_year(timezone.localdate())
-    return render(
+    return workspace_render(
         request,
         "hr/register.html",
+        access,
+        "register",
         {
-            "access": access,
-            "section": "register",
-            "hr_nav": hr_nav_items(),
             "node": node,
             "year": year,
             "year_be": buddhist_year(year),
@@ -68,11 +60,11 @@ def register(request):
     )
 
 
-@login_required
-def register_file(request, fmt: str):
+@workspace_view(officer=True)
+def register_file(request, access, fmt: str):
     if fmt not in ("csv", "xlsx"):
         raise Http404
-    access, node, year = _choice(request)
+    node, year = _choice(request, access)
     audit_record(
         actor=request.user,
         action=AuditAction.EXPORT,
