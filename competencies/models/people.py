@@ -342,7 +342,7 @@ class Person(models.Model):
     )
     email = models.EmailField(_("email"), blank=True)
     # The national ID itself is never stored: a keyed digest to match people on import
-    # and the masked form to show (see competencies/hr/staff_csv.py).
+    # and the masked form to show (see hr/staff_import/parsing.py).
     national_id_digest = models.CharField(
         _("national ID digest"),
         max_length=64,
