@@ -26,6 +26,7 @@ def _standards_snapshot_versioned() -> None:
         ProficiencyLevel,
         ProficiencyScale,
         Requirement,
+        SchemeCoverage,
     )
     from .selectors import standards_cache
 
@@ -38,5 +39,6 @@ def _standards_snapshot_versioned() -> None:
         ProficiencyLevel,
         ProficiencyScale,
         Requirement,
+        SchemeCoverage,
         uid="standards",
     )

@@ -3,9 +3,11 @@
 The file is UTF-8 (a byte-order mark is accepted) with one header row. Columns, by
 header name (case and spaces ignored; the Thai names in HEADER_ALIASES too):
 
-    code, name_th, name_en, position_type, level_min, level_max, category
+    code, name_th, name_en, position_type, level_min, level_max, category, scheme
 
-Required: name_th and position_type. `code` is the published code, or empty when
+Required: name_th and position_type. `scheme` is the staff scheme's code or Thai name
+(empty: the ordinary civil service), so that a ministry can also list the position
+titles of its พนักงานราชการ and ลูกจ้างประจำ under their groups of work. `code` is the published code, or empty when
 none is known (never invent one). Types and levels are given by their code
 (e.g. knowledge, practitioner) or their Thai name (วิชาการ, ปฏิบัติการ).
 """
@@ -24,6 +26,7 @@ COLUMNS = (
     "level_min",
     "level_max",
     "category",
+    "scheme",
 )
 REQUIRED = ("name_th", "position_type")
 HEADER_ALIASES = {
@@ -33,8 +36,9 @@ HEADER_ALIASES = {
     "ประเภทตำแหน่ง": "position_type",
     "ระดับต่ำสุด": "level_min",
     "ระดับสูงสุด": "level_max",
+    "ประเภทบุคลากร": "scheme",
 }
-MAX_LENGTH = {"code": 32, "name_th": 255, "name_en": 255}
+MAX_LENGTH = {"code": 32, "name_th": 255, "name_en": 255, "scheme": 64}
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,7 @@ class LineRow:
     level_min: str
     level_max: str
     category: str
+    scheme: str = ""
 
 
 @dataclass
@@ -88,7 +93,7 @@ def parse_lines_csv(content: bytes) -> ParsedLines:
                 (1, _("Unknown columns: %(names)s.") % {"names": ", ".join(unknown)})
             )
         return parsed
-    seen: dict[str, int] = {}
+    seen: dict[tuple[str, str], int] = {}
     try:
         for number, cells in enumerate(reader, start=2):
             if not any(cell.strip() for cell in cells):
@@ -114,11 +119,14 @@ def parse_lines_csv(content: bytes) -> ParsedLines:
                 for name, limit in MAX_LENGTH.items()
                 if len(values.get(name, "")) > limit
             ]
-            identity = values.get("code") or values["name_th"]
-            if identity and identity in seen:
+            identity = (
+                values.get("scheme", ""),
+                values.get("code") or values["name_th"],
+            )
+            if identity[1] and identity in seen:
                 problems.append(
                     _("%(line_of_work)s is already on line %(line)d.")
-                    % {"line_of_work": identity, "line": seen[identity]}
+                    % {"line_of_work": identity[1], "line": seen[identity]}
                 )
             if problems:
                 parsed.errors.append((number, " ".join(problems)))

@@ -21,12 +21,14 @@ STANDARDS_PERMISSIONS: dict[str, tuple[str, ...]] = {
     "requirement": ("add", "change", "delete", "view"),
     "grouprule": ("add", "change", "delete", "view"),
     "staffscheme": ("add", "change", "delete", "view"),
+    "schemecoverage": ("add", "change", "delete", "view"),
     "positiontype": ("add", "change", "delete", "view"),
     "positionlevel": ("add", "change", "delete", "view"),
     "lineofwork": ("add", "change", "delete", "view"),
     "orgunit": ("add", "change", "delete", "view"),
     "person": ("add", "change", "delete", "view"),
     "placement": ("add", "change", "delete", "view"),
+    "optionalchoice": ("add", "change", "delete", "view"),
     "evidence": ("add", "view"),
 }
 

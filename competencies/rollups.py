@@ -403,8 +403,8 @@ def _on_requirement(sender, instance, **kwargs):
 
 
 def _on_framework_part(sender, instance, **kwargs):
-    """A group rule, a competency (its area, its framework) or a framework (its
-    scale) changed."""
+    """A group rule, a competency (its area, its framework), a framework (its
+    scale) or the schemes it covers changed."""
     if _active():
         framework_id = instance.pk if sender is Framework else instance.framework_id
         matrix_stale_mark([framework_id])
@@ -425,7 +425,7 @@ def _on_unit_moved(sender, unit_id, **kwargs):
 def connect() -> None:
     from django.db.models import signals
 
-    from .models import GroupRule, OptionalChoice, Requirement
+    from .models import GroupRule, OptionalChoice, Requirement, SchemeCoverage
     from .signals import competency_scale_changed, org_unit_moved
 
     for model, receiver in (
@@ -434,6 +434,7 @@ def connect() -> None:
         (OptionalChoice, _on_choice),
         (Requirement, _on_requirement),
         (GroupRule, _on_framework_part),
+        (SchemeCoverage, _on_framework_part),
         (Competency, _on_framework_part),
         (Framework, _on_framework_part),
     ):

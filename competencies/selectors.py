@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import connection
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
 from academy.core.refcache import ReferenceCache
@@ -36,6 +36,8 @@ from .models import (
     ProficiencyLevel,
     ProficiencyScale,
     Requirement,
+    SchemeCoverage,
+    StaffScheme,
 )
 
 
@@ -55,14 +57,42 @@ def framework_list_active():
         .prefetch_related(
             Prefetch(
                 "group_rules", queryset=GroupRule.objects.order_by("priority", "pk")
-            )
+            ),
+            Prefetch("scheme_coverage", queryset=SchemeCoverage.objects.all()),
         )
         .order_by("display_order", "-adopted_on", "code")
     )
 
 
-def group_for_placement(placement: Placement, rules: list[GroupRule]) -> int | None:
-    """The id of the first group whose rule matches, trying rules by ascending priority."""
+def covered_schemes(framework: Framework) -> frozenset[str] | None:
+    """The codes of the staff schemes whose staff the framework's requirements count
+    for; None when the framework says nothing about schemes (then: every scheme).
+    Reads the prefetched coverage when there is one."""
+    coverage = list(framework.scheme_coverage.all())
+    if not coverage:
+        return None
+    return frozenset(item.scheme_id for item in coverage if item.covered)
+
+
+def coverage_to_confirm(framework: Framework, scheme_code: str) -> bool:
+    """The framework does not count requirements for this scheme yet, and whether it
+    covers the scheme is still to confirm: what the person sees is provisional."""
+    return any(
+        item.scheme_id == scheme_code and not item.covered and item.needs_confirmation
+        for item in framework.scheme_coverage.all()
+    )
+
+
+def group_for_placement(
+    placement: Placement,
+    rules: list[GroupRule],
+    *,
+    schemes: frozenset[str] | None = None,
+) -> int | None:
+    """The id of the first group whose rule matches, trying rules by ascending priority.
+    With `schemes` (covered_schemes), a placement of another scheme has no group."""
+    if schemes is not None and placement.scheme_id not in schemes:
+        return None
     for rule in sorted(rules, key=lambda rule: (rule.priority, rule.pk)):
         if rule.matches(
             position_type_id=placement.position_type_id,
@@ -76,9 +106,38 @@ def group_for_placement(placement: Placement, rules: list[GroupRule]) -> int | N
 
 
 def group_case_sql(
-    rules: list[GroupRule], *, placement: str, line: str
+    rules: list[GroupRule],
+    *,
+    placement: str,
+    line: str,
+    schemes: frozenset[str] | None = None,
+    covered_by: Framework | None = None,
 ) -> tuple[str, list]:
-    """The same rule as group_for_placement, as a SQL CASE over placement columns."""
+    """The same rule as group_for_placement, as a SQL CASE over placement columns.
+    `schemes` (covered_schemes) or `covered_by` (a framework whose coverage the SQL
+    reads itself) leave placements of schemes not covered without a group."""
+    if schemes is not None:
+        if not schemes:
+            return "NULL", []
+        inner, inner_params = group_case_sql(rules, placement=placement, line=line)
+        marks = ", ".join(["%s"] * len(schemes))
+        return (
+            f"CASE WHEN {placement}.scheme_id IN ({marks}) THEN {inner} ELSE NULL END",
+            [*sorted(schemes), *inner_params],
+        )
+    if covered_by is not None:
+        # covered_schemes as SQL, so the caller needs no query of its own.
+        inner, inner_params = group_case_sql(rules, placement=placement, line=line)
+        coverage = _table(SchemeCoverage)
+        return (
+            f"""CASE WHEN NOT EXISTS (
+                    SELECT 1 FROM {coverage} sc WHERE sc.framework_id = %s)
+                OR EXISTS (
+                    SELECT 1 FROM {coverage} sc WHERE sc.framework_id = %s
+                    AND sc.scheme_id = {placement}.scheme_id AND sc.covered)
+                THEN {inner} ELSE NULL END""",  # noqa: S608 - names only
+            [covered_by.pk, covered_by.pk, *inner_params],
+        )
     whens, params = [], []
     for rule in sorted(rules, key=lambda rule: (rule.priority, rule.pk)):
         conditions, condition_params = [], []
@@ -103,6 +162,34 @@ def group_case_sql(
     if not whens:
         return "NULL", []
     return f"CASE {' '.join(whens)} ELSE NULL END", params
+
+
+def optional_areas_offered() -> list[Competency]:
+    """The areas of the active frameworks that hold a competency optional for some
+    personnel group (the 2024 optional areas): what an organisation may choose."""
+    optional = Requirement.objects.filter(
+        applicability=Requirement.Applicability.OPTIONAL
+    )
+    return list(
+        Competency.objects.filter(
+            kind=Competency.Kind.AREA, framework__status=Framework.Status.ACTIVE
+        )
+        .filter(
+            Exists(optional.filter(competency=OuterRef("pk")))
+            | Exists(optional.filter(competency__parent=OuterRef("pk")))
+        )
+        .select_related("framework")
+        .order_by("framework__display_order", "framework__code", "sort_order", "code")
+    )
+
+
+def organisation_choices() -> list[OptionalChoice]:
+    """Every optional area or competency chosen for an organisation subtree."""
+    return list(
+        OptionalChoice.objects.filter(unit__isnull=False)
+        .select_related("unit", "competency__framework", "chosen_by")
+        .order_by("unit__path", "competency__framework__code", "competency__code")
+    )
 
 
 # ------------------------------------------------------------------------------
@@ -202,6 +289,11 @@ class FrameworkProfile:
     group: PersonnelGroup | None
     rows: list[ProfileRow] = field(default_factory=list)
     levels: list[ProficiencyLevel] = field(default_factory=list)
+    #: The person's staff scheme is not covered by the framework and whether it is
+    #: remains to confirm: no gap is counted, and that is provisional.
+    coverage_to_confirm: bool = False
+    #: The person's staff scheme (ข้าราชการพลเรือนสามัญ, พนักงานราชการ, …).
+    scheme: StaffScheme | None = None
 
     @property
     def required_rows(self) -> list[ProfileRow]:
@@ -241,7 +333,12 @@ def placement_current(person: Person, *, on: date | None = None) -> Placement | 
         Placement.objects.current(on or today())
         .filter(person=person)
         .select_related(
-            "unit", "position_type", "position_level", "line_of_work", "supervisor"
+            "unit",
+            "scheme",
+            "position_type",
+            "position_level",
+            "line_of_work",
+            "supervisor",
         )
         .order_by("-starts_on")
         .first()
@@ -300,7 +397,8 @@ def _standards_snapshot_build(framework_id: int | None) -> StandardsSnapshot:
                 Prefetch(
                     "group_rules",
                     queryset=GroupRule.objects.order_by("priority", "pk"),
-                )
+                ),
+                Prefetch("scheme_coverage", queryset=SchemeCoverage.objects.all()),
             )
         )
     framework_ids = [item.pk for item in frameworks]
@@ -361,7 +459,9 @@ def person_profile(
     frameworks = snapshot.frameworks
     group_ids = {
         item.pk: (
-            group_for_placement(placement, snapshot.rules[item.pk])
+            group_for_placement(
+                placement, snapshot.rules[item.pk], schemes=covered_schemes(item)
+            )
             if placement
             else None
         )
@@ -387,6 +487,9 @@ def person_profile(
             framework=item,
             group=snapshot.groups.get(group_id),
             levels=snapshot.levels_by_scale.get(item.scale_id, []),
+            coverage_to_confirm=placement is not None
+            and coverage_to_confirm(item, placement.scheme_id),
+            scheme=placement.scheme if placement is not None else None,
         )
         for competency in snapshot.competencies:
             if (
@@ -531,7 +634,9 @@ def matrix_ctes(
     rules = list(
         GroupRule.objects.filter(framework=framework).order_by("priority", "pk")
     )
-    case_sql, case_params = group_case_sql(rules, placement="pl", line="lw")
+    case_sql, case_params = group_case_sql(
+        rules, placement="pl", line="lw", covered_by=framework
+    )
     people = evidence_people = ""
     if person_ids is not None:
         marks = ", ".join(str(int(pk)) for pk in person_ids) or "NULL"

@@ -20,6 +20,7 @@ from .attachments import (
     refusal_message,
 )
 from .models import (
+    CIVIL_SERVICE,
     Competency,
     Evidence,
     EvidenceAttachment,
@@ -37,6 +38,7 @@ from .models import (
     ProficiencyScale,
     Provenance,
     Requirement,
+    SchemeCoverage,
     StaffScheme,
 )
 from .rollups import (  # noqa: F401 - the matrix's services, also reached from here
@@ -185,6 +187,72 @@ def _load_position_structure(report: LoadReport, *, force: bool) -> StaffScheme:
     return scheme
 
 
+def _load_other_schemes(report: LoadReport, *, force: bool) -> None:
+    """พนักงานราชการ, ลูกจ้างประจำ: their groups of work as position types, each with
+    the Academy's placeholder level (a placement needs one)."""
+    data = standards_data.read(standards_data.STAFF_SCHEMES_FILE)
+    placeholder = data["placeholder_level"]
+    for scheme_data in data["schemes"]:
+        scheme = _upsert(
+            StaffScheme,
+            report,
+            lookup={"code": scheme_data["code"]},
+            values={
+                "name_th": scheme_data["name_th"],
+                "name_en": scheme_data["name_en"],
+            },
+            force=force,
+        )
+        for order, type_data in enumerate(scheme_data["position_types"], start=1):
+            position_type = _upsert(
+                PositionType,
+                report,
+                lookup={"scheme": scheme, "code": type_data["code"]},
+                values={
+                    "name_th": type_data["name_th"],
+                    "name_en": type_data["name_en"],
+                    "sort_order": order,
+                    **_provenance(
+                        type_data.get("provenance")
+                        or scheme_data["position_types_provenance"]
+                    ),
+                },
+                force=force,
+            )
+            _upsert(
+                PositionLevel,
+                report,
+                lookup={
+                    "position_type": position_type,
+                    "code": placeholder["code_suffix"],
+                },
+                values={
+                    "name_th": placeholder["name_th"],
+                    "name_en": placeholder["name_en"],
+                    "rank": 1,
+                    **_provenance(placeholder.get("provenance")),
+                },
+                force=force,
+            )
+
+
+def _load_coverage(report, framework, coverage: list[dict], *, force) -> None:
+    for item in coverage:
+        _upsert(
+            SchemeCoverage,
+            report,
+            lookup={
+                "framework": framework,
+                "scheme": StaffScheme.objects.get(code=item["scheme"]),
+            },
+            values={
+                "covered": item["covered"],
+                **_provenance(item.get("provenance")),
+            },
+            force=force,
+        )
+
+
 def _recode_lines_of_work(report: LoadReport, scheme: StaffScheme, data: dict) -> None:
     """Lines shipped earlier under invented codes take their published code, or none;
     their placements follow, being the same rows. Codes can swap (the old 3-1-0016 is
@@ -330,6 +398,7 @@ def _load_framework(report, data, framework, *, scheme: StaffScheme, force: bool
     _load_requirements(
         report, framework, data["requirements"], groups=groups, force=force
     )
+    _load_coverage(report, framework, data.get("schemes", []), force=force)
     return framework
 
 
@@ -582,6 +651,7 @@ def standards_load(*, force: bool = False) -> LoadReport:
 def _standards_load(*, force: bool) -> LoadReport:
     report = LoadReport()
     scheme = _load_position_structure(report, force=force)
+    _load_other_schemes(report, force=force)
     for path in standards_data.SCALE_FILES:
         _load_scale(report, standards_data.read(path), force=force)
     loaded = [standards_data.read(path) for path in standards_data.FRAMEWORK_FILES]
@@ -626,23 +696,33 @@ def lines_of_work_import(
 
     parsed = parse_lines_csv(content)
     result = LinesImport(errors=list(parsed.errors))
-    scheme = StaffScheme.objects.filter(code="civil-service").first()
-    if scheme is None:
+    schemes = {}
+    for scheme in StaffScheme.objects.all():
+        schemes[scheme.code] = schemes[scheme.name_th] = scheme
+    if CIVIL_SERVICE not in schemes:
         result.errors.append((1, _("Run load_standards first: no civil service.")))
         return result
     types = {}
-    for position_type in PositionType.objects.filter(scheme=scheme):
-        types[position_type.code] = types[position_type.name_th] = position_type
+    for position_type in PositionType.objects.select_related("scheme"):
+        for key in (position_type.code, position_type.name_th):
+            types[(position_type.scheme.code, key)] = position_type
     levels = {}
-    for level in PositionLevel.objects.filter(position_type__scheme=scheme):
+    for level in PositionLevel.objects.all():
         levels[(level.position_type_id, level.code)] = level
         levels[(level.position_type_id, level.name_th)] = level
     categories = set(LineOfWork.Category.values)
     planned = []
     for row in parsed.rows:
         problems = []
-        position_type = types.get(row.position_type)
-        if position_type is None:
+        scheme = schemes.get(row.scheme or CIVIL_SERVICE)
+        position_type = (
+            types.get((scheme.code, row.position_type)) if scheme is not None else None
+        )
+        if scheme is None:
+            problems.append(
+                _("Unknown staff scheme “%(value)s”.") % {"value": row.scheme}
+            )
+        elif position_type is None:
             problems.append(
                 _("Unknown position type “%(value)s”.") % {"value": row.position_type}
             )
@@ -672,11 +752,11 @@ def lines_of_work_import(
         if problems:
             result.errors.append((row.line, " ".join(problems)))
             continue
-        planned.append((row, position_type, bounds))
+        planned.append((row, scheme, position_type, bounds))
     if result.errors:
         return result
     with transaction.atomic():
-        for row, position_type, bounds in planned:
+        for row, scheme, position_type, bounds in planned:
             line = (
                 LineOfWork.objects.filter(scheme=scheme, code=row.code).first()
                 if row.code
@@ -839,6 +919,52 @@ def optional_choice_remove(*, choice: OptionalChoice) -> None:
     choice.delete()
 
 
+@transaction.atomic
+def organisation_optional_areas_set(
+    *,
+    unit: OrgUnit,
+    chosen: list[Competency],
+    offered: list[Competency],
+    chosen_by=None,
+) -> tuple[int, int]:
+    """Make `chosen` the optional areas (or competencies) that count for everyone in
+    `unit`'s subtree, among those `offered`: the others offered are withdrawn for the
+    unit; choices outside `offered`, and people's own choices, stay as they are.
+    Returns (added, withdrawn); setting the same choices again changes nothing."""
+    offered_ids = {item.pk for item in offered}
+    outside = [item.code for item in chosen if item.pk not in offered_ids]
+    if outside:
+        raise ValidationError(
+            {
+                "areas": _("%(codes)s cannot be chosen for an organisation.")
+                % {"codes": ", ".join(outside)}
+            }
+        )
+    current = {
+        choice.competency_id: choice
+        for choice in OptionalChoice.objects.filter(
+            unit=unit, competency_id__in=offered_ids
+        )
+    }
+    added = 0
+    for item in chosen:
+        if item.pk not in current:
+            optional_choice_add(
+                competency=item,
+                source=OptionalChoice.Source.ORGANISATION,
+                unit=unit,
+                chosen_by=chosen_by,
+            )
+            added += 1
+    wanted = {item.pk for item in chosen}
+    withdrawn = 0
+    for competency_id, choice in current.items():
+        if competency_id not in wanted:
+            optional_choice_remove(choice=choice)
+            withdrawn += 1
+    return added, withdrawn
+
+
 # ------------------------------------------------------------------------------
 # Organisation and people
 # ------------------------------------------------------------------------------
@@ -897,8 +1023,10 @@ def placement_start(
     position_title: str = "",
     position_number: str = "",
     administrative_post: str = "",
+    scheme: StaffScheme | None = None,
 ) -> Placement:
-    """Place a person from a date; the placement in force before it ends the day before."""
+    """Place a person from a date; the placement in force before it ends the day before.
+    The staff scheme is the position type's unless given (then they must agree)."""
     Person.objects.select_for_update().filter(pk=person.pk).first()
     later = person.placements.filter(starts_on__gte=starts_on)
     if later.exists():
@@ -912,6 +1040,7 @@ def placement_start(
     placement = Placement(
         person=person,
         unit=unit,
+        scheme=scheme or position_type.scheme,
         position_type=position_type,
         position_level=position_level,
         line_of_work=line_of_work,

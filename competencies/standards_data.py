@@ -5,6 +5,7 @@ from pathlib import Path
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 POSITION_STRUCTURE_FILE = DATA_DIR / "position_structure.json"
+STAFF_SCHEMES_FILE = DATA_DIR / "staff_schemes.json"
 SCALE_FILES = (DATA_DIR / "scale-th-dg.json", DATA_DIR / "scale-tpqi-pass.json")
 FRAMEWORK_FILES = (
     DATA_DIR / "th-dg-2018.json",

@@ -19,7 +19,7 @@ from pathlib import PurePath
 
 from django import forms
 from django.contrib.admin.utils import quote
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError, Q, RestrictedError
 from django.shortcuts import get_object_or_404, redirect
@@ -66,7 +66,7 @@ import django_filters
 from academy.core.forms import form_add_service_errors
 from academy.core.uploads import PendingUploads
 
-from . import services
+from . import selectors, services
 from .interchange import FrameworkImportError, ImportResult, parse_framework_file
 from .interchange.apply import framework_import
 from .models import (
@@ -75,6 +75,7 @@ from .models import (
     Framework,
     GroupRule,
     LineOfWork,
+    OptionalChoice,
     OrgUnit,
     Person,
     PersonnelGroup,
@@ -84,6 +85,7 @@ from .models import (
     ProficiencyLevel,
     ProficiencyScale,
     Requirement,
+    SchemeCoverage,
     StaffScheme,
 )
 
@@ -783,6 +785,31 @@ class StaffSchemeViewSet(StandardsViewSet):
     panels = [FieldPanel("code"), FieldPanel("name_th"), FieldPanel("name_en")]
 
 
+class SchemeCoverageViewSet(StandardsViewSet):
+    """Which staff schemes a framework's requirements count for. Coverage "to
+    confirm" is shown to learners and HR officers as provisional; an administrator
+    who confirms it against the publisher's text says so here."""
+
+    model = SchemeCoverage
+    name = "competencies_scheme_coverage"
+    url_prefix = "competencies/scheme-coverage"
+    icon = "folder-open-inverse"
+    menu_order = 705
+    list_filter = ["framework", "scheme", "covered"]
+    list_select_related = ("framework", "scheme")
+    list_display = [
+        "__str__",
+        Column("covered", label=capfirst(_("covered")), sort_key="covered"),
+        ToConfirmColumn(),
+    ]
+    panels = [
+        ToConfirmPanel(),
+        FieldRowPanel([FieldPanel("framework"), FieldPanel("scheme")]),
+        FieldPanel("covered"),
+        provenance_panel(),
+    ]
+
+
 class PositionTypeViewSet(StandardsViewSet):
     model = PositionType
     name = "competencies_position_type"
@@ -838,12 +865,28 @@ class LineOfWorkFilterSet(ToConfirmFilterSet):
         fields = ["category"]
 
 
+class LineOfWorkIndexView(StandardsIndexView):
+    @cached_property
+    def header_buttons(self):
+        buttons = super().header_buttons
+        if self.user_has_permission("add"):
+            buttons.append(
+                HeaderButton(
+                    _("Import the lines of work"),
+                    url=reverse("competencies_lines_of_work_import"),
+                    icon_name="upload",
+                )
+            )
+        return buttons
+
+
 class LineOfWorkViewSet(StandardsViewSet):
     model = LineOfWork
     name = "competencies_line_of_work"
     url_prefix = "competencies/lines-of-work"
     icon = "clipboard-list"
     menu_order = 730
+    index_view_class = LineOfWorkIndexView
     filterset_class = LineOfWorkFilterSet
     search_fields = ["code", "name_th", "name_en"]
     list_display = [
@@ -859,6 +902,13 @@ class LineOfWorkViewSet(StandardsViewSet):
         FieldRowPanel([FieldPanel("code"), FieldPanel("category")]),
         FieldPanel("name_th"),
         FieldPanel("name_en"),
+        FieldRowPanel(
+            [
+                FieldPanel("position_type"),
+                FieldPanel("level_min"),
+                FieldPanel("level_max"),
+            ]
+        ),
         provenance_panel(),
     ]
 
@@ -1023,6 +1073,7 @@ class PlacementCreateView(ServiceCreateView):
             starts_on=data["starts_on"],
             supervisor=data.get("supervisor"),
             position_title=data.get("position_title", ""),
+            scheme=data.get("scheme"),
         )
 
 
@@ -1055,6 +1106,7 @@ class PlacementViewSet(StandardsViewSet):
     panels = [
         FieldPanel("person"),
         FieldPanel("unit"),
+        FieldPanel("scheme"),
         FieldRowPanel([FieldPanel("position_type"), FieldPanel("position_level")]),
         FieldPanel("line_of_work"),
         FieldPanel("position_title"),
@@ -1064,6 +1116,7 @@ class PlacementViewSet(StandardsViewSet):
     create_panels = [
         FieldPanel("person"),
         FieldPanel("unit"),
+        FieldPanel("scheme"),
         FieldRowPanel([FieldPanel("position_type"), FieldPanel("position_level")]),
         FieldPanel("line_of_work"),
         FieldPanel("position_title"),
@@ -1813,6 +1866,270 @@ class FrameworkImportView(
 
 
 # ------------------------------------------------------------------------------
+# The OCSC list of lines of work: upload, dry run, confirm
+# ------------------------------------------------------------------------------
+
+_PENDING_LINES = "competencies_pending_lines_of_work"
+_PENDING_LINES_DIR = "competencies/lines-of-work"
+
+
+class LinesOfWorkImportForm(forms.Form):
+    file = forms.FileField(
+        label=capfirst(_("List of lines of work (CSV)")),
+        help_text=_(
+            "The OCSC list as UTF-8 CSV with the columns code, name_th, name_en, "
+            "position_type, level_min, level_max, category; at most 5 MB."
+        ),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if PurePath(upload.name).suffix.lower() != ".csv":
+            raise ValidationError(
+                gettext("'%(name)s' is not a .csv file.") % {"name": upload.name}
+            )
+        if upload.size > IMPORT_MAX_BYTES:
+            raise ValidationError(
+                gettext("'%(name)s' is %(size)s MB; the limit is 5 MB.")
+                % {"name": upload.name, "size": f"{upload.size / 1024 / 1024:.1f}"}
+            )
+        return upload
+
+
+class LinesOfWorkImportView(
+    PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView
+):
+    """The import_lines_of_work command in the admin: upload → dry run (every bad
+    line named, nothing written) → confirm, which runs the same service again on the
+    same file (kept under a token in the session). Running a file twice changes
+    nothing the second time. Administrators only: it needs the permission to add
+    lines of work, which only the academy_admin group holds."""
+
+    model = LineOfWork
+    permission_required = "add"
+    template_name = "competencies/admin/lines_of_work_import.html"
+    page_title = _("Import the lines of work")
+    header_icon = "upload"
+
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [
+            {
+                "url": _url("competencies_line_of_work", "index"),
+                "label": capfirst(LineOfWork._meta.verbose_name_plural),
+            },
+            {"url": "", "label": self.get_page_title()},
+        ]
+
+    def get(self, request, *args, **kwargs):
+        return self.render_to_response(
+            self.get_context_data(form=LinesOfWorkImportForm())
+        )
+
+    def post(self, request, *args, **kwargs):
+        action = request.POST.get("action", "preview")
+        if action == "confirm":
+            return self.confirm(request)
+        if action == "cancel":
+            self.uploads.discard(request.POST.get("token", ""))
+            messages.info(request, gettext("Import cancelled; nothing was stored."))
+            return redirect("competencies_lines_of_work_import")
+        return self.preview(request)
+
+    def preview(self, request):
+        form = LinesOfWorkImportForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        upload = form.cleaned_data["file"]
+        content = upload.read()
+        result = services.lines_of_work_import(
+            content=content, source_name=upload.name, apply=False
+        )
+        if result.errors:
+            return self.render_errors(upload.name, result)
+        return self.render_to_response(
+            self.get_context_data(
+                filename=upload.name,
+                result=result,
+                token=self.uploads.keep(content, filename=upload.name),
+            )
+        )
+
+    def confirm(self, request):
+        token = request.POST.get("token", "")
+        pending = self.uploads.read(token)
+        if pending is None:
+            messages.error(
+                request,
+                gettext(
+                    "This import is no longer waiting for confirmation; upload the "
+                    "file again."
+                ),
+            )
+            return redirect("competencies_lines_of_work_import")
+        result = services.lines_of_work_import(
+            content=pending.content, source_name=pending.name, apply=True
+        )
+        self.uploads.discard(token)
+        if result.errors:
+            return self.render_errors(pending.name, result)
+        messages.success(
+            request,
+            gettext(
+                "'%(name)s' imported: %(created)s created, %(updated)s updated, "
+                "%(unchanged)s unchanged."
+            )
+            % {
+                "name": pending.name,
+                "created": result.created,
+                "updated": result.updated,
+                "unchanged": result.unchanged,
+            },
+        )
+        return redirect(_url("competencies_line_of_work", "index"))
+
+    def render_errors(self, filename, result):
+        messages.error(
+            self.request,
+            ngettext(
+                "'%(name)s' was not imported: %(count)s line refused. Nothing was "
+                "stored.",
+                "'%(name)s' was not imported: %(count)s lines refused. Nothing was "
+                "stored.",
+                len(result.errors),
+            )
+            % {"name": filename, "count": len(result.errors)},
+        )
+        return self.render_to_response(
+            self.get_context_data(
+                form=LinesOfWorkImportForm(),
+                filename=filename,
+                problems=[
+                    (gettext("line %(line)s") % {"line": line}, message)
+                    for line, message in result.errors
+                ],
+            )
+        )
+
+    @cached_property
+    def uploads(self) -> PendingUploads:
+        return PendingUploads(
+            self.request, session_key=_PENDING_LINES, directory=_PENDING_LINES_DIR
+        )
+
+
+# ------------------------------------------------------------------------------
+# Optional areas chosen for a whole organisation
+# ------------------------------------------------------------------------------
+
+
+class AreaChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.framework.name}: {obj.code} {obj.name}"
+
+
+class OrganisationOptionalAreasForm(forms.Form):
+    unit = forms.ModelChoiceField(
+        label=capfirst(_("organisation unit")),
+        queryset=OrgUnit.objects.all(),
+        help_text=_("The choice applies to everyone placed in this unit or below it."),
+    )
+    areas = AreaChoiceField(
+        label=capfirst(_("optional areas that count for its staff")),
+        queryset=Competency.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Only the areas chosen count towards the staff's gaps; the others are "
+            "shown to them but never counted. Leave all unticked to withdraw the "
+            "organisation's choices."
+        ),
+    )
+
+    def __init__(self, *args, offered: list[Competency], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].widget = org_unit_chooser.widget_class()
+        self.fields["areas"].queryset = Competency.objects.filter(
+            pk__in=[item.pk for item in offered]
+        ).select_related("framework")
+
+
+class OrganisationOptionalAreasView(
+    PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView
+):
+    """Which optional areas count for an organisation's staff (OptionalChoice on a
+    unit, chosen for the organisation). Administrators only: adding and withdrawing
+    choices needs the optional-choice permissions of the academy_admin group."""
+
+    model = OptionalChoice
+    permission_required = "add"
+    template_name = "competencies/admin/organisation_optional_areas.html"
+    page_title = _("Optional areas chosen by organisations")
+    header_icon = "tasks"
+
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [{"url": "", "label": self.get_page_title()}]
+
+    @cached_property
+    def offered(self) -> list[Competency]:
+        return selectors.optional_areas_offered()
+
+    def get(self, request, *args, **kwargs):
+        unit_id = request.GET.get("unit", "")
+        unit = OrgUnit.objects.filter(pk=unit_id).first() if unit_id.isdigit() else None
+        initial = {}
+        if unit is not None:
+            initial = {
+                "unit": unit,
+                "areas": list(
+                    OptionalChoice.objects.filter(
+                        unit=unit, competency__in=self.offered
+                    ).values_list("competency_id", flat=True)
+                ),
+            }
+        form = OrganisationOptionalAreasForm(initial=initial, offered=self.offered)
+        return self.render_to_response(self.get_context_data(form=form))
+
+    def post(self, request, *args, **kwargs):
+        form = OrganisationOptionalAreasForm(request.POST, offered=self.offered)
+        if not self.permission_policy.user_has_permission(request.user, "delete"):
+            raise PermissionDenied
+        if form.is_valid():
+            unit = form.cleaned_data["unit"]
+            try:
+                added, withdrawn = services.organisation_optional_areas_set(
+                    unit=unit,
+                    chosen=list(form.cleaned_data["areas"]),
+                    offered=self.offered,
+                    chosen_by=request.user,
+                )
+            except ValidationError as error:
+                form_add_service_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    gettext(
+                        "%(unit)s: %(added)s areas chosen, %(withdrawn)s withdrawn."
+                    )
+                    % {
+                        "unit": f"{unit.name} ({unit.code})",
+                        "added": added,
+                        "withdrawn": withdrawn,
+                    },
+                )
+                return redirect(
+                    reverse("competencies_organisation_optional_areas")
+                    + f"?unit={unit.pk}"
+                )
+        return self.render_to_response(self.get_context_data(form=form))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["choices"] = selectors.organisation_choices()
+        context["offered"] = self.offered
+        return context
+
+
+# ------------------------------------------------------------------------------
 # The menu group
 # ------------------------------------------------------------------------------
 
@@ -1845,6 +2162,7 @@ class StandardsViewSetGroup(ModelViewSetGroup):
         PersonnelGroupViewSet(),
         GroupRuleViewSet(),
         StaffSchemeViewSet(),
+        SchemeCoverageViewSet(),
         PositionTypeViewSet(),
         PositionLevelViewSet(),
         LineOfWorkViewSet(),
@@ -1879,8 +2197,36 @@ def framework_import_menu_item() -> MenuItem:
     )
 
 
+def organisation_optional_areas_menu_item() -> MenuItem:
+    return PermissionMenuItem(
+        _("Optional areas of organisations"),
+        reverse("competencies_organisation_optional_areas"),
+        name="competencies-organisation-optional-areas",
+        icon_name="tasks",
+        order=140,
+        model=OptionalChoice,
+        action="add",
+    )
+
+
+def lines_of_work_import_menu_item() -> MenuItem:
+    return PermissionMenuItem(
+        _("Import the lines of work"),
+        reverse("competencies_lines_of_work_import"),
+        name="competencies-lines-of-work-import",
+        icon_name="upload",
+        order=735,
+        model=LineOfWork,
+        action="add",
+    )
+
+
 __all__ = [
     "FrameworkImportView",
+    "LinesOfWorkImportView",
+    "OrganisationOptionalAreasView",
+    "organisation_optional_areas_menu_item",
+    "lines_of_work_import_menu_item",
     "RequirementMatrixIndexView",
     "RequirementMatrixView",
     "StandardsViewSetGroup",

@@ -9,11 +9,15 @@ from wagtail import hooks
 from .viewsets import (
     SUBMENU_HOOK,
     FrameworkImportView,
+    LinesOfWorkImportView,
+    OrganisationOptionalAreasView,
     RequirementMatrixIndexView,
     RequirementMatrixView,
     StandardsViewSetGroup,
     framework_import_menu_item,
+    lines_of_work_import_menu_item,
     org_unit_chooser,
+    organisation_optional_areas_menu_item,
     person_chooser,
     requirement_matrix_menu_item,
 )
@@ -46,11 +50,23 @@ def register_standards_urls():
             FrameworkImportView.as_view(),
             name="competencies_framework_import",
         ),
+        path(
+            "competencies/lines-of-work/import/",
+            LinesOfWorkImportView.as_view(),
+            name="competencies_lines_of_work_import",
+        ),
+        path(
+            "competencies/optional-areas/",
+            OrganisationOptionalAreasView.as_view(),
+            name="competencies_organisation_optional_areas",
+        ),
     ]
 
 
 hooks.register(SUBMENU_HOOK, requirement_matrix_menu_item)
 hooks.register(SUBMENU_HOOK, framework_import_menu_item)
+hooks.register(SUBMENU_HOOK, lines_of_work_import_menu_item)
+hooks.register(SUBMENU_HOOK, organisation_optional_areas_menu_item)
 
 
 @hooks.register("insert_global_admin_css")

@@ -62,6 +62,10 @@ def column_notes() -> dict[str, str]:
         "administrative_post": _(
             "Administrative post (ตำแหน่งในการบริหาร), e.g. ผู้อำนวยการกอง."
         ),
+        "scheme": _(
+            "Staff scheme: ข้าราชการพลเรือนสามัญ, พนักงานราชการ or ลูกจ้างประจำ (sheet "
+            "Positions); empty: the position type's."
+        ),
     }
 
 
@@ -92,8 +96,8 @@ def template_values(access: HRAccess) -> TemplateValues:
         )
     )
     lines = list(
-        LineOfWork.objects.select_related("position_type").order_by(
-            "position_type__sort_order", "code", "name_th"
+        LineOfWork.objects.select_related("position_type", "scheme").order_by(
+            "scheme__code", "position_type__sort_order", "code", "name_th"
         )
     )
     return TemplateValues(units=units, levels=levels, lines=lines)
@@ -191,7 +195,12 @@ def template_workbook(values: TemplateValues) -> Workbook:
 
     lines = workbook.create_sheet(_("Lines of work")[:31])
     lines.append(
-        [_("Code (use it when there is one)"), _("Line of work"), _("Position type")]
+        [
+            _("Code (use it when there is one)"),
+            _("Line of work"),
+            _("Position type"),
+            _("Staff scheme"),
+        ]
     )
     for cell in lines[1]:
         cell.font = bold
@@ -201,9 +210,10 @@ def template_workbook(values: TemplateValues) -> Workbook:
                 line.code,
                 line.name,
                 _type_label(line.position_type) if line.position_type else "",
+                line.scheme.name,
             ]
         )
-    for width, letter in ((30, "A"), (46, "B"), (24, "C")):
+    for width, letter in ((30, "A"), (46, "B"), (24, "C"), (30, "D")):
         lines.column_dimensions[letter].width = width
 
     # Drop-down lists on the first sheet, from the lists above (typing a label the

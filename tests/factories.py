@@ -91,6 +91,7 @@ class PlacementFactory(factory.django.DjangoModelFactory):
         lambda o: o.position_type.levels.order_by("rank").first()
     )
     line_of_work = factory.LazyFunction(lambda: line_of_work("3-1-0012"))
+    scheme = factory.LazyAttribute(lambda o: o.position_type.scheme)
     starts_on = date(2020, 10, 1)
 
 

@@ -20,7 +20,7 @@ from datetime import date
 from functools import cached_property
 
 from django.db import connection
-from django.db.models import Exists, F, IntegerField, OuterRef, Q, Sum
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Sum
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -42,6 +42,7 @@ from competencies.models import (
     PersonnelGroup,
     Placement,
     Requirement,
+    StaffScheme,
 )
 from competencies.selectors import (
     MatrixCell,
@@ -49,6 +50,7 @@ from competencies.selectors import (
     PersonProfile,
     ProvisionalMarks,
     chosen_sql,
+    covered_schemes,
     framework_list_active,
     group_case_sql,
     group_for_placement,
@@ -286,19 +288,28 @@ def _per_placement_sql(expression: str) -> str:
     )
 
 
-def group_expression(rules: list[GroupRule]) -> RawSQL:
+def group_expression(
+    rules: list[GroupRule], *, schemes: frozenset[str] | None = None
+) -> RawSQL:
     """A placement's personnel group by the framework's rules, as a SQL expression.
 
     The rule CASE is competencies.selectors.group_case_sql, evaluated against the
     placement row and its line of work.
     """
     placement = connection.ops.quote_name(Placement._meta.db_table)
-    case_sql, params = group_case_sql(rules, placement=placement, line="hr_lw")
+    case_sql, params = group_case_sql(
+        rules, placement=placement, line="hr_lw", schemes=schemes
+    )
     # Table names and integer ids only are interpolated.
     return RawSQL(_per_placement_sql(case_sql), params)  # noqa: S611
 
 
-def required_rank_expression(rules: list[GroupRule], competency: Competency) -> RawSQL:
+def required_rank_expression(
+    rules: list[GroupRule],
+    competency: Competency,
+    *,
+    schemes: frozenset[str] | None = None,
+) -> RawSQL:
     """The rank a placement's group must reach on `competency` (NULL: it does not
     count). An optional requirement counts only where it was chosen for the person or
     a unit above them (competencies.selectors.chosen_sql, the matrix's rule).
@@ -315,7 +326,9 @@ def required_rank_expression(rules: list[GroupRule], competency: Competency) -> 
         .values_list("group_id", "required_level__rank", "applicability")
     }
     placement = connection.ops.quote_name(Placement._meta.db_table)
-    case_sql, params = group_case_sql(rules, placement=placement, line="hr_lw")
+    case_sql, params = group_case_sql(
+        rules, placement=placement, line="hr_lw", schemes=schemes
+    )
     if not ranks:
         return RawSQL("NULL", [])  # noqa: S611
     unit = connection.ops.quote_name(OrgUnit._meta.db_table)
@@ -390,13 +403,16 @@ def directory_placements(
         )
     if filters.framework is not None:
         rules = list(filters.framework.group_rules.all())
+        schemes = covered_schemes(filters.framework)
         if filters.group is not None:
-            placements = placements.alias(group_id=group_expression(rules)).filter(
-                group_id=filters.group.pk
-            )
+            placements = placements.alias(
+                group_id=group_expression(rules, schemes=schemes)
+            ).filter(group_id=filters.group.pk)
         if filters.competency is not None:
             placements = placements.annotate(
-                required_rank=required_rank_expression(rules, filters.competency),
+                required_rank=required_rank_expression(
+                    rules, filters.competency, schemes=schemes
+                ),
                 attained_rank=Coalesce(_attained_rank(filters.competency, on), 0),
             )
             # A NULL requirement makes either comparison NULL: the row drops out.
@@ -417,9 +433,12 @@ def with_groups(placements, framework: Framework | None) -> None:
             placement.hr_group = None
         return
     rules = list(framework.group_rules.all())
+    schemes = covered_schemes(framework)
     groups = {group.pk: group for group in getattr(framework, "hr_groups", [])}
     for placement in placements:
-        placement.hr_group = groups.get(group_for_placement(placement, rules))
+        placement.hr_group = groups.get(
+            group_for_placement(placement, rules, schemes=schemes)
+        )
 
 
 def directory_export_rows(access: HRAccess, filters: DirectoryFilters):
@@ -453,7 +472,10 @@ def directory_export_rows(access: HRAccess, filters: DirectoryFilters):
         group.pk: group.code for group in getattr(filters.framework, "hr_groups", [])
     }
     placements = placements.annotate(
-        export_group_id=group_expression(list(filters.framework.group_rules.all()))
+        export_group_id=group_expression(
+            list(filters.framework.group_rules.all()),
+            schemes=covered_schemes(filters.framework),
+        )
     )
     for row in placements.values_list(*fields, "export_group_id").iterator(
         chunk_size=2000
@@ -690,6 +712,8 @@ class Heatmap:
     trend: list[TrendPoint] = field(default_factory=list)
     total: HeatRow | None = None
     marks: ProvisionalMarks = field(default_factory=ProvisionalMarks)
+    #: Staff here whose scheme the framework does not (yet) cover: not counted.
+    uncounted: list["UncountedScheme"] = field(default_factory=list)
 
     @cached_property
     def provisional_competencies(self) -> list[Competency]:
@@ -712,6 +736,47 @@ class Heatmap:
             else:
                 spans.append([competency.parent, 1])
         return [(area, span) for area, span in spans]
+
+
+@dataclass(frozen=True)
+class UncountedScheme:
+    scheme: StaffScheme
+    staff: int
+    #: Whether the framework covers the scheme is still to confirm.
+    to_confirm: bool
+
+
+def uncounted_schemes(node: OrgUnit, framework: Framework) -> list[UncountedScheme]:
+    """The staff of `node`'s subtree in schemes the framework does not cover, by
+    scheme (two queries at most): the heat map counts no gap for them."""
+    uncovered = {
+        item.scheme_id: item
+        for item in framework.scheme_coverage.all()
+        if not item.covered
+    }
+    if not uncovered:
+        return []
+    counts = dict(
+        Placement.objects.active()
+        .in_subtrees([node.path])
+        .filter(scheme_id__in=list(uncovered))
+        .order_by()
+        .values_list("scheme_id")
+        .annotate(staff=Count("pk"))
+    )
+    if not counts:
+        return []
+    schemes = {
+        scheme.code: scheme for scheme in StaffScheme.objects.filter(code__in=counts)
+    }
+    return [
+        UncountedScheme(
+            scheme=schemes[code],
+            staff=counts[code],
+            to_confirm=uncovered[code].needs_confirmation,
+        )
+        for code in sorted(counts)
+    ]
 
 
 def heatmap(
@@ -779,6 +844,7 @@ def heatmap(
         trend=trend_points(root=root, framework=framework),
         total=_heat_total(rows, matrix.competencies, node, base),
         marks=marks,
+        uncounted=uncounted_schemes(node, framework),
     )
 
 

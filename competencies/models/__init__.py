@@ -9,6 +9,7 @@ from .evidence import (
 )
 from .hr import HRScope, ImportJob, MatrixSnapshot, StaffColumnMap
 from .people import (
+    CIVIL_SERVICE,
     Designation,
     GroupRule,
     LineOfWork,
@@ -19,6 +20,7 @@ from .people import (
     PlacementQuerySet,
     PositionLevel,
     PositionType,
+    SchemeCoverage,
     StaffScheme,
 )
 from .rollups import MatrixEntry, MatrixRollup, MatrixRollupRun
@@ -33,6 +35,7 @@ from .standards import (
 )
 
 __all__ = [
+    "CIVIL_SERVICE",
     "MatrixEntry",
     "MatrixRollup",
     "MatrixRollupRun",
@@ -62,5 +65,6 @@ __all__ = [
     "ProficiencyScale",
     "Provenance",
     "Requirement",
+    "SchemeCoverage",
     "StaffScheme",
 ]

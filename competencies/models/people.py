@@ -14,6 +14,10 @@ from treebeard.mp_tree import MP_Node
 
 from .standards import BilingualNameMixin, Framework, PersonnelGroup, SourceNoteMixin
 
+#: The scheme of a placement written without one (the previous release's, or a file
+#: without the column): the ordinary civil service.
+CIVIL_SERVICE = "civil-service"
+
 
 class StaffScheme(BilingualNameMixin):
     """A personnel scheme (civil service, government employees, ...) added as data."""
@@ -27,6 +31,40 @@ class StaffScheme(BilingualNameMixin):
 
     def __str__(self) -> str:
         return self.name
+
+
+class SchemeCoverage(SourceNoteMixin):
+    """Whether a framework's requirements apply to the staff of a scheme, as its
+    publisher says (or "to confirm"). A framework with no coverage rows applies to
+    every scheme; one with rows applies only to the schemes covered."""
+
+    framework = models.ForeignKey(
+        Framework, on_delete=models.CASCADE, related_name="scheme_coverage"
+    )
+    scheme = models.ForeignKey(
+        StaffScheme, on_delete=models.CASCADE, to_field="code", related_name="coverage"
+    )
+    covered = models.BooleanField(
+        _("covered"),
+        default=False,
+        help_text=_(
+            "The framework's requirements count for this scheme's staff. Leave it "
+            "off while coverage is not established: no gap is then counted for them."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("scheme covered by a framework")
+        verbose_name_plural = _("schemes covered by frameworks")
+        ordering = ["framework", "scheme"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["framework", "scheme"], name="scheme_coverage_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.framework.code} / {self.scheme.code}"
 
 
 class PositionType(BilingualNameMixin, SourceNoteMixin):
@@ -430,6 +468,20 @@ class Placement(models.Model):
     unit = models.ForeignKey(
         OrgUnit, on_delete=models.PROTECT, related_name="placements"
     )
+    scheme = models.ForeignKey(
+        StaffScheme,
+        on_delete=models.PROTECT,
+        to_field="code",
+        db_default=CIVIL_SERVICE,
+        blank=True,
+        related_name="placements",
+        verbose_name=_("staff scheme"),
+        help_text=_(
+            "ข้าราชการพลเรือนสามัญ, พนักงานราชการ, ลูกจ้างประจำ, …: the position type "
+            "and the line of work must be of this scheme. Left empty: the position "
+            "type's."
+        ),
+    )
     position_type = models.ForeignKey(
         PositionType, on_delete=models.PROTECT, related_name="+"
     )
@@ -492,6 +544,7 @@ class Placement(models.Model):
             raise ValidationError(
                 {"position_level": _("The level does not belong to the position type.")}
             )
+        self._clean_scheme()
         line = self.line_of_work if self.line_of_work_id else None
         refusal = (
             line.refusal(
@@ -533,6 +586,45 @@ class Placement(models.Model):
         if self.supervisor_id and self.supervisor_id == self.person_id:
             raise ValidationError(
                 {"supervisor": _("A person cannot supervise themself.")}
+            )
+
+    def _clean_scheme(self) -> None:
+        """The placement's scheme is its position type's (taken from it when not
+        given); its line of work must be of the same scheme."""
+        if not self.position_type_id:
+            return
+        type_scheme = self.position_type.scheme.code
+        if not isinstance(self.scheme_id, str) or not self.scheme_id:
+            self.scheme_id = type_scheme
+        if self.scheme_id != type_scheme:
+            raise ValidationError(
+                {
+                    "position_type": _(
+                        "The position type %(type)s is of the scheme %(type_scheme)s, "
+                        "not %(scheme)s."
+                    )
+                    % {
+                        "type": self.position_type,
+                        "type_scheme": self.position_type.scheme,
+                        "scheme": self.scheme_id,
+                    }
+                }
+            )
+        if self.line_of_work_id and self.line_of_work.scheme_id != (
+            self.position_type.scheme_id
+        ):
+            raise ValidationError(
+                {
+                    "line_of_work": _(
+                        "The line of work %(line)s is of the scheme %(line_scheme)s, "
+                        "not %(scheme)s."
+                    )
+                    % {
+                        "line": self.line_of_work,
+                        "line_scheme": self.line_of_work.scheme,
+                        "scheme": self.position_type.scheme,
+                    }
+                }
             )
 
 

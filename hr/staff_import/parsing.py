@@ -7,12 +7,14 @@ the Thai names in HEADER_ALIASES are accepted as well):
     employee_number, national_id, title_th, first_name_th, last_name_th, title_en,
     first_name_en, last_name_en, email, unit_code, position_type, position_level,
     line_of_work, supervisor_employee_number, start_date, position_number,
-    administrative_post
+    administrative_post, scheme
 
 Position types and levels are matched by code or by the name the Academy shows, Thai
 or English, with or without ประเภท / ระดับ (label_key); lines of work by published
 code or Thai name. position_number and administrative_post belong to the placement:
-a change on an unchanged position corrects it in place.
+a change on an unchanged position corrects it in place. scheme is the staff scheme
+(ข้าราชการพลเรือนสามัญ, พนักงานราชการ, ลูกจ้างประจำ, by name or code); left out or
+empty, it is the position type's (the civil service's where names are shared).
 
 Required columns (and cells): employee_number, national_id, first_name_th,
 last_name_th, unit_code, position_type, position_level, line_of_work, start_date.
@@ -69,6 +71,7 @@ OPTIONAL_COLUMNS = (
     "supervisor_employee_number",
     "position_number",
     "administrative_post",
+    "scheme",
 )
 #: Columns of the placement, not of the person: an optional one left out of the file
 #: leaves the current placement's value as it is.
@@ -89,6 +92,8 @@ HEADER_ALIASES = {
     "วันที่เริ่มดำรงตำแหน่ง": "start_date",
     "เลขที่ตำแหน่ง": "position_number",
     "ตำแหน่งในการบริหาร": "administrative_post",
+    "ประเภทบุคลากร": "scheme",
+    "staff_scheme": "scheme",
     "คำนำหน้า (อังกฤษ)": "title_en",
     "ชื่อ (อังกฤษ)": "first_name_en",
     "นามสกุล (อังกฤษ)": "last_name_en",
@@ -114,6 +119,7 @@ MAX_LENGTHS = {
     "supervisor_employee_number": 32,
     "position_number": 32,
     "administrative_post": 255,
+    "scheme": 64,
 }
 
 
@@ -136,6 +142,7 @@ class Reason:
     UNKNOWN_UNIT = "unknown_unit"
     UNIT_OUT_OF_SCOPE = "unit_out_of_scope"
     UNKNOWN_POSITION_TYPE = "unknown_position_type"
+    UNKNOWN_SCHEME = "unknown_scheme"
     UNKNOWN_LEVEL = "unknown_level"
     UNKNOWN_LINE_OF_WORK = "unknown_line_of_work"
     #: The line of work's position standard (s.48) does not allow the type or level.
@@ -178,6 +185,10 @@ def reason_message(code: str, params: dict) -> str:
         Reason.UNKNOWN_UNIT: _("Unit code %(value)s does not exist."),
         Reason.UNIT_OUT_OF_SCOPE: _("Unit %(value)s is outside your organisation."),
         Reason.UNKNOWN_POSITION_TYPE: _("Position type %(value)s does not exist."),
+        Reason.UNKNOWN_SCHEME: _(
+            "Staff scheme %(value)s does not exist: use ข้าราชการพลเรือนสามัญ, "
+            "พนักงานราชการ, ลูกจ้างประจำ or a scheme's code."
+        ),
         Reason.UNKNOWN_LEVEL: _(
             "Level %(value)s is not a level of position type %(type)s."
         ),
@@ -330,6 +341,7 @@ class StaffRow:
     supervisor_employee_number: str = ""
     position_number: str = ""
     administrative_post: str = ""
+    scheme: str = ""
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from competencies.models import (
     PositionLevel,
     PositionType,
     StaffColumnMap,
+    StaffScheme,
 )
 from competencies.national_id import pii_key
 from competencies.rollups import matrix_maintenance_paused
@@ -100,6 +101,7 @@ class PlannedRow:
     position_type_id: int | None = None
     position_level_id: int | None = None
     line_of_work_id: int | None = None
+    scheme: str = ""
 
     def fingerprint_line(self) -> str:
         problems = ",".join(sorted(problem.code for problem in self.problems))
@@ -179,9 +181,15 @@ class _Lookups:
     """Everything the plan compares against, read in a bounded number of queries."""
 
     units: dict[str, tuple[int, str]]
+    #: Staff schemes by code or name (label_key) -> code.
+    schemes: dict[str, str]
+    #: A position type by its label across schemes (the civil service's first) and
+    #: by (scheme code, label); lines of work the same way.
     position_types: dict[str, int]
+    scheme_types: dict[tuple[str, str], int]
     levels: dict[tuple[int, str], int]
     lines: dict[str, int]
+    scheme_lines: dict[tuple[str, str], int]
     #: Every type, line of work and level by id, to check the position standard.
     type_records: dict[int, PositionType]
     line_records: dict[int, LineOfWork]
@@ -209,13 +217,22 @@ def _lookups(
             units[code] = (pk, path)
     # A position type or level by its code or by the name the UI shows, Thai or
     # English, with or without ประเภท / ระดับ (parsing.label_key).
-    position_types = {}
+    schemes = {}
+    for scheme in StaffScheme.objects.all():
+        for name in (scheme.name_en, scheme.name_th, scheme.code):
+            if name:
+                schemes[parsing.label_key(name)] = scheme.code
+    position_types, scheme_types = {}, {}
     type_records = {}
-    for position_type in PositionType.objects.order_by("-scheme__code"):
+    for position_type in PositionType.objects.select_related("scheme").order_by(
+        "-scheme__code"
+    ):
         type_records[position_type.pk] = position_type
         for name in (position_type.name_en, position_type.name_th, position_type.code):
             if name:
-                position_types[parsing.label_key(name)] = position_type.pk
+                key = parsing.label_key(name)
+                position_types[key] = position_type.pk
+                scheme_types[(position_type.scheme.code, key)] = position_type.pk
     levels = {}
     level_records = {level.pk: level for level in PositionLevel.objects.all()}
     for level in level_records.values():
@@ -224,16 +241,15 @@ def _lookups(
                 levels[(level.position_type_id, parsing.label_key(name))] = level.pk
     # A line of work by its published code, or by its Thai name where it has none
     # (a code is never invented for it).
-    lines = {}
+    lines, scheme_lines = {}, {}
     line_records = {}
     for line in LineOfWork.objects.select_related(
-        "position_type", "level_min", "level_max"
+        "scheme", "position_type", "level_min", "level_max"
     ).order_by("-scheme__code"):
         line_records[line.pk] = line
-        lines[line.name_th] = line.pk
-        lines[" ".join(line.name_th.split())] = line.pk
-        if line.code:
-            lines[line.code] = line.pk
+        for key in {line.name_th, " ".join(line.name_th.split()), line.code} - {""}:
+            lines[key] = line.pk
+            scheme_lines[(line.scheme.code, key)] = line.pk
 
     numbers = sorted({row.employee_number for row in rows})
     people_by_number: dict[str, dict] = {}
@@ -285,6 +301,7 @@ def _lookups(
                 "position_type_id",
                 "position_level_id",
                 "line_of_work_id",
+                "scheme_id",
                 "supervisor_id",
                 "starts_on",
                 "position_number",
@@ -300,9 +317,12 @@ def _lookups(
             latest[values["person_id"]] = values  # ordered: the last one wins
     return _Lookups(
         units=units,
+        schemes=schemes,
         position_types=position_types,
+        scheme_types=scheme_types,
         levels=levels,
         lines=lines,
+        scheme_lines=scheme_lines,
         type_records=type_records,
         line_records=line_records,
         level_records=level_records,
@@ -337,8 +357,22 @@ def _resolve_codes(
         problems.append(Problem(Reason.UNIT_OUT_OF_SCOPE, {"value": unit_code}))
     elif unit is not None:
         planned.unit_id = unit[0]
+    scheme = cell("scheme")
+    scheme_code = lookups.schemes.get(parsing.label_key(scheme)) if scheme else None
+    if scheme and scheme_code is None:
+        problems.append(Problem(Reason.UNKNOWN_SCHEME, {"value": scheme}))
+        return
     position_type, position_level = cell("position_type"), cell("position_level")
-    type_id = lookups.position_types.get(parsing.label_key(position_type))
+    type_key = parsing.label_key(position_type)
+    type_id = (
+        lookups.scheme_types.get((scheme_code, type_key))
+        if scheme_code
+        else lookups.position_types.get(type_key)
+    )
+    if type_id is not None:
+        # Without a scheme column, the position type's (the civil service's first).
+        scheme_code = lookups.type_records[type_id].scheme.code
+        planned.scheme = scheme_code
     if position_type and type_id is None:
         problems.append(Problem(Reason.UNKNOWN_POSITION_TYPE, {"value": position_type}))
     elif type_id is not None and position_level:
@@ -354,9 +388,14 @@ def _resolve_codes(
                 )
             )
     line = cell("line_of_work")
-    planned.line_of_work_id = lookups.lines.get(line) or lookups.lines.get(
-        " ".join(line.split())
-    )
+    if scheme_code:
+        planned.line_of_work_id = lookups.scheme_lines.get(
+            (scheme_code, line)
+        ) or lookups.scheme_lines.get((scheme_code, " ".join(line.split())))
+    else:
+        planned.line_of_work_id = lookups.lines.get(line) or lookups.lines.get(
+            " ".join(line.split())
+        )
     if line and planned.line_of_work_id is None:
         problems.append(Problem(Reason.UNKNOWN_LINE_OF_WORK, {"value": line}))
     if planned.line_of_work_id is not None and type_id is not None:
@@ -459,6 +498,7 @@ def _compare(planned: PlannedRow, lookups: _Lookups, columns: set[str]) -> None:
         or current["position_type_id"] != planned.position_type_id
         or current["position_level_id"] != planned.position_level_id
         or current["line_of_work_id"] != planned.line_of_work_id
+        or current["scheme_id"] != planned.scheme
     )
     if moved:
         latest = lookups.latest.get(planned.person_id)
@@ -812,7 +852,7 @@ def _apply(plan: StaffImportPlan, *, job: ImportJob) -> None:
             import_progress_set(job.pk, phase="apply", done=done, total=total)
 
     # 1. People: new ones in bulk (COPY on PostgreSQL), changed ones in bulk.
-    # Each row was validated as the model would (staff_csv.parse: required columns,
+    # Each row was validated as the model would (parsing.parse: required columns,
     # MAX_LENGTHS, which tests hold equal to the fields', the email): not again here.
     creates = plan.of(Action.CREATE)
     new_people = [_person_from(planned.row) for planned in creates]
@@ -874,6 +914,7 @@ def _apply(plan: StaffImportPlan, *, job: ImportJob) -> None:
                 position_type_id=planned.position_type_id,
                 position_level_id=planned.position_level_id,
                 line_of_work_id=planned.line_of_work_id,
+                scheme_id=planned.scheme,
                 supervisor_id=supervisor_of(row),
                 starts_on=row.start_date,
                 position_number=row.position_number,
@@ -930,12 +971,13 @@ MOVE_RELATED = (
     "position_level",
     "line_of_work",
     "supervisor",
+    "scheme",
 )
 
 
 def _moves_apply(moves: list[PlannedRow], *, supervisor_of) -> None:
     units = OrgUnit.objects.in_bulk({planned.unit_id for planned in moves})
-    types = PositionType.objects.in_bulk(
+    types = PositionType.objects.select_related("scheme").in_bulk(
         {planned.position_type_id for planned in moves}
     )
     levels = PositionLevel.objects.in_bulk(
@@ -968,6 +1010,7 @@ def _moves_apply(moves: list[PlannedRow], *, supervisor_of) -> None:
             position_type=types[planned.position_type_id],
             position_level=levels[planned.position_level_id],
             line_of_work=lines[planned.line_of_work_id],
+            scheme_id=planned.scheme,
             supervisor_id=supervisor_of(row),
             position_number=row.position_number,
             administrative_post=row.administrative_post,

@@ -165,8 +165,8 @@ def test_row_count_estimate_for_choosing_the_background():
 def test_the_parsers_length_limits_are_the_models():
     """The real run writes rows in bulk without the model's clean_fields: the file's
     limits (staff_csv.MAX_LENGTHS) must be the fields' own."""
-    from hr.staff_import.parsing import MAX_LENGTHS
     from competencies.models import Person, Placement
+    from hr.staff_import.parsing import MAX_LENGTHS
 
     for model in (Person, Placement):
         for field in model._meta.concrete_fields:

@@ -56,9 +56,22 @@ def _all_shipped_records():
             yield path.name, group["code"], group
         for cell in data["requirements"].get("cells", []):
             yield path.name, f"{cell['group']}/{cell['competency']}", cell
+        for coverage in data["schemes"]:
+            yield path.name, f"scheme {coverage['scheme']}", coverage
     structure = standards_data.read(standards_data.POSITION_STRUCTURE_FILE)
     for line in structure["lines_of_work"]:
         yield "position_structure.json", line["code"] or line["name_th"], line
+    schemes = standards_data.read(standards_data.STAFF_SCHEMES_FILE)
+    for scheme in schemes["schemes"]:
+        for position_type in scheme["position_types"]:
+            provenance = position_type.get("provenance") or scheme.get(
+                "position_types_provenance"
+            )
+            yield (
+                "staff_schemes.json",
+                position_type["code"],
+                {"provenance": provenance},
+            )
 
 
 @pytest.mark.parametrize("source", ["units", "units_cio_standard"])
