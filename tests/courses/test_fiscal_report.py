@@ -7,8 +7,6 @@ import io
 from datetime import date, datetime, time
 from decimal import Decimal
 
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -20,7 +18,7 @@ from competencies.models import DevelopmentRecord, MatrixSnapshot
 from courses.assignments import fiscal
 from courses.models import CourseCompletion, DevelopmentTarget, Enrolment
 from tests.factories import PlacementFactory, UserFactory, competency, course
-from tests.queries import one_and_fifty
+from tests.queries import one_and_fifty, page_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -199,13 +197,5 @@ def test_fiscal_report_query_budget(client, hr_world, page, name):
     client.force_login(hr_world.officer)
     url = reverse(name)
 
-    def count():
-        with CaptureQueriesContext(connection) as captured:
-            response = client.get(url)
-            assert response.status_code == 200
-            if response.streaming:
-                b"".join(response.streaming_content)
-        return len(captured)
-
-    one, fifty = one_and_fifty(_grow(hr_world, page), count)
+    one, fifty = one_and_fifty(_grow(hr_world, page), lambda: page_queries(client, url))
     assert one == fifty <= 40
