@@ -26,6 +26,8 @@ def test_every_private_file_field_uses_the_private_storage():
         "certificates.Certificate.pdf",
         "certificates.CertificateBundle.file",
         "competencies.EvidenceAttachment.file",
+        "competencies.DevelopmentRecord.evidence_file",
+        "courses.DevelopmentPlan.agreement_form",
         f"{get_document_model()._meta.label}.file",
     }
 

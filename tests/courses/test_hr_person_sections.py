@@ -4,8 +4,6 @@ import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -21,6 +19,7 @@ from courses.services import enrolment_create, lesson_complete
 from hr.sections_courses import RECENT_RESULTS
 from tests.courses.assessment_helpers import answers, make_assessment, make_bank, single
 from tests.factories import UserFactory, competency, course
+from tests.queries import page_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -132,10 +131,7 @@ def test_results_list_the_latest_and_link_to_the_rest(client, hr_world, target_u
     assert numbers == [str(n) for n in range(RECENT_RESULTS + 1, 1, -1)]
 
 
-def _queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as context:
-        assert client.get(url).status_code == 200
-    return len(context)
+_queries = page_queries
 
 
 def test_person_page_query_budget_with_1_and_50_enrolments_and_results(

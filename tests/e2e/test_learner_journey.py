@@ -56,4 +56,7 @@ def test_learner_enrols_completes_two_lessons_and_the_course(
     assert page.locator(".enrol-box .ok").is_visible()
 
     page.goto("/dashboard/")
-    assert "การกำกับดูแลข้อมูลภาครัฐ" in page.locator("#done-h + p + ul").inner_text()
+    assert (
+        "การกำกับดูแลข้อมูลภาครัฐ"
+        in page.locator("section[aria-labelledby=done-h] ul").inner_text()
+    )
