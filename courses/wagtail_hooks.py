@@ -6,6 +6,7 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
 from .permissions import AcademyPagePermissionPolicy
+from .review import SubmitForReviewBulkAction
 from .scorm.viewsets import ScormPackageViewSet
 from .viewsets import (
     DevelopmentTargetViewSet,
@@ -26,6 +27,8 @@ register_snippet(SearchSynonymViewSet)
 register_snippet(ScormPackageViewSet)
 # Academy administrators hold its permissions (courses/migrations/0016).
 register_snippet(DevelopmentTargetViewSet)
+# A course and its lessons submitted for review together, from the explorer.
+hooks.register("register_bulk_action", SubmitForReviewBulkAction)
 
 
 @hooks.register("register_admin_viewset")
