@@ -43,8 +43,9 @@ def test_profile_reads_the_standards_once_per_process(
     framework_academy, django_assert_num_queries
 ):
     person = PlacementFactory(unit=org_unit("M", kind="ministry")).person
-    with django_assert_num_queries(9):
-        person_profile(person, on=TODAY)  # frameworks, rules, levels, ... built
+    with django_assert_num_queries(10):
+        # frameworks, rules, levels, the schemes each framework covers ... built
+        person_profile(person, on=TODAY)
     with django_assert_num_queries(3):
         person_profile(person, on=TODAY)  # placement, evidence, choices only
 
