@@ -127,6 +127,11 @@ def search_index_update(*, course_id: int) -> IndexReport:
     course = CoursePage.objects.live().filter(pk=course_id).first()
     if course is None:
         return IndexReport()
+    # A lesson moved here from another course keeps that course's entries until the
+    # other is indexed again; whichever of the two is indexed first, drop them here.
+    SearchEntry.objects.filter(
+        page_id__in=LessonPage.objects.child_of(course).values("pk")
+    ).delete()
     return _index_courses([course], current_vocabulary())
 
 
