@@ -35,6 +35,21 @@ def _reference_caches_fresh(request):
 
 
 @pytest.fixture(autouse=True)
+def _celery_eager_join_allowed():
+    """Every test starts with Celery's "a task is running here" flag down.
+
+    In eager mode `delay()` raises a process-wide flag while the task runs and puts
+    back the value it found. Two eager tasks run at once by a live server's request
+    threads can interleave so that the second puts back the first's "raised": the flag
+    then stays up and a later test's `delay().get()` is refused with "Never call
+    result.get() within a task" (seen once in a PostgreSQL CI run).
+    """
+    from celery.result import _set_task_join_will_block
+
+    _set_task_join_will_block(False)
+
+
+@pytest.fixture(autouse=True)
 def _media_in_tmp(request, tmp_path):
     """Uploaded files, public and private, go to a temporary folder (when Django is loaded)."""
     if not request.config.pluginmanager.hasplugin("django"):

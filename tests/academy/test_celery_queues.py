@@ -172,3 +172,20 @@ def test_production_refuses_to_start_without_a_shared_cache():
     completed = _start_production(REDIS_URL=None)
     assert completed.returncode != 0
     assert "REDIS_URL must be set in production" in completed.stderr
+
+
+def test_interleaved_eager_tasks_leave_celerys_join_flag_up():
+    """Why tests/conftest.py lowers the flag before every test: two eager tasks that
+    overlap in two threads restore each other's values, and the flag stays raised."""
+    from celery.result import _set_task_join_will_block, denied_join_result
+    from celery.result import task_join_will_block as join_will_block
+
+    first, second = denied_join_result(), denied_join_result()
+    try:
+        first.__enter__()
+        second.__enter__()
+        first.__exit__(None, None, None)
+        second.__exit__(None, None, None)
+        assert join_will_block()
+    finally:
+        _set_task_join_will_block(False)
