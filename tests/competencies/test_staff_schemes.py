@@ -21,7 +21,6 @@ from competencies.models import (
 from competencies.selectors import org_matrix, person_profile
 from hr.staff_import.parsing import Reason
 from hr.staff_import.services import staff_import_apply_start, staff_import_start
-from tests.competencies.test_hr_pages import _staff
 from tests.factories import (
     STAFF_CSV_HEADER,
     PersonFactory,
@@ -31,6 +30,7 @@ from tests.factories import (
     staff_csv_line,
     thai_national_id,
 )
+from tests.hr.staff_helpers import staff
 
 pytestmark = pytest.mark.django_db
 
@@ -164,7 +164,7 @@ def test_coverage_confirmed_by_an_administrator_counts_their_gaps(standards):
 
 def test_the_matrix_leaves_them_out_and_the_heat_map_says_so(client, hr_world):
     framework = hr_world.framework
-    _staff(hr_world.unit, framework, 3)
+    staff(hr_world.unit, framework, 3)
     before = org_matrix(hr_world.unit, framework=framework, by="unit", live=True)
     line = _government_employee_line()
     for _n in range(2):

@@ -9,8 +9,8 @@ from django.utils import timezone
 import pytest
 from openpyxl import load_workbook
 
-from tests.competencies.test_hr_pages import _staff
 from tests.factories import org_unit
+from tests.hr.staff_helpers import staff
 from tests.queries import one_and_fifty
 
 pytestmark = pytest.mark.django_db
@@ -25,8 +25,8 @@ def _book(response):
 
 
 def test_heat_map_report_reads_as_a_report(client, hr_world):
-    _staff(hr_world.unit, hr_world.framework, 5)
-    _staff(hr_world.sibling, hr_world.framework, 4, offset=5)
+    staff(hr_world.unit, hr_world.framework, 5)
+    staff(hr_world.sibling, hr_world.framework, 4, offset=5)
     client.force_login(hr_world.parent_officer)
     page = client.get(reverse("hr:heatmap"))
     heat = page.context["heat"]
@@ -64,7 +64,7 @@ def test_heat_map_report_reads_as_a_report(client, hr_world):
 
 
 def test_heat_map_report_in_english(client, hr_world):
-    _staff(hr_world.unit, hr_world.framework, 2)
+    staff(hr_world.unit, hr_world.framework, 2)
     client.force_login(hr_world.officer)
     client.cookies["django_language"] = "en"
     book = _book(client.get(reverse("hr:heatmap_report"), HTTP_ACCEPT_LANGUAGE="en"))
@@ -95,7 +95,7 @@ def test_heat_map_report_query_budget(client, hr_world):
     def grow(n):
         for _ in range(n):
             unit = org_unit(f"R{next(counter)}", parent=hr_world.department)
-            _staff(unit, hr_world.framework, 1)
+            staff(unit, hr_world.framework, 1)
 
     client.force_login(hr_world.parent_officer)
     url = reverse("hr:heatmap_report")

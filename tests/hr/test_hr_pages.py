@@ -35,42 +35,12 @@ from tests.factories import (
     position,
     staff_csv_line,
 )
+from tests.hr.staff_helpers import staff
 
 pytestmark = pytest.mark.django_db
 
 PDF = b"%PDF-1.4\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 32
-POSITIONS = [
-    ("knowledge", "practitioner", "3-1-0012"),
-    ("knowledge", "professional", "3-1-0013"),
-    ("general", "operational", "เจ้าพนักงานธุรการ"),
-    ("managerial", "managerial-primary", "3-1-004"),
-]
-
-
-def _staff(unit, framework, count: int, *, offset: int = 0):
-    """`count` people in `unit` with varied positions and evidence."""
-    competencies = list(framework.competencies.exclude(kind="area").order_by("pk"))
-    people = []
-    for n in range(offset, offset + count):
-        type_code, level_code, line_code = POSITIONS[n % len(POSITIONS)]
-        position_type, position_level = position(type_code, level_code)
-        person = PlacementFactory(
-            unit=unit,
-            position_type=position_type,
-            position_level=position_level,
-            line_of_work=line_of_work(line_code),
-        ).person
-        for k, item in enumerate(competencies[: n % 4 + 1]):
-            evidence_record(
-                person=person,
-                competency=item,
-                level=level(framework, (n + k) % 4 + 1),
-                source="assessment",
-                observed_on=date(2026, 1, 1),
-            )
-        people.append(person)
-    return people
 
 
 def _queries(client, url) -> int:
@@ -97,7 +67,7 @@ def _listed(client, **params) -> set[int]:
 
 def test_directory_filters_agree_with_the_profiles(client, hr_world):
     framework = hr_world.framework
-    people = _staff(hr_world.unit, framework, 12)
+    people = staff(hr_world.unit, framework, 12)
     people.append(hr_world.target)
     profiles = {
         person.pk: person_profile(person, framework=framework).frameworks[0]
@@ -148,14 +118,14 @@ def test_directory_filters_agree_with_the_profiles(client, hr_world):
 
 def test_directory_unit_filter_takes_the_subtree(client, hr_world):
     child = org_unit("V1C", parent=hr_world.unit)
-    [inside] = _staff(child, hr_world.framework, 1)
+    [inside] = staff(child, hr_world.framework, 1)
     client.force_login(hr_world.parent_officer)
     assert inside.pk in _listed(client, unit=hr_world.unit.pk)
     assert inside.pk not in _listed(client, unit=hr_world.sibling.pk)
 
 
 def test_directory_pages_by_fifty(client, hr_world):
-    _staff(hr_world.unit, hr_world.framework, 52)
+    staff(hr_world.unit, hr_world.framework, 52)
     client.force_login(hr_world.officer)
     first = client.get(reverse("hr:directory"))
     assert len(first.context["page"].object_list) == 50
@@ -322,8 +292,8 @@ def test_attachment_download_is_the_stored_file_and_audited(client, hr_world):
 
 def test_heat_map_drills_down_and_links_leaves_to_the_directory(client, hr_world):
     deep = org_unit("V1C", parent=hr_world.unit)
-    _staff(deep, hr_world.framework, 3)
-    _staff(hr_world.sibling, hr_world.framework, 3, offset=3)
+    staff(deep, hr_world.framework, 3)
+    staff(hr_world.sibling, hr_world.framework, 3, offset=3)
     client.force_login(hr_world.parent_officer)
     response = client.get(reverse("hr:heatmap"))
     heat = response.context["heat"]
@@ -347,7 +317,7 @@ def test_heat_map_drills_down_and_links_leaves_to_the_directory(client, hr_world
 def test_heat_map_by_personnel_group_and_framework_chooser(
     client, hr_world, framework_2018
 ):
-    _staff(hr_world.unit, hr_world.framework, 8)
+    staff(hr_world.unit, hr_world.framework, 8)
     client.force_login(hr_world.officer)
     response = client.get(
         reverse("hr:heatmap"), {"by": "group", "framework": framework_2018.pk}
@@ -384,7 +354,7 @@ def test_directory_query_budget(client, hr_world):
         reverse("hr:directory")
         + f"?framework={framework.pk}&competency={competency(framework, 'ACD-LIT-01').pk}"
         "&meeting=no",
-        lambda n: _staff(hr_world.unit, framework, n, offset=next(offset)),
+        lambda n: staff(hr_world.unit, framework, n, offset=next(offset)),
     )
     assert one == fifty <= 25
 
@@ -416,7 +386,7 @@ def test_heat_map_query_budget(client, hr_world):
     def grow(n):
         for _ in range(n):
             unit = org_unit(f"Q{next(counter)}", parent=hr_world.department)
-            _staff(unit, hr_world.framework, 1)
+            staff(unit, hr_world.framework, 1)
 
     one, fifty = _budget(client, hr_world.parent_officer, reverse("hr:heatmap"), grow)
     assert one == fifty <= 20

@@ -16,8 +16,8 @@ from academy.accounts.models import AuditEntry
 from academy.core.thaidate import format_thai_date
 from competencies.models import Placement
 from competencies.selectors import framework_list_active
-from tests.competencies.test_hr_pages import _staff
 from tests.courses.test_assignments import mandatory, progress  # noqa: F401
+from tests.hr.staff_helpers import staff
 from tests.queries import one_and_fifty
 
 pytestmark = pytest.mark.django_db
@@ -89,7 +89,7 @@ def test_directory_report_in_english(client, hr_world):
 
 
 def test_directory_report_follows_the_scope(client, hr_world):
-    _staff(hr_world.sibling, hr_world.framework, 2)
+    staff(hr_world.sibling, hr_world.framework, 2)
     client.force_login(hr_world.officer)
     sheet = _book(client.get(reverse("hr:directory_report"))).worksheets[0]
     units = {row[3] for row in sheet.iter_rows(min_row=3, values_only=True)}
@@ -109,7 +109,7 @@ def test_directory_report_query_budget(client, hr_world):
         return len(captured)
 
     one, fifty = one_and_fifty(
-        lambda n: _staff(hr_world.unit, hr_world.framework, n), count
+        lambda n: staff(hr_world.unit, hr_world.framework, n), count
     )
     assert one == fifty <= 25
 

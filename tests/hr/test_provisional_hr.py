@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from competencies.models import Provenance, Requirement
 from competencies.selectors import provisional_marks
-from tests.competencies.test_hr_pages import _staff
+from tests.hr.staff_helpers import staff
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +42,7 @@ def _csv(response) -> list[list[str]]:
 
 def test_the_heat_map_says_which_figures_are_provisional(client, hr_world):
     framework = hr_world.framework
-    _staff(hr_world.unit, framework, 6)
+    staff(hr_world.unit, framework, 6)
     assert _confirm_all_but(framework, keep={"ACD-LIT-01"}) == {"ACD-LIT-01"}
     client.force_login(hr_world.officer)
     response = client.get(
@@ -65,7 +65,7 @@ def test_the_heat_map_says_which_figures_are_provisional(client, hr_world):
 
 def test_no_note_where_every_requirement_is_confirmed(client, hr_world):
     framework = hr_world.framework
-    _staff(hr_world.unit, framework, 3)
+    staff(hr_world.unit, framework, 3)
     assert _confirm_all_but(framework, keep=set()) == set()
     client.force_login(hr_world.officer)
     response = client.get(reverse("hr:heatmap"), {"framework": framework.pk})
@@ -77,7 +77,7 @@ def test_by_group_only_the_group_whose_requirement_is_to_confirm_is_marked(
     client, hr_world
 ):
     framework = hr_world.framework
-    _staff(hr_world.unit, framework, 8)
+    staff(hr_world.unit, framework, 8)
     _confirm_all_but(framework, keep=set())
     client.force_login(hr_world.officer)
     heat = client.get(
@@ -99,7 +99,7 @@ def test_by_group_only_the_group_whose_requirement_is_to_confirm_is_marked(
 
 def test_the_export_has_a_provisional_column(client, hr_world):
     framework = hr_world.framework
-    _staff(hr_world.unit, framework, 6)
+    staff(hr_world.unit, framework, 6)
     _confirm_all_but(framework, keep={"ACD-LIT-01"})
     client.force_login(hr_world.officer)
     rows = _csv(
@@ -116,7 +116,7 @@ def test_the_export_has_a_provisional_column(client, hr_world):
 
 def test_the_report_has_a_note_row_and_a_provisional_column(client, hr_world):
     framework = hr_world.framework
-    _staff(hr_world.unit, framework, 6)
+    staff(hr_world.unit, framework, 6)
     _confirm_all_but(framework, keep={"ACD-LIT-01"})
     client.force_login(hr_world.officer)
     response = client.get(

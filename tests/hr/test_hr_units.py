@@ -215,10 +215,10 @@ def _links(html: str) -> list[str]:
 
 
 def test_heat_map_cells_open_who_meets_and_who_does_not(client, hr_world):
-    from tests.competencies.test_hr_pages import _staff
+    from tests.hr.staff_helpers import staff
 
-    _staff(hr_world.unit, hr_world.framework, 6)
-    _staff(hr_world.sibling, hr_world.framework, 5, offset=6)
+    staff(hr_world.unit, hr_world.framework, 6)
+    staff(hr_world.sibling, hr_world.framework, 5, offset=6)
     client.force_login(hr_world.parent_officer)
     response = client.get(reverse("hr:heatmap"))
     heat = response.context["heat"]
@@ -246,10 +246,10 @@ def test_heat_map_cells_open_who_meets_and_who_does_not(client, hr_world):
 
 
 def test_heat_map_total_row_adds_up_the_rows(client, hr_world):
-    from tests.competencies.test_hr_pages import _staff
+    from tests.hr.staff_helpers import staff
 
-    _staff(hr_world.unit, hr_world.framework, 4)
-    _staff(hr_world.sibling, hr_world.framework, 3, offset=4)
+    staff(hr_world.unit, hr_world.framework, 4)
+    staff(hr_world.sibling, hr_world.framework, 3, offset=4)
     client.force_login(hr_world.parent_officer)
     for by in ("child", "group"):
         heat = client.get(reverse("hr:heatmap"), {"by": by}).context["heat"]
@@ -271,9 +271,9 @@ def test_heat_map_of_another_units_subtree_is_a_404(client, hr_world):
 
 
 def test_heat_map_headers_name_the_competencies(client, hr_world):
-    from tests.competencies.test_hr_pages import _staff
+    from tests.hr.staff_helpers import staff
 
-    _staff(hr_world.unit, hr_world.framework, 2)
+    staff(hr_world.unit, hr_world.framework, 2)
     client.force_login(hr_world.officer)
     response = client.get(reverse("hr:heatmap"))
     html = response.content.decode()
@@ -282,14 +282,14 @@ def test_heat_map_headers_name_the_competencies(client, hr_world):
 
 
 def test_heat_map_query_budget_with_links_and_total(client, hr_world):
-    from tests.competencies.test_hr_pages import _staff
+    from tests.hr.staff_helpers import staff
 
     counter = iter(range(1000))
 
     def grow(n):
         for _ in range(n):
             unit = org_unit(f"Q{next(counter)}", parent=hr_world.department)
-            _staff(unit, hr_world.framework, 1)
+            staff(unit, hr_world.framework, 1)
 
     client.force_login(hr_world.parent_officer)
     one, fifty = one_and_fifty(
