@@ -49,7 +49,7 @@ class UnitTreeSelect(forms.RadioSelect):
     Every unit shows its code, and its parent path is part of its accessible name, so
     three units with the same name cannot be mistaken for one another. Server-rendered:
     the tree works without JavaScript (nested lists, <details> to fold); a small
-    script (competencies/unit-tree.js) filters it as one types a name or a code.
+    script (hr/static/hr/unit-tree.js) filters it as one types a name or a code.
     The units are read once (one query) and their trails with one more.
     """
 
