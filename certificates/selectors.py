@@ -10,7 +10,6 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from academy.accounts.authz import require
-from academy.accounts.roles import Role, user_has_role
 from certificates import conf, rendering
 from certificates.credentials import MULTIKEY_V1
 from certificates.eligibility import eligible_completions
@@ -21,7 +20,7 @@ from certificates.models import (
     SigningKey,
     StatusList,
 )
-from competencies.hr.selectors import HRAccess, hr_access
+from competencies.hr.selectors import HRAccess
 from competencies.models import OrgUnit, Placement
 from competencies.selectors import today
 from courses.models import CourseCompletion, CoursePage
@@ -202,17 +201,6 @@ def certificate_template_preview(
     return rendering.render_certificate_pdf(design=design, context=context)
 
 
-def may_download_bundles(user) -> bool:
-    """Who may download certificates in bulk: academy administrators (any course) and
-    HR officers (the staff of their organisation subtree)."""
-    return user_has_role(user, Role.ACADEMY_ADMIN) or hr_access(user).is_hr_officer
-
-
-def may_download_course_bundles(user) -> bool:
-    """The admin's bulk download of any course's certificates: administrators only."""
-    return user_has_role(user, Role.ACADEMY_ADMIN)
-
-
 def _currently_placed_in(unit_paths: list[str]):
     """Certificates whose holder is on the staff (an active placement: current, not
     left) under one of `unit_paths`."""
@@ -272,18 +260,6 @@ def bundle_get_for_download(*, user, pk: int) -> CertificateBundle:
     )
     require(user, "certificates.download_bundle", bundle)
     return bundle
-
-
-def bundle_may_download(user, bundle: CertificateBundle | None) -> bool:
-    """Administrators any course's bundle; a requester their own, while the bundle's
-    unit is still in their scope."""
-    if bundle is None or not may_download_bundles(user):
-        return False
-    if user_has_role(user, Role.ACADEMY_ADMIN) and bundle.unit_id is None:
-        return True
-    if bundle.requested_by_id != user.pk:
-        return False
-    return not bundle.unit_id or hr_access(user).covers(bundle.unit)
 
 
 def bundle_courses() -> QuerySet[CoursePage]:

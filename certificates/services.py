@@ -32,7 +32,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from academy.accounts.audit import AuditAction, audit_record
-from academy.accounts.roles import Role, user_has_role
+from academy.accounts.authz import can
 from academy.core.spreadsheet import BOM, csv_cell
 from academy.core.thaidate import buddhist_year
 from certificates import conf, keyring, rendering, tasks, xapi_events
@@ -55,8 +55,7 @@ from certificates.openbadges import (
     status_list_credential,
 )
 from certificates.pdf import attach_file
-from certificates.selectors import bundle_certificates, may_download_bundles
-from competencies.hr.selectors import hr_access
+from certificates.selectors import bundle_certificates
 from competencies.models import OrgUnit
 from competencies.selectors import placement_current
 from competencies.services import person_ensure_for_user
@@ -576,16 +575,17 @@ def certificate_bundle_request(
     Academy administrators may ask for any course's certificates; HR officers for
     those of a unit inside their scope (optionally of one course), never beyond it.
     """
-    if not may_download_bundles(requested_by):
+    if not can(requested_by, "certificates.download_bundles"):
         raise PermissionDenied(
             _("Only academy administrators and HR officers can download in bulk.")
         )
     if unit is None and course is None:
         raise ValidationError(_("Choose a course or an organisation unit."))
-    is_admin = user_has_role(requested_by, Role.ACADEMY_ADMIN)
-    if unit is None and not is_admin:
+    if unit is None and not can(requested_by, "certificates.download_course_bundles"):
         raise PermissionDenied(_("Choose a unit of your organisation."))
-    if unit is not None and not hr_access(requested_by).covers(unit):
+    if unit is not None and not can(
+        requested_by, "certificates.download_unit_bundle", unit
+    ):
         raise PermissionDenied(
             _("That unit is outside the organisation you look after.")
         )

@@ -30,6 +30,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 import django_filters
 
+from academy.accounts.authz import can
 from academy.core.viewsets import RecordViewSet
 from certificates import selectors, services
 from certificates.forms import BundleForm, RevokeForm
@@ -295,7 +296,7 @@ class BundleView(WagtailAdminTemplateMixin, TemplateView):
     header_icon = "download"
 
     def dispatch(self, request, *args, **kwargs):
-        if not selectors.may_download_course_bundles(request.user):
+        if not can(request.user, "certificates.download_course_bundles"):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -327,7 +328,7 @@ class BundleView(WagtailAdminTemplateMixin, TemplateView):
 
 
 def bundle_download(request, pk: int):
-    if not selectors.may_download_course_bundles(request.user):
+    if not can(request.user, "certificates.download_course_bundles"):
         raise PermissionDenied
     bundle = selectors.bundle_get_for_download(user=request.user, pk=pk)
     return bundle_response(request, bundle)
@@ -335,7 +336,7 @@ def bundle_download(request, pk: int):
 
 class BundleMenuItem(MenuItem):
     def is_shown(self, request):
-        return selectors.may_download_course_bundles(request.user)
+        return can(request.user, "certificates.download_course_bundles")
 
 
 def bundle_menu_item() -> MenuItem:

@@ -8,12 +8,20 @@ future API ask one question in one way.
 from django.http import Http404
 
 from academy.accounts.authz import is_academy_admin, rule
+from academy.accounts.roles import Role, user_has_role
 
 
 def _access(user):
     from competencies.hr.selectors import hr_access
 
     return hr_access(user)
+
+
+@rule("hr.hold_scope")
+def hold_scope(user, obj) -> bool:
+    """A user's HR scopes count only while they hold the HR officer role: a scope
+    left behind when the role is taken away grants nothing."""
+    return user_has_role(user, Role.HR_OFFICER)
 
 
 @rule("hr.use_workspace")
@@ -78,29 +86,6 @@ def choose_optional(user, person) -> bool:
     except Http404:
         return False
     return person.pk in access.report_ids or change_person(user, person)
-
-
-@rule("hr.download_attachment")
-def download_attachment(user, attachment) -> bool:
-    from competencies.hr.selectors import attachment_get_for_hr
-
-    try:
-        attachment_get_for_hr(_access(user), attachment.pk)
-    except Http404:
-        return False
-    return True
-
-
-@rule("competencies.view_own_record")
-def view_own_record(user, person) -> bool:
-    """A learner sees their own competency record."""
-    return person is not None and person.user_id == user.pk
-
-
-@rule("competencies.manage_standards")
-def manage_standards(user, obj) -> bool:
-    """Frameworks, scales and requirement matrices: academy administrators."""
-    return is_academy_admin(user)
 
 
 @rule("development.decide")

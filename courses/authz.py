@@ -15,35 +15,19 @@ def _authors(user, course) -> bool:
     return course is not None and course.path in authored_course_paths(user)
 
 
-@rule("courses.author_course")
-def author_course(user, course) -> bool:
-    """Edit a course and its lessons: its owner or a co-instructor, or an administrator."""
-    return is_academy_admin(user) or (
-        user_has_role(user, Role.INSTRUCTOR) and _authors(user, course)
-    )
+@rule("courses.author_all")
+def author_all(user, obj) -> bool:
+    """Every instructor's question banks, questions, assessments and SCORM packages:
+    academy administrators (instructors see and change their own)."""
+    return is_academy_admin(user)
 
 
 @rule("courses.view_course_results")
 def view_course_results(user, course) -> bool:
-    """Learners' results on a course: the course's instructors and administrators."""
-    return author_course(user, course)
-
-
-@rule("courses.view_enrolment")
-def view_enrolment(user, enrolment) -> bool:
-    """A learner's own enrolment, progress and completion."""
-    return enrolment is not None and enrolment.user_id == user.pk
-
-
-@rule("courses.view_attempt")
-def view_attempt(user, attempt) -> bool:
-    """An attempt: the learner who made it, or whoever may see the course's results."""
-    if attempt is None:
-        return False
-    if attempt.user_id == user.pk:
-        return True
-    course = getattr(attempt.assessment, "course", None)
-    return view_course_results(user, course)
+    """Learners' results on a course: its owner or a co-instructor, and administrators."""
+    return is_academy_admin(user) or (
+        user_has_role(user, Role.INSTRUCTOR) and _authors(user, course)
+    )
 
 
 @rule("plans.view_agreement_form")

@@ -99,6 +99,8 @@ def _export_personal_data(user, obj) -> bool:
     return obj is None or getattr(obj, "pk", None) == user.pk
 
 
-@rule("accounts.manage_roles")
-def _manage_roles(user, obj) -> bool:
-    return user.is_superuser
+@rule("accounts.issue_mfa_enrolment_token")
+def _issue_mfa_enrolment_token(user, obj) -> bool:
+    """Vouch for someone enrolling a second factor (`manage.py mfa_enrolment_token
+    --by`): academy administrators."""
+    return is_academy_admin(user)

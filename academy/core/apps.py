@@ -16,11 +16,11 @@ class CoreConfig(AppConfig):
             checks,  # noqa: F401  (registers the deploy checks)
             pagecache,
         )
-        from academy.core.navigation import remember_roles
+        from academy.core.navigation import remember_workspaces
         from academy.core.public import site_sync
         from academy.core.sites import wagtail_site_sync_after_migrate
 
-        user_logged_in.connect(remember_roles, dispatch_uid="academy-nav-roles")
+        user_logged_in.connect(remember_workspaces, dispatch_uid="academy-nav-roles")
         pagecache.connect_signals()
         _documents_in_private_storage()
         # After the sites app has made its default Site (its own post_migrate).

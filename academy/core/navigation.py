@@ -1,26 +1,29 @@
 """The site navigation: which workspaces a signed-in user is offered.
 
-The roles are read once at sign-in and kept in the session, so drawing the menu
-costs no query on any page (the query budgets of every page stay as they are). The
-menu only offers links: every workspace checks the user's roles itself, so a role
-removed since sign-in shows a link that now refuses, never access.
+The rules that offer each workspace (academy/core/authz.py) are asked once at sign-in
+and the answers kept in the session, so drawing the menu costs no query on any page
+(the query budgets of every page stay as they are). The menu only offers links: every
+workspace checks access itself, so a role removed since sign-in shows a link that now
+refuses, never access.
 """
 
 from django.conf import settings
 
-from academy.accounts.roles import Role
+from academy.accounts.authz import can
 
-SESSION_KEY = "academy_nav_roles"
+SESSION_KEY = "academy_nav"
+
+#: The menu's workspaces and the authz rule that offers each.
+WORKSPACES = {"hr": "core.offer_hr_workspace", "admin": "core.offer_admin"}
 
 
-def remember_roles(sender, request, user, **kwargs) -> None:
-    """user_logged_in receiver: keep the user's role names in their session."""
+def remember_workspaces(sender, request, user, **kwargs) -> None:
+    """user_logged_in receiver: keep in the session which workspaces the menu offers."""
     if request is None or not hasattr(request, "session"):
         return
-    roles = set(user.groups.values_list("name", flat=True))
-    if user.is_superuser:
-        roles |= {role.value for role in Role}
-    request.session[SESSION_KEY] = sorted(roles)
+    request.session[SESSION_KEY] = sorted(
+        name for name, action in WORKSPACES.items() if can(user, action)
+    )
 
 
 def navigation(request) -> dict:
@@ -29,10 +32,5 @@ def navigation(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav": {}, "signup_open": settings.ACCOUNT_ALLOW_SIGNUPS}
-    roles = set(request.session.get(SESSION_KEY, ()))
-    return {
-        "nav": {
-            "hr": Role.HR_OFFICER.value in roles,
-            "admin": bool(roles & {Role.INSTRUCTOR.value, Role.ACADEMY_ADMIN.value}),
-        }
-    }
+    offered = set(request.session.get(SESSION_KEY, ()))
+    return {"nav": {name: name in offered for name in WORKSPACES}}

@@ -17,7 +17,7 @@ from django.core.cache import cache
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
-from academy.accounts.authz import is_academy_admin, permission_required, rule
+from academy.accounts.authz import permission_required
 
 from .health import readiness
 
@@ -122,11 +122,6 @@ def celery_status(*, timeout: float = INSPECT_TIMEOUT) -> CeleryStatus:
     return CeleryStatus(
         mode="broker", workers=workers, queues=queues, failures=failures
     )
-
-
-@rule("core.view_operations")
-def _view_operations(user, obj) -> bool:
-    return user.is_superuser or is_academy_admin(user)
 
 
 @permission_required("core.view_operations", hide=True)

@@ -26,7 +26,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.http import urlencode
 
-from academy.accounts.roles import Role, user_has_role
+from academy.accounts.authz import can
 from competencies.models import (
     Competency,
     Evidence,
@@ -149,7 +149,7 @@ def hr_access(user) -> HRAccess:
     if not user.is_authenticated:
         return HRAccess(user=user)
     scope_units: tuple[OrgUnit, ...] = ()
-    if user_has_role(user, Role.HR_OFFICER):
+    if can(user, "hr.hold_scope"):
         scope_units = _outermost(
             [
                 scope.unit

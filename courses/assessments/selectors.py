@@ -634,9 +634,9 @@ def results_for_hr(access, *, person: Person | None = None) -> QuerySet[Attempt]
 
 
 def _authors_everything(user) -> bool:
-    from academy.accounts.roles import Role, user_has_role
+    from academy.accounts.authz import can
 
-    return user.is_superuser or user_has_role(user, Role.ACADEMY_ADMIN)
+    return can(user, "courses.author_all")
 
 
 def banks_for_author(user) -> QuerySet[QuestionBank]:

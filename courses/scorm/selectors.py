@@ -388,9 +388,9 @@ def scorm_lesson_results(*, lesson: ScormLessonPage) -> ScormResults:
 def packages_for_author(user):
     """The packages an instructor may see, choose, replace on a lesson or delete:
     the ones they uploaded (administrators: all)."""
-    from academy.accounts.authz import is_academy_admin
+    from academy.accounts.authz import can
 
     packages = ScormPackage.objects.select_related("uploaded_by")
-    if user.is_superuser or is_academy_admin(user):
+    if can(user, "courses.author_all"):
         return packages
     return packages.filter(uploaded_by=user)

@@ -8,7 +8,6 @@ import pytest
 from academy.accounts import authz
 from academy.accounts.roles import Role
 from tests.factories import (
-    PersonFactory,
     PlacementFactory,
     UserFactory,
     hr_officer,
@@ -28,12 +27,30 @@ def test_every_app_registers_its_rules():
     assert {
         "accounts.view_audit_log",
         "hr.view_person",
-        "hr.download_attachment",
+        "hr.hold_scope",
+        "courses.author_all",
+        "courses.view_course_results",
+        "certificates.download",
+        "certificates.download_bundle",
+        "core.view_operations",
+        "core.offer_hr_workspace",
+    } <= actions
+
+
+def test_rules_nothing_asks_are_gone():
+    actions = set(authz.actions())
+    for gone in (
+        "accounts.manage_roles",
+        "certificates.manage_keys",
+        "certificates.revoke",
+        "competencies.manage_standards",
+        "competencies.view_own_record",
         "courses.author_course",
         "courses.view_attempt",
-        "certificates.download",
-        "certificates.revoke",
-    } <= actions
+        "courses.view_enrolment",
+        "hr.download_attachment",
+    ):
+        assert gone not in actions
 
 
 def test_anonymous_and_inactive_users_may_do_nothing():
@@ -60,10 +77,27 @@ def test_hr_officers_see_people_in_their_subtree_only(standards):
         authz.require(officer, "hr.view_person", theirs)
 
 
-def test_learners_see_their_own_record_only():
-    user = UserFactory()
-    assert authz.can(user, "competencies.view_own_record", PersonFactory(user=user))
-    assert not authz.can(user, "competencies.view_own_record", PersonFactory())
+def test_hr_scopes_count_only_for_holders_of_the_role():
+    assert authz.can(UserFactory(roles=[Role.HR_OFFICER]), "hr.hold_scope")
+    assert not authz.can(UserFactory(roles=[Role.INSTRUCTOR]), "hr.hold_scope")
+
+
+def test_administrators_author_everything_instructors_their_own():
+    assert authz.can(UserFactory(roles=[Role.ACADEMY_ADMIN]), "courses.author_all")
+    assert authz.can(UserFactory(is_superuser=True), "courses.author_all")
+    assert not authz.can(UserFactory(roles=[Role.INSTRUCTOR]), "courses.author_all")
+
+
+def test_the_menu_offers_workspaces_by_rule():
+    learner = UserFactory(roles=[Role.LEARNER])
+    instructor = UserFactory(roles=[Role.INSTRUCTOR])
+    officer = UserFactory(roles=[Role.HR_OFFICER])
+    assert not authz.can(learner, "core.offer_hr_workspace")
+    assert not authz.can(learner, "core.offer_admin")
+    assert authz.can(instructor, "core.offer_admin")
+    assert not authz.can(instructor, "core.offer_hr_workspace")
+    assert authz.can(officer, "core.offer_hr_workspace")
+    assert not authz.can(officer, "core.offer_admin")
 
 
 def test_instructors_author_their_own_courses_only():
@@ -72,11 +106,10 @@ def test_instructors_author_their_own_courses_only():
     author = UserFactory(roles=[Role.INSTRUCTOR], is_staff=True)
     other = UserFactory(roles=[Role.INSTRUCTOR], is_staff=True)
     page = course("หลักสูตรของฉัน", owner=author)
-    assert authz.can(author, "courses.author_course", page)
     assert authz.can(author, "courses.view_course_results", page)
-    assert not authz.can(other, "courses.author_course", page)
+    assert not authz.can(other, "courses.view_course_results", page)
     assert authz.can(
-        UserFactory(roles=[Role.ACADEMY_ADMIN]), "courses.author_course", page
+        UserFactory(roles=[Role.ACADEMY_ADMIN]), "courses.view_course_results", page
     )
 
 
@@ -87,9 +120,10 @@ def test_certificates_belong_to_their_holder():
     certificate = SimpleNamespace(user_id=holder.pk)
     assert authz.can(holder, "certificates.download", certificate)
     assert not authz.can(UserFactory(), "certificates.download", certificate)
-    assert not authz.can(holder, "certificates.revoke", certificate)
     with pytest.raises(PermissionDenied):
-        authz.require(holder, "certificates.revoke", certificate, hide=False)
+        authz.require(UserFactory(), "certificates.download", certificate, hide=False)
+    with pytest.raises(Http404):
+        authz.require(UserFactory(), "certificates.download", certificate)
 
 
 def test_the_hr_workspace_asks_authz(client):

@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from academy.accounts.authz import is_academy_admin
+from academy.accounts.authz import can
 from academy.accounts.enrolment import TOKEN_LIFETIME, enrolment_token_issue
 
 
@@ -31,7 +31,7 @@ class Command(BaseCommand):
         if user is None:
             raise CommandError(f"No account with the email {email}.")
         admin = users.filter(email__iexact=admin_email).first()
-        if admin is None or not is_academy_admin(admin):
+        if admin is None or not can(admin, "accounts.issue_mfa_enrolment_token"):
             raise CommandError(f"{admin_email} is not an academy administrator (--by).")
         if not 1 <= hours <= 24 * 14:
             raise CommandError("--hours must be between 1 and 336.")
