@@ -22,6 +22,20 @@ def author_all(user, obj) -> bool:
     return is_academy_admin(user)
 
 
+@rule("courses.create_course_from_package")
+def create_course_from_package(user, package) -> bool:
+    """Make a draft course of a SCORM package: someone who may add courses to the
+    catalogue (Wagtail's page permissions), with a package of their own (an
+    administrator: any package)."""
+    from courses.scorm.selectors import catalogue_for_author, packages_for_author
+
+    return (
+        package is not None
+        and packages_for_author(user).filter(pk=package.pk).exists()
+        and catalogue_for_author(user) is not None
+    )
+
+
 @rule("courses.view_course_results")
 def view_course_results(user, course) -> bool:
     """Learners' results on a course: its owner or a co-instructor, and administrators."""

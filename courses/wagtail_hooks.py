@@ -47,13 +47,22 @@ def register_assessments():
 def register_scorm_results():
     from django.urls import path
 
-    from .scorm.viewsets import scorm_lesson_results_view, scorm_package_preview_view
+    from .scorm.viewsets import (
+        scorm_lesson_results_view,
+        scorm_package_course_view,
+        scorm_package_preview_view,
+    )
 
     return [
         path(
             "courses/scorm-packages/<int:pk>/preview/",
             scorm_package_preview_view,
             name="scorm_package_preview",
+        ),
+        path(
+            "courses/scorm-packages/<int:pk>/course/",
+            scorm_package_course_view,
+            name="scorm_package_course",
         ),
         path(
             "courses/scorm-lessons/<int:page_id>/results/",

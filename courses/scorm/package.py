@@ -581,3 +581,95 @@ def package_members(
                     % {"limit": limits.max_total_bytes // 1024 // 1024}
                 )
             yield name, _read_limited(archive, info, limits.max_member_bytes)
+
+
+# ------------------------------------------------------------------------------
+# The manifest's metadata, for a course made from the package
+# ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ManifestMetadata:
+    """What a course made from the package starts from: the default organization's
+    title, and the language and description its metadata (LOM) gives, if any."""
+
+    title: str = ""
+    language: str = ""  # as the metadata writes it, lower case ("th", "en-us")
+    description: str = ""
+
+
+_SPACES = re.compile(r"\s+")
+
+
+def _strings(element) -> list[tuple[str, str]]:
+    """(language, text) of a LOM text element: SCORM 2004's <string language=..>
+    or SCORM 1.2 (IMS MD 1.2.1)'s <langstring xml:lang=..>."""
+    found = []
+    for child in element if element is not None else ():
+        if _local(child.tag) in ("string", "langstring"):
+            text = _SPACES.sub(" ", "".join(child.itertext())).strip()
+            language = (
+                _attribute(child, "language") or _attribute(child, "lang")
+            ).strip()
+            if text:
+                found.append((language.lower(), text))
+    return found
+
+
+def _lom(metadata, read) -> object | None:
+    """The manifest's LOM element: inline, or in the file <adlcp:location> names."""
+    if metadata is None:
+        return None
+    for child in metadata:
+        if _local(child.tag) == "lom":
+            return child
+    location = _text(_child(metadata, "location"))
+    if not location:
+        return None
+    try:
+        content = read(member_name_check(unquote(location)))
+        root = fromstring(content) if content else None
+    except Exception:  # metadata is optional: a broken file gives none
+        return None
+    return root if root is not None and _local(root.tag) == "lom" else None
+
+
+def manifest_metadata(content: bytes, read=lambda name: None) -> ManifestMetadata:
+    """The title, language and description of a manifest already accepted by
+    `manifest_parse`; `read(name)` gives a file of the package (or None), for
+    metadata kept in a file of its own."""
+    root = fromstring(content)
+    organizations = _child(root, "organizations")
+    orgs = _children(organizations, "organization") if organizations is not None else []
+    default_id = (
+        _attribute(organizations, "default") if organizations is not None else ""
+    )
+    organization = next(
+        (org for org in orgs if _attribute(org, "identifier") == default_id),
+        orgs[0] if orgs else None,
+    )
+    title = _text(_child(organization, "title")) if organization is not None else ""
+    if not title and organization is not None:
+        title = next(
+            (_text(_child(item, "title")) for item, _depth in _items(organization)), ""
+        )
+    lom = _lom(_child(root, "metadata"), read)
+    general = _child(lom, "general") if lom is not None else None
+    language = description = ""
+    if general is not None:
+        language = _text(_child(general, "language")).lower()
+        strings = _strings(_child(general, "description"))
+        if not language:
+            language = next((lang for lang, _text_ in strings if lang), "")
+        # The description in the metadata's own language, else the first one given.
+        description = next(
+            (text for lang, text in strings if lang and lang == language),
+            strings[0][1] if strings else "",
+        )
+        if not title:
+            title = next(
+                (text for _lang, text in _strings(_child(general, "title"))), ""
+            )
+    return ManifestMetadata(
+        title=title[:255], language=language[:35], description=description[:4000]
+    )

@@ -394,3 +394,115 @@ def packages_for_author(user):
     if can(user, "courses.author_all"):
         return packages
     return packages.filter(uploaded_by=user)
+
+
+# ------------------------------------------------------------------------------
+# A course made from a package
+# ------------------------------------------------------------------------------
+
+
+def catalogue_for_author(user):
+    """The catalogue page under which `user` may add a course (Wagtail's page
+    permissions: instructors and administrators hold "add" there), or None."""
+    from ..models import CatalogPage, CoursePage
+
+    for catalogue in CatalogPage.objects.order_by("path"):
+        if (
+            CoursePage.can_create_at(catalogue)
+            and catalogue.permissions_for_user(user).can_add_subpage()
+        ):
+            return catalogue
+    return None
+
+
+def package_metadata(package: ScormPackage):
+    """The title, language and description the package's manifest gives, read from
+    its stored files (the package was checked at upload and never changes)."""
+    import posixpath
+
+    from academy.core.storage import private_storage
+
+    from .origin import limits
+    from .package import MANIFEST, ManifestMetadata, manifest_metadata
+
+    storage = private_storage()
+    cap = limits().max_manifest_bytes
+
+    def read(name: str) -> bytes | None:
+        if name not in (package.files or {}):
+            return None
+        with storage.open(posixpath.join(package.storage_prefix, name), "rb") as file:
+            return file.read(cap + 1)[:cap]
+
+    content = read(MANIFEST)
+    if not content:
+        return ManifestMetadata(title=package.title)
+    metadata = manifest_metadata(content, read)
+    if not metadata.title:
+        metadata = ManifestMetadata(
+            title=package.title,
+            language=metadata.language,
+            description=metadata.description,
+        )
+    return metadata
+
+
+@dataclass(frozen=True)
+class CoursePlan:
+    """The draft course `services.course_from_package` makes of a package."""
+
+    title: str
+    title_en: str
+    summary: str
+    summary_en: str
+    description: str  # one paragraph of rich text, or ""
+    description_en: str
+    language: str
+    lesson_title: str
+    item_titles: tuple[str, ...]
+
+
+def course_plan_for_package(package: ScormPackage) -> CoursePlan:
+    """What the course will hold: the manifest's organization title, its
+    description in the summary and description, in the Thai fields unless the
+    metadata says the package is in English (the Thai title then starts as the
+    English one, and the Thai summary says what the package holds, for the
+    instructor to translate). One SCORM lesson plays the whole package."""
+    from django.utils import translation
+    from django.utils.html import escape
+    from django.utils.translation import gettext as _
+
+    metadata = package_metadata(package)
+    titles = tuple(item["title"] or package.title for item in package.launchable)
+    with translation.override("th"):  # it fills the Thai summary
+        made_of = _("A course from the SCORM package “%(title)s”: %(items)s.") % {
+            "title": metadata.title,
+            "items": ", ".join(titles),
+        }
+    english = metadata.language.startswith("en")
+    paragraph = f"<p>{escape(metadata.description)}</p>" if metadata.description else ""
+    summary = metadata.description if not english else ""
+    return CoursePlan(
+        title=metadata.title,
+        title_en=metadata.title if english else "",
+        summary=(summary or made_of)[:600],
+        summary_en=metadata.description[:600] if english else "",
+        description="" if english else paragraph,
+        description_en=paragraph if english else "",
+        language=metadata.language,
+        lesson_title=metadata.title,
+        item_titles=titles,
+    )
+
+
+def course_of_package(package: ScormPackage):
+    """The course a lesson playing the package belongs to (the course made from it),
+    or None."""
+    from ..models import CoursePage
+
+    lesson = ScormLessonPage.objects.filter(package=package).order_by("path").first()
+    if lesson is None:
+        return None
+    return CoursePage.objects.filter(
+        path=lesson.path[: -ScormLessonPage.steplen]
+    ).first()

@@ -322,3 +322,73 @@ def _rollup_apply(
     ):
         lesson_complete(user=enrolment.user, lesson=lesson)
     return registration
+
+
+#: Tree fields add_child sets; the rest of a new page is checked before it is added.
+_TREE_FIELDS = ["path", "depth", "numchild", "url_path"]
+
+
+def _draft_add(*, parent, page, user) -> None:
+    """Check `page` as the admin's editor would, add it under `parent` as a draft
+    owned by `user`, and record its first revision (logged as Wagtail's editor
+    logs it). A ValidationError adds nothing."""
+    page.owner = user
+    page.live = False
+    page._cached_parent_obj = parent  # the slug is made unique among its siblings
+    page.full_clean(exclude=_TREE_FIELDS)
+    parent.add_child(instance=page)
+    page.save_revision(user=user, log_action=True)
+
+
+@transaction.atomic
+def course_from_package(*, package: ScormPackage, user):
+    """A draft course made of the package, for `user` to complete (competencies)
+    and submit for review: its course page under the catalogue where `user` may add
+    courses, with one SCORM lesson that plays the whole package (all its SCOs, in
+    the manifest's order and navigation). Returns (course, created).
+
+    The caller has checked `courses.create_course_from_package`. Idempotent: a
+    package that already plays in a course gives that course back (created False),
+    so that a form sent twice makes one course; the package row is locked while the
+    course is made, so two concurrent submissions wait for each other. All or
+    nothing: a refusal (ScormError) leaves no page behind.
+    """
+    from django.core.exceptions import ValidationError
+
+    from ..models import CoursePage
+    from ..permissions import forget_authored_courses
+    from .selectors import (
+        catalogue_for_author,
+        course_of_package,
+        course_plan_for_package,
+    )
+
+    locked = ScormPackage.objects.select_for_update().get(pk=package.pk)
+    existing = course_of_package(locked)
+    if existing is not None:
+        return existing, False
+    catalogue = catalogue_for_author(user)
+    if catalogue is None:
+        raise ScormError(_("You may not add a course to the catalogue."), status=403)
+    plan = course_plan_for_package(locked)
+    course = CoursePage(
+        title=plan.title,
+        title_en=plan.title_en,
+        summary=plan.summary,
+        summary_en=plan.summary_en,
+        description=plan.description,
+        description_en=plan.description_en,
+    )
+    lesson = ScormLessonPage(
+        title=plan.lesson_title, title_en=plan.title_en, package=locked
+    )
+    try:
+        _draft_add(parent=catalogue, page=course, user=user)
+        _draft_add(parent=course, page=lesson, user=user)
+    except ValidationError as error:
+        raise ScormError(
+            _("The course cannot be made from this package: %(problem)s")
+            % {"problem": " ".join(error.messages)}
+        ) from None
+    forget_authored_courses(user)
+    return CoursePage.objects.get(pk=course.pk), True

@@ -3,7 +3,9 @@ rename. A package's files never change after upload; a new version is a new pack
 chosen on the lesson."""
 
 from django import forms
+from django.contrib import messages
 from django.http import Http404
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -21,7 +23,14 @@ from academy.accounts import authz
 from ..models import ScormLessonPage, ScormPackage
 from .origin import content_origin
 from .package import PackageError
-from .selectors import packages_for_author, preview_token, scorm_lesson_results
+from .selectors import (
+    catalogue_for_author,
+    course_of_package,
+    course_plan_for_package,
+    packages_for_author,
+    preview_token,
+    scorm_lesson_results,
+)
 
 
 class ScormPackageUploadForm(WagtailAdminModelForm):
@@ -29,6 +38,14 @@ class ScormPackageUploadForm(WagtailAdminModelForm):
         label=_("SCORM package (.zip)"),
         help_text=_(
             "A SCORM 1.2 or SCORM 2004 package: a zip with imsmanifest.xml at its top."
+        ),
+    )
+    create_course = forms.BooleanField(
+        label=_("Create a course from it"),
+        required=False,
+        help_text=_(
+            "Next, make a draft course of the package: its title and description "
+            "from the manifest, one lesson that plays the whole package."
         ),
     )
 
@@ -62,6 +79,16 @@ class ScormPackageUploadForm(WagtailAdminModelForm):
         return self.instance
 
 
+class PackageUploadView(snippet_views.CreateView):
+    """The upload; with "Create a course from it" ticked, it goes on to the page that
+    makes the course, where the instructor sees what will be made and confirms."""
+
+    def get_success_url(self):
+        if self.form.cleaned_data.get("create_course"):
+            return reverse("scorm_package_course", args=[self.object.pk])
+        return super().get_success_url()
+
+
 class _OwnPackages:
     """Views of one package: only a package the user uploaded (administrators: any),
     else 404, so that nobody learns of another instructor's package."""
@@ -82,6 +109,12 @@ class OwnPackagesIndexView(snippet_views.IndexView):
                 url=reverse("scorm_package_preview", args=[instance.pk]),
                 icon_name="view",
                 priority=5,
+            ),
+            MenuItem(
+                _("Create a course from it"),
+                url=reverse("scorm_package_course", args=[instance.pk]),
+                icon_name="doc-empty-inverse",
+                priority=6,
             ),
         ]
 
@@ -113,6 +146,7 @@ class ScormPackageViewSet(SnippetViewSet):
     url_prefix = "courses/scorm-packages"
     add_to_reference_index = False
     index_view_class = OwnPackagesIndexView
+    add_view_class = PackageUploadView
     edit_view_class = OwnPackageEditView
     delete_view_class = OwnPackageDeleteView
     history_view_class = OwnPackageHistoryView
@@ -131,7 +165,11 @@ class ScormPackageViewSet(SnippetViewSet):
     def upload_handler(self):
         """The add form: the zip, and a title to override the manifest's."""
         return ObjectList(
-            [FieldPanel("package_file"), FieldPanel("title")],
+            [
+                FieldPanel("package_file"),
+                FieldPanel("title"),
+                FieldPanel("create_course"),
+            ],
             base_form_class=ScormPackageUploadForm,
         ).bind_to_model(self.model)
 
@@ -195,3 +233,55 @@ def scorm_package_preview_view(request, pk: int):
     if origin:
         response._csp_update = {"frame-src": [origin]}
     return response
+
+
+def scorm_package_course_view(request, pk: int):
+    """Make a draft course of a package: GET shows what will be made, POST makes it
+    (services.course_from_package: idempotent, all or nothing) and opens the course
+    in the editor. Another instructor's package, or a user who may not add courses
+    to the catalogue, gets a 404."""
+    from django.core.exceptions import PermissionDenied
+
+    from .services import ScormError, course_from_package
+
+    package = packages_for_author(request.user).filter(pk=pk).first()
+    authz.require(request.user, "courses.create_course_from_package", package)
+    if request.method == "POST":
+        try:
+            course, created = course_from_package(package=package, user=request.user)
+        except ScormError as error:
+            messages.error(request, error.message)
+            return redirect("scorm_package_course", pk=package.pk)
+        if created:
+            messages.success(
+                request,
+                _(
+                    "The draft course “%(title)s” was made from the package. Add the "
+                    "competencies it develops, then submit it for review."
+                )
+                % {"title": course.title},
+            )
+        else:
+            messages.info(
+                request,
+                _(
+                    "The package already plays in the course “%(title)s”: no second "
+                    "course was made."
+                )
+                % {"title": course.title},
+            )
+        if course.permissions_for_user(request.user).can_edit():
+            return redirect("wagtailadmin_pages:edit", course.pk)
+        return redirect("wagtailsnippets_courses_scormpackage:list")
+    if request.method != "GET":
+        raise PermissionDenied
+    return TemplateResponse(
+        request,
+        "courses/scorm/admin/package_course.html",
+        {
+            "package": package,
+            "plan": course_plan_for_package(package),
+            "existing": course_of_package(package),
+            "catalogue": catalogue_for_author(request.user),
+        },
+    )

@@ -29,6 +29,7 @@ def test_every_app_registers_its_rules():
         "hr.view_person",
         "hr.hold_scope",
         "courses.author_all",
+        "courses.create_course_from_package",
         "courses.view_course_results",
         "certificates.download",
         "certificates.download_bundle",
