@@ -1,0 +1,218 @@
+"""People, placements and evidence: created through competencies.services (a new
+placement ends the previous one; evidence is append-only, recorded by the signed-in
+user)."""
+
+from django.urls import reverse
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+)
+from wagtail.admin.ui.tables import (
+    Column,
+    DateColumn,
+)
+
+from .. import services
+from ..models import (
+    Evidence,
+    Person,
+    Placement,
+)
+from .base import ServiceCreateView, StandardsViewSet
+
+
+class PersonCreateView(ServiceCreateView):
+    def create_through_service(self, data):
+        return services.person_create(
+            first_name_th=data["first_name_th"],
+            last_name_th=data["last_name_th"],
+            title_th=data.get("title_th", ""),
+            first_name_en=data.get("first_name_en", ""),
+            last_name_en=data.get("last_name_en", ""),
+            title_en=data.get("title_en", ""),
+            email=data.get("email", ""),
+            employee_number=data.get("employee_number") or None,
+        )
+
+
+class PersonViewSet(StandardsViewSet):
+    model = Person
+    name = "competencies_person"
+    url_prefix = "competencies/people"
+    icon = "user"
+    menu_order = 900
+    add_view_class = PersonCreateView
+    evidence_at_risk = staticmethod(
+        lambda person: Evidence.objects.filter(person=person)
+    )
+    search_fields = [
+        "employee_number",
+        "first_name_th",
+        "last_name_th",
+        "first_name_en",
+        "last_name_en",
+        "email",
+    ]
+    list_display = [
+        "__str__",
+        Column(
+            "employee_number",
+            label=capfirst(_("employee number")),
+            sort_key="employee_number",
+        ),
+        Column("email", label=capfirst(_("email"))),
+        DateColumn(
+            "left_on", label=capfirst(_("left the service on")), sort_key="left_on"
+        ),
+    ]
+    panels = [
+        FieldPanel("employee_number"),
+        FieldRowPanel(
+            [
+                FieldPanel("title_th"),
+                FieldPanel("first_name_th"),
+                FieldPanel("last_name_th"),
+            ]
+        ),
+        FieldRowPanel(
+            [
+                FieldPanel("title_en"),
+                FieldPanel("first_name_en"),
+                FieldPanel("last_name_en"),
+            ]
+        ),
+        FieldPanel("email"),
+        FieldPanel("left_on"),
+        FieldPanel("user", read_only=True),
+    ]
+    create_panels = panels[:-2]
+
+
+class PlacementCreateView(ServiceCreateView):
+    def create_through_service(self, data):
+        return services.placement_start(
+            person=data["person"],
+            unit=data["unit"],
+            position_type=data["position_type"],
+            position_level=data["position_level"],
+            line_of_work=data["line_of_work"],
+            starts_on=data["starts_on"],
+            supervisor=data.get("supervisor"),
+            position_title=data.get("position_title", ""),
+            scheme=data.get("scheme"),
+        )
+
+
+class PlacementViewSet(StandardsViewSet):
+    model = Placement
+    name = "competencies_placement"
+    url_prefix = "competencies/placements"
+    icon = "calendar-check"
+    menu_order = 910
+    add_view_class = PlacementCreateView
+    list_select_related = (
+        "person",
+        "unit",
+        "position_type",
+        "position_level__position_type",
+    )
+    search_fields = [
+        "person__employee_number",
+        "person__first_name_th",
+        "person__last_name_th",
+        "position_title",
+    ]
+    list_display = [
+        "__str__",
+        Column("position_level", label=capfirst(_("position level"))),
+        Column("position_title", label=capfirst(_("position title"))),
+        DateColumn("starts_on", label=capfirst(_("from")), sort_key="starts_on"),
+        DateColumn("ends_on", label=capfirst(_("to")), sort_key="ends_on"),
+    ]
+    panels = [
+        FieldPanel("person"),
+        FieldPanel("unit"),
+        FieldPanel("scheme"),
+        FieldRowPanel([FieldPanel("position_type"), FieldPanel("position_level")]),
+        FieldPanel("line_of_work"),
+        FieldPanel("position_title"),
+        FieldPanel("supervisor"),
+        FieldRowPanel([FieldPanel("starts_on"), FieldPanel("ends_on")]),
+    ]
+    create_panels = [
+        FieldPanel("person"),
+        FieldPanel("unit"),
+        FieldPanel("scheme"),
+        FieldRowPanel([FieldPanel("position_type"), FieldPanel("position_level")]),
+        FieldPanel("line_of_work"),
+        FieldPanel("position_title"),
+        FieldPanel("supervisor"),
+        FieldPanel(
+            "starts_on",
+            help_text=_("The person's current placement ends the day before."),
+        ),
+    ]
+
+
+class EvidenceCreateView(ServiceCreateView):
+    """Evidence is recorded, never edited: the signed-in user is its recorder."""
+
+    def create_through_service(self, data):
+        return services.evidence_record(
+            person=data["person"],
+            competency=data["competency"],
+            level=data["level"],
+            source=data["source"],
+            observed_on=data["observed_on"],
+            expires_on=data.get("expires_on"),
+            reference=data.get("reference", ""),
+            note=data.get("note", ""),
+            recorded_by=self.request.user,
+        )
+
+    def get_success_url(self):
+        return reverse(self.index_url_name)
+
+    def get_success_buttons(self):
+        return []
+
+
+class EvidenceViewSet(StandardsViewSet):
+    model = Evidence
+    name = "competencies_evidence"
+    url_prefix = "competencies/evidence"
+    icon = "circle-check"
+    menu_order = 920
+    add_view_class = EvidenceCreateView
+    # Append-only: no edit, delete, history or usage views, only list, add, inspect.
+    disabled_views = frozenset({"edit", "delete", "history", "usage"})
+    inspect_view_enabled = True
+    list_filter = ["source"]
+    list_select_related = ("person", "competency", "level", "recorded_by")
+    search_fields = [
+        "person__employee_number",
+        "person__first_name_th",
+        "person__last_name_th",
+        "competency__code",
+        "reference",
+    ]
+    list_display = [
+        "__str__",
+        Column("get_source_display", label=capfirst(_("source")), sort_key="source"),
+        DateColumn(
+            "observed_on", label=capfirst(_("observed on")), sort_key="observed_on"
+        ),
+        Column("recorded_by", label=capfirst(_("recorded by"))),
+    ]
+    panels = [
+        FieldPanel("person"),
+        FieldPanel("competency"),
+        FieldPanel("level"),
+        FieldPanel("source"),
+        FieldRowPanel([FieldPanel("observed_on"), FieldPanel("expires_on")]),
+        FieldPanel("reference"),
+        FieldPanel("note"),
+    ]
