@@ -109,6 +109,10 @@ def _records(cmi: dict, collection: str, limit: int) -> tuple[dict, ...]:
         index, name = int(match.group(2)), match.group(3)
         if index >= limit:
             raise RuntimeDataError(f"{key}: more than {limit} {collection}")
+        if cmi[key] in ({}, [], ""):
+            # What a full commit sends of elements never set: an empty value, or an
+            # empty list inside a record (an interaction with no objectives).
+            continue
         value = _string(cmi, key, limit=_FIELD_LIMIT)
         record = by_index.setdefault(index, {})
         if name in fields:
@@ -257,6 +261,83 @@ def runtime_parse(version: str, payload) -> RuntimeUpdate:
         interactions=_records(cmi, "interactions", MAX_INTERACTIONS),
         objectives=_records(cmi, "objectives", MAX_OBJECTIVES),
     )
+
+
+#: What is kept of each record, back to the version's own element names, in the
+#: order a runtime takes them: the id first, and (2004 RTE 4.2.9) an interaction's
+#: type before its response and patterns. SCORM 1.2 has no interaction description
+#: and only `status` and the raw score on an objective.
+_RESUMED_INTERACTION = {
+    VERSION_12: {
+        "id": "id",
+        "type": "type",
+        "timestamp": "time",
+        "weighting": "weighting",
+        "learner_response": "student_response",
+        "result": "result",
+        "latency": "latency",
+    },
+    VERSION_2004: {
+        "id": "id",
+        "type": "type",
+        "description": "description",
+        "timestamp": "timestamp",
+        "weighting": "weighting",
+        "learner_response": "learner_response",
+        "result": "result",
+        "latency": "latency",
+    },
+}
+_RESUMED_OBJECTIVE = {
+    VERSION_12: {
+        "id": "id",
+        "status": "status",
+        "score_raw": "score.raw",
+        "score_min": "score.min",
+        "score_max": "score.max",
+    },
+    VERSION_2004: {
+        "id": "id",
+        "description": "description",
+        "success_status": "success_status",
+        "completion_status": "completion_status",
+        "progress_measure": "progress_measure",
+        "score_scaled": "score.scaled",
+        "score_raw": "score.raw",
+        "score_min": "score.min",
+        "score_max": "score.max",
+    },
+}
+#: Interaction fields a 2004 runtime refuses before the type is known.
+_NEEDS_TYPE = {"learner_response", "correct_responses"}
+
+
+def records_flatten(
+    version: str, *, interactions: list | None, objectives: list | None
+) -> dict[str, str]:
+    """The interactions and objectives kept for one SCO as the flattened CMI it
+    resumes with (cmi.interactions.n.*, cmi.objectives.n.*), under the version's
+    names, at most MAX_INTERACTIONS and MAX_OBJECTIVES, in the order a runtime takes
+    them. A record keeps its position n, so the SCO's _count and next index follow on
+    from what it wrote before."""
+    data: dict[str, str] = {}
+    for index, record in enumerate((objectives or [])[:MAX_OBJECTIVES]):
+        for name, element in _RESUMED_OBJECTIVE[version].items():
+            if record.get(name):
+                data[f"cmi.objectives.{index}.{element}"] = record[name]
+    for index, record in enumerate((interactions or [])[:MAX_INTERACTIONS]):
+        prefix = f"cmi.interactions.{index}"
+        typed = version == VERSION_12 or bool(record.get("type"))
+        for name, element in _RESUMED_INTERACTION[version].items():
+            if record.get(name) and (typed or name not in _NEEDS_TYPE):
+                data[f"{prefix}.{element}"] = record[name]
+        if typed:
+            for n, pattern in enumerate(record.get("correct_responses") or []):
+                data[f"{prefix}.correct_responses.{n}.pattern"] = pattern
+        for n, objective_id in enumerate(record.get("objectives") or []):
+            if objective_id:
+                data[f"{prefix}.objectives.{n}.id"] = objective_id
+    return data
 
 
 def records_merge(kept: list | None, committed: tuple[dict, ...], *, limit: int):

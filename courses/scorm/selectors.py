@@ -14,7 +14,7 @@ from ..models import Enrolment, ScormLessonPage, ScormPackage, ScormRegistration
 from .origin import PLAYER_PREFIX, content_origin
 from .package import VERSION_12
 from .rollup import item_choose, item_neighbours
-from .runtime import seconds_as_duration, seconds_as_timespan
+from .runtime import records_flatten, seconds_as_duration, seconds_as_timespan
 
 LAUNCH_NAMESPACE = "courses.scorm.player"
 #: A launch address works for a working day, as long as a session does.
@@ -287,14 +287,22 @@ def launch_cmi(registration: ScormRegistration) -> dict[str, str]:
             "cmi.launch_data": item["launch_data"],
             "cmi.scaled_passing_score": number(item["scaled_passing_score"]),
         }
-        # The item's objectives from the manifest, then any other the SCO recorded,
-        # by id (SCORM 2004 RTE 4.2.17: the LMS initialises cmi.objectives.n.id).
-        objective_ids = dict.fromkeys(item.get("objectives") or [])
-        objective_ids.update(
-            dict.fromkeys(record["id"] for record in registration.objectives or [])
+    # This SCO's objectives: the manifest's first (SCORM 2004 RTE 4.2.17: the LMS
+    # initialises cmi.objectives.n.id), with what the SCO recorded of them, then any
+    # other it recorded; and its interactions, so that a resumed SCO finds its
+    # answers and counts on from them.
+    recorded = {record["id"]: record for record in registration.objectives or []}
+    objectives = [
+        recorded.pop(objective_id, {"id": objective_id})
+        for objective_id in dict.fromkeys(item.get("objectives") or [])
+    ]
+    data.update(
+        records_flatten(
+            package.version,
+            interactions=registration.interactions,
+            objectives=objectives + list(recorded.values()),
         )
-        for index, objective_id in enumerate(objective_ids):
-            data[f"cmi.objectives.{index}.id"] = objective_id
+    )
     return {key: value for key, value in data.items() if value != ""}
 
 

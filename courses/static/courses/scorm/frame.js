@@ -53,7 +53,18 @@
     api = new window.Scorm2004API(settings);
     window.API_1484_11 = api;
   }
-  api.loadFromFlattenedJSON(config.cmi, "");
+  // One element at a time, in the server's order (a record's id first, an
+  // interaction's type before its response): a value this runtime refuses (data
+  // saved under another version of it, say) loses that element, not the resume.
+  Object.keys(config.cmi).forEach(function (key) {
+    var element = {};
+    element[key] = config.cmi[key];
+    try {
+      api.loadFromFlattenedJSON(element, "");
+    } catch (error) {
+      if (window.console) window.console.warn("SCORM: not resumed:", key, error && error.message);
+    }
+  });
   send({ type: "academy-scorm-ready" });
   document.getElementById("scorm-content").src = config.launch;
 })();
