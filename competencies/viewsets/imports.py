@@ -8,7 +8,6 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import redirect
-from django.utils.functional import cached_property
 from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -18,7 +17,7 @@ from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 
-from academy.core.uploads import PendingUploads
+from academy.core.uploads import DryRunImportView
 
 from .. import services
 from ..interchange import FrameworkImportError, ImportResult, parse_framework_file
@@ -32,17 +31,58 @@ from ..models import (
 )
 from .base import viewset_url
 
-# ------------------------------------------------------------------------------
-# Framework import: upload, dry run, confirm
-# ------------------------------------------------------------------------------
-
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
-IMPORT_EXTENSIONS = (".json", ".csv")
-_PENDING_IMPORTS = "competencies_pending_imports"
-_PENDING_DIR = "competencies/imports"
 
 
-class FrameworkImportForm(forms.Form):
+class ImportFileForm(forms.Form):
+    """One file of at most 5 MB whose name ends in one of `extensions`; the subclass
+    declares the `file` field and says what a wrong file is."""
+
+    extensions: tuple[str, ...] = ()
+
+    def wrong_extension(self, name: str) -> str:
+        raise NotImplementedError
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if PurePath(upload.name).suffix.lower() not in self.extensions:
+            raise ValidationError(self.wrong_extension(upload.name))
+        if upload.size > IMPORT_MAX_BYTES:
+            raise ValidationError(
+                gettext("'%(name)s' is %(size)s MB; the limit is 5 MB.")
+                % {"name": upload.name, "size": f"{upload.size / 1024 / 1024:.1f}"}
+            )
+        return upload
+
+
+class ImportView(
+    PermissionCheckedMixin, WagtailAdminTemplateMixin, DryRunImportView, TemplateView
+):
+    """An import page of the standards admin: upload → dry run → confirm
+    (academy.core.uploads.DryRunImportView), for users who may add `model`, under
+    the breadcrumb of `listing_viewset`'s listing."""
+
+    permission_required = "add"
+    header_icon = "upload"
+    listing_viewset = ""
+
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [
+            {
+                "url": viewset_url(self.listing_viewset, "index"),
+                "label": capfirst(self.model._meta.verbose_name_plural),
+            },
+            {"url": "", "label": self.get_page_title()},
+        ]
+
+
+# ------------------------------------------------------------------------------
+# A competency framework: CASE JSON or Moodle competency CSV
+# ------------------------------------------------------------------------------
+
+
+class FrameworkImportForm(ImportFileForm):
+    extensions = (".json", ".csv")
     file = forms.FileField(
         label=capfirst(_("Framework file")),
         help_text=_(
@@ -50,23 +90,11 @@ class FrameworkImportForm(forms.Form):
         ),
     )
 
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        extension = PurePath(upload.name).suffix.lower()
-        if extension not in IMPORT_EXTENSIONS:
-            raise ValidationError(
-                gettext(
-                    "'%(name)s' is not a .json or .csv file. Upload a CASE JSON or a "
-                    "Moodle competency CSV file."
-                )
-                % {"name": upload.name}
-            )
-        if upload.size > IMPORT_MAX_BYTES:
-            raise ValidationError(
-                gettext("'%(name)s' is %(size)s MB; the limit is 5 MB.")
-                % {"name": upload.name, "size": f"{upload.size / 1024 / 1024:.1f}"}
-            )
-        return upload
+    def wrong_extension(self, name: str) -> str:
+        return gettext(
+            "'%(name)s' is not a .json or .csv file. Upload a CASE JSON or a "
+            "Moodle competency CSV file."
+        ) % {"name": name}
 
 
 @dataclass
@@ -121,114 +149,17 @@ def import_summary_text(result: ImportResult) -> str:
     return "; ".join(parts)
 
 
-class FrameworkImportView(
-    PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView
-):
-    """Upload → parse and dry run (nothing stored) → confirm → import in one go.
-
-    Between the preview and the confirmation the uploaded file waits in the default
-    storage under a random token held in the user's session, so a confirmation needs
-    no second upload and works whichever server process receives it.
-    """
+class FrameworkImportView(ImportView):
+    """Parse, dry run, confirm: the framework is imported in one go, or not at all."""
 
     model = Framework
-    permission_required = "add"
+    listing_viewset = "competencies_framework"
     template_name = "competencies/admin/framework_import.html"
     page_title = _("Import a framework")
-    header_icon = "upload"
-
-    def get_breadcrumbs_items(self):
-        return self.breadcrumbs_items + [
-            {
-                "url": viewset_url("competencies_framework", "index"),
-                "label": capfirst(Framework._meta.verbose_name_plural),
-            },
-            {"url": "", "label": self.get_page_title()},
-        ]
-
-    def get(self, request, *args, **kwargs):
-        return self.render_to_response(
-            self.get_context_data(form=FrameworkImportForm())
-        )
-
-    def post(self, request, *args, **kwargs):
-        action = request.POST.get("action", "preview")
-        if action == "confirm":
-            return self.confirm(request)
-        if action == "cancel":
-            self.uploads.discard(request.POST.get("token", ""))
-            messages.info(request, gettext("Import cancelled; nothing was stored."))
-            return redirect("competencies_framework_import")
-        return self.preview(request)
-
-    # -- steps ---------------------------------------------------------------
-
-    def preview(self, request):
-        form = FrameworkImportForm(request.POST, request.FILES)
-        if not form.is_valid():
-            return self.render_to_response(self.get_context_data(form=form))
-        upload = form.cleaned_data["file"]
-        content = upload.read()
-        result, problems = self.run(content, filename=upload.name, dry_run=True)
-        if problems:
-            return self.render_problems(
-                upload.name, problems, form=FrameworkImportForm()
-            )
-        token = self.uploads.keep(content, filename=upload.name)
-        return self.render_to_response(
-            self.get_context_data(
-                filename=upload.name,
-                summary=import_summary(result),
-                result=result,
-                token=token,
-            )
-        )
-
-    def confirm(self, request):
-        token = request.POST.get("token", "")
-        pending = self.uploads.read(token)
-        if pending is None:
-            messages.error(
-                request,
-                gettext(
-                    "This import is no longer waiting for confirmation; upload the "
-                    "file again."
-                ),
-            )
-            return redirect("competencies_framework_import")
-        content = pending.content
-        result, problems = self.run(content, filename=pending.name, dry_run=False)
-        self.uploads.discard(token)
-        if problems:
-            return self.render_problems(
-                pending.name, problems, form=FrameworkImportForm()
-            )
-        messages.success(
-            request,
-            gettext("'%(name)s' imported as '%(framework)s'. %(summary)s.")
-            % {
-                "name": pending.name,
-                "framework": result.framework,
-                "summary": import_summary_text(result),
-            },
-        )
-        return redirect("competencies_framework:edit", result.framework.pk)
-
-    def render_problems(self, filename, problems, *, form):
-        messages.error(
-            self.request,
-            ngettext(
-                "'%(name)s' was not imported: %(count)s problem. Nothing was stored.",
-                "'%(name)s' was not imported: %(count)s problems. Nothing was stored.",
-                len(problems),
-            )
-            % {"name": filename, "count": len(problems)},
-        )
-        return self.render_to_response(
-            self.get_context_data(form=form, filename=filename, problems=problems)
-        )
-
-    # -- the interchange contract -------------------------------------------
+    form_class = FrameworkImportForm
+    url_name = "competencies_framework_import"
+    pending_session_key = "competencies_pending_imports"
+    pending_directory = "competencies/imports"
 
     def run(self, content: bytes, *, filename: str, dry_run: bool):
         """Parse, then apply (or dry-run); returns (result, problems as text pairs)."""
@@ -244,24 +175,42 @@ class FrameworkImportView(
             return None, [("", message) for message in error.messages]
         return result, []
 
-    # -- the file waiting for confirmation -------------------------------------
+    def dry_run(self, content: bytes, *, filename: str):
+        result, problems = self.run(content, filename=filename, dry_run=True)
+        if problems:
+            return {}, problems
+        return {"summary": import_summary(result), "result": result}, []
 
-    @cached_property
-    def uploads(self) -> PendingUploads:
-        return PendingUploads(
-            self.request, session_key=_PENDING_IMPORTS, directory=_PENDING_DIR
+    def apply(self, content: bytes, *, filename: str):
+        return self.run(content, filename=filename, dry_run=False)
+
+    def problems_message(self, filename: str, count: int) -> str:
+        return ngettext(
+            "'%(name)s' was not imported: %(count)s problem. Nothing was stored.",
+            "'%(name)s' was not imported: %(count)s problems. Nothing was stored.",
+            count,
+        ) % {"name": filename, "count": count}
+
+    def applied(self, result, *, filename: str):
+        messages.success(
+            self.request,
+            gettext("'%(name)s' imported as '%(framework)s'. %(summary)s.")
+            % {
+                "name": filename,
+                "framework": result.framework,
+                "summary": import_summary_text(result),
+            },
         )
+        return redirect("competencies_framework:edit", result.framework.pk)
 
 
 # ------------------------------------------------------------------------------
-# The OCSC list of lines of work: upload, dry run, confirm
+# The OCSC list of lines of work
 # ------------------------------------------------------------------------------
 
-_PENDING_LINES = "competencies_pending_lines_of_work"
-_PENDING_LINES_DIR = "competencies/lines-of-work"
 
-
-class LinesOfWorkImportForm(forms.Form):
+class LinesOfWorkImportForm(ImportFileForm):
+    extensions = (".csv",)
     file = forms.FileField(
         label=capfirst(_("List of lines of work (CSV)")),
         help_text=_(
@@ -270,136 +219,68 @@ class LinesOfWorkImportForm(forms.Form):
         ),
     )
 
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if PurePath(upload.name).suffix.lower() != ".csv":
-            raise ValidationError(
-                gettext("'%(name)s' is not a .csv file.") % {"name": upload.name}
-            )
-        if upload.size > IMPORT_MAX_BYTES:
-            raise ValidationError(
-                gettext("'%(name)s' is %(size)s MB; the limit is 5 MB.")
-                % {"name": upload.name, "size": f"{upload.size / 1024 / 1024:.1f}"}
-            )
-        return upload
+    def wrong_extension(self, name: str) -> str:
+        return gettext("'%(name)s' is not a .csv file.") % {"name": name}
 
 
-class LinesOfWorkImportView(
-    PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView
-):
-    """The import_lines_of_work command in the admin: upload → dry run (every bad
-    line named, nothing written) → confirm, which runs the same service again on the
-    same file (kept under a token in the session). Running a file twice changes
-    nothing the second time. Administrators only: it needs the permission to add
-    lines of work, which only the academy_admin group holds."""
+class LinesOfWorkImportView(ImportView):
+    """The import_lines_of_work command in the admin: the dry run names every bad
+    line and writes nothing; the confirmation runs the same service again on the
+    same file. Running a file twice changes nothing the second time. Administrators
+    only: it needs the permission to add lines of work, which only the academy_admin
+    group holds."""
 
     model = LineOfWork
-    permission_required = "add"
+    listing_viewset = "competencies_line_of_work"
     template_name = "competencies/admin/lines_of_work_import.html"
     page_title = _("Import the lines of work")
-    header_icon = "upload"
+    form_class = LinesOfWorkImportForm
+    url_name = "competencies_lines_of_work_import"
+    pending_session_key = "competencies_pending_lines_of_work"
+    pending_directory = "competencies/lines-of-work"
 
-    def get_breadcrumbs_items(self):
-        return self.breadcrumbs_items + [
-            {
-                "url": viewset_url("competencies_line_of_work", "index"),
-                "label": capfirst(LineOfWork._meta.verbose_name_plural),
-            },
-            {"url": "", "label": self.get_page_title()},
+    def run(self, content: bytes, *, filename: str, apply: bool):
+        result = services.lines_of_work_import(
+            content=content, source_name=filename, apply=apply
+        )
+        problems = [
+            (gettext("line %(line)s") % {"line": line}, message)
+            for line, message in result.errors
         ]
+        return result, problems
 
-    def get(self, request, *args, **kwargs):
-        return self.render_to_response(
-            self.get_context_data(form=LinesOfWorkImportForm())
+    def dry_run(self, content: bytes, *, filename: str):
+        result, problems = self.run(content, filename=filename, apply=False)
+        summary = ImportSummaryRow(
+            kind=gettext("Lines of work"),
+            created=result.created,
+            updated=result.updated,
+            unchanged=result.unchanged,
         )
+        return {"result": result, "summary": [summary]}, problems
 
-    def post(self, request, *args, **kwargs):
-        action = request.POST.get("action", "preview")
-        if action == "confirm":
-            return self.confirm(request)
-        if action == "cancel":
-            self.uploads.discard(request.POST.get("token", ""))
-            messages.info(request, gettext("Import cancelled; nothing was stored."))
-            return redirect("competencies_lines_of_work_import")
-        return self.preview(request)
+    def apply(self, content: bytes, *, filename: str):
+        return self.run(content, filename=filename, apply=True)
 
-    def preview(self, request):
-        form = LinesOfWorkImportForm(request.POST, request.FILES)
-        if not form.is_valid():
-            return self.render_to_response(self.get_context_data(form=form))
-        upload = form.cleaned_data["file"]
-        content = upload.read()
-        result = services.lines_of_work_import(
-            content=content, source_name=upload.name, apply=False
-        )
-        if result.errors:
-            return self.render_errors(upload.name, result)
-        return self.render_to_response(
-            self.get_context_data(
-                filename=upload.name,
-                result=result,
-                token=self.uploads.keep(content, filename=upload.name),
-            )
-        )
+    def problems_message(self, filename: str, count: int) -> str:
+        return ngettext(
+            "'%(name)s' was not imported: %(count)s line refused. Nothing was stored.",
+            "'%(name)s' was not imported: %(count)s lines refused. Nothing was stored.",
+            count,
+        ) % {"name": filename, "count": count}
 
-    def confirm(self, request):
-        token = request.POST.get("token", "")
-        pending = self.uploads.read(token)
-        if pending is None:
-            messages.error(
-                request,
-                gettext(
-                    "This import is no longer waiting for confirmation; upload the "
-                    "file again."
-                ),
-            )
-            return redirect("competencies_lines_of_work_import")
-        result = services.lines_of_work_import(
-            content=pending.content, source_name=pending.name, apply=True
-        )
-        self.uploads.discard(token)
-        if result.errors:
-            return self.render_errors(pending.name, result)
+    def applied(self, result, *, filename: str):
         messages.success(
-            request,
+            self.request,
             gettext(
                 "'%(name)s' imported: %(created)s created, %(updated)s updated, "
                 "%(unchanged)s unchanged."
             )
             % {
-                "name": pending.name,
+                "name": filename,
                 "created": result.created,
                 "updated": result.updated,
                 "unchanged": result.unchanged,
             },
         )
         return redirect(viewset_url("competencies_line_of_work", "index"))
-
-    def render_errors(self, filename, result):
-        messages.error(
-            self.request,
-            ngettext(
-                "'%(name)s' was not imported: %(count)s line refused. Nothing was "
-                "stored.",
-                "'%(name)s' was not imported: %(count)s lines refused. Nothing was "
-                "stored.",
-                len(result.errors),
-            )
-            % {"name": filename, "count": len(result.errors)},
-        )
-        return self.render_to_response(
-            self.get_context_data(
-                form=LinesOfWorkImportForm(),
-                filename=filename,
-                problems=[
-                    (gettext("line %(line)s") % {"line": line}, message)
-                    for line, message in result.errors
-                ],
-            )
-        )
-
-    @cached_property
-    def uploads(self) -> PendingUploads:
-        return PendingUploads(
-            self.request, session_key=_PENDING_LINES, directory=_PENDING_LINES_DIR
-        )
