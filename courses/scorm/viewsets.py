@@ -57,6 +57,9 @@ class ScormPackageUploadForm(WagtailAdminModelForm):
         super().__init__(*args, **kwargs)
         self.fields["title"].required = False
         self.fields["title"].help_text = _("Leave empty to use the manifest's title.")
+        if self.for_user is not None and catalogue_for_author(self.for_user) is None:
+            # Offered only to whoever may add a course to the catalogue.
+            del self.fields["create_course"]
 
     def clean(self):
         from .services import package_create

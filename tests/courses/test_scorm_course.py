@@ -161,6 +161,7 @@ def test_the_confirm_page_shows_what_will_be_made(client, catalogue, instructor)
     assert "บทเรียน SCORM หนึ่งบท" in text and "สร้างหลักสูตรฉบับร่าง" in text
     assert "Create the draft course" not in text
     assert CoursePage.objects.count() == 0  # a GET makes nothing
+    assert 'name="create_course"' in client.get(f"{PACKAGES}add/").content.decode()
     listing = client.get(PACKAGES).content.decode()
     assert f"{PACKAGES}{package.pk}/course/" in listing
 
@@ -256,6 +257,8 @@ def test_someone_who_may_not_add_courses_is_refused(client, catalogue, instructo
     assert client.get(f"{PACKAGES}{package.pk}/course/").status_code == 404
     assert client.post(f"{PACKAGES}{package.pk}/course/").status_code == 404
     assert CoursePage.objects.count() == 0
+    # The upload form no longer offers it.
+    assert 'name="create_course"' not in client.get(f"{PACKAGES}add/").content.decode()
     with pytest.raises(ScormError):
         course_from_package(package=package, user=instructor)
     assert CoursePage.objects.count() == 0
