@@ -30,6 +30,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 import django_filters
 
+from academy.accounts.audit import AuditAction, audit_record
 from academy.accounts.authz import can
 from academy.core.viewsets import RecordViewSet
 from certificates import selectors, services
@@ -117,6 +118,19 @@ class CertificateInspectView(generic.InspectView):
         "valid_until_display": _("Valid until (Bangkok time)"),
         "revoked_at_display": _("Revoked at (Bangkok time)"),
     }
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        if self.object.user_id != request.user.pk:
+            audit_record(
+                actor=request.user,
+                action=AuditAction.CERTIFICATE_VIEW,
+                obj=self.object,
+                subject=self.object.person_id,
+                request=request,
+                detail={"number": self.object.number},
+            )
+        return response
 
     def get_field_label(self, field_name, field):
         if field_name in self.LABELS:

@@ -8,8 +8,10 @@ class CompetenciesConfig(AppConfig):
 
     def ready(self):
         from . import rollups
+        from .hr import audit
 
         rollups.connect()
+        audit.connect()
         _standards_snapshot_versioned()
 
 

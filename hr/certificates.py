@@ -8,6 +8,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from academy.accounts.audit import AuditAction, audit_record
 from certificates import selectors, services, views
 from certificates.forms import HRBundleForm
 from competencies.hr.selectors import units_in_scope
@@ -26,6 +27,15 @@ def _hr_page(request, access, *, form=None, status=200):
             raise Http404
     certificates = selectors.certificates_for_hr(access, unit=unit)
     page = Paginator(certificates, HR_PAGE_SIZE).get_page(request.GET.get("page"))
+    others = [c.number for c in page if c.user_id != request.user.pk]
+    if others:
+        audit_record(
+            actor=request.user,
+            action=AuditAction.CERTIFICATE_VIEW,
+            obj=unit,
+            request=request,
+            detail={"certificates": others},
+        )
     query = request.GET.copy()
     query.pop("page", None)
     return workspace_render(

@@ -3,6 +3,7 @@
 from django.core.paginator import Paginator
 from django.http import Http404
 
+from academy.accounts.audit import AuditAction, audit_record
 from competencies.hr import selectors as hr_selectors
 from courses.assessments import selectors
 
@@ -23,6 +24,16 @@ def assessment_results(request, access):
         person = hr_selectors.person_get_for_hr(access, person_id)
     results = selectors.results_for_hr(access, person=person)
     page = Paginator(results, HR_PAGE_SIZE).get_page(request.GET.get("page"))
+    others = [attempt.pk for attempt in page if attempt.user_id != request.user.pk]
+    if others:
+        audit_record(
+            actor=request.user,
+            action=AuditAction.RESULTS_VIEW,
+            obj=person,
+            subject=person,
+            request=request,
+            detail={"attempts": others},
+        )
     return workspace_render(
         request,
         "hr/assessments.html",

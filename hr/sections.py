@@ -7,7 +7,8 @@ links of the navigation, in one place. A provider is called with the person and 
 viewing user (an HR officer whose scope holds the person, or a supervisor of the
 person: read-only), after the workspace has checked access; it applies its own app's
 rules to what it shows and returns None to show nothing. It must read only: the
-person page never writes. Tests may add and remove sections with
+person page never writes; a section whose content is another person's results or
+certificates names its audit action, which the page records. Tests may add and remove sections with
 register_person_section() and unregister_person_section().
 """
 
@@ -29,6 +30,10 @@ class PersonSection:
     template: str
     context: dict = field(default_factory=dict)
     order: int = 100
+    #: The audit action this section's content amounts to when someone other than the
+    #: person reads it (e.g. results.view); the page records it, providers never write.
+    audit_action: str = ""
+    audit_detail: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -37,6 +42,8 @@ class RenderedSection:
     title: str | Promise
     html: str
     order: int
+    audit_action: str = ""
+    audit_detail: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -106,7 +113,12 @@ def person_sections_render(*, person, user, request=None) -> list[RenderedSectio
         )
         rendered.append(
             RenderedSection(
-                key=section.key, title=section.title, html=html, order=section.order
+                key=section.key,
+                title=section.title,
+                html=html,
+                order=section.order,
+                audit_action=section.audit_action,
+                audit_detail=section.audit_detail,
             )
         )
     return sorted(rendered, key=lambda item: item.order)

@@ -8,6 +8,7 @@ their supervisors); each provider here decides what that viewer may see of it.
 
 from django.utils.translation import gettext_lazy as _
 
+from academy.accounts.audit import AuditAction
 from academy.accounts.authz import can
 
 from .sections import PersonSection
@@ -54,15 +55,15 @@ def results_section(*, person, user) -> PersonSection | None:
     if not placements_in_scope(access).filter(person=person).exists():
         return None  # a supervisor who is an HR officer elsewhere
     results = list(results_for_hr(access, person=person)[: RECENT_RESULTS + 1])
+    shown = results[:RECENT_RESULTS]
     return PersonSection(
         key="courses.results",
         title=_("Assessment results"),
         template="courses/hr/person_results.html",
-        context={
-            "results": results[:RECENT_RESULTS],
-            "more": len(results) > RECENT_RESULTS,
-        },
+        context={"results": shown, "more": len(results) > RECENT_RESULTS},
         order=25,
+        audit_action=AuditAction.RESULTS_VIEW if shown else "",
+        audit_detail={"attempts": [attempt.pk for attempt in shown]},
     )
 
 

@@ -162,6 +162,17 @@ def person(request, access, person_id: int):
     sections = person_sections_render(
         person=page.person, user=request.user, request=request
     )
+    if page.person.user_id != request.user.pk:
+        for section in sections:
+            if section.audit_action:
+                audit_record(
+                    actor=request.user,
+                    action=section.audit_action,
+                    obj=page.person,
+                    subject=page.person,
+                    request=request,
+                    detail={"section": section.key, **section.audit_detail},
+                )
     return workspace_render(
         request,
         "hr/person.html",

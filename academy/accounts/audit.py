@@ -27,6 +27,8 @@ class AuditAction:
     PRIVACY_NOTICE_ACCEPT = "privacy_notice.accept"
     ROLE_GRANT = "role.grant"
     ROLE_REVOKE = "role.revoke"
+    HR_SCOPE_GRANT = "hr_scope.grant"
+    HR_SCOPE_REVOKE = "hr_scope.revoke"
     CERTIFICATE_REVOKE = "certificate.revoke"
     CERTIFICATE_VIEW = "certificate.view"
     CERTIFICATE_BUNDLE_DOWNLOAD = "certificate_bundle.download"
@@ -39,6 +41,20 @@ class AuditAction:
     IDENTITY_LINK = "identity.link"
     IDENTITY_UNLINK = "identity.unlink"
     IDENTITY_REFUSED = "identity.refused"
+
+
+def current_request():
+    """The request being served (allauth's middleware keeps it), or None: for
+    receivers of model signals, which are not handed one."""
+    from allauth.core import context
+
+    return context.request
+
+
+def current_actor(request):
+    """The signed-in user of `request`, or None (a shell, a command, a task)."""
+    user = getattr(request, "user", None)
+    return user if user is not None and user.is_authenticated else None
 
 
 def client_ip(request) -> str | None:

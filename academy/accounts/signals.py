@@ -11,28 +11,17 @@ from django.contrib.auth.models import Group
 from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
 
-from allauth.core import context as allauth_context
 from allauth.mfa.signals import authenticator_added, authenticator_removed
 
-from .audit import AuditAction, audit_record
+from .audit import AuditAction, audit_record, current_actor, current_request
 from .mfa import mfa_forget_session, mfa_record_session
 
 User = get_user_model()
 
 
-def _current_request():
-    """The request being served (allauth's middleware keeps it), or None."""
-    return allauth_context.request
-
-
-def _current_actor(request):
-    user = getattr(request, "user", None)
-    return user if user is not None and user.is_authenticated else None
-
-
 def _audit_roles(*, user_ids, group_names, action: str) -> None:
-    request = _current_request()
-    actor = _current_actor(request)
+    request = current_request()
+    actor = current_actor(request)
     for user_id in user_ids:
         for name in group_names:
             audit_record(

@@ -43,6 +43,7 @@ from wagtail.models import ModelLogEntry
 
 import django_filters
 
+from academy.accounts.audit import AuditAction, audit_record
 from academy.core.uploads import PendingUploads
 
 from ..models import Assessment, CoursePage, Question, QuestionBank
@@ -548,6 +549,15 @@ class AssessmentResultsView(View):
         if assessment is None:
             raise Http404
         results = assessment_results(assessment=assessment)
+        others = {a.user_id for a in results.attempts if a.user_id != request.user.pk}
+        if others:
+            audit_record(
+                actor=request.user,
+                action=AuditAction.RESULTS_VIEW,
+                obj=assessment,
+                request=request,
+                detail={"learners": len(others), "attempts": len(results.attempts)},
+            )
         bins = [
             {"low": index * 10, "high": index * 10 + 10, "count": count}
             for index, count in enumerate(results.distribution.bins)

@@ -19,6 +19,7 @@ from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from academy.accounts import authz
+from academy.accounts.audit import AuditAction, audit_record
 
 from ..models import ScormLessonPage, ScormPackage
 from .origin import content_origin
@@ -200,10 +201,24 @@ def scorm_lesson_results_view(request, page_id: int):
     course = lesson.get_parent().specific
     if not authz.can(request.user, "courses.view_course_results", course):
         raise Http404
+    results = scorm_lesson_results(lesson=lesson)
+    others = {
+        registration.enrolment.user_id
+        for registration in results.registrations
+        if registration.enrolment.user_id != request.user.pk
+    }
+    if others:
+        audit_record(
+            actor=request.user,
+            action=AuditAction.RESULTS_VIEW,
+            obj=lesson,
+            request=request,
+            detail={"learners": len(others), "course": course.pk},
+        )
     return TemplateResponse(
         request,
         "courses/scorm/admin/results.html",
-        {"lesson": lesson, "results": scorm_lesson_results(lesson=lesson)},
+        {"lesson": lesson, "results": results},
     )
 
 

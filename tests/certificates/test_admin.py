@@ -44,6 +44,33 @@ def test_administrator_lists_and_inspects_issued_certificates(
     )
 
 
+def test_inspecting_someones_certificate_is_audited(
+    client, administrator, certificate, governance_course, make_learner
+):
+    from academy.accounts.audit import AuditAction
+    from academy.accounts.models import AuditEntry
+    from academy.accounts.services import user_grant_roles
+
+    client.force_login(administrator)
+    client.get("/admin/certificates/issued/")
+    assert not AuditEntry.objects.filter(action=AuditAction.CERTIFICATE_VIEW).exists()
+    client.get(f"/admin/certificates/issued/inspect/{certificate.pk}/")
+    entry = AuditEntry.objects.get(action=AuditAction.CERTIFICATE_VIEW)
+    assert entry.actor == administrator
+    assert entry.object_id == str(certificate.pk)
+    assert entry.subject_person_id == certificate.person_id
+    assert entry.detail == {"number": certificate.number}
+
+    holder = make_learner()
+    user_grant_roles(user=holder, roles=(Role.ACADEMY_ADMIN,))
+    own = issue(holder, governance_course)
+    client.force_login(holder)
+    assert (
+        client.get(f"/admin/certificates/issued/inspect/{own.pk}/").status_code == 200
+    )
+    assert AuditEntry.objects.filter(action=AuditAction.CERTIFICATE_VIEW).count() == 1
+
+
 def test_issued_certificates_cannot_be_added_edited_or_deleted(
     client, administrator, certificate
 ):

@@ -155,6 +155,48 @@ def test_the_person_page_lists_their_certificates(client, world):
     assert world.in_v1.number in response.content.decode()
 
 
+def test_officers_reading_others_certificates_are_audited_not_their_own(client, world):
+    from academy.accounts.audit import AuditAction
+    from academy.accounts.models import AuditEntry
+
+    def views():
+        return list(
+            AuditEntry.objects.filter(action=AuditAction.CERTIFICATE_VIEW).order_by(
+                "pk"
+            )
+        )
+
+    client.force_login(world.officer)
+    client.get(reverse("hr:certificates"))
+    [listing] = views()
+    assert listing.actor == world.officer
+    assert listing.detail == {"certificates": [world.in_v1.number]}
+
+    client.get(reverse("hr:person", args=[world.in_v1.person.pk]))
+    page = views()[-1]
+    assert page.subject_person_id == world.in_v1.person_id
+    assert page.detail == {
+        "section": "certificates",
+        "certificates": [world.in_v1.number],
+    }
+
+    # An officer whose scope holds only themselves reads their own: no trace.
+    v3 = org_unit("V3", parent=world.units["D1"], kind="division")
+    holder = hr_officer(v3, email="hr-v3@example.go.th")
+    PlacementFactory(
+        unit=v3,
+        person__user=holder,
+        person__email=holder.email,
+        person__first_name_th="ทดสอบ",
+        person__last_name_th="สาม",
+    )
+    own = issue(holder, world.course)
+    client.force_login(holder)
+    assert _numbers(client, holder) == {own.number}
+    assert client.get(reverse("hr:person", args=[own.person_id])).status_code == 200
+    assert len(views()) == 2
+
+
 def test_query_count_is_the_same_for_1_and_50_certificates(
     client, world, django_assert_max_num_queries
 ):

@@ -220,6 +220,37 @@ def test_results_page_query_budget(client, instructor, own_bank, framework_acade
     assert one == fifty <= 25
 
 
+def test_the_results_page_is_audited_when_it_shows_other_learners(
+    client, instructor, own_bank, framework_academy
+):
+    from academy.accounts.audit import AuditAction
+    from academy.accounts.models import AuditEntry
+
+    gov = competency(framework_academy, "ACD-GOV-02")
+    single(own_bank, gov, 1, "A1")
+    quiz = make_assessment(
+        area=gov.parent, rules=[(own_bank, gov, 1)], owner=instructor
+    )
+    url = f"/admin/assessments/assessments/{quiz.pk}/results/"
+    client.force_login(instructor)
+
+    assert client.get(url).status_code == 200
+    assert not AuditEntry.objects.filter(action=AuditAction.RESULTS_VIEW).exists()
+
+    own = attempt_start(user=instructor, assessment=quiz)
+    attempt_submit(attempt=own, responses=answers(own))
+    client.get(url)
+    assert not AuditEntry.objects.filter(action=AuditAction.RESULTS_VIEW).exists()
+
+    theirs = attempt_start(user=UserFactory(), assessment=quiz)
+    attempt_submit(attempt=theirs, responses=answers(theirs))
+    client.get(url)
+    entry = AuditEntry.objects.get(action=AuditAction.RESULTS_VIEW)
+    assert entry.actor == instructor
+    assert (entry.object_type, entry.object_id) == ("courses.assessment", str(quiz.pk))
+    assert entry.detail == {"learners": 1, "attempts": 2}
+
+
 def test_import_export_and_results_are_reachable_from_the_admin(
     client, instructor, own_bank, framework_academy
 ):

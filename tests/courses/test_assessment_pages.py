@@ -336,6 +336,38 @@ def test_hr_officer_sees_staff_results_in_scope_only(client, standards, placemen
     assert client.get(f"/hr/assessments/?person={theirs.pk}").status_code == 404
 
 
+def test_hr_results_pages_are_audited_but_not_an_officers_own(
+    client, standards, placement_quiz
+):
+    from academy.accounts.audit import AuditAction
+    from academy.accounts.models import AuditEntry
+    from tests.factories import PlacementFactory
+
+    ministry = org_unit("M1", kind="ministry")
+    staff = _staff_with_results(1, ministry, placement_quiz)[0]
+    officer = hr_officer(ministry, email="officer@example.go.th")
+    own = PlacementFactory(
+        unit=ministry, person__user=officer, person__email=officer.email
+    ).person
+    own_attempt = attempt_start(user=officer, assessment=placement_quiz)
+    attempt_submit(attempt=own_attempt)
+    client.force_login(officer)
+
+    assert client.get(f"/hr/assessments/?person={own.pk}").status_code == 200
+    assert not AuditEntry.objects.filter(action=AuditAction.RESULTS_VIEW).exists()
+
+    client.get("/hr/assessments/")
+    listing = AuditEntry.objects.get(action=AuditAction.RESULTS_VIEW)
+    theirs = Attempt.objects.get(user=staff.user)
+    assert listing.detail == {"attempts": [theirs.pk]}
+    assert listing.subject_person_id is None
+
+    client.get(f"/hr/assessments/?person={staff.pk}")
+    one = AuditEntry.objects.filter(action=AuditAction.RESULTS_VIEW).latest("pk")
+    assert one.subject_person_id == staff.pk
+    assert one.detail == {"attempts": [theirs.pk]}
+
+
 def test_hr_results_are_not_found_for_learners(client, learner):
     client.force_login(learner)
     assert client.get("/hr/assessments/").status_code == 404

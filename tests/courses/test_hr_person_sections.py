@@ -117,6 +117,28 @@ def test_officer_sees_results_and_supervisor_does_not(client, hr_world, target_u
     assert "section-courseslearning-h" in supervisor_html
 
 
+def test_an_officer_reading_results_is_audited_a_supervisor_not(
+    client, hr_world, target_user
+):
+    from academy.accounts.audit import AuditAction
+    from academy.accounts.models import AuditEntry
+
+    _page(client, hr_world.officer, hr_world.target)
+    assert not AuditEntry.objects.filter(action=AuditAction.RESULTS_VIEW).exists()
+
+    assessment = _results_assessment(hr_world.framework)
+    attempt = attempt_start(user=target_user, assessment=assessment)
+    attempt_submit(attempt=attempt, responses=answers(attempt))
+    _page(client, hr_world.supervisor_user, hr_world.target)
+    assert not AuditEntry.objects.filter(action=AuditAction.RESULTS_VIEW).exists()
+
+    _page(client, hr_world.officer, hr_world.target)
+    entry = AuditEntry.objects.get(action=AuditAction.RESULTS_VIEW)
+    assert entry.actor == hr_world.officer
+    assert entry.subject_person_id == hr_world.target.pk
+    assert entry.detail == {"section": "courses.results", "attempts": [attempt.pk]}
+
+
 def test_results_list_the_latest_and_link_to_the_rest(client, hr_world, target_user):
     assessment = _results_assessment(hr_world.framework)
     for _ in range(RECENT_RESULTS + 1):

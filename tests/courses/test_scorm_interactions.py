@@ -130,6 +130,19 @@ def test_the_courses_instructor_sees_each_answer_on_the_lessons_results(client, 
     assert "obj_playing" in html
 
 
+def test_the_lessons_results_are_audited(client, played):
+    from academy.accounts.audit import AuditAction
+    from academy.accounts.models import AuditEntry
+
+    owner, lesson, _registration = played
+    client.force_login(owner)
+    client.get(f"/admin/courses/scorm-lessons/{lesson.pk}/results/")
+    entry = AuditEntry.objects.get(action=AuditAction.RESULTS_VIEW)
+    assert entry.actor == owner
+    assert entry.object_id == str(lesson.pk)
+    assert entry.detail["learners"] == 1
+
+
 def test_other_instructors_and_learners_do_not_see_the_results(client, played, learner):
     _owner, lesson, _registration = played
     url = f"/admin/courses/scorm-lessons/{lesson.pk}/results/"
