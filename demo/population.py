@@ -9,7 +9,8 @@ after it was observed, every person has exactly one current placement.
 
 The same seed and the same day give the same people, placements and evidence; each
 framework draws its evidence from its own random stream, so adding a framework leaves
-the evidence on the others unchanged.
+the evidence on the others unchanged. The shares and weights it draws with are
+demo/data/population.yaml, the names it gives demo/data/names.yaml.
 """
 
 import random
@@ -38,98 +39,12 @@ from competencies.models import (
 )
 from competencies.services import org_unit_create, standards_load
 
-from . import thai_names
+from .content import PopulationTuning, population_tuning, thai_names
 from .org_blueprint import MINISTRY_CODE, DivisionSpec, MinistrySpec, blueprint
 
 EMPLOYEE_PREFIX = f"{MINISTRY_CODE}-"
 EMAIL_DOMAIN = "mdgd.go.th"
 BATCH_SIZE = 5000
-
-# Levels of operational staff, by rank, lowest first: most civil servants sit at the
-# first two levels of their type.
-KNOWLEDGE_LEVEL_WEIGHTS = (36, 38, 21.5, 4, 0.5)
-GENERAL_LEVEL_WEIGHTS = (40, 40, 18, 2)
-# Share of knowledge workers (the rest are general staff) among a division's staff.
-KNOWLEDGE_SHARE = {
-    "service": 0.45,
-    "admin": 0.45,
-    "infrastructure": 0.5,
-    "finance": 0.55,
-}
-DEFAULT_KNOWLEDGE_SHARE = 0.68
-PREVIOUS_PLACEMENT_SHARE = 0.2
-
-# How common a line of work is across the ministry, and how much more common it is in
-# a division of a given focus. Lines not listed weigh 1.
-LINE_WEIGHTS = {
-    "นักวิชาการคอมพิวเตอร์": 3,
-    "นักวิเคราะห์นโยบายและแผน": 4,
-    "นักจัดการงานทั่วไป": 5,
-    "นักทรัพยากรบุคคล": 1.5,
-    "นักวิชาการเงินและบัญชี": 1.5,
-    "นักวิชาการตรวจสอบภายใน": 0.5,
-    "นักวิเทศสัมพันธ์": 0.5,
-    "เจ้าพนักงานธุรการ": 5,
-    "เจ้าพนักงานการเงินและบัญชี": 2,
-    "เจ้าพนักงานพัสดุ": 1.5,
-    "เจ้าพนักงานเครื่องคอมพิวเตอร์": 1.5,
-    "เจ้าพนักงานทะเบียน": 1.5,
-}
-FOCUS_LINE_BOOST = {
-    "ict": {"นักวิชาการคอมพิวเตอร์": 14, "เจ้าพนักงานเครื่องคอมพิวเตอร์": 10, "นักวิชาการสถิติ": 2},
-    "digital": {
-        "นักวิชาการคอมพิวเตอร์": 10,
-        "เจ้าพนักงานเครื่องคอมพิวเตอร์": 5,
-        "นักวิชาการสถิติ": 2,
-        "นักวิเคราะห์นโยบายและแผน": 1.5,
-    },
-    "data": {"นักวิชาการสถิติ": 12, "นักวิชาการคอมพิวเตอร์": 5, "เจ้าพนักงานเครื่องคอมพิวเตอร์": 3},
-    "infrastructure": {
-        "นักวิชาการคอมพิวเตอร์": 6,
-        "นายช่างไฟฟ้า": 10,
-        "เจ้าพนักงานเครื่องคอมพิวเตอร์": 6,
-    },
-    "service": {
-        "เจ้าพนักงานทะเบียน": 8,
-        "นักสังคมสงเคราะห์": 4,
-        "นักประชาสัมพันธ์": 3,
-        "เจ้าพนักงานธุรการ": 2,
-    },
-    "training": {
-        "นักทรัพยากรบุคคล": 4,
-        "นักจัดการงานทั่วไป": 2,
-        "นักวิชาการคอมพิวเตอร์": 2,
-        "นักประชาสัมพันธ์": 1.5,
-    },
-    "hr": {"นักทรัพยากรบุคคล": 14, "เจ้าพนักงานธุรการ": 2},
-    "finance": {
-        "นักวิชาการเงินและบัญชี": 8,
-        "เจ้าพนักงานการเงินและบัญชี": 8,
-        "นักวิชาการพัสดุ": 4,
-        "เจ้าพนักงานพัสดุ": 4,
-    },
-    "admin": {
-        "นักจัดการงานทั่วไป": 4,
-        "เจ้าพนักงานธุรการ": 4,
-        "นักประชาสัมพันธ์": 2,
-        "นายช่างไฟฟ้า": 1.5,
-    },
-    "policy": {"นักวิเคราะห์นโยบายและแผน": 8, "นักวิเทศสัมพันธ์": 3, "นักวิชาการสถิติ": 1.5},
-    "legal": {"นิติกร": 14},
-    "audit": {"นักวิชาการตรวจสอบภายใน": 14, "นักวิชาการเงินและบัญชี": 2},
-}
-
-# Evidence on the newest framework (the Academy's own records) ...
-ASSESSMENT_SHARE = 0.62  # took the placement assessment
-ASSESSMENT_VALID_DAYS = 730
-COURSE_COUNT_WEIGHTS = (30, 25, 20, 13, 8, 4)  # P(0 courses), P(1), ... P(5)
-SELF_ASSESSMENT_SHARE = 0.28
-MANUAL_RATING_SHARE = 0.04
-PRIOR_LEARNING_SHARE = 0.02
-# ... and on older frameworks (results imported from the legacy HR system).
-IMPORT_SHARE = 0.45
-IMPORT_VALID_DAYS = 3 * 365
-OLD_ASSESSMENT_SHARE = 0.12
 
 
 @dataclass
@@ -233,6 +148,7 @@ class _Positions:
     inspector_line: LineOfWork
     director_line: LineOfWork
     digital_line: LineOfWork
+    tuning: PopulationTuning
     line_choices: dict[tuple[str, str], tuple[list[LineOfWork], list[float]]] = field(
         default_factory=dict
     )
@@ -256,10 +172,11 @@ class _Positions:
             lines = (
                 self.knowledge_lines if type_code == "knowledge" else self.general_lines
             )
-            boost = FOCUS_LINE_BOOST.get(focus, {})
+            boost = self.tuning.focus_line_boost.get(focus, {})
+            line_weights = self.tuning.line_weights
             weights, total = [], 0.0
             for line in lines:
-                total += LINE_WEIGHTS.get(line.name_th, 1) * boost.get(line.name_th, 1)
+                total += line_weights.get(line.name_th, 1) * boost.get(line.name_th, 1)
                 weights.append(total)
             self.line_choices[key] = (lines, weights)
         return self.line_choices[key]
@@ -316,6 +233,7 @@ def _positions() -> _Positions:
         inspector_line=by_code(executive, "1-1-004"),
         director_line=by_code(managerial, "2-1-001"),
         digital_line=by_code(digital, "3-1-0013"),
+        tuning=population_tuning(),
     )
 
 
@@ -364,40 +282,28 @@ class _Department:
     head: int = -1
 
 
-def _build_org(spec: MinistrySpec) -> tuple[OrgUnit, list[_Department]]:
-    ministry = org_unit_create(
+def _node(spec, kind: str, parent: OrgUnit | None) -> OrgUnit:
+    """The organisation unit a blueprint spec (ministry, department, ...) describes."""
+    return org_unit_create(
         code=spec.code,
         name_th=spec.name_th,
         name_en=spec.name_en,
-        kind=OrgUnit.Kind.MINISTRY,
-        parent=None,
+        kind=kind,
+        parent=parent,
     )
+
+
+def _build_org(spec: MinistrySpec) -> tuple[OrgUnit, list[_Department]]:
+    kind = OrgUnit.Kind
+    ministry = _node(spec, kind.MINISTRY, None)
     departments = []
     for department_spec in spec.departments:
-        department = org_unit_create(
-            code=department_spec.code,
-            name_th=department_spec.name_th,
-            name_en=department_spec.name_en,
-            kind=OrgUnit.Kind.DEPARTMENT,
-            parent=ministry,
-        )
+        department = _node(department_spec, kind.DEPARTMENT, ministry)
         divisions = []
         for division_spec in department_spec.divisions:
-            division = org_unit_create(
-                code=division_spec.code,
-                name_th=division_spec.name_th,
-                name_en=division_spec.name_en,
-                kind=OrgUnit.Kind.DIVISION,
-                parent=department,
-            )
+            division = _node(division_spec, kind.DIVISION, department)
             units = [
-                org_unit_create(
-                    code=unit_spec.code,
-                    name_th=unit_spec.name_th,
-                    name_en=unit_spec.name_en,
-                    kind=OrgUnit.Kind.UNIT,
-                    parent=division,
-                )
+                _node(unit_spec, kind.UNIT, division)
                 for unit_spec in division_spec.units
             ]
             divisions.append(_Division(spec=division_spec, node=division, units=units))
@@ -419,6 +325,7 @@ class _StaffBuilder:
         self.rng = rng
         self.positions = positions
         self.on = on
+        self.names = thai_names()
         self.members: list[_Member] = []
 
     def add(
@@ -433,25 +340,24 @@ class _StaffBuilder:
         tenure_days: int = 3650,
         designation: str = "",
     ) -> int:
-        rng = self.rng
+        rng, names = self.rng, self.names
+        titles = names.titles
         if rng.random() < 0.56:
-            first_name = rng.choice(thai_names.FEMALE_FIRST_NAMES)
-            title_pair = (
-                thai_names.TITLE_MRS if rng.random() < 0.45 else thai_names.TITLE_MISS
-            )
+            first_name = rng.choice(names.female_first_names)
+            title_pair = titles["mrs"] if rng.random() < 0.45 else titles["miss"]
         else:
-            first_name = rng.choice(thai_names.MALE_FIRST_NAMES)
-            title_pair = thai_names.TITLE_MR
+            first_name = rng.choice(names.male_first_names)
+            title_pair = titles["mr"]
             if rng.random() < 0.04:
-                title_pair = thai_names.TITLE_ACTING_SUB_LIEUTENANT
+                title_pair = titles["acting_sub_lieutenant"]
         if type_code != "general" and rank >= 2 and rng.random() < 0.08:
-            title_pair = thai_names.TITLE_DOCTOR
+            title_pair = titles["doctor"]
         level = self.positions.level(type_code, rank, line)
         self.members.append(
             _Member(
                 title=title_pair,
                 first_name=first_name,
-                last_name=rng.choice(thai_names.SURNAMES),
+                last_name=rng.choice(names.surnames),
                 unit=unit,
                 type_code=type_code,
                 position_level=level,
@@ -467,13 +373,47 @@ class _StaffBuilder:
         )
         return len(self.members) - 1
 
+    def executive(
+        self,
+        *,
+        unit: OrgUnit,
+        line: LineOfWork,
+        title: str,
+        supervisor: int | None,
+        rank: int = 2,
+        designation: str = "",
+    ) -> int:
+        """An executive post (ปลัด, อธิบดี and their deputies): at most four years in it."""
+        return self.add(
+            unit=unit,
+            type_code="executive",
+            rank=rank,
+            line=line,
+            title=title,
+            supervisor=supervisor,
+            tenure_days=1460,
+            designation=designation,
+        )
+
+    def policy_expert(self, *, unit: OrgUnit, rank: int, supervisor: int) -> int:
+        """A senior knowledge worker advising a ministry or a department."""
+        lines, cum_weights = self.positions.lines_for("knowledge", "policy")
+        line = self.rng.choices(lines, cum_weights=cum_weights)[0]
+        return self.add(
+            unit=unit,
+            type_code="knowledge",
+            rank=rank,
+            line=line,
+            supervisor=supervisor,
+        )
+
     def operational(self, *, unit: OrgUnit, focus: str, supervisor: int) -> int:
-        rng = self.rng
-        share = KNOWLEDGE_SHARE.get(focus, DEFAULT_KNOWLEDGE_SHARE)
+        rng, tuning = self.rng, self.positions.tuning
+        share = tuning.knowledge_share.get(focus, tuning.default_knowledge_share)
         if rng.random() < share:
-            type_code, weights = "knowledge", KNOWLEDGE_LEVEL_WEIGHTS
+            type_code, weights = "knowledge", tuning.knowledge_level_weights
         else:
-            type_code, weights = "general", GENERAL_LEVEL_WEIGHTS
+            type_code, weights = "general", tuning.general_level_weights
         rank = rng.choices(range(1, len(weights) + 1), weights=weights)[0]
         lines, cum_weights = self.positions.lines_for(type_code, focus)
         line = rng.choices(lines, cum_weights=cum_weights)[0]
@@ -547,75 +487,40 @@ def _draw_staff(
 
     # The ministry's executives, then each department's head, deputies, experts and
     # division directors: supervisors come before the people they supervise.
-    permanent_secretary = builder.add(
-        unit=ministry,
-        type_code="executive",
-        rank=2,
-        line=p.executive_line,
-        title="ปลัดกระทรวง",
-        supervisor=None,
-        tenure_days=1460,
+    permanent_secretary = builder.executive(
+        unit=ministry, line=p.executive_line, title="ปลัดกระทรวง", supervisor=None
     )
-    for _ in range(counts["inspectors"]):
-        builder.add(
-            unit=ministry,
-            type_code="executive",
-            rank=2,
-            line=p.inspector_line,
-            title="ผู้ตรวจราชการกระทรวง",
-            supervisor=permanent_secretary,
-            tenure_days=1460,
-        )
-    for _ in range(counts["ministry_deputies"]):
-        builder.add(
-            unit=ministry,
-            type_code="executive",
-            rank=2,
-            line=p.executive_line,
-            title="รองปลัดกระทรวง",
-            supervisor=permanent_secretary,
-            tenure_days=1460,
-        )
+    for count, line, title in (
+        (counts["inspectors"], p.inspector_line, "ผู้ตรวจราชการกระทรวง"),
+        (counts["ministry_deputies"], p.executive_line, "รองปลัดกระทรวง"),
+    ):
+        for _ in range(count):
+            builder.executive(
+                unit=ministry, line=line, title=title, supervisor=permanent_secretary
+            )
     for _ in range(counts["advisors"]):
-        lines, cum_weights = p.lines_for("knowledge", "policy")
-        builder.add(
-            unit=ministry,
-            type_code="knowledge",
-            rank=5,
-            line=rng.choices(lines, cum_weights=cum_weights)[0],
-            supervisor=permanent_secretary,
-        )
+        builder.policy_expert(unit=ministry, rank=5, supervisor=permanent_secretary)
     for department in departments:
-        department.head = builder.add(
+        department.head = builder.executive(
             unit=department.node,
-            type_code="executive",
-            rank=2,
             line=p.executive_line,
             title=department.head_title,
             supervisor=permanent_secretary,
-            tenure_days=1460,
         )
         for number in range(counts["department_deputies"]):
             # The first deputy is the department's chief information officer: a
             # designation on an executive position, not the line นักวิชาการคอมพิวเตอร์.
-            builder.add(
+            builder.executive(
                 unit=department.node,
-                type_code="executive",
                 rank=1,
                 line=p.executive_line,
                 title=department.deputy_title,
                 supervisor=department.head,
-                tenure_days=1460,
                 designation=Designation.DEPARTMENT_CIO if number == 0 else "",
             )
         for _ in range(experts_each):
-            lines, cum_weights = p.lines_for("knowledge", "policy")
-            builder.add(
-                unit=department.node,
-                type_code="knowledge",
-                rank=4,
-                line=rng.choices(lines, cum_weights=cum_weights)[0],
-                supervisor=department.head,
+            builder.policy_expert(
+                unit=department.node, rank=4, supervisor=department.head
             )
         for division in department.divisions:
             division.director = builder.add(
@@ -635,7 +540,7 @@ def _draw_staff(
     department_nodes = [department.node for department in departments]
     division_nodes = [div.node for dept in departments for div in dept.divisions]
     for index in range(len(builder.members)):
-        if rng.random() >= PREVIOUS_PLACEMENT_SHARE:
+        if rng.random() >= p.tuning.previous_placement_share:
             continue
         kind = builder.members[index].unit.kind
         candidates = {
@@ -683,7 +588,7 @@ def _draw_staff(
                 index = builder.operational(
                     unit=node, focus=focus, supervisor=division.director
                 )
-            if rng.random() < PREVIOUS_PLACEMENT_SHARE:
+            if rng.random() < p.tuning.previous_placement_share:
                 earlier_division, earlier_node = rng.choice(
                     slots_by_department[department.node.pk]
                 )
@@ -908,6 +813,7 @@ def _evidence_for(
     ability: float,
     writer: _EvidenceWriter,
     counters: Counter,
+    tuning: PopulationTuning,
 ) -> None:
     rng = plan.rng
     requirement = plan.required.get(plan.group_of(member), {})
@@ -933,7 +839,7 @@ def _evidence_for(
         return requirement.get(pk, (0, False))[0]
 
     if not plan.is_newest:
-        if rng.random() < IMPORT_SHARE:
+        if rng.random() < tuning.import_share:
             observed = plan.day()
             count = rng.randint(
                 min(3, len(plan.competency_ids)), min(8, len(plan.competency_ids))
@@ -944,10 +850,10 @@ def _evidence_for(
                     plan.level(rank(pk), -0.2, ability, 0.8),
                     source.IMPORT,
                     observed,
-                    observed + timedelta(days=IMPORT_VALID_DAYS),
+                    observed + timedelta(days=tuning.import_valid_days),
                     reference="import:legacy-hris",
                 )
-        if rng.random() < OLD_ASSESSMENT_SHARE:
+        if rng.random() < tuning.old_assessment_share:
             counters["attempt"] += 1
             observed = plan.day()
             for pk in core:
@@ -956,12 +862,12 @@ def _evidence_for(
                     plan.level(rank(pk), -0.4, ability, 0.8),
                     source.ASSESSMENT,
                     observed,
-                    observed + timedelta(days=ASSESSMENT_VALID_DAYS),
+                    observed + timedelta(days=tuning.assessment_valid_days),
                     reference=f"attempt:{counters['attempt']}",
                 )
         return
 
-    if rng.random() < ASSESSMENT_SHARE:
+    if rng.random() < tuning.assessment_share:
         counters["attempt"] += 1
         observed = plan.day()
         covered = core + [
@@ -973,10 +879,12 @@ def _evidence_for(
                 plan.level(rank(pk), -0.35, ability, 0.7),
                 source.ASSESSMENT,
                 observed,
-                observed + timedelta(days=ASSESSMENT_VALID_DAYS),
+                observed + timedelta(days=tuning.assessment_valid_days),
                 reference=f"attempt:{counters['attempt']}",
             )
-    courses = rng.choices(range(len(COURSE_COUNT_WEIGHTS)), COURSE_COUNT_WEIGHTS)[0]
+    courses = rng.choices(
+        range(len(tuning.course_count_weights)), tuning.course_count_weights
+    )[0]
     targets = required or plan.competency_ids
     for _ in range(courses):
         course = rng.randint(1, 60)
@@ -989,7 +897,7 @@ def _evidence_for(
                 observed,
                 reference=f"course:{course}",
             )
-    if rng.random() < SELF_ASSESSMENT_SHARE:
+    if rng.random() < tuning.self_assessment_share:
         observed = plan.day()
         for pk in targets:
             add(
@@ -998,7 +906,7 @@ def _evidence_for(
                 source.SELF_ASSESSMENT,
                 observed,
             )
-    if rng.random() < MANUAL_RATING_SHARE:
+    if rng.random() < tuning.manual_rating_share:
         observed = plan.day()
         for pk in rng.sample(targets, min(len(targets), rng.randint(1, 2))):
             add(
@@ -1008,7 +916,7 @@ def _evidence_for(
                 observed,
                 note="ประเมินโดยผู้บังคับบัญชา",
             )
-    if rng.random() < PRIOR_LEARNING_SHARE:
+    if rng.random() < tuning.prior_learning_share:
         counters["rpl"] += 1
         pk = rng.choice(targets)
         add(
@@ -1124,6 +1032,7 @@ def generate_population(
                         ability=ability,
                         writer=writer,
                         counters=counters,
+                        tuning=positions.tuning,
                     )
                 writer.flush()
                 mark = lap(f"evidence {plan.framework.code}", mark)

@@ -4,6 +4,11 @@ The demo is a sequence of small steps. Each looks for what it would create and c
 only what is missing, so a second run changes nothing, with one exception: the demo
 users' password is set again to the one printed at the end, so whoever ran the command
 always has a working password in front of them.
+
+What it writes is data, read by `demo.content` and checked before the first step: the
+accounts and the learner's evidence are demo/data/users.yaml, the generated ministry's
+shares, weights and names population.yaml and names.yaml, the catalogue catalogue.yaml
+and courses/, the assessments assessments.yaml and questions.csv.
 """
 
 import logging
@@ -15,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
@@ -27,7 +32,6 @@ from academy.core.public import public_url
 from academy.core.sites import sites_sync
 from competencies.models import (
     Competency,
-    Evidence,
     Framework,
     LineOfWork,
     OrgUnit,
@@ -41,98 +45,13 @@ from competencies.services import (
     placement_start,
     standards_load,
 )
+from demo.content import DemoContentError, DemoUser, demo_accounts, demo_data_check
 from demo.org_blueprint import MINISTRY_CODE
 from demo.population import generate_population
 
 DEMO_STAFF = 300
 DEMO_SEED = 2569
 PASSWORD_VARIABLE = "ACADEMY_DEMO_PASSWORD"  # noqa: S105 - a variable name
-
-
-@dataclass(frozen=True)
-class DemoUser:
-    """One demo account and the civil servant behind it."""
-
-    email: str
-    role: Role
-    employee_number: str
-    title: tuple[str, str]
-    first_name: tuple[str, str]
-    last_name: tuple[str, str]
-    unit_codes: tuple[str, ...]  # the first that exists is used
-    position_type: str
-    level_rank: int
-    line_of_work: str
-    is_superuser: bool = False
-
-
-DEMO_USERS = (
-    # A non-IT practitioner with gaps to close: the learner's dashboard has content.
-    DemoUser(
-        email="learner@academy.example",
-        role=Role.LEARNER,
-        employee_number="DEMO-0001",
-        title=("นางสาว", "Miss"),
-        first_name=("วิไลวรรณ", "Wilaiwan"),
-        last_name=("ศรีสุข", "Srisuk"),
-        unit_codes=("MDGD-DSD-HR-01", "MDGD-DSD-HR"),
-        position_type="knowledge",
-        level_rank=1,
-        line_of_work="3-1-006",
-    ),
-    DemoUser(
-        email="instructor@academy.example",
-        role=Role.INSTRUCTOR,
-        employee_number="DEMO-0002",
-        title=("นาย", "Mr."),
-        first_name=("ธีรภัทร", "Teerapat"),
-        last_name=("แสงทอง", "Saengthong"),
-        unit_codes=("MDGD-DSD-CUR-01", "MDGD-DSD-CUR"),
-        position_type="knowledge",
-        level_rank=2,
-        line_of_work="3-1-0013",
-    ),
-    # In the same division as the learner, so the learner is in the HR officer's
-    # subtree.
-    DemoUser(
-        email="hr@academy.example",
-        role=Role.HR_OFFICER,
-        employee_number="DEMO-0003",
-        title=("นาง", "Mrs."),
-        first_name=("สุภาพร", "Supaporn"),
-        last_name=("บุญมา", "Boonma"),
-        unit_codes=("MDGD-DSD-HR",),
-        position_type="knowledge",
-        level_rank=3,
-        line_of_work="3-1-006",
-    ),
-    DemoUser(
-        email="admin@academy.example",
-        role=Role.ACADEMY_ADMIN,
-        employee_number="DEMO-0004",
-        title=("นาย", "Mr."),
-        first_name=("ณัฐพล", "Nattapon"),
-        last_name=("วงศ์สวัสดิ์", "Wongsawat"),
-        unit_codes=("MDGD-OPS-ICT",),
-        position_type="knowledge",
-        level_rank=3,
-        line_of_work="3-1-0013",
-        is_superuser=True,
-    ),
-)
-
-# The learner's evidence: (framework, competency, level rank, source, days ago,
-# valid for days). Some requirements met, some not, one only self-assessed, one expired.
-LEARNER_EVIDENCE = (
-    ("th-dg-2024", "DG-TNMQ-001", 1, Evidence.Source.ASSESSMENT, 120, 730),
-    ("acd-digital", "ACD-LIT-01", 2, Evidence.Source.ASSESSMENT, 120, 730),
-    ("acd-digital", "ACD-LIT-02", 1, Evidence.Source.ASSESSMENT, 120, 730),
-    ("acd-digital", "ACD-GOV-01", 1, Evidence.Source.ASSESSMENT, 120, 730),
-    ("acd-digital", "ACD-GOV-02", 2, Evidence.Source.SELF_ASSESSMENT, 60, None),
-    ("acd-digital", "ACD-LEAD-01", 1, Evidence.Source.COURSE_COMPLETION, 30, None),
-    ("th-dg-2018", "CEC-OQZN-027", 1, Evidence.Source.IMPORT, 1500, 1095),
-    ("th-dg-2018", "CEC-CSYN-028", 1, Evidence.Source.IMPORT, 400, 1095),
-)
 
 
 @dataclass
@@ -161,8 +80,9 @@ def step_ministry(context: DemoContext) -> str:
 
 def step_users(context: DemoContext) -> str:
     """One user per role, each a civil servant placed in the demo ministry."""
+    users = demo_accounts().users
     created = 0
-    for demo in DEMO_USERS:
+    for demo in users:
         existed = get_user_model().objects.filter(email__iexact=demo.email).exists()
         user = user_provision(
             email=demo.email,
@@ -183,7 +103,7 @@ def step_users(context: DemoContext) -> str:
         _person_for(demo, user)
         context.users[demo.email] = user
         created += not existed
-    return f"Demo users: {created} created, {len(DEMO_USERS) - created} already there."
+    return f"Demo users: {created} created, {len(users) - created} already there."
 
 
 def _person_for(demo: DemoUser, user) -> Person:
@@ -249,31 +169,34 @@ def _place(demo: DemoUser, person: Person) -> Placement:
 
 
 def step_learner_evidence(context: DemoContext) -> str:
-    learner = Person.objects.get(user=context.users[DEMO_USERS[0].email])
+    accounts = demo_accounts()
+    learner = Person.objects.get(user=context.users[accounts.learner.email])
     if learner.evidence.exists():
         return "Learner's evidence: already there."
     today = timezone.localdate()
     recorded = 0
-    for code, competency_code, rank, source, days_ago, valid_days in LEARNER_EVIDENCE:
+    for item in accounts.learner_evidence:
         competency = (
             Competency.objects.filter(
-                framework__code=code,
+                framework__code=item.framework,
                 framework__status=Framework.Status.ACTIVE,
-                code=competency_code,
+                code=item.competency,
             )
             .select_related("framework__scale")
             .first()
         )
         if competency is None:  # an administrator changed the framework
             continue
-        observed_on = today - timedelta(days=days_ago)
+        observed_on = today - timedelta(days=item.observed_days_ago)
         evidence_record(
             person=learner,
             competency=competency,
-            level=competency.framework.scale.levels.get(rank=rank),
-            source=source,
+            level=competency.framework.scale.levels.get(rank=item.level_rank),
+            source=item.source,
             observed_on=observed_on,
-            expires_on=observed_on + timedelta(days=valid_days) if valid_days else None,
+            expires_on=observed_on + timedelta(days=item.valid_days)
+            if item.valid_days
+            else None,
             reference="demo",
         )
         recorded += 1
@@ -287,7 +210,9 @@ def step_hr_scope(context: DemoContext) -> str:
 
     ministry = OrgUnit.objects.get(code=MINISTRY_CODE)
     officers = [
-        context.users[demo.email] for demo in DEMO_USERS if demo.role == Role.HR_OFFICER
+        context.users[demo.email]
+        for demo in demo_accounts().users
+        if demo.role == Role.HR_OFFICER
     ]
     added = 0
     for officer in officers:
@@ -303,9 +228,7 @@ def step_catalogue(context: DemoContext) -> str:
     """The demo courses under the catalogue, owned by the demo instructor."""
     from demo.catalogue import catalogue_seed
 
-    instructor = next(
-        context.users[demo.email] for demo in DEMO_USERS if demo.role == Role.INSTRUCTOR
-    )
+    instructor = context.users[demo_accounts().first_with(Role.INSTRUCTOR).email]
     created = catalogue_seed(owner=instructor)
     if not created:
         return "Demo catalogue: already there."
@@ -330,9 +253,7 @@ def step_assessments(context: DemoContext) -> str:
     """
     from demo.assessments import assessments_seed
 
-    instructor = next(
-        context.users[demo.email] for demo in DEMO_USERS if demo.role == Role.INSTRUCTOR
-    )
+    instructor = context.users[demo_accounts().first_with(Role.INSTRUCTOR).email]
     return assessments_seed(owner=instructor)
 
 
@@ -343,7 +264,7 @@ def step_learner_learning(context: DemoContext) -> str:
     from courses.services import enrolment_create, lesson_complete
     from demo.assessments import QUIZ_COURSE
 
-    learner = context.users[DEMO_USERS[0].email]
+    learner = context.users[demo_accounts().learner.email]
     course = CoursePage.objects.live().get(code=QUIZ_COURSE)
     if Enrolment.objects.filter(user=learner, course=course).exists():
         return "Learner's enrolment: already there."
@@ -368,13 +289,12 @@ def step_assignment(context: DemoContext) -> str:
     from courses.assignments.services import assignment_create
     from courses.models import CourseAssignment, CoursePage
 
-    officer = next(
-        context.users[demo.email] for demo in DEMO_USERS if demo.role == Role.HR_OFFICER
-    )
+    accounts = demo_accounts()
+    officer = context.users[accounts.first_with(Role.HR_OFFICER).email]
     course = CoursePage.objects.live().get(code=DEMO_ASSIGNMENT_COURSE)
     if CourseAssignment.objects.filter(course=course, assigned_by=officer).exists():
         return "Demo assignment: already there."
-    learner = Person.objects.get(user=context.users[DEMO_USERS[0].email])
+    learner = Person.objects.get(user=context.users[accounts.learner.email])
     unit = Placement.objects.current().get(person=learner).unit
     division = unit.get_parent() if unit.kind == OrgUnit.Kind.UNIT else unit
     assignment = assignment_create(
@@ -432,6 +352,10 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
+        try:
+            demo_data_check()
+        except DemoContentError as error:
+            raise CommandError(f"A demo data file is malformed: {error}") from error
         from_environment = bool(os.environ.get(PASSWORD_VARIABLE))
         context = DemoContext(
             password=os.environ.get(PASSWORD_VARIABLE) or secrets.token_urlsafe(12),
@@ -446,7 +370,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"Sign in at {public_url('/accounts/login/')} with:")
         )
-        for demo in DEMO_USERS:
+        for demo in demo_accounts().users:
             self.stdout.write(f"  {demo.email:<28} {demo.role.label}")
         if from_environment:
             self.stdout.write(f"and the password in {PASSWORD_VARIABLE}.")
