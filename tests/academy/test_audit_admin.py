@@ -106,7 +106,7 @@ def test_other_roles_cannot_read_the_audit_log(client, entry, role):
 
 def test_certificate_revocation_is_audited():
     from certificates.services import certificate_revoke
-    from tests.certificates.conftest import issue
+    from tests.certificates.certificate_helpers import issue
     from tests.factories import PersonFactory, course
 
     user = UserFactory()

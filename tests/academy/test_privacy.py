@@ -245,7 +245,7 @@ def test_retention_runs_once_per_person(framework_academy, settings):
 def test_anonymised_people_keep_their_certificates_verifiable(
     framework_academy, settings, client
 ):
-    from tests.certificates.conftest import issue
+    from tests.certificates.certificate_helpers import issue
     from tests.factories import course
 
     settings.ACADEMY_RETENTION_DAYS = 30

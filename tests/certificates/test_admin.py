@@ -7,7 +7,7 @@ import pytest
 
 from academy.accounts.roles import Role
 from certificates.models import Certificate, CertificateBundle, CertificateTemplate
-from tests.certificates.conftest import issue
+from tests.certificates.certificate_helpers import issue
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

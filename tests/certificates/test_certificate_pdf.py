@@ -18,7 +18,7 @@ from certificates import rendering, services
 from certificates.models import Certificate, CertificateTemplate
 from certificates.pdf import RefusedResourceError, extract_attachment, thai
 from certificates.samples import sample_certificate
-from tests.certificates.conftest import complete_course, set_completed_at
+from tests.certificates.certificate_helpers import complete_course, set_completed_at
 from tests.certificates.test_thai_pdf import (
     _ink_difference,
     _pdftotext,

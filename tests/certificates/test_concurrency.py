@@ -8,7 +8,8 @@ import pytest
 
 from certificates.models import Certificate, CertificateNumberCounter
 from certificates.services import certificate_issue
-from tests.certificates.conftest import complete_course, due_for_renewal, site_tree
+from tests.certificates.certificate_helpers import complete_course, due_for_renewal
+from tests.site import site_tree
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

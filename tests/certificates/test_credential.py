@@ -25,7 +25,7 @@ from certificates.models import Certificate, SigningKey
 from certificates.openbadges import identity_hash
 from certificates.selectors import did_document, signing_key_for
 from certificates.verification import Outcome, verify_credential
-from tests.certificates.conftest import (
+from tests.certificates.certificate_helpers import (
     backdate,
     complete_course,
     due_for_renewal,

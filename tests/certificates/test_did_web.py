@@ -8,7 +8,7 @@ import pytest
 
 from certificates import conf
 from certificates.verification import Outcome, verify_credential
-from tests.certificates.conftest import issue
+from tests.certificates.certificate_helpers import issue
 
 SUB_PATH_BASE = "https://learn.example.go.th/academy"
 

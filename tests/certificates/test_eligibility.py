@@ -8,7 +8,7 @@ from certificates.models import Certificate
 from certificates.selectors import completion_ids_without_certificate
 from certificates.services import CertificateNotEarnedError, certificate_issue
 from courses.models import CourseCompletion, CoursePage, Enrolment
-from tests.certificates.conftest import backdate, complete_course
+from tests.certificates.certificate_helpers import backdate, complete_course
 
 pytestmark = pytest.mark.django_db
 

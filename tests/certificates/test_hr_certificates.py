@@ -9,7 +9,7 @@ import pytest
 
 from academy.accounts.roles import Role
 from certificates.models import CertificateBundle
-from tests.certificates.conftest import issue
+from tests.certificates.certificate_helpers import issue
 from tests.factories import PlacementFactory, UserFactory, hr_officer, org_unit
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,7 @@ from certificates.models import Certificate, CertificateNumberCounter, StatusLis
 from certificates.services import add_months, certificate_issue
 from courses.models import CourseCompletion
 from courses.signals import course_completed
-from tests.certificates.conftest import (
+from tests.certificates.certificate_helpers import (
     complete_course,
     due_for_renewal,
     issue,

@@ -12,7 +12,7 @@ from certificates import tasks
 from certificates.mail import certificate_expiry_reminders_send
 from certificates.models import Certificate
 from certificates.services import certificate_issue
-from tests.certificates.conftest import complete_course
+from tests.certificates.certificate_helpers import complete_course
 
 pytestmark = pytest.mark.django_db
 

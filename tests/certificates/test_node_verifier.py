@@ -18,7 +18,7 @@ import pytest
 from certificates import services
 from certificates.credentials import BUNDLED_CONTEXTS, load_context
 from certificates.selectors import did_document
-from tests.certificates.conftest import issue
+from tests.certificates.certificate_helpers import issue
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ import pytest
 from jsonschema import validators
 
 from certificates import services
-from tests.certificates.conftest import issue
+from tests.certificates.certificate_helpers import issue
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from certificates import services
 from certificates.pdf import extract_attachment, render_pdf
 from certificates.rendering import ASSETS_DIR
-from tests.certificates.conftest import issue
+from tests.certificates.certificate_helpers import issue
 from tests.certificates.pdfa_check import STANDARD_14, pdfa_problems
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ import pytest
 from certificates import conf
 from certificates.checks import issuer_did_matches_active_key
 from certificates.verification import Outcome, verify_credential
-from tests.certificates.conftest import issue
+from tests.certificates.certificate_helpers import issue
 
 pytestmark = pytest.mark.django_db
 

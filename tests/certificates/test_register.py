@@ -19,7 +19,7 @@ from academy.accounts.models import AuditEntry
 from academy.core.thaidate import fiscal_year
 from certificates.register import COLUMNS, be_date
 from courses.models import CourseCompletion, Enrolment
-from tests.certificates.conftest import issue
+from tests.certificates.certificate_helpers import issue
 from tests.factories import PlacementFactory, UserFactory, hr_officer, org_unit
 from tests.queries import one_and_fifty
 

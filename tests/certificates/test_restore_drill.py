@@ -14,8 +14,9 @@ from academy.core.s3 import s3_storages
 from certificates.models import Certificate
 from certificates.services import certificate_revoke
 from certificates.verification import Outcome, verify_credential, verify_upload
-from tests.certificates.conftest import issue, site_tree
+from tests.certificates.certificate_helpers import issue
 from tests.objectstore import PRIVATE_BUCKET, PUBLIC_BUCKET, empty, mirror
+from tests.site import site_tree
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
 

@@ -10,7 +10,7 @@ from certificates import rendering
 from certificates.samples import sample_certificate
 from certificates.services import certificate_issue
 from courses.models import CoursePage, Enrolment
-from tests.certificates.conftest import complete_course
+from tests.certificates.certificate_helpers import complete_course
 from tests.certificates.test_certificate_face import _render, _text_boxes
 
 

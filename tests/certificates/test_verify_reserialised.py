@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 import pytest
 
-from tests.certificates.conftest import issue
+from tests.certificates.certificate_helpers import issue
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from academy.core.thaidate import format_thai_date
 from certificates import services
 from certificates.models import Certificate
 from courses.models import CourseCompletion, Enrolment
-from tests.certificates.conftest import (
+from tests.certificates.certificate_helpers import (
     backdate,
     complete_course,
     due_for_renewal,

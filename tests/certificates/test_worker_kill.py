@@ -9,7 +9,8 @@ import pytest
 from certificates.credentials import verify
 from certificates.models import Certificate, CertificateNumberCounter
 from certificates.selectors import signing_key_for
-from tests.certificates.conftest import complete_course, site_tree
+from tests.certificates.certificate_helpers import complete_course
+from tests.site import site_tree
 from tests.worker import WorkerProcess, real_worker, wait_for, worker_database_url
 
 pytestmark = [

@@ -7,8 +7,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from certificates.models import Certificate
-from tests.certificates.conftest import site_tree
 from tests.factories import PlacementFactory, UserFactory, competency, course, org_unit
+from tests.site import site_tree
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -13,7 +13,7 @@ import pytest
 from openpyxl import load_workbook
 
 from academy.core.thaidate import buddhist_year, fiscal_year
-from tests.certificates.conftest import issue
+from tests.certificates.certificate_helpers import issue
 from tests.factories import PlacementFactory, UserFactory, course, hr_officer, org_unit
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -14,8 +14,9 @@ import pytest
 from academy.accounts.roles import Role
 from certificates.models import Certificate
 from courses.models import CatalogPage, CoursePage
-from tests.certificates.conftest import issue, site_tree
+from tests.certificates.certificate_helpers import issue
 from tests.factories import PlacementFactory, UserFactory, course, hr_officer, org_unit
+from tests.site import site_tree
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
