@@ -4,12 +4,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from academy.core.pagecache import page_cacheable
+from academy.core.thaidate import fiscal_year
 
 from .dashboard_cache import dashboard_data
+from .development.selectors import plans_awaiting_supervisor
 from .models import CoursePage, Enrolment, LessonPage
 from .selectors import (
     catalogue_filter_choices,
@@ -27,10 +30,17 @@ from .services import (
 @login_required
 def dashboard(request):
     data, assessments = dashboard_data(user=request.user)
+    # Not cached with the rest: it changes when the people supervised agree a plan.
+    year = fiscal_year(timezone.localdate())
     return render(
         request,
         "courses/dashboard.html",
-        {"dashboard": data, "assessments": assessments},
+        {
+            "dashboard": data,
+            "assessments": assessments,
+            "plans_waiting": plans_awaiting_supervisor(request.user, year=year),
+            "plans_year": year,
+        },
     )
 
 

@@ -191,6 +191,29 @@ def record_get_for_hr(access: HRAccess, record_id: int) -> DevelopmentRecord:
 # ------------------------------------------------------------------------------
 
 
+def plans_awaiting_supervisor(user, *, year: int) -> int:
+    """How many plans of `year` wait for `user` as a supervisor: plans of the people
+    whose current placement `user`'s person supervises directly (those they may
+    agree), agreed by the person and neither agreed by the supervisor yet nor
+    returned since (a return clears the person's agreement). One query, 0 for anyone
+    who supervises no one; the count behind the dashboard's link to hr:supervisor_plans.
+    """
+    from competencies.selectors import today
+
+    from ..models import DevelopmentPlan
+
+    return DevelopmentPlan.objects.filter(
+        Exists(
+            Placement.objects.current(today()).filter(
+                person_id=OuterRef("person_id"), supervisor__user_id=user.pk
+            )
+        ),
+        fiscal_year=year,
+        person_agreed_at__isnull=False,
+        supervisor_agreed_at__isnull=True,
+    ).count()
+
+
 def supervisor_plans(access: HRAccess, *, year: int):
     """The people who report to the viewer (directly or through others), each with
     their plan of `year`: `plan_id`, `person_agreed_at`, `supervisor_agreed_at`,

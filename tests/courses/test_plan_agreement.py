@@ -416,3 +416,84 @@ def test_hours_by_quarter_put_each_hour_in_its_quarter(hr_world, employee):
         Decimal("0"),
     ]
     assert [q.hours.course for q in quarters] == [0, Decimal("4"), 0, 0]
+
+
+# ------------------------------------------------------------------------------
+# The supervisor's way in from the dashboard
+# ------------------------------------------------------------------------------
+
+
+def _agreed_by_person(person, year=YEAR):
+    plan = _plan(person)
+    plan.fiscal_year = year
+    plan.person_agreed_at = timezone.now()
+    plan.save()
+    return plan
+
+
+def _waiting_link(client) -> str | None:
+    body = client.get(reverse("courses:dashboard")).content.decode()
+    if 'id="plans-waiting"' not in body:
+        return None
+    return body.split('id="plans-waiting"')[1].split("</p>")[0]
+
+
+def test_the_dashboard_links_a_supervisor_to_the_plans_awaiting_them(
+    client, hr_world, employee
+):
+    client.force_login(hr_world.supervisor_user)
+    assert _waiting_link(client) is None  # nobody's plan yet
+    plan = _plan(employee.person)
+    assert _waiting_link(client) is None  # not yet agreed by the person
+    plan.person_agreed_at = timezone.now()
+    plan.save()
+    link = _waiting_link(client)
+    assert f"{reverse('hr:supervisor_plans')}?year={YEAR}" in link
+    assert "แผนพัฒนารายบุคคลของผู้ใต้บังคับบัญชา 1 แผนรอความเห็นชอบจากท่าน" in link
+
+    other = UserFactory(email="other-staff@example.go.th")
+    PlacementFactory(
+        unit=hr_world.unit, supervisor=hr_world.supervisor, person__user=other
+    )
+    _agreed_by_person(other.person)
+    _agreed_by_person(hr_world.target, year=YEAR - 1)  # last year's: not counted
+    someone_elses = UserFactory(email="elsewhere@example.go.th")
+    PlacementFactory(
+        unit=hr_world.unit, supervisor=employee.person, person__user=someone_elses
+    )
+    _agreed_by_person(someone_elses.person)  # reports to the employee, not to them
+    assert " 2 แผน" in _waiting_link(client)
+
+    client.post(
+        reverse("hr:plan_workspace_agree", args=[employee.person.pk]), {"year": YEAR}
+    )
+    assert " 1 แผน" in _waiting_link(client)
+    client.post(
+        reverse("hr:plan_return", args=[other.person.pk]),
+        {"year": YEAR, "comment": "เพิ่มหลักสูตร"},
+    )
+    assert _waiting_link(client) is None  # agreed or returned: nothing waits
+
+    # The employee supervises someone too: their own dashboard shows their one plan;
+    # a learner who supervises nobody never sees the link.
+    client.force_login(employee)
+    assert " 1 แผน" in _waiting_link(client)
+    client.force_login(hr_world.learner_user)
+    assert _waiting_link(client) is None
+
+
+def test_the_supervisor_dashboard_costs_the_same_for_1_and_50_plans(client, hr_world):
+    def grow(n):
+        for _ in range(n):
+            user = UserFactory()
+            PlacementFactory(
+                unit=hr_world.unit, supervisor=hr_world.supervisor, person__user=user
+            )
+            _agreed_by_person(user.person)
+
+    client.force_login(hr_world.supervisor_user)
+    one, fifty = one_and_fifty(
+        grow, lambda: page_queries(client, reverse("courses:dashboard"))
+    )
+    assert one == fifty <= 30
+    assert " 50 แผน" in _waiting_link(client)
