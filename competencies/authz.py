@@ -88,6 +88,27 @@ def choose_optional(user, person) -> bool:
     return person.pk in access.report_ids or change_person(user, person)
 
 
+@rule("hr.change_column_map")
+def change_column_map(user, column_map) -> bool:
+    """Create, change or delete a staff-file column map: Academy administrators any
+    map (shared ones too); HR officers the maps of an organisation in their scope
+    (with no map, whether they may make one). Using a map to read a file is open to
+    every HR officer: a map names headers, not people (docs/staff-import.md)."""
+    if is_academy_admin(user):
+        return True
+    access = _access(user)
+    if column_map is None:
+        return access.is_hr_officer
+    return column_map.unit_id is not None and access.covers(column_map.unit)
+
+
+@rule("hr.share_column_map")
+def share_column_map(user, obj=None) -> bool:
+    """Leave a column map shared (no organisation; only administrators then change
+    it): Academy administrators."""
+    return is_academy_admin(user)
+
+
 @rule("development.decide")
 def decide_development(user, record) -> bool:
     """Approve or reject a development record: an HR officer of the person's current

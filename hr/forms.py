@@ -346,6 +346,29 @@ class ColumnMapForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Where the layout comes from, and what is still to confirm."),
     )
+    unit = forms.TypedChoiceField(
+        label=_("Organisation"),
+        coerce=int,
+        help_text=_(
+            "Its HR officers keep the map; every HR officer may read a file through it."
+        ),
+    )
+
+    def __init__(self, *args, units=(), shared=False, **kwargs):
+        """units: the organisations the user may give the map to; shared: whether
+        they may also leave it shared (administrators)."""
+        super().__init__(*args, **kwargs)
+        self.units = {unit.pk: unit for unit in units}
+        field = self.fields["unit"]
+        field.choices = [(unit.pk, f"{unit.name} ({unit.code})") for unit in units]
+        if shared:
+            field.choices.insert(0, ("", _("Shared: kept by Academy administrators")))
+            field.required = False
+            field.empty_value = None
+
+    def clean_unit(self) -> OrgUnit | None:
+        unit_id = self.cleaned_data["unit"]
+        return None if unit_id is None else self.units[unit_id]
 
     @staticmethod
     def mapping_text(mapping: dict) -> str:

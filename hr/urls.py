@@ -68,6 +68,11 @@ urlpatterns = [
     path("import/maps/", views.column_maps, name="column_maps"),
     path("import/maps/new/", views.column_map_edit, name="column_map_new"),
     path("import/maps/<int:map_id>/", views.column_map_edit, name="column_map_edit"),
+    path(
+        "import/maps/<int:map_id>/delete/",
+        views.column_map_delete,
+        name="column_map_delete",
+    ),
     path("import/<int:job_id>/", views.import_job, name="import_job"),
     path("import/<int:job_id>/apply/", views.import_apply, name="import_apply"),
     path("assignments/", assignments.assignment_list, name="assignment_list"),

@@ -20,7 +20,7 @@ from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_POST
 
 from academy.accounts.audit import AuditAction, audit_record
-from academy.accounts.authz import require
+from academy.accounts.authz import can, require
 from academy.core.forms import form_add_service_errors
 from academy.core.thaidate import ENGLISH_MONTHS, THAI_MONTHS_SHORT, buddhist_year
 from competencies.hr import selectors, services
@@ -602,30 +602,57 @@ def import_index(request, access):
 
 @workspace_view(officer=True)
 def column_maps(request, access):
-    """The saved column maps, shared by the HR officers who import staff files."""
+    """The saved column maps: every officer may read a file through any of them;
+    those they may change (hr.change_column_map) are linked for editing."""
+    maps = list(StaffColumnMap.objects.select_related("unit").order_by("name"))
+    for item in maps:
+        item.may_change = can(request.user, "hr.change_column_map", item)
+    selectors.unit_trails([item.unit for item in maps if item.unit is not None])
     return workspace_render(
         request,
         "hr/column_maps.html",
         access,
         "import",
-        {"maps": list(StaffColumnMap.objects.order_by("name"))},
+        {"maps": maps},
     )
+
+
+def _column_map_for_change(request, map_id: int | None) -> StaffColumnMap | None:
+    """The map to change (404 unless hr.change_column_map allows it), or None to
+    create one (if the officer may)."""
+    column_map = (
+        get_object_or_404(StaffColumnMap.objects.select_related("unit"), pk=map_id)
+        if map_id
+        else None
+    )
+    require(request.user, "hr.change_column_map", column_map)
+    return column_map
 
 
 @workspace_view(officer=True)
 def column_map_edit(request, access, map_id: int | None = None):
-    column_map = get_object_or_404(StaffColumnMap, pk=map_id) if map_id else None
+    column_map = _column_map_for_change(request, map_id)
+    units = list(access.scope_units)
+    owner = column_map.unit if column_map is not None else None
+    if owner is not None and owner not in units:
+        units.insert(0, owner)
     initial = (
         {
             "name": column_map.name,
             "source": column_map.source,
             "mapping": ColumnMapForm.mapping_text(column_map.mapping),
             "note": column_map.note,
+            "unit": column_map.unit_id,
         }
         if column_map
-        else {}
+        else {"unit": units[0].pk if units else None}
     )
-    form = ColumnMapForm(request.POST or None, initial=initial)
+    form = ColumnMapForm(
+        request.POST or None,
+        initial=initial,
+        units=units,
+        shared=can(request.user, "hr.share_column_map"),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             saved = staff_import.staff_column_map_save(
@@ -643,6 +670,17 @@ def column_map_edit(request, access, map_id: int | None = None):
         "import",
         {"form": form, "column_map": column_map, "columns": COLUMNS},
     )
+
+
+@workspace_view(officer=True)
+@require_POST
+def column_map_delete(request, access, map_id: int):
+    column_map = _column_map_for_change(request, map_id)
+    staff_import.staff_column_map_delete(column_map=column_map)
+    messages.success(
+        request, _("The column map %(name)s is deleted.") % {"name": column_map.name}
+    )
+    return redirect("hr:column_maps")
 
 
 @workspace_view(officer=True)

@@ -156,7 +156,8 @@ class StaffColumnMap(models.Model):
     """How another system's staff export names its columns: {its header: the
     Academy's column} (hr.staff_import.parsing.COLUMNS), saved per source (a DPIS
     export, another HR system) and chosen when uploading. Headers it does not name
-    are read as usual (the Academy's own names and their Thai aliases)."""
+    are read as usual (the Academy's own names and their Thai aliases). It belongs
+    to an organisation (docs/staff-import.md, "Who keeps column maps")."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     source = models.CharField(
@@ -166,6 +167,21 @@ class StaffColumnMap(models.Model):
     )
     mapping = models.JSONField(_("column map"), default=dict)
     note = models.TextField(_("note"), blank=True)
+    #: Whose map it is: HR officers whose scope covers this unit change and delete
+    #: it, administrators any (rule hr.change_column_map). Empty: a shared map,
+    #: kept by administrators. Every officer may use any map to read a file.
+    unit = models.ForeignKey(
+        OrgUnit,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("organisation"),
+        help_text=_(
+            "The HR officers of this organisation keep the map; empty: shared, "
+            "kept by Academy administrators."
+        ),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

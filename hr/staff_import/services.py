@@ -644,8 +644,11 @@ def staff_column_map_save(
     mapping: dict,
     note: str = "",
     column_map: StaffColumnMap | None = None,
+    unit: OrgUnit | None = None,
 ) -> StaffColumnMap:
-    """Create or change a saved column map; a bad map changes nothing."""
+    """Create or change a saved column map, owned by `unit` (None: shared, kept by
+    administrators); a bad map changes nothing. The caller has asked
+    hr.change_column_map of the map and of its new owner."""
     problems = parsing.column_map_problems(mapping)
     if not mapping:
         problems.append(_("Name at least one column."))
@@ -654,6 +657,7 @@ def staff_column_map_save(
     column_map = column_map or StaffColumnMap(created_by=user)
     column_map.name, column_map.source = name, source
     column_map.mapping, column_map.note = mapping, note
+    column_map.unit = unit
     column_map.full_clean()
     column_map.save()
     return column_map
@@ -1035,3 +1039,9 @@ def _moves_apply(moves: list[PlannedRow], *, supervisor_of) -> None:
     Placement.objects.bulk_update(ended, ["ends_on"], batch_size=WRITE_BATCH // 2)
     for batch in _chunks(new_placements, WRITE_BATCH):
         rows_insert(Placement, batch)
+
+
+def staff_column_map_delete(*, column_map: StaffColumnMap) -> None:
+    """Delete a saved map; the caller has asked hr.change_column_map. Jobs already
+    checked keep the copy of the map they were read with (ImportJob.column_map)."""
+    column_map.delete()
