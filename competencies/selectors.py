@@ -825,3 +825,104 @@ def org_matrix(
         cells=cells,
         maintained=run is not None,
     )
+
+
+# ------------------------------------------------------------------------------
+# Gaps closed over time
+# ------------------------------------------------------------------------------
+
+
+def _day_after_sql(column: str) -> str:
+    """The day after a date column, in the database's own date arithmetic."""
+    if connection.vendor == "postgresql":
+        return f"({column} + 1)"
+    return f"DATE({column}, '+1 day')"
+
+
+@dataclass(frozen=True)
+class GapsClosed:
+    gaps: int  # requirements newly met in the period
+    people: int  # people who newly met at least one
+
+
+def gaps_closed(
+    root: OrgUnit,
+    *,
+    framework: Framework,
+    periods: list[tuple[date, date]],
+    on: date | None = None,
+) -> tuple[list[GapsClosed], GapsClosed]:
+    """Gaps closed in each period (and in all of them together) by the staff of
+    `root`'s subtree on `on` (default today), against their requirements on `on`
+    (docs/fiscal-reports.md, "Gaps closed"). One SQL aggregate whatever the staff.
+
+    A gap closes on day d when the person's attained level on the competency (the
+    attained rule: verified evidence on the framework's scale, observed by then, not
+    expired) reaches the required level on d and did not the day before: a verified
+    record at or above the level observed on d, while no such record observed
+    earlier still counts on d - 1. A requirement met again after its evidence
+    expired closes again; several records on the same day close it once."""
+    on = on or today()
+    if not periods:
+        return [], GapsClosed(0, 0)
+    ctes, cte_params = matrix_ctes(root.path, framework=framework, on=on)
+    first, last = periods[0][0], max(period[1] for period in periods)
+    period_case = " ".join(
+        f"WHEN g.closed_on >= %s AND g.closed_on <= %s THEN {number}"
+        for number in range(len(periods))
+    )
+    period_params = [day for period in periods for day in period]
+    source = Evidence.Source.SELF_ASSESSMENT.value
+    # Only table names and integer loop indices are interpolated.
+    sql = f"""
+        WITH {ctes},
+        closings AS (
+            SELECT DISTINCT q.person_id AS person_id,
+                   q.competency_id AS competency_id, e.observed_on AS closed_on
+            FROM counted q
+            JOIN {_table(Evidence)} e
+              ON e.person_id = q.person_id AND e.competency_id = q.competency_id
+            JOIN {_table(ProficiencyLevel)} lv ON lv.id = e.level_id
+            WHERE lv.scale_id = %s AND e.source <> %s AND lv.rank >= q.required_rank
+              AND e.observed_on >= %s AND e.observed_on <= %s AND e.observed_on <= %s
+              AND (e.expires_on IS NULL OR e.expires_on >= e.observed_on)
+              AND NOT EXISTS (
+                  SELECT 1 FROM {_table(Evidence)} e2
+                  JOIN {_table(ProficiencyLevel)} l2 ON l2.id = e2.level_id
+                  WHERE e2.person_id = e.person_id
+                    AND e2.competency_id = e.competency_id
+                    AND l2.scale_id = %s AND e2.source <> %s
+                    AND l2.rank >= q.required_rank
+                    AND e2.observed_on < e.observed_on
+                    AND (e2.expires_on IS NULL
+                         OR {_day_after_sql("e2.expires_on")} >= e.observed_on)
+              )
+        ),
+        dated AS (
+            SELECT g.person_id AS person_id, CASE {period_case} END AS period
+            FROM closings g
+        )
+        SELECT period, COUNT(*), COUNT(DISTINCT person_id) FROM dated
+        WHERE period IS NOT NULL GROUP BY period
+        UNION ALL
+        SELECT -1, COUNT(*), COUNT(DISTINCT person_id) FROM dated
+        WHERE period IS NOT NULL
+    """  # noqa: S608
+    params = [
+        *cte_params,
+        framework.scale_id,
+        source,
+        first,
+        last,
+        on,
+        framework.scale_id,
+        source,
+        *period_params,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        results = {row[0]: GapsClosed(int(row[1]), int(row[2])) for row in cursor}
+    return (
+        [results.get(number, GapsClosed(0, 0)) for number in range(len(periods))],
+        results.get(-1, GapsClosed(0, 0)),
+    )

@@ -206,18 +206,31 @@ def fiscal_report_xlsx(request, access):
             ]
             return body[:-1], body[-1:]
 
-        for name, heading, label, rows in (
+        counted = _(
+            "Requirements: each person counted once for each competency "
+            "their personnel group requires; met: at the required level "
+            "or above."
+        )
+        no_staff = (
+            _("Groups with no staff in this scope (not listed): %(groups)s.")
+            % {"groups": "; ".join(report.groups_without_staff)}
+            if report.groups_without_staff
+            else ""
+        )
+        for name, heading, label, rows, note in (
             (
                 _("Coverage by unit"),
                 _("Competency coverage by unit, %(year)s"),
                 _("Organisation unit"),
                 report.coverage_by_unit,
+                counted,
             ),
             (
                 _("Coverage by group"),
                 _("Competency coverage by personnel group, %(year)s"),
                 _("Personnel group"),
                 report.coverage_by_group,
+                f"{counted} {no_staff}".strip(),
             ),
         ):
             body, totals = coverage(rows)
@@ -225,11 +238,7 @@ def fiscal_report_xlsx(request, access):
                 R.ReportSheet(
                     name=name,
                     title=title(heading, with_framework=True),
-                    note=_(
-                        "Requirements: each person counted once for each competency "
-                        "their personnel group requires; met: at the required level "
-                        "or above."
-                    ),
+                    note=note,
                     columns=[
                         R.Column(_("Code"), width=12),
                         R.Column(label, width=34),
@@ -270,6 +279,49 @@ def fiscal_report_xlsx(request, access):
                     ]
                     for point in report.trend
                 ],
+            )
+        )
+        sheets.append(
+            R.ReportSheet(
+                name=_("Gaps closed"),
+                title=title(
+                    _("Competency gaps closed by quarter, %(year)s"),
+                    with_framework=True,
+                ),
+                note=_(
+                    "A gap closes when a person attains, on verified evidence, the "
+                    "level their group requires on a competency they had not "
+                    "reached; counted on the day of the evidence, for the staff of "
+                    "the scope today."
+                ),
+                columns=[
+                    R.Column(_("Quarter"), R.INTEGER, width=9),
+                    R.Column(_("From"), R.DATE),
+                    R.Column(_("To"), R.DATE),
+                    R.Column(_("Gaps closed"), R.INTEGER, width=13),
+                    R.Column(_("People who closed a gap"), R.INTEGER, width=16),
+                ],
+                rows=[
+                    [
+                        row.quarter,
+                        row.starts,
+                        row.ends,
+                        row.closed.gaps,
+                        row.closed.people,
+                    ]
+                    for row in report.gaps_closed
+                ],
+                totals=[
+                    [
+                        _("Total"),
+                        report.year.starts,
+                        report.year.ends,
+                        report.gaps_closed_total.gaps,
+                        report.gaps_closed_total.people,
+                    ]
+                ]
+                if report.gaps_closed_total
+                else [],
             )
         )
     return R.report_response(

@@ -1,5 +1,6 @@
 """The fiscal-year report: development hours against the target, completion of
-assigned courses, competency coverage by unit and by group, and its monthly trend.
+assigned courses, competency coverage by unit and by group, its monthly trend, and
+the competency gaps closed in each quarter.
 
 The Thai government fiscal year runs from 1 October to 30 September and is named by
 the Buddhist-Era year it ends in; its quarters start in October, January, April and
@@ -40,6 +41,7 @@ from competencies.hr.selectors import (
     unit_get_in_scope,
 )
 from competencies.models import Framework, MatrixSnapshot, OrgUnit
+from competencies.selectors import GapsClosed, gaps_closed
 
 from ..development.selectors import development_hours_annotations
 from ..models import CourseAssignment, DevelopmentTarget
@@ -309,6 +311,7 @@ class CoverageRow:
     staff: int
     requirements: int  # person-competency requirements counted
     met: int
+    is_total: bool = False
 
     @property
     def share(self) -> float:
@@ -336,9 +339,18 @@ def coverage_rows(heat: Heatmap) -> list[CoverageRow]:
                 staff=row.staff,
                 requirements=sum(cell.staff for cell in cells),
                 met=sum(cell.meeting for cell in cells),
+                is_total=row is heat.total,
             )
         )
     return rows
+
+
+def coverage_with_staff(rows: list[CoverageRow]) -> tuple[list[CoverageRow], list[str]]:
+    """The rows with staff (and the total), and the labels of those without: a group
+    nobody in the scope belongs to has no requirement to meet, and a row of zeros
+    would read as a group failing at 0 %, so it is named apart as having no staff."""
+    kept = [row for row in rows if row.staff or row.is_total]
+    return kept, [row.label for row in rows if not row.staff and not row.is_total]
 
 
 @dataclass
@@ -379,6 +391,29 @@ def coverage_trend(
     ]
 
 
+@dataclass
+class QuarterGaps:
+    quarter: int
+    starts: date
+    ends: date
+    closed: GapsClosed
+
+
+def gaps_closed_by_quarter(
+    node: OrgUnit, framework: Framework, year: FiscalYear
+) -> tuple[list[QuarterGaps], GapsClosed]:
+    """Competency gaps of the node's staff closed in each quarter of the year, and in
+    the year (docs/fiscal-reports.md, "Gaps closed"): one query."""
+    quarters = [year.quarter(n) for n in range(1, 5)]
+    counts, total = gaps_closed(node, framework=framework, periods=quarters)
+    return [
+        QuarterGaps(quarter=n, starts=starts, ends=ends, closed=closed)
+        for n, ((starts, ends), closed) in enumerate(
+            zip(quarters, counts, strict=True), start=1
+        )
+    ], total
+
+
 # ------------------------------------------------------------------------------
 # The whole report
 # ------------------------------------------------------------------------------
@@ -394,8 +429,12 @@ class FiscalReport:
     assignments: list[AssignmentRow]
     coverage_by_unit: list[CoverageRow] = field(default_factory=list)
     coverage_by_group: list[CoverageRow] = field(default_factory=list)
+    #: Personnel groups of the framework with nobody in the scope (not in the table).
+    groups_without_staff: list[str] = field(default_factory=list)
     trend: list[TrendMonth] = field(default_factory=list)
     trend_root: OrgUnit | None = None
+    gaps_closed: list[QuarterGaps] = field(default_factory=list)
+    gaps_closed_total: GapsClosed | None = None
 
     @property
     def hours_total(self) -> HoursRow | None:
@@ -438,9 +477,14 @@ def fiscal_report(
         by_unit = heatmap(access, node_id=node.pk, framework=framework, by="child")
         by_group = heatmap(access, node_id=node.pk, framework=framework, by="group")
         report.coverage_by_unit = coverage_rows(by_unit)
-        report.coverage_by_group = coverage_rows(by_group)
+        report.coverage_by_group, report.groups_without_staff = coverage_with_staff(
+            coverage_rows(by_group)
+        )
         report.trend_root = by_unit.trend_root
         report.trend = coverage_trend(
             root=by_unit.trend_root, framework=framework, year=year
+        )
+        report.gaps_closed, report.gaps_closed_total = gaps_closed_by_quarter(
+            node, framework, year
         )
     return report

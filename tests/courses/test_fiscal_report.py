@@ -17,7 +17,14 @@ from competencies.hr.selectors import hr_access
 from competencies.models import DevelopmentRecord, MatrixSnapshot
 from courses.assignments import fiscal
 from courses.models import CourseCompletion, DevelopmentTarget, Enrolment
-from tests.factories import PlacementFactory, UserFactory, competency, course
+from tests.factories import (
+    EvidenceFactory,
+    PlacementFactory,
+    UserFactory,
+    competency,
+    course,
+    level,
+)
 from tests.queries import one_and_fifty, page_queries
 
 pytestmark = pytest.mark.django_db
@@ -188,6 +195,12 @@ def _grow(world, page):
             PlacementFactory(unit=world.unit, person__user=user)
             _completed(user, page, date(2026, 11, next(counter) % 28 + 1), "3")
             _outside(user.person, date(2027, 2, 1), "1")
+            EvidenceFactory(
+                person=user.person,
+                competency=competency(world.framework, "ACD-LIT-01"),
+                level=level(world.framework, 2),
+                observed_on=date(2026, 10, next(counter) % 28 + 1),
+            )
 
     return grow
 
@@ -198,4 +211,126 @@ def test_fiscal_report_query_budget(client, hr_world, page, name):
     url = reverse(name)
 
     one, fifty = one_and_fifty(_grow(hr_world, page), lambda: page_queries(client, url))
-    assert one == fifty <= 40
+    # Gaps closed by quarter: its group rules and one aggregate (2 of these).
+    assert one == fifty <= 44
+
+
+def test_coverage_by_group_lists_only_groups_with_staff(client, year_world):
+    """Everyone in D1 is a non-IT practitioner: the five other groups of the framework
+    have nobody here, so they are named apart as having no staff, not shown at 0 %."""
+    client.force_login(year_world.parent_officer)
+    query = {"year": "2570", "framework": year_world.framework.pk}
+    report = client.get(reverse("hr:fiscal"), query).context["report"]
+    groups = [(row.code, row.staff, row.is_total) for row in report.coverage_by_group]
+    assert groups == [("nonit-operational", 3, False), ("D1", 3, True)]
+    assert len(report.groups_without_staff) == 5
+    executives = year_world.framework.groups.get(code="it-executive").name
+    assert executives in report.groups_without_staff
+    body = client.get(reverse("hr:fiscal"), query).content.decode()
+    table = body.split('id="fiscal-coverage-group"')[1].split("</table>")[0]
+    assert executives not in table
+    assert "ไม่มีบุคลากร" in body.split('id="fiscal-groups-without-staff"')[1]
+
+    response = client.get(reverse("hr:fiscal_report"), query)
+    book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    sheet = book["ความครอบคลุมตามกลุ่มบุคลากร"]
+    rows = [row for row in sheet.iter_rows(min_row=4, values_only=True) if row[0]]
+    assert [row[0] for row in rows] == ["nonit-operational", "D1"]
+    assert rows[0][2:5] == (3, 30, 1)
+    assert executives in sheet["A2"].value
+
+
+FY2569 = fiscal.FiscalYear(2026)  # 1 October 2025 to 30 September 2026
+
+
+def _rated(person, framework, code, rank, on, *, expires=None, source="assessment"):
+    return EvidenceFactory(
+        person=person,
+        competency=competency(framework, code),
+        level=level(framework, rank),
+        observed_on=on,
+        expires_on=expires,
+        source=source,
+    )
+
+
+@pytest.fixture
+def gaps_world(hr_world):
+    """Everyone is a non-IT practitioner: LIT-01, LIT-02, DL-03 and GOV-01 required at
+    level 2. The fixture already rates the target LIT-01 at 2 on 15 Jan 2026 (Q2)."""
+    w, fw = hr_world, hr_world.framework
+    learner, target, chief = w.learner_user.person, w.target, w.supervisor
+    _rated(target, fw, "ACD-LIT-01", 2, date(2026, 3, 1))  # already met: no
+    _rated(target, fw, "ACD-LIT-02", 1, date(2025, 12, 1))  # below the level: no
+    _rated(target, fw, "ACD-LIT-02", 2, date(2026, 2, 15))  # Q2
+    _rated(learner, fw, "ACD-LIT-01", 2, date(2025, 11, 10))  # Q1
+    _rated(learner, fw, "ACD-LIT-01", 3, date(2026, 2, 1))  # already met: no
+    _rated(learner, fw, "ACD-GOV-02", 4, date(2026, 1, 10), source="self")  # no
+    _rated(learner, fw, "ACD-DG-01", 2, date(2026, 10, 1))  # next fiscal year
+    _rated(
+        chief, fw, "ACD-DL-03", 2, date(2025, 10, 5), expires=date(2026, 1, 31)
+    )  # Q1
+    _rated(chief, fw, "ACD-DL-03", 2, date(2026, 5, 10))  # lapsed, met again: Q3
+    _rated(
+        chief, fw, "ACD-GOV-01", 2, date(2026, 4, 1), expires=date(2026, 6, 30)
+    )  # Q3
+    _rated(chief, fw, "ACD-GOV-01", 2, date(2026, 7, 1))  # renewed the day after: no
+    _rated(chief, fw, "ACD-GOV-01", 2, date(2026, 7, 1))  # same day twice: still no
+    _rated(chief, fw, "ACD-LEAD-01", 1, date(2025, 9, 30))  # the year before
+    outsider = PlacementFactory(unit=w.other_department).person
+    _rated(outsider, fw, "ACD-LIT-01", 2, date(2026, 1, 20))  # another department
+    return w
+
+
+def test_gaps_closed_by_quarter_counted_by_hand(gaps_world):
+    w = gaps_world
+    quarters, total = fiscal.gaps_closed_by_quarter(w.department, w.framework, FY2569)
+    # Q1: learner LIT-01, chief DL-03. Q2: target LIT-01 and LIT-02. Q3: chief DL-03
+    # again and GOV-01. Q4: nothing.
+    assert [(row.closed.gaps, row.closed.people) for row in quarters] == [
+        (2, 2),
+        (2, 1),
+        (2, 1),
+        (0, 0),
+    ]
+    assert (total.gaps, total.people) == (6, 3)
+    assert [(row.starts, row.ends) for row in quarters][2] == (
+        date(2026, 4, 1),
+        date(2026, 6, 30),
+    )
+    # V1 alone: the learner and the target.
+    quarters, total = fiscal.gaps_closed_by_quarter(w.unit, w.framework, FY2569)
+    assert [row.closed.gaps for row in quarters] == [1, 2, 0, 0]
+    assert (total.gaps, total.people) == (3, 2)
+    # A renewal that leaves a day without valid evidence closes the gap again:
+    # LIT-02 valid 1-30 July, renewed 1 August (31 July uncovered): two closings.
+    fw = w.framework
+    _rated(
+        w.supervisor, fw, "ACD-LIT-02", 2, date(2026, 7, 1), expires=date(2026, 7, 30)
+    )
+    _rated(w.supervisor, fw, "ACD-LIT-02", 2, date(2026, 8, 1))
+    quarters, total = fiscal.gaps_closed_by_quarter(w.department, fw, FY2569)
+    assert (quarters[3].closed.gaps, quarters[3].closed.people) == (2, 1)
+    assert (total.gaps, total.people) == (8, 3)
+
+
+def test_gaps_closed_on_the_page_and_in_the_workbook(client, gaps_world):
+    w = gaps_world
+    client.force_login(w.parent_officer)
+    query = {"year": "2569", "framework": w.framework.pk}
+    response = client.get(reverse("hr:fiscal"), query)
+    assert [row.closed.gaps for row in response.context["report"].gaps_closed] == [
+        2,
+        2,
+        2,
+        0,
+    ]
+    table = response.content.decode().split('id="fiscal-gaps-closed"')[1]
+    assert "ช่องว่างที่ปิดได้" in table.split("</thead>")[0]
+    assert "<td>6</td><td>3</td>" in table.split("</table>")[0].replace(" ", "")
+    response = client.get(reverse("hr:fiscal_report"), query)
+    book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    sheet = book["ช่องว่างที่ปิดได้"]
+    rows = list(sheet.iter_rows(min_row=4, values_only=True))
+    assert [row[3:5] for row in rows[:5]] == [(2, 2), (2, 1), (2, 1), (0, 0), (6, 3)]
+    assert rows[4][0] == "รวม"
