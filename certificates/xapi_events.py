@@ -13,14 +13,13 @@ def certificate_issued(*, certificate: Certificate) -> None:
     if (
         certificate.status == Certificate.Status.PENDING
         or certificate.issued_at is None
-        or not xapi.event_enabled("certificate_issued")
     ):
         return
     course = certificate.course
-    xapi.statement_record(
-        event="certificate_issued",
-        key=str(certificate.public_id),
-        actor=xapi.actor_for(user=certificate.user),
+    xapi.learner_record(
+        "certificate_issued",
+        key=certificate.public_id,
+        user=certificate.user,
         verb=vocabulary.EARNED,
         object=xapi.activity(
             id=public_url(f"/credentials/{certificate.public_id}.json"),
@@ -41,12 +40,10 @@ def certificate_issued(*, certificate: Certificate) -> None:
     )
 
 
-@xapi.backfill_source("certificate_issued")
-def _certificates_backfill():
-    rows = Certificate.objects.filter(issued_at__isnull=False).select_related(
+xapi.backfill_each(
+    "certificate_issued",
+    Certificate.objects.filter(issued_at__isnull=False).select_related(
         "user", "course", "completion"
-    )
-    for batch in xapi.in_batches(rows):
-        for certificate in batch:
-            certificate_issued(certificate=certificate)
-        yield
+    ),
+    lambda certificate: certificate_issued(certificate=certificate),
+)

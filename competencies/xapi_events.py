@@ -22,13 +22,13 @@ def competency_activity(competency) -> dict:
 def evidence_recorded(*, evidence: Evidence) -> None:
     """`satisfied` the competency at the evidence's level (its rank as the score)."""
     if not xapi.event_enabled("evidence_recorded"):
-        return
+        return  # before the query for the scale's ranks
     competency = evidence.competency
     ranks = list(competency.framework.scale.levels.values_list("rank", flat=True))
-    xapi.statement_record(
-        event="evidence_recorded",
-        key=str(evidence.pk),
-        actor=xapi.actor_for(person=evidence.person),
+    xapi.learner_record(
+        "evidence_recorded",
+        key=evidence.pk,
+        person=evidence.person,
         verb=vocabulary.SATISFIED,
         object=competency_activity(competency),
         at=evidence.created_at,
@@ -49,12 +49,10 @@ def evidence_recorded(*, evidence: Evidence) -> None:
     )
 
 
-@xapi.backfill_source("evidence_recorded")
-def _evidence_backfill():
-    rows = Evidence.objects.select_related(
+xapi.backfill_each(
+    "evidence_recorded",
+    Evidence.objects.select_related(
         "person__user", "competency__framework__scale", "level"
-    )
-    for batch in xapi.in_batches(rows):
-        for evidence in batch:
-            evidence_recorded(evidence=evidence)
-        yield
+    ),
+    lambda evidence: evidence_recorded(evidence=evidence),
+)

@@ -673,7 +673,8 @@ ACADEMY_XAPI_PASSWORD = os.environ.get("ACADEMY_XAPI_PASSWORD", "")
 ACADEMY_XAPI_TIMEOUT = float(os.environ.get("ACADEMY_XAPI_TIMEOUT", "10"))
 #: Kinds of event not sent (comma-separated, from competencies.xapi.services.EVENTS:
 #: enrolled, lesson_viewed, lesson_completed, attempt_started, attempt_submitted,
-#: course_completed, certificate_issued, assignment_given, evidence_recorded).
+#: question_answered, course_completed, certificate_issued, assignment_given,
+#: evidence_recorded).
 ACADEMY_XAPI_EVENTS_OFF = frozenset(env_list("ACADEMY_XAPI_EVENTS_OFF"))
 #: How learners are named in statements: "account" (a random name on the public base
 #: URL, the default) or "email" (their address as mbox, the administrator's choice).

@@ -37,6 +37,7 @@ EVENTS = (
     "lesson_completed",
     "attempt_started",
     "attempt_submitted",
+    "question_answered",
     "course_completed",
     "certificate_issued",
     "assignment_given",
@@ -105,15 +106,23 @@ def activity(
     name_en: str = "",
     more_info: str = "",
     extensions: dict | None = None,
+    description_th: str = "",
+    interaction: dict | None = None,
 ) -> dict:
+    """An Activity; `interaction` adds an interaction's definition (interactionType,
+    correctResponsesPattern, choices…) to a cmi.interaction activity."""
     name = {"th": name_th}
     if name_en:
         name["en"] = name_en
     definition = {"type": type, "name": name}
+    if description_th:
+        definition["description"] = {"th": description_th}
     if more_info:
         definition["moreInfo"] = more_info
     if extensions:
         definition["extensions"] = extensions
+    if interaction:
+        definition.update(interaction)
     return {"objectType": "Activity", "id": id, "definition": definition}
 
 
@@ -234,6 +243,19 @@ def enqueue(ids: Iterable) -> None:
         statements_send.delay(ids[start : start + SEND_CHUNK])
 
 
+@contextlib.contextmanager
+def sent_together() -> Iterator[None]:
+    """Statements recorded inside (one event's several: an assignment's assignees,
+    an attempt's answers) are queued together after commit, in chunks, rather than a
+    task each; inside a backfill or another such block, with theirs."""
+    if _deferred.get() is not None:
+        yield
+        return
+    with sending_deferred() as ids:
+        yield
+    transaction.on_commit(lambda: enqueue(ids), robust=True)
+
+
 def statement_record(
     *,
     event: str,
@@ -286,6 +308,22 @@ def statement_record(
     else:
         transaction.on_commit(lambda: enqueue([statement_uuid]), robust=True)
     return row
+
+
+def learner_record(
+    event: str, *, key, user=None, person: Person | None = None, **statement
+) -> OutboxStatement | None:
+    """`statement_record` for the learner behind an account or a person record, the
+    one builder of the apps' `xapi_events`: nothing is looked up while the event is
+    switched off; `key` is the event's identity (a primary key, say)."""
+    if not event_enabled(event):
+        return None
+    return statement_record(
+        event=event,
+        key=str(key),
+        actor=actor_for(user=user, person=person),
+        **statement,
+    )
 
 
 # ------------------------------------------------------------------------------
@@ -455,6 +493,18 @@ def backfill_source(event: str):
         return function
 
     return register
+
+
+def backfill_each(event: str, rows, record: Callable[[object], None]) -> None:
+    """Register the backfill of `event` as `record(row)` (the live event's builder)
+    for every row of the queryset `rows`, a batch of 500 per transaction."""
+
+    @backfill_source(event)
+    def source():
+        for batch in in_batches(rows):
+            for row in batch:
+                record(row)
+            yield
 
 
 @dataclass

@@ -28,6 +28,7 @@ ATTEMPTED = Verb(ADL + "attempted", "attempted", "เริ่มทำ")
 PASSED = Verb(ADL + "passed", "passed", "ผ่าน")
 FAILED = Verb(ADL + "failed", "failed", "ไม่ผ่าน")
 SCORED = Verb(ADL + "scored", "scored", "ได้คะแนน")
+ANSWERED = Verb(ADL + "answered", "answered", "ตอบ")
 VOIDED = Verb(ADL + "voided", "voided", "ยกเลิก")
 # ADL (cmi5's): the authority determined that the actor met the object's criteria;
 # here, that evidence shows a level of a competency.
@@ -41,6 +42,8 @@ ACTIVITY_COURSE = "http://adlnet.gov/expapi/activities/course"
 ACTIVITY_LESSON = "http://adlnet.gov/expapi/activities/lesson"
 ACTIVITY_ASSESSMENT = "http://adlnet.gov/expapi/activities/assessment"
 ACTIVITY_OBJECTIVE = "http://adlnet.gov/expapi/activities/objective"
+#: A question, with its interaction type and components (xAPI 1.0.3, 2.4.4.1).
+ACTIVITY_INTERACTION = "http://adlnet.gov/expapi/activities/cmi.interaction"
 ACTIVITY_BADGE = "http://activitystrea.ms/schema/1.0/badge"
 
 XAPI_VERSION = "1.0.3"

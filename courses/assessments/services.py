@@ -435,6 +435,7 @@ def _grade(attempt: Attempt, *, now: datetime, auto: bool) -> None:
     attempt.result["evidence"] = _evidence_record(attempt, result, now=now)
     attempt.save()
     xapi_events.attempt_submitted(attempt=attempt)
+    xapi_events.questions_answered(attempt=attempt)
     if result.passed and assessment.kind == Assessment.Kind.COURSE:
         _course_completion_check(attempt)
 

@@ -85,6 +85,7 @@ def test_every_learning_event_reaches_the_lrs_once_and_conforms(
         ["enrolled"]
         + ["lesson_viewed"] * 2
         + ["attempt_started", "attempt_submitted"]
+        + ["question_answered"] * 4  # one per question drawn
         + ["evidence_recorded"]  # the passed quiz's evidence
         + ["lesson_completed"] * 2
         + ["evidence_recorded"]  # the course completion's evidence
@@ -101,6 +102,7 @@ def test_every_learning_event_reaches_the_lrs_once_and_conforms(
         ADL + "experienced",
         ADL + "attempted",
         ADL + "passed",
+        ADL + "answered",
         ADL + "completed",
         "https://w3id.org/xapi/adl/verbs/satisfied",
         "http://specification.openbadges.org/xapi/verbs/earned.json",
@@ -185,7 +187,7 @@ def test_backfill_sends_past_events_with_the_live_ids_and_nothing_twice(
     with django_capture_on_commit_callbacks(execute=True):
         call_command("xapi_backfill")
     first = set(OutboxStatement.objects.values_list("id", flat=True))
-    assert len(first) == 11
+    assert len(first) == 15  # 11 events and the quiz's 4 questions
     assert {str(i) for i in first} == {s["id"] for s in lrs.statements()}
 
     # The outbox lost (say, restored from an old backup): the same ids again, and
@@ -198,12 +200,12 @@ def test_backfill_sends_past_events_with_the_live_ids_and_nothing_twice(
     again = set(OutboxStatement.objects.values_list("id", flat=True))
     assert again < first and len(again) == 2
     assert set(OutboxStatement.objects.values_list("status", flat=True)) == {"sent"}
-    assert len(lrs.stored_lines()) == 11
+    assert len(lrs.stored_lines()) == 15
 
     with django_capture_on_commit_callbacks(execute=True):
         call_command("xapi_backfill")
-    assert OutboxStatement.objects.count() == 11
-    assert len(lrs.stored_lines()) == 11
+    assert OutboxStatement.objects.count() == 15
+    assert len(lrs.stored_lines()) == 15
 
 
 def test_backfill_refuses_without_an_lrs_or_for_a_switched_off_event(settings, lrs):

@@ -58,7 +58,7 @@ def test_an_assignment_sends_one_statement_per_person_in_chunks(
     }
     # Queued in chunks by one callback, not one callback per statement.
     names = [c.__qualname__ for c in callbacks]
-    assert names.count("assignees_added.<locals>.<lambda>") == 1
+    assert names.count("sent_together.<locals>.<lambda>") == 1
     assert "statement_record.<locals>.<lambda>" not in names
 
     statement = rows.get(actor__person=hr_world.target).statement
