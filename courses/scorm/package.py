@@ -596,6 +596,9 @@ class ManifestMetadata:
     title: str = ""
     language: str = ""  # as the metadata writes it, lower case ("th", "en-us")
     description: str = ""
+    # LOM educational.typicalLearningTime as written: an ISO 8601 duration
+    # (SCORM 2004, "PT1H30M") or a time of day (IMS MD 1.2.1, "01:30:00").
+    typical_learning_time: str = ""
 
 
 _SPACES = re.compile(r"\s+")
@@ -670,6 +673,21 @@ def manifest_metadata(content: bytes, read=lambda name: None) -> ManifestMetadat
             title = next(
                 (text for _lang, text in _strings(_child(general, "title"))), ""
             )
+    typical = ""
+    educational = _child(lom, "educational") if lom is not None else None
+    for child in educational if educational is not None else ():
+        if _local(child.tag).lower() == "typicallearningtime":
+            typical = next(
+                (
+                    _text(part)
+                    for part in child
+                    if _local(part.tag) in ("duration", "datetime")
+                ),
+                "",
+            )
     return ManifestMetadata(
-        title=title[:255], language=language[:35], description=description[:4000]
+        title=title[:255],
+        language=language[:35],
+        description=description[:4000],
+        typical_learning_time=typical[:64],
     )

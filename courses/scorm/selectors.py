@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import secrets
 from dataclasses import dataclass
 from decimal import Decimal
@@ -451,6 +452,7 @@ def package_metadata(package: ScormPackage):
             title=package.title,
             language=metadata.language,
             description=metadata.description,
+            typical_learning_time=metadata.typical_learning_time,
         )
     return metadata
 
@@ -468,6 +470,27 @@ class CoursePlan:
     language: str
     lesson_title: str
     item_titles: tuple[str, ...]
+    # From the metadata's typical learning time; None: the course's defaults.
+    learning_hours: Decimal | None = None
+    estimated_minutes: int | None = None
+
+
+def _typical_seconds(value: str) -> Decimal | None:
+    """Seconds of a typical learning time, or None when absent, unreadable or 0."""
+    from .runtime import RuntimeDataError, duration_seconds, timespan_seconds
+
+    value = value.strip().upper()
+    if not value:
+        return None
+    try:
+        seconds = (
+            duration_seconds(value)
+            if value.startswith("P")
+            else timespan_seconds(value)
+        )
+    except RuntimeDataError:
+        return None
+    return seconds if seconds > 0 else None
 
 
 def course_plan_for_package(package: ScormPackage) -> CoursePlan:
@@ -490,6 +513,14 @@ def course_plan_for_package(package: ScormPackage) -> CoursePlan:
     english = metadata.language.startswith("en")
     paragraph = f"<p>{escape(metadata.description)}</p>" if metadata.description else ""
     summary = metadata.description if not english else ""
+    seconds = _typical_seconds(metadata.typical_learning_time)
+    minutes = hours = None
+    if seconds is not None:
+        minutes = min(max(math.ceil(seconds / 60), 1), 32767)
+        hours = min(
+            max((seconds / 3600).quantize(Decimal("0.1")), Decimal("0.1")),
+            Decimal("9999.9"),
+        )
     return CoursePlan(
         title=metadata.title,
         title_en=metadata.title if english else "",
@@ -500,6 +531,8 @@ def course_plan_for_package(package: ScormPackage) -> CoursePlan:
         language=metadata.language,
         lesson_title=metadata.title,
         item_titles=titles,
+        learning_hours=hours,
+        estimated_minutes=minutes,
     )
 
 

@@ -379,9 +379,13 @@ def course_from_package(*, package: ScormPackage, user):
         description=plan.description,
         description_en=plan.description_en,
     )
+    if plan.learning_hours is not None:
+        course.learning_hours = plan.learning_hours
     lesson = ScormLessonPage(
         title=plan.lesson_title, title_en=plan.title_en, package=locked
     )
+    if plan.estimated_minutes is not None:
+        lesson.estimated_minutes = plan.estimated_minutes
     try:
         _draft_add(parent=catalogue, page=course, user=user)
         _draft_add(parent=course, page=lesson, user=user)

@@ -9,6 +9,7 @@ import html
 import io
 import re
 import zipfile
+from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -121,6 +122,9 @@ def test_a_single_sco_package_becomes_a_draft_course_with_one_lesson(
     lesson = lessons.get()
     assert not lesson.live and lesson.owner == instructor
     assert lesson.title == course.title
+    # No typical learning time in the Golf manifests: the defaults, for the
+    # instructor to set (the confirm page said so).
+    assert (course.learning_hours, lesson.estimated_minutes) == (Decimal(1), 15)
     # The instructor authors it and may submit it through the review workflow; it
     # is not published and no review has started.
     assert authz.can(instructor, "courses.view_course_results", course)
@@ -172,7 +176,8 @@ THAI_LOM = """<lom xmlns="http://ltsc.ieee.org/xsd/LOM"><general>
   <description><string language="en">An English line</string>
     <string language="th">กติกาและมารยาท
       ในการเล่นกอล์ฟ</string></description>
-</general></lom>"""
+</general><educational><typicalLearningTime><duration>PT1H30M</duration>
+</typicalLearningTime></educational></lom>"""
 
 
 def test_thai_metadata_fills_the_thai_fields(client, catalogue, instructor):
@@ -187,6 +192,9 @@ def test_thai_metadata_fills_the_thai_fields(client, catalogue, instructor):
     assert course.summary == "กติกาและมารยาท ในการเล่นกอล์ฟ"
     assert course.description == "<p>กติกาและมารยาท ในการเล่นกอล์ฟ</p>"
     assert course.title_en == course.summary_en == course.description_en == ""
+    # The typical learning time gives the course's hours and the lesson's minutes.
+    assert course.learning_hours == Decimal("1.5")
+    assert ScormLessonPage.objects.child_of(course).get().estimated_minutes == 90
 
 
 ENGLISH_LOM_12 = """<adlcp:location>metadata/course.xml</adlcp:location>"""
@@ -195,7 +203,8 @@ ENGLISH_METADATA_FILE = b"""<?xml version="1.0"?>
   <language>en-US</language>
   <description><langstring xml:lang="en-US">Learn golf &lt;fast&gt;.</langstring>
   </description>
-</general></lom>"""
+</general><educational><typicallearningtime><datetime>00:45:00</datetime>
+</typicallearningtime></educational></lom>"""
 
 
 def test_english_metadata_in_a_file_of_its_own_fills_the_english_fields(
@@ -218,6 +227,7 @@ def test_english_metadata_in_a_file_of_its_own_fills_the_english_fields(
     assert "Golf Explained" in course.summary
     lesson = ScormLessonPage.objects.child_of(course).get()
     assert lesson.title_en == course.title_en
+    assert (course.learning_hours, lesson.estimated_minutes) == (Decimal("0.8"), 45)
 
 
 def test_a_thai_title_gets_a_readable_slug(catalogue, instructor):
