@@ -62,3 +62,13 @@ def record_agreement(user, person) -> bool:
     from academy.accounts.authz import can
 
     return person.user_id != user.pk and can(user, "hr.change_person", person)
+
+
+@rule("assignments.change")
+def change_assignment(user, assignment) -> bool:
+    """Change an assignment's due date or cancel it: the officer who assigned it, or
+    one whose scope holds everyone it reaches; never an officer who sees only part."""
+    from competencies.hr.selectors import hr_access
+    from courses.assignments.selectors import assignment_may_change
+
+    return assignment is not None and assignment_may_change(hr_access(user), assignment)

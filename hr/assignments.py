@@ -122,8 +122,8 @@ def assignment_detail(request, access, assignment_id: int, change_form=None):
     ).get_page(request.GET.get("page"))
     selectors.with_units_now(people.object_list)
     unit_trails([assignment.unit])
-    may_change = not assignment.is_cancelled and selectors.assignment_may_change(
-        access, assignment
+    may_change = not assignment.is_cancelled and can(
+        request.user, "assignments.change", assignment
     )
     if may_change and change_form is None:
         change_form = AssignmentChangeForm(

@@ -69,7 +69,7 @@ def assignment_create(
     Refuses (naming the field) a past due date, a course not live, an employee number
     outside the scope, or a choice that reaches no one; writes nothing then.
     """
-    if not access.is_hr_officer:
+    if not can(access.user, "hr.act_as_officer"):
         raise ValidationError(_("Only an HR officer can assign courses."))
     if not course.live:
         raise ValidationError({"course": _("This course is not published.")})
@@ -132,7 +132,7 @@ def _assignees_add(assignment: CourseAssignment, person_ids: list[int]) -> None:
 
 
 def _check_may_change(access: HRAccess, assignment: CourseAssignment) -> None:
-    if not selectors.assignment_may_change(access, assignment):
+    if not can(access.user, "assignments.change", assignment):
         raise ValidationError(
             _(
                 "Only the officer who assigned it, or one responsible for everyone "
@@ -603,9 +603,7 @@ def plan_agreement_record(
     a plan of someone without one on record cannot be agreed this way. Never by the
     person themselves, and only by an officer of their current unit.
     """
-    if plan.person.user_id == actor.pk or not can(
-        actor, "hr.change_person", plan.person
-    ):
+    if not can(actor, "plans.record_agreement", plan.person):
         raise ValidationError(
             _("Only an HR officer of the person's unit may record the agreement.")
         )

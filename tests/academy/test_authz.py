@@ -35,6 +35,7 @@ def test_every_app_registers_its_rules():
         "certificates.download_bundle",
         "core.view_operations",
         "core.offer_hr_workspace",
+        "assignments.change",
     } <= actions
 
 
