@@ -1,15 +1,22 @@
 """Fixtures shared across test folders, registered once by tests/conftest.py's
-pytest_plugins (no conftest imports another's fixtures): a learner and a course, and
-the HR workspace's small ministry."""
+pytest_plugins (no conftest imports another's fixtures): a learner and a course, the
+HR workspace's small ministry, and a course assigned there with its learners' progress."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 import pytest
 
+from competencies.hr.selectors import hr_access
 from competencies.hr.services import evidence_record_manual
+from courses.assignments.selectors import AssignmentTarget
+from courses.assignments.services import assignment_create
+from courses.models import CoursePage
+from courses.selectors import lessons_of
+from courses.services import enrolment_create, lesson_complete
 from tests.factories import (
     PlacementFactory,
     UserFactory,
@@ -123,3 +130,40 @@ def hr_world(framework_academy):
         sibling_officer=sibling_officer,
         parent_officer=parent_officer,
     )
+
+
+@pytest.fixture
+def mandatory(hr_world):
+    """A course learners enrol in only when it is assigned to them."""
+    return course(
+        "ความมั่นคงปลอดภัยไซเบอร์สำหรับทุกคน",
+        title_en="Cyber security for everyone",
+        slug="cyber-basics",
+        lessons=2,
+        enrolment_policy=CoursePage.EnrolmentPolicy.ASSIGNED,
+    )
+
+
+@pytest.fixture
+def progress(hr_world, mandatory):
+    """Assigned by the D1 officer. In V1: the learner completed, one person in
+    progress, the target not started; in V2 and in D1 itself: one not started each. Due yesterday, so the unfinished are overdue."""
+    sibling_person = PlacementFactory(unit=hr_world.sibling).person
+    started_user = UserFactory()
+    PlacementFactory(unit=hr_world.unit, person__user=started_user)
+    assignment = assignment_create(
+        access=hr_access(hr_world.parent_officer),
+        course=mandatory,
+        due_on=timezone.localdate() + timedelta(days=30),
+        target=AssignmentTarget(),
+    )
+    learner = hr_world.learner_user
+    enrolment_create(user=learner, course=mandatory)
+    for lesson in lessons_of(mandatory):
+        lesson_complete(user=learner, lesson=lesson)
+    enrolment_create(user=started_user, course=mandatory)
+    type(assignment).objects.filter(pk=assignment.pk).update(
+        due_on=timezone.localdate() - timedelta(days=1)
+    )
+    assignment.refresh_from_db()
+    return assignment, sibling_person

@@ -15,12 +15,11 @@ from openpyxl import load_workbook
 from competencies.hr.selectors import hr_access
 from courses.assignments import selectors
 from courses.assignments.services import assignment_create
-from courses.models import Assignee, CoursePage, Enrolment
+from courses.models import Assignee, Enrolment
 from courses.selectors import lessons_of
 from courses.services import EnrolmentError, enrolment_create, lesson_complete
 from tests.factories import (
     PlacementFactory,
-    UserFactory,
     course,
     line_of_work,
     org_unit,
@@ -45,17 +44,6 @@ def _assign(officer, page, *, days: int = 30, **target):
 
 def _people(assignment) -> set[int]:
     return set(assignment.assignees.values_list("person_id", flat=True))
-
-
-@pytest.fixture
-def mandatory(hr_world):
-    return course(
-        "ความมั่นคงปลอดภัยไซเบอร์สำหรับทุกคน",
-        title_en="Cyber security for everyone",
-        slug="cyber-basics",
-        lessons=2,
-        enrolment_policy=CoursePage.EnrolmentPolicy.ASSIGNED,
-    )
 
 
 def _learner_person(world):
@@ -236,26 +224,6 @@ def test_completed_assignment_leaves_the_assigned_list(client, hr_world, mandato
 # ------------------------------------------------------------------------------
 # Compliance
 # ------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def progress(hr_world, mandatory):
-    """Assigned by the D1 officer. In V1: the learner completed, one person in
-    progress, the target not started; in V2 and in D1 itself: one not started each. Due yesterday, so the unfinished are overdue."""
-    sibling_person = PlacementFactory(unit=hr_world.sibling).person
-    started_user = UserFactory()
-    PlacementFactory(unit=hr_world.unit, person__user=started_user)
-    assignment = _assign(hr_world.parent_officer, mandatory)
-    learner = hr_world.learner_user
-    enrolment_create(user=learner, course=mandatory)
-    for lesson in lessons_of(mandatory):
-        lesson_complete(user=learner, lesson=lesson)
-    enrolment_create(user=started_user, course=mandatory)
-    type(assignment).objects.filter(pk=assignment.pk).update(
-        due_on=_today() - timedelta(days=1)
-    )
-    assignment.refresh_from_db()
-    return assignment, sibling_person
 
 
 def _block(access, node, assignment):

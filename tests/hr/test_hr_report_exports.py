@@ -16,7 +16,6 @@ from academy.accounts.models import AuditEntry
 from academy.core.thaidate import format_thai_date
 from competencies.models import Placement
 from competencies.selectors import framework_list_active
-from tests.courses.test_assignments import mandatory, progress  # noqa: F401
 from tests.hr.staff_helpers import staff
 from tests.queries import one_and_fifty
 
@@ -132,7 +131,7 @@ def test_evidence_report_has_labels_and_thai_dates(client, hr_world):
     assert client.get(url).status_code == 404
 
 
-def test_compliance_report_by_course_and_by_unit(client, hr_world, progress):  # noqa: F811
+def test_compliance_report_by_course_and_by_unit(client, hr_world, progress):
     client.force_login(hr_world.parent_officer)
     page = client.get(reverse("hr:compliance"))
     assert reverse("hr:compliance_report") in page.content.decode()
