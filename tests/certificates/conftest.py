@@ -1,11 +1,16 @@
-"""Fixtures for certificate tests: learners and a course that can be retaken. The plain
-functions that complete a course and issue a certificate are in certificate_helpers.py,
-imported by name where they are used."""
+"""Fixtures for certificate tests: learners, a course that can be retaken, and a watch
+on what a PDF render opens. The plain functions that complete a course, issue a
+certificate or read a PDF are in certificate_helpers.py and pdf_helpers.py, imported
+by name where they are used."""
+
+import sys
+from collections.abc import Iterator
 
 from django.core.cache import cache
 
 import pytest
 
+from tests.certificates.pdf_helpers import RenderWatch
 from tests.factories import PlacementFactory, UserFactory, competency, course, org_unit
 
 
@@ -57,3 +62,20 @@ def recert_course(framework_academy):
         learning_hours=3,
         certificate_validity_months=24,
     )
+
+
+_watch = RenderWatch()
+
+
+@pytest.fixture
+def watch() -> Iterator[RenderWatch]:
+    """Audit hooks cannot be removed, so one is added and switched on per test."""
+    if not _watch.installed:
+        sys.addaudithook(_watch)
+        _watch.installed = True
+    _watch.opened, _watch.network = [], []
+    _watch.active = True
+    try:
+        yield _watch
+    finally:
+        _watch.active = False

@@ -8,14 +8,12 @@ from django.test import override_settings
 
 import pytest
 from PIL import Image
-from pypdf import PdfReader
-from reportlab.pdfbase import pdfmetrics
 
 from certificates import rendering
-from certificates.pdf.render import FONT_WEIGHT_NAMES
 from certificates.pdf.wrap import fit_lines, words, wrap_lines
 from certificates.samples import sample_certificate
 from certificates.template_library import wrap
+from tests.certificates.pdf_helpers import render_certificate, text_boxes
 
 #: The longest titles, names, positions and units a ministry realistically has.
 LONGEST = {
@@ -68,44 +66,14 @@ def _signed_design():
     )
 
 
-def _render(certificate, language: str, design=None) -> bytes:
-    design = design or rendering.default_design()
-    context = rendering.certificate_context(
-        certificate, design=design, language=language
-    )
-    return rendering.render_certificate_pdf(design=design, context=context)
-
-
-def _text_boxes(pdf: bytes) -> list[tuple[str, float, float, float]]:
-    """(text, x, baseline y, width) of every piece of text drawn on the page."""
-    reader = PdfReader(io.BytesIO(pdf))
-    assert len(reader.pages) == 1
-    boxes = []
-
-    def visit(text, cm, tm, font, size):
-        if not text.strip() or not font:
-            return
-        x = cm[0] * tm[4] + cm[2] * tm[5] + cm[4]
-        y = cm[1] * tm[4] + cm[3] * tm[5] + cm[5]
-        scale = (tm[0] ** 2 + tm[1] ** 2) ** 0.5 * (cm[0] ** 2 + cm[1] ** 2) ** 0.5
-        bold = "Bold" in str(font.get("/BaseFont", ""))
-        width = pdfmetrics.stringWidth(
-            text.strip(), FONT_WEIGHT_NAMES[bold], size * scale
-        )
-        boxes.append((text.strip(), x, y, width))
-
-    reader.pages[0].extract_text(visitor_text=visit)
-    return boxes
-
-
 @pytest.mark.parametrize("language", ["th", "en"])
 @pytest.mark.parametrize("expires", [True, False])
 @pytest.mark.parametrize("signed", [False, True])
 def test_longest_texts_stay_inside_the_frame_on_one_page(language, expires, signed):
     design = _signed_design() if signed else None
-    pdf = _render(_longest_certificate(expires=expires), language, design)
+    pdf = render_certificate(_longest_certificate(expires=expires), language, design)
 
-    boxes = _text_boxes(pdf)
+    boxes = text_boxes(pdf)
 
     assert boxes
     outside = [

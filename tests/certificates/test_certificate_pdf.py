@@ -19,13 +19,12 @@ from certificates.models import Certificate, CertificateTemplate
 from certificates.pdf import RefusedResourceError, extract_attachment, thai
 from certificates.samples import sample_certificate
 from tests.certificates.certificate_helpers import complete_course, set_completed_at
-from tests.certificates.test_thai_pdf import (
-    _ink_difference,
-    _pdftotext,
-    _rasterise,
+from tests.certificates.pdf_helpers import (
+    ink_difference,
     needs_pdftoppm,
     needs_pdftotext,
-    watch,  # noqa: F401  (the audit-hook fixture)
+    pdftotext,
+    rasterise,
 )
 
 pytestmark = pytest.mark.django_db
@@ -71,7 +70,7 @@ def test_pdf_carries_the_signed_credential(certificate):
 
 @needs_pdftotext
 def test_pdftotext_gives_back_the_thai_text_exactly(certificate):
-    text = _pdftotext(_pdf(certificate))
+    text = pdftotext(_pdf(certificate))
     lines = {" ".join(line.split()) for line in text.splitlines()}
 
     assert "ประกาศนียบัตร" in lines
@@ -108,9 +107,9 @@ def test_issued_pdf_differs_from_the_unshaped_drawing(certificate, tmp_path):
 
     (tmp_path / "shaped").mkdir()
     (tmp_path / "unshaped").mkdir()
-    difference = _ink_difference(
-        _rasterise(shaped, tmp_path / "shaped"),
-        _rasterise(unshaped, tmp_path / "unshaped"),
+    difference = ink_difference(
+        rasterise(shaped, tmp_path / "shaped"),
+        rasterise(unshaped, tmp_path / "unshaped"),
     )
 
     assert difference > SHAPING_VISIBLE
@@ -155,7 +154,7 @@ PAGE = "<html><body><p>{{ name }}</p>%s</body></html>"
         "http://127.0.0.1:1/x.png",
     ],
 )
-def test_template_cannot_read_files_or_fetch_urls(reference, watch):  # noqa: F811
+def test_template_cannot_read_files_or_fetch_urls(reference, watch):
     template = _template(
         PAGE % f'<img src="{reference}"><link rel="stylesheet" href="{reference}">'
     )

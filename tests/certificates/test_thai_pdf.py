@@ -5,17 +5,12 @@ from __future__ import annotations
 import io
 import itertools
 import json
-import os
-import shutil
-import subprocess
-import sys
 from base64 import b64encode
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import uharfbuzz as hb
-from PIL import Image, ImageChops, ImageFilter
+from PIL import Image
 from pypdf import PdfReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import ShapedStr, TTFont
@@ -35,6 +30,14 @@ from certificates.pdf.render import (
     asset_policy,
     shape_bundled_fonts,
 )
+from tests.certificates.pdf_helpers import (
+    RenderWatch,
+    ink_difference,
+    needs_pdftoppm,
+    needs_pdftotext,
+    pdftotext,
+    rasterise,
+)
 
 TONE_ABOVE_UPPER_VOWEL = ["ที่", "ญี่ปุ่น", "ก้ำกึ่ง", "สั่ง"]
 TAIL_BEFORE_LOWER_VOWEL = ["ญู", "ฐุ"]
@@ -48,15 +51,6 @@ UPPER_VOWELS = "\u0e31\u0e34\u0e35\u0e36\u0e37"
 #: Share of misplaced ink above which a page is not what HarfBuzz would draw.
 #: Measured: shaped 0.0001, unshaped 0.097 (the tone marks and the tails).
 VISUAL_THRESHOLD = 0.02
-
-needs_pdftoppm = pytest.mark.skipif(
-    shutil.which("pdftoppm") is None,
-    reason="pdftoppm is not installed (Debian package poppler-utils)",
-)
-needs_pdftotext = pytest.mark.skipif(
-    shutil.which("pdftotext") is None,
-    reason="pdftotext is not installed (Debian package poppler-utils)",
-)
 
 
 # --- helpers ---------------------------------------------------------------
@@ -146,34 +140,6 @@ def _image_count(pdf: bytes) -> int:
     return sum(len(page.images) for page in PdfReader(io.BytesIO(pdf)).pages)
 
 
-def _rasterise(pdf: bytes, workdir: Path) -> Image.Image:
-    source = workdir / "page.pdf"
-    source.write_bytes(pdf)
-    subprocess.run(
-        ["pdftoppm", "-r", "150", "-gray", "-singlefile", source, workdir / "page"],
-        check=True,
-    )
-    with Image.open(workdir / "page.pgm") as image:
-        return image.copy()
-
-
-def _ink_difference(reference: Image.Image, candidate: Image.Image) -> float:
-    """
-    Ink in one image with no ink within a pixel in the other, per reference ink.
-
-    A pixel of slack because poppler puts text glyphs on its own sub-pixel grid
-    and rasterises them apart from filled paths, so a glyph in the right place
-    differs at its edges only; a mark in the wrong place is many pixels off.
-    """
-    ink = [
-        image.point(lambda v: 255 if v < 128 else 0) for image in (reference, candidate)
-    ]
-    near = [mask.filter(ImageFilter.MaxFilter(3)) for mask in ink]
-    missing = ImageChops.subtract(ink[0], near[1]).histogram()[255]
-    extra = ImageChops.subtract(ink[1], near[0]).histogram()[255]
-    return (missing + extra) / ink[0].histogram()[255]
-
-
 def _first_text_origin(pdf: bytes) -> tuple[float, float]:
     """Where xhtml2pdf put the first glyph of the page, in PDF points."""
     origins: list[tuple[float, float]] = []
@@ -187,50 +153,6 @@ def _first_text_origin(pdf: bytes) -> tuple[float, float]:
 
     PdfReader(io.BytesIO(pdf)).pages[0].extract_text(visitor_text=visit)
     return origins[0]
-
-
-def _pdftotext(pdf: bytes) -> str:
-    return subprocess.run(
-        ["pdftotext", "-enc", "UTF-8", "-", "-"],
-        input=pdf,
-        capture_output=True,
-        check=True,
-    ).stdout.decode()
-
-
-class _Watch:
-    """Files opened and network calls made while a render runs (audit events)."""
-
-    def __init__(self) -> None:
-        self.installed = False
-        self.active = False
-        self.opened: list[str] = []
-        self.network: list[str] = []
-
-    def __call__(self, event: str, args: tuple) -> None:
-        if not self.active:
-            return
-        if event == "open" and isinstance(args[0], (str, bytes, Path)):
-            self.opened.append(str(Path(os.fsdecode(args[0])).resolve()))
-        elif event.startswith(("socket.", "urllib.", "http.client.")):
-            self.network.append(event)
-
-
-_watch = _Watch()
-
-
-@pytest.fixture
-def watch() -> Iterator[_Watch]:
-    """Audit hooks cannot be removed, so one is added and switched on per test."""
-    if not _watch.installed:
-        sys.addaudithook(_watch)
-        _watch.installed = True
-    _watch.opened, _watch.network = [], []
-    _watch.active = True
-    try:
-        yield _watch
-    finally:
-        _watch.active = False
 
 
 @pytest.fixture
@@ -462,18 +384,18 @@ def test_rendered_thai_matches_harfbuzz_reference(
     weight: str, assets: Path, tmp_path: Path
 ) -> None:
     pdf = render_pdf(_words_page(weight), assets_dir=assets)
-    reference = _rasterise(_harfbuzz_reference(pdf, weight), tmp_path)
+    reference = rasterise(_harfbuzz_reference(pdf, weight), tmp_path)
 
-    assert _ink_difference(reference, _rasterise(pdf, tmp_path)) < VISUAL_THRESHOLD
+    assert ink_difference(reference, rasterise(pdf, tmp_path)) < VISUAL_THRESHOLD
 
 
 @needs_pdftoppm
 def test_visual_check_fails_on_unshaped_rendering(assets: Path, tmp_path: Path) -> None:
     with thai.without_shaping():
         pdf = render_pdf(_words_page("normal"), assets_dir=assets)
-    reference = _rasterise(_harfbuzz_reference(pdf, "normal"), tmp_path)
+    reference = rasterise(_harfbuzz_reference(pdf, "normal"), tmp_path)
 
-    assert _ink_difference(reference, _rasterise(pdf, tmp_path)) > VISUAL_THRESHOLD
+    assert ink_difference(reference, rasterise(pdf, tmp_path)) > VISUAL_THRESHOLD
 
 
 # --- 3. resources --------------------------------------------------------------
@@ -504,7 +426,7 @@ def _forbidden(assets: Path) -> set[str]:
 @pytest.mark.parametrize("place", PLACES)
 @pytest.mark.parametrize("ref", OUTSIDE)
 def test_template_cannot_reach_outside_its_assets(
-    ref: str, place: str, assets: Path, watch: _Watch
+    ref: str, place: str, assets: Path, watch: RenderWatch
 ) -> None:
     html = _page(PLACES[place].replace("{ref}", ref))
 
@@ -518,7 +440,7 @@ def test_template_cannot_reach_outside_its_assets(
 
 @pytest.mark.parametrize("ref", OUTSIDE)
 def test_resource_policy_holds_where_link_callback_is_bypassed(
-    ref: str, assets: Path, watch: _Watch
+    ref: str, assets: Path, watch: RenderWatch
 ) -> None:
     # No link_callback at all: xhtml2pdf's own fetcher must still refuse.
     html = _page(f'<img src="{ref}"><p style="background-image: url({ref})">x</p>')
@@ -545,7 +467,7 @@ def test_every_refused_reference_is_named(assets: Path) -> None:
     assert refused.value.references == ["/etc/passwd", "../secret.png"]
 
 
-def test_asset_inside_its_directory_is_drawn(assets: Path, watch: _Watch) -> None:
+def test_asset_inside_its_directory_is_drawn(assets: Path, watch: RenderWatch) -> None:
     pdf = render_pdf(_page('<img src="seal.png">'), assets_dir=assets)
 
     assert _image_count(pdf) == 1
@@ -605,4 +527,4 @@ def test_missing_attachment_is_named(assets: Path) -> None:
 def test_pdftotext_gives_the_thai_text_back(text: str, assets: Path) -> None:
     pdf = render_pdf(_page(f'<p style="font-size: 14pt">{text}</p>'), assets_dir=assets)
 
-    assert _pdftotext(pdf).strip() == text
+    assert pdftotext(pdf).strip() == text

@@ -11,7 +11,7 @@ from certificates.samples import sample_certificate
 from certificates.services import certificate_issue
 from courses.models import CoursePage, Enrolment
 from tests.certificates.certificate_helpers import complete_course
-from tests.certificates.test_certificate_face import _render, _text_boxes
+from tests.certificates.pdf_helpers import render_certificate, text_boxes
 
 
 @pytest.mark.parametrize(
@@ -46,8 +46,8 @@ def test_the_face_says_when_and_how_in_thai_and_english():
 
 
 def test_the_training_line_is_printed_inside_the_frame():
-    pdf = _render(sample_certificate(), "th")
-    text = "".join(box[0] for box in _text_boxes(pdf))
+    pdf = render_certificate(sample_certificate(), "th")
+    text = "".join(box[0] for box in text_boxes(pdf))
     assert "เรียนแบบผสมผสาน" in text.replace(" ", "") or "ผสมผสาน" in text
 
 
