@@ -64,6 +64,15 @@ def record_agreement(user, person) -> bool:
     return person.user_id != user.pk and can(user, "hr.change_person", person)
 
 
+@rule("plans.invite_supervisor")
+def invite_supervisor(user, person) -> bool:
+    """Invite a person to supervise staff (an account, their reports linked): an HR
+    officer of the person's current unit, never the officer themselves."""
+    from academy.accounts.authz import can
+
+    return person.user_id != user.pk and can(user, "hr.change_person", person)
+
+
 @rule("assignments.change")
 def change_assignment(user, assignment) -> bool:
     """Change an assignment's due date or cancel it: the officer who assigned it, or

@@ -71,7 +71,7 @@ def supervisor_section(*, person, user) -> PersonSection | None:
     """A link to invite the person as a supervisor: HR officers of their unit only."""
     from academy.accounts.authz import can
 
-    if person.user_id == user.pk or not can(user, "hr.change_person", person):
+    if not can(user, "plans.invite_supervisor", person):
         return None
     return PersonSection(
         key="courses.supervisor",

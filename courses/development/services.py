@@ -91,10 +91,10 @@ def supervisor_invite(
     employee numbers, and a person supervising themselves.
     """
     actor = access.user
-    if not can(actor, "hr.change_person", supervisor):
+    if not can(actor, "plans.invite_supervisor", supervisor):
+        if supervisor.user_id == actor.pk:
+            raise ValidationError(_("You cannot invite yourself."))
         raise ValidationError(_("You may not invite this person."))
-    if supervisor.user_id == actor.pk:
-        raise ValidationError(_("You cannot invite yourself."))
     placements = list(
         placements_in_scope(access)
         .filter(person__employee_number__in=staff_numbers)

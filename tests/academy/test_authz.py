@@ -79,6 +79,16 @@ def test_hr_officers_see_people_in_their_subtree_only(standards):
         authz.require(officer, "hr.view_person", theirs)
 
 
+def test_officers_invite_supervisors_of_their_unit_never_themselves(standards):
+    unit = org_unit("AZ3", kind="ministry")
+    officer = hr_officer(unit)
+    staff = PlacementFactory(unit=unit).person
+    own = PlacementFactory(unit=unit, person__user=officer).person
+    assert authz.can(officer, "plans.invite_supervisor", staff)
+    assert not authz.can(officer, "plans.invite_supervisor", own)
+    assert not authz.can(hr_officer(org_unit("AZ4")), "plans.invite_supervisor", staff)
+
+
 def test_hr_scopes_count_only_for_holders_of_the_role():
     assert authz.can(UserFactory(roles=[Role.HR_OFFICER]), "hr.hold_scope")
     assert not authz.can(UserFactory(roles=[Role.INSTRUCTOR]), "hr.hold_scope")
