@@ -1,33 +1,36 @@
 """Training records for the electronic personnel register (ทะเบียนประวัติอิเล็กทรอนิกส์,
-the ก.พ.7 training section): one row per course completed in a fiscal year.
+the ก.พ.7 training section): one row per course completed in a fiscal year, and one
+per approved record of development outside the Academy ending in it (marked so in the
+record_source column; submitted and rejected records never appear).
 
 The layout is documented in docs/register-export.md. The official DPIS/SEIS import
 layout is not public, so the columns are the Academy's own, named for what a register
 keeps (who, which course, from and to, hours, certificate number): to confirm with
 the OCSC or the department's DPIS before an automated import. Rows come from one
-query, streamed; HR officers see the people currently placed in their subtree.
+query (a UNION ALL of the two kinds), streamed; HR officers see the people currently
+placed in their subtree.
 """
 
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import (
     CharField,
-    Count,
     Exists,
     F,
     OuterRef,
     Subquery,
-    Sum,
     Value,
 )
-from django.db.models.functions import Coalesce, Concat, TruncDate
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from academy.core.thaidate import buddhist_year, fiscal_year_bounds
 from competencies.hr.selectors import HRAccess, placements_in_scope
-from competencies.models import OrgUnit
+from competencies.models import DevelopmentRecord, OrgUnit
 from courses.models import CourseCompletion, CoursePage
 
 from .models import Certificate
@@ -51,7 +54,15 @@ COLUMNS = (
     ("ended_on", _("To")),
     ("hours", _("Hours")),
     ("certificate_number", _("Certificate number")),
+    ("record_source", _("Source of the record")),
+    ("development_kind", _("Kind of development")),
 )
+
+TENTH = Decimal("0.1")
+
+#: record_source values, in the reader's language.
+SOURCE_ACADEMY = _("Academy course")
+SOURCE_OUTSIDE = _("Approved outside development")
 
 
 def be_date(value: date | None) -> str:
@@ -65,15 +76,30 @@ def _moment(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def _placement(access: HRAccess, node: OrgUnit):
-    return placements_in_scope(access).filter(
-        unit__path__startswith=node.path, person__user_id=OuterRef("user_id")
+def _placement(access: HRAccess, node: OrgUnit, *, person: str = "user"):
+    """The current placements under `node` of the row's person: by `user_id` for
+    completions, by `person_id` for development records."""
+    match = (
+        {"person__user_id": OuterRef("user_id")}
+        if person == "user"
+        else {"person_id": OuterRef("person_id")}
     )
+    return placements_in_scope(access).filter(unit__path__startswith=node.path, **match)
+
+
+def _placed(access: HRAccess, node: OrgUnit, *, person: str = "user") -> dict:
+    """position_number, unit_code and unit_name of the row's person's latest current
+    placement under `node`."""
+    placement = _placement(access, node, person=person).order_by("-starts_on", "-pk")
+    return {
+        "position_number": Subquery(placement.values("position_number")[:1]),
+        "unit_code": Subquery(placement.values("unit__code")[:1]),
+        "unit_name": Subquery(placement.values("unit__name_th")[:1]),
+    }
 
 
 def register_completions(access: HRAccess, *, node: OrgUnit, starts: date, ends: date):
     """The completions from `starts` to `ends` of the people placed under `node` now."""
-    placement = _placement(access, node).order_by("-starts_on", "-pk")
     return (
         CourseCompletion.objects.filter(
             completed_at__gte=_moment(starts),
@@ -81,9 +107,7 @@ def register_completions(access: HRAccess, *, node: OrgUnit, starts: date, ends:
         )
         .filter(Exists(_placement(access, node)))
         .annotate(
-            position_number=Subquery(placement.values("position_number")[:1]),
-            unit_code=Subquery(placement.values("unit__code")[:1]),
-            unit_name=Subquery(placement.values("unit__name_th")[:1]),
+            **_placed(access, node),
             certificate_number=Subquery(
                 Certificate.objects.filter(
                     completion_id=OuterRef("pk"), status=Certificate.Status.VALID
@@ -102,69 +126,170 @@ def register_completions(access: HRAccess, *, node: OrgUnit, starts: date, ends:
     )
 
 
+def register_outside(access: HRAccess, *, node: OrgUnit, starts: date, ends: date):
+    """The approved development records outside the Academy ending from `starts` to
+    `ends` (a record counts on its last day, as in the development hours) of the
+    people placed under `node` now. Submitted and rejected records are left out."""
+    return (
+        DevelopmentRecord.objects.filter(
+            status=DevelopmentRecord.Status.APPROVED,
+            ends_on__gte=starts,
+            ends_on__lte=ends,
+        )
+        .filter(Exists(_placement(access, node, person="person")))
+        .annotate(**_placed(access, node, person="person"))
+    )
+
+
+#: The union's columns, in order: the same names on both sides.
+_UNION = (
+    "r_number",
+    "r_national_id",
+    "r_title",
+    "r_first",
+    "r_last",
+    "r_position",
+    "r_unit_code",
+    "r_unit_name",
+    "r_code",
+    "r_course",
+    "r_organiser",
+    "r_mode",
+    "r_kind",
+    "r_started",
+    "r_ended",
+    "r_hours",
+    "r_certificate",
+    "r_source",
+    "r_person",
+    "r_pk",
+)
+_TEXT = CharField()
+
+
+def _union(access: HRAccess, *, node: OrgUnit, year: int):
+    """Academy completions and approved outside records of the fiscal year as one
+    UNION ALL of the _UNION columns (r_source: "academy" or "outside")."""
+    starts, ends = fiscal_year_bounds(year)
+    completions = register_completions(
+        access, node=node, starts=starts, ends=ends
+    ).annotate(
+        r_number=F("user__person__employee_number"),
+        r_national_id=F("user__person__national_id_masked"),
+        r_title=F("user__person__title_th"),
+        r_first=F("user__person__first_name_th"),
+        r_last=F("user__person__last_name_th"),
+        r_position=F("position_number"),
+        r_unit_code=F("unit_code"),
+        r_unit_name=F("unit_name"),
+        r_code=Coalesce(F("course__code"), Value(""), output_field=_TEXT),
+        r_course=F("course__title"),
+        r_organiser=Value(settings.ACADEMY_NAME_TH, output_field=_TEXT),
+        r_mode=Coalesce(F("course__delivery_mode"), Value(""), output_field=_TEXT),
+        r_kind=Value("", output_field=_TEXT),
+        r_started=F("started"),
+        r_ended=F("ended"),
+        r_hours=F("learning_hours"),
+        r_certificate=Coalesce(F("certificate_number"), Value(""), output_field=_TEXT),
+        r_source=Value("academy", output_field=_TEXT),
+        r_person=F("user__person__id"),
+        r_pk=F("pk"),
+    )
+    outside = register_outside(access, node=node, starts=starts, ends=ends).annotate(
+        r_number=F("person__employee_number"),
+        r_national_id=F("person__national_id_masked"),
+        r_title=F("person__title_th"),
+        r_first=F("person__first_name_th"),
+        r_last=F("person__last_name_th"),
+        r_position=F("position_number"),
+        r_unit_code=F("unit_code"),
+        r_unit_name=F("unit_name"),
+        r_code=Value("", output_field=_TEXT),
+        r_course=F("title"),
+        r_organiser=F("provider"),
+        r_mode=Value("", output_field=_TEXT),
+        r_kind=F("kind"),
+        r_started=F("starts_on"),
+        r_ended=F("ends_on"),
+        r_hours=F("hours"),
+        r_certificate=Value("", output_field=_TEXT),
+        r_source=Value("outside", output_field=_TEXT),
+        r_person=F("person_id"),
+        r_pk=F("pk"),
+    )
+    return (
+        completions.order_by()
+        .values_list(*_UNION)
+        .union(outside.order_by().values_list(*_UNION), all=True)
+    )
+
+
 def register_rows(access: HRAccess, *, node: OrgUnit, year: int):
     """The register file's rows for fiscal year `year` (C.E.), as COLUMNS orders them:
-    dates as B.E. text, hours as numbers; by person, then date."""
-    starts, ends = fiscal_year_bounds(year)
+    dates as B.E. text, hours as numbers; by person, then date, Academy courses
+    before outside records of the same day. One query."""
     modes = dict(CoursePage.DeliveryMode.choices)
-    organiser = settings.ACADEMY_NAME_TH
-    rows = (
-        register_completions(access, node=node, starts=starts, ends=ends)
-        .order_by("user__person__employee_number", "user_id", "completed_at", "pk")
-        .values_list(
-            "user__person__employee_number",
-            "user__person__national_id_masked",
-            "user__person__title_th",
-            "user__person__first_name_th",
-            "user__person__last_name_th",
-            "position_number",
-            "unit_code",
-            "unit_name",
-            "course__code",
-            "course__title",
-            "course__delivery_mode",
-            "started",
-            "ended",
-            "learning_hours",
-            "certificate_number",
-        )
+    kinds = dict(DevelopmentRecord.Kind.choices)
+    sources = {"academy": str(SOURCE_ACADEMY), "outside": str(SOURCE_OUTSIDE)}
+    rows = _union(access, node=node, year=year).order_by(
+        "r_number", "r_person", "r_ended", "r_source", "r_pk"
     )
     be = buddhist_year(year)
     for row in rows.iterator(chunk_size=2000):
-        (*person, course_code, title, mode, started, ended, hours, number) = row
+        (
+            *person,
+            course_code,
+            title,
+            organiser,
+            mode,
+            kind,
+            started,
+            ended,
+            hours,
+            number,
+            source,
+            _person_id,
+            _pk,
+        ) = row
         yield (
             be,
             *person,
-            course_code or "",
+            course_code,
             title,
             organiser,
-            str(modes.get(mode, mode or "")),
+            str(modes.get(mode, mode)),
             be_date(started),
             be_date(ended),
             hours,
-            number or "",
+            number,
+            sources[source],
+            str(kinds.get(kind, kind)),
         )
 
 
 def register_person_totals(access: HRAccess, *, node: OrgUnit, year: int):
-    """Per person: courses completed and hours in the fiscal year (one GROUP BY)."""
-    starts, ends = fiscal_year_bounds(year)
-    return (
-        register_completions(access, node=node, starts=starts, ends=ends)
-        .order_by()
-        .values("user_id")
-        .annotate(
-            employee_number=F("user__person__employee_number"),
-            name=Concat(
-                F("user__person__title_th"),
-                F("user__person__first_name_th"),
-                Value(" "),
-                F("user__person__last_name_th"),
-                output_field=CharField(),
-            ),
-            courses=Count("pk"),
-            hours=Sum("learning_hours"),
-        )
-        .order_by("employee_number", "user_id")
-        .values_list("employee_number", "name", "courses", "hours")
-    )
+    """Per person: Academy courses completed, approved outside records and their
+    hours together in the fiscal year (one GROUP BY over the file's rows)."""
+    union, params = _union(access, node=node, year=year).query.sql_with_params()
+    sql = f"""
+        SELECT x.r_number,
+               COALESCE(x.r_title, '') || COALESCE(x.r_first, '') || ' '
+               || COALESCE(x.r_last, ''),
+               SUM(CASE WHEN x.r_source = 'academy' THEN 1 ELSE 0 END),
+               SUM(CASE WHEN x.r_source = 'outside' THEN 1 ELSE 0 END),
+               SUM(x.r_hours)
+        FROM ({union}) x
+        GROUP BY x.r_person, x.r_number, x.r_title, x.r_first, x.r_last
+        ORDER BY x.r_number, x.r_person
+    """  # noqa: S608 - a compiled query and fixed names
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while chunk := cursor.fetchmany(2000):
+            for number, name, courses, outside, hours in chunk:
+                yield (
+                    number,
+                    name,
+                    int(courses),
+                    int(outside),
+                    Decimal(str(hours or 0)).quantize(TENTH),
+                )

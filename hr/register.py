@@ -1,6 +1,6 @@
 """The ก.พ.7 training register file at /hr/register/ (certificates.register): a page
 to choose the fiscal year and the unit, and the file as CSV (for import) or as a
-workbook to print. HR officers only, for a node of their scope; audited as exports.
+workbook to print; Academy completions and approved outside development. HR officers only, for a node of their scope; audited as exports.
 """
 
 from django.http import Http404
@@ -98,18 +98,18 @@ def register_file(request, access, fmt: str):
     totals = R.ReportSheet(
         name=_("Per person"),
         title=R.report_title(
-            _("Courses and hours per person, %(year)s") % {"year": label},
+            _("Courses, outside development and hours per person, %(year)s")
+            % {"year": label},
             scope=scope,
             on=on,
         ),
         columns=[
             R.Column(_("Employee number"), width=14),
             R.Column(_("Name"), width=32),
-            R.Column(_("Courses"), R.INTEGER),
+            R.Column(_("Academy courses"), R.INTEGER, width=12),
+            R.Column(_("Approved outside development"), R.INTEGER, width=14),
             R.Column(_("Hours"), R.DECIMAL),
         ],
-        rows=register_person_totals(access, node=node, year=year).iterator(
-            chunk_size=2000
-        ),
+        rows=register_person_totals(access, node=node, year=year),
     )
     return R.report_response(filename=filename, sheets=[records, totals])
