@@ -95,6 +95,7 @@ def test_hr_officer_exports_the_fiscal_year_report_and_the_register_file(
     assert row["course_title_th"] == "การกำกับดูแลข้อมูลภาครัฐ"
     assert row["hours"] == "6.0"
     assert row["certificate_number"] == certificate.number
+    assert row["record_source"] == "หลักสูตรของสถาบัน"
     assert row["ended_on"].endswith(f"/{buddhist_year(timezone.localdate().year)}")
 
     book = load_workbook(io.BytesIO(_download(page, "#register-xlsx")))
@@ -102,4 +103,4 @@ def test_hr_officer_exports_the_fiscal_year_report_and_the_register_file(
     assert "ก.พ.7" in records["A1"].value
     record = next(records.iter_rows(min_row=3, values_only=True))
     assert record[1] == "E4501" and record[16] == certificate.number
-    assert next(totals.iter_rows(min_row=3, values_only=True))[2:] == (1, 6)
+    assert next(totals.iter_rows(min_row=3, values_only=True))[2:] == (1, 0, 6)
