@@ -105,8 +105,12 @@ class OwnPackagesIndexView(snippet_views.IndexView):
     def get_base_queryset(self):
         return packages_for_author(self.request.user)
 
+    @cached_property
+    def may_add_courses(self) -> bool:
+        return catalogue_for_author(self.request.user) is not None
+
     def get_list_more_buttons(self, instance):
-        return [
+        buttons = [
             *super().get_list_more_buttons(instance),
             MenuItem(
                 _("Preview"),
@@ -114,13 +118,17 @@ class OwnPackagesIndexView(snippet_views.IndexView):
                 icon_name="view",
                 priority=5,
             ),
-            MenuItem(
-                _("Create a course from it"),
-                url=reverse("scorm_package_course", args=[instance.pk]),
-                icon_name="doc-empty-inverse",
-                priority=6,
-            ),
         ]
+        if self.may_add_courses:
+            buttons.append(
+                MenuItem(
+                    _("Create a course from it"),
+                    url=reverse("scorm_package_course", args=[instance.pk]),
+                    icon_name="doc-empty-inverse",
+                    priority=6,
+                )
+            )
+        return buttons
 
 
 class OwnPackageEditView(_OwnPackages, snippet_views.EditView):

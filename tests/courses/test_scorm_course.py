@@ -267,8 +267,11 @@ def test_someone_who_may_not_add_courses_is_refused(client, catalogue, instructo
     assert client.get(f"{PACKAGES}{package.pk}/course/").status_code == 404
     assert client.post(f"{PACKAGES}{package.pk}/course/").status_code == 404
     assert CoursePage.objects.count() == 0
-    # The upload form no longer offers it.
+    # Neither the upload form nor the package's row offers it.
     assert 'name="create_course"' not in client.get(f"{PACKAGES}add/").content.decode()
+    listing = client.get(PACKAGES).content.decode()
+    assert package.title in listing
+    assert f"{PACKAGES}{package.pk}/course/" not in listing
     with pytest.raises(ScormError):
         course_from_package(package=package, user=instructor)
     assert CoursePage.objects.count() == 0
