@@ -19,7 +19,12 @@ from django.utils.translation import gettext
 import pytest
 
 from academy.accounts.roles import Role
-from tests.academy.test_glossary import WAGTAIL_CATALOGUES, forbidden_words
+from tests.academy.glossary_helpers import (
+    WAGTAIL_CATALOGUES,
+    contains_phrase,
+    forbidden_words,
+    segments,
+)
 from tests.factories import UserFactory, course
 
 #: Wagtail apps installed but whose screens nobody meets: no page type of the Academy
@@ -85,11 +90,11 @@ def _visible_text(page: str) -> str:
 
 
 def _forbidden_in(text: str) -> list[str]:
-    from tests.academy.test_glossary import _contains, _segments
-
     found = [word for word in WAGTAILS_OWN_THAI if word in text]
-    tokens = _segments(text)
-    found += [word for word in forbidden_words() if _contains(tokens, _segments(word))]
+    tokens = segments(text)
+    found += [
+        word for word in forbidden_words() if contains_phrase(tokens, segments(word))
+    ]
     return found
 
 

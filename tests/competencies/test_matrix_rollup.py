@@ -28,7 +28,13 @@ from competencies.services import (
     placement_start,
 )
 from competencies.tasks import matrix_rollups_build as matrix_rollups_task
-from tests.competencies.test_selectors import LINES, POSITIONS, TODAY, _actual, _build
+from tests.competencies.matrix_helpers import (
+    LINES,
+    POSITIONS,
+    TODAY,
+    matrix_figures,
+    ministry_build,
+)
 from tests.factories import level, line_of_work, position
 
 pytestmark = pytest.mark.django_db
@@ -41,14 +47,16 @@ def matrix_callbacks(callbacks):
 
 @pytest.fixture
 def ministry(framework_academy):
-    ministry, departments, people = _build(
+    ministry, departments, people = ministry_build(
         framework_academy, divisions=4, staff_per_division=6
     )
     return ministry, departments, people
 
 
 def _cells(root, framework, by, on, *, live):
-    return _actual(org_matrix(root, framework=framework, by=by, on=on, live=live))
+    return matrix_figures(
+        org_matrix(root, framework=framework, by=by, on=on, live=live)
+    )
 
 
 @pytest.mark.parametrize("by", ["child", "unit", "group"])
@@ -61,7 +69,7 @@ def test_maintained_matrix_equals_the_live_matrix(framework_academy, ministry, b
         assert not live.maintained
         maintained = org_matrix(node, framework=framework_academy, by=by, on=TODAY)
         assert maintained.maintained
-        assert _actual(maintained) == _actual(live)
+        assert matrix_figures(maintained) == matrix_figures(live)
         assert [row.pk for row in maintained.rows] == [row.pk for row in live.rows]
 
 
@@ -204,7 +212,7 @@ def test_the_sweep_moves_on_only_the_people_a_date_touched(framework_academy, mi
     for by in ("unit", "group"):
         maintained = org_matrix(root, framework=framework_academy, by=by, on=tomorrow)
         assert maintained.maintained
-        assert _actual(maintained) == _cells(
+        assert matrix_figures(maintained) == _cells(
             root, framework_academy, by, tomorrow, live=True
         )
 
@@ -394,4 +402,6 @@ def test_moving_a_unit_marks_the_figures_stale(
     assert moved.path.startswith(departments[1].path)
     matrix = org_matrix(root, framework=framework_academy, by="child", on=TODAY)
     assert not matrix.maintained
-    assert _actual(matrix) == _cells(root, framework_academy, "child", TODAY, live=True)
+    assert matrix_figures(matrix) == _cells(
+        root, framework_academy, "child", TODAY, live=True
+    )

@@ -8,48 +8,14 @@ import pytest
 
 from competencies.selectors import org_matrix, person_profile, standards_snapshot
 from competencies.services import evidence_record
-from tests.factories import PlacementFactory, level, line_of_work, org_unit, position
+from tests.competencies.matrix_helpers import (
+    TODAY,
+    matrix_figures,
+    ministry_build,
+)
+from tests.factories import PlacementFactory, level, org_unit
 
 pytestmark = pytest.mark.django_db
-
-TODAY = date(2026, 11, 22)
-LINES = ["3-1-0013", "3-1-0012", "เจ้าพนักงานธุรการ", "เจ้าพนักงานเครื่องคอมพิวเตอร์"]
-POSITIONS = [
-    ("knowledge", "practitioner"),
-    ("general", "operational"),
-    ("managerial", "managerial-primary"),
-]
-
-
-def _build(framework, *, divisions: int, staff_per_division: int):
-    ministry = org_unit("M", kind="ministry")
-    departments = [
-        org_unit(f"D{i}", parent=ministry, kind="department") for i in range(2)
-    ]
-    people = []
-    competencies = list(framework.competencies.exclude(kind="area").order_by("pk"))
-    ranks = framework.scale.levels.count()
-    for d in range(divisions):
-        division = org_unit(f"V{d}", parent=departments[d % 2], kind="division")
-        for s in range(staff_per_division):
-            n = d * staff_per_division + s
-            position_type, position_level = position(*POSITIONS[n % len(POSITIONS)])
-            placement = PlacementFactory(
-                unit=division,
-                position_type=position_type,
-                position_level=position_level,
-                line_of_work=line_of_work(LINES[n % len(LINES)]),
-            )
-            people.append(placement.person)
-            for k, item in enumerate(competencies[: (n % 5) + 1]):
-                evidence_record(
-                    person=placement.person,
-                    competency=item,
-                    level=level(framework, (n + k) % ranks + 1),
-                    source=["assessment", "course", "self"][(n + k) % 3],
-                    observed_on=date(2026, 1, 1),
-                )
-    return ministry, departments, people
 
 
 def _expected(framework, people, bucket_of):
@@ -68,22 +34,17 @@ def _expected(framework, people, bucket_of):
     }
 
 
-def _actual(matrix):
-    return {
-        key: (cell.staff, cell.meeting, pytest.approx(cell.mean_gap))
-        for key, cell in matrix.cells.items()
-    }
-
-
 def test_matrix_by_unit_matches_the_profile_rule(framework_academy):
-    ministry, _, people = _build(framework_academy, divisions=3, staff_per_division=8)
+    ministry, _, people = ministry_build(
+        framework_academy, divisions=3, staff_per_division=8
+    )
     matrix = org_matrix(ministry, framework=framework_academy, by="unit", on=TODAY)
     expected = _expected(framework_academy, people, lambda p: p.placement.unit_id)
-    assert _actual(matrix) == expected
+    assert matrix_figures(matrix) == expected
 
 
 def test_matrix_by_child_rolls_divisions_up_to_departments(framework_2018):
-    ministry, departments, people = _build(
+    ministry, departments, people = ministry_build(
         framework_2018, divisions=4, staff_per_division=5
     )
     matrix = org_matrix(ministry, framework=framework_2018, by="child", on=TODAY)
@@ -94,19 +55,21 @@ def test_matrix_by_child_rolls_divisions_up_to_departments(framework_2018):
     expected = _expected(
         framework_2018, people, lambda p: department_of[p.placement.unit_id]
     )
-    assert _actual(matrix) == expected
+    assert matrix_figures(matrix) == expected
     assert {unit.pk for unit in matrix.rows} >= {d.pk for d in departments}
 
 
 def test_matrix_by_group_counts_each_personnel_group(framework_academy):
-    ministry, _, people = _build(framework_academy, divisions=2, staff_per_division=6)
+    ministry, _, people = ministry_build(
+        framework_academy, divisions=2, staff_per_division=6
+    )
     matrix = org_matrix(ministry, framework=framework_academy, by="group", on=TODAY)
     expected = _expected(framework_academy, people, lambda p: p.frameworks[0].group.pk)
-    assert _actual(matrix) == expected
+    assert matrix_figures(matrix) == expected
 
 
 def test_matrix_of_a_subtree_excludes_staff_outside_it(framework_academy):
-    ministry, departments, people = _build(
+    ministry, departments, people = ministry_build(
         framework_academy, divisions=4, staff_per_division=3
     )
     inside = [
@@ -123,11 +86,13 @@ def test_matrix_of_a_subtree_excludes_staff_outside_it(framework_academy):
     ) <= len(inside)
     assert staff
     expected = _expected(framework_academy, inside, lambda p: p.placement.unit_id)
-    assert _actual(matrix) == expected
+    assert matrix_figures(matrix) == expected
 
 
 def test_staff_who_left_are_not_counted(framework_academy):
-    ministry, _, people = _build(framework_academy, divisions=1, staff_per_division=3)
+    ministry, _, people = ministry_build(
+        framework_academy, divisions=1, staff_per_division=3
+    )
     before = org_matrix(ministry, framework=framework_academy, by="unit", on=TODAY)
     people[0].left_on = date(2026, 1, 1)
     people[0].save()
@@ -140,7 +105,7 @@ def test_staff_who_left_are_not_counted(framework_academy):
 def test_matrix_query_count_is_constant_in_units_and_staff(
     framework_academy, django_assert_num_queries, by
 ):
-    small, _, _ = _build(framework_academy, divisions=1, staff_per_division=1)
+    small, _, _ = ministry_build(framework_academy, divisions=1, staff_per_division=1)
     # Whether a rollup is there, the rules, the aggregate, competencies, row labels.
     with django_assert_num_queries(5):
         org_matrix(small, framework=framework_academy, by=by, on=TODAY)
@@ -149,7 +114,9 @@ def test_matrix_query_count_is_constant_in_units_and_staff(
 def test_matrix_query_count_same_for_fifty_units(
     framework_academy, django_assert_num_queries
 ):
-    ministry, _, _ = _build(framework_academy, divisions=50, staff_per_division=1)
+    ministry, _, _ = ministry_build(
+        framework_academy, divisions=50, staff_per_division=1
+    )
     with django_assert_num_queries(5):
         matrix = org_matrix(ministry, framework=framework_academy, by="unit", on=TODAY)
     assert len(matrix.rows) == 50
