@@ -41,6 +41,7 @@ def site_tree() -> None:
         ("academy.core.migrations.0002_home_page", "create_home_page"),
         ("courses.migrations.0002_catalogue_page", "create_catalogue"),
         ("courses.migrations.0003_authoring", "set_up_authoring"),
+        ("courses.migrations.0011_scorm", "grant_permissions"),
         ("competencies.migrations.0003_admin_permissions", "grant"),
         ("certificates.migrations.0002_permissions", "grant"),
     ):
