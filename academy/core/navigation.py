@@ -17,13 +17,15 @@ SESSION_KEY = "academy_nav"
 WORKSPACES = {"hr": "core.offer_hr_workspace", "admin": "core.offer_admin"}
 
 
+def _offered(user) -> list[str]:
+    return sorted(name for name, action in WORKSPACES.items() if can(user, action))
+
+
 def remember_workspaces(sender, request, user, **kwargs) -> None:
     """user_logged_in receiver: keep in the session which workspaces the menu offers."""
     if request is None or not hasattr(request, "session"):
         return
-    request.session[SESSION_KEY] = sorted(
-        name for name, action in WORKSPACES.items() if can(user, action)
-    )
+    request.session[SESSION_KEY] = _offered(user)
 
 
 def navigation(request) -> dict:
@@ -32,5 +34,9 @@ def navigation(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav": {}, "signup_open": settings.ACCOUNT_ALLOW_SIGNUPS}
-    offered = set(request.session.get(SESSION_KEY, ()))
+    if SESSION_KEY not in request.session:
+        # A session from before this key existed (signed in before a deploy): ask
+        # once, and keep the answer as a sign-in would.
+        request.session[SESSION_KEY] = _offered(user)
+    offered = set(request.session[SESSION_KEY])
     return {"nav": {name: name in offered for name in WORKSPACES}}

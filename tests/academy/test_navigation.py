@@ -30,6 +30,19 @@ def test_menu_links_follow_roles(client, roles, hr, admin):
     assert ('href="/admin/"' in html) is admin
 
 
+def test_a_session_from_before_the_menu_key_is_answered_once(client):
+    """A session signed in before a deploy that introduced the key keeps its links:
+    the menu asks the rules once and keeps the answer."""
+    from academy.core.navigation import SESSION_KEY
+
+    client.force_login(UserFactory(roles=[Role.HR_OFFICER]))
+    session = client.session
+    del session[SESSION_KEY]
+    session.save()
+    assert 'href="/hr/"' in client.get("/courses/").content.decode()
+    assert client.session[SESSION_KEY] == ["hr"]
+
+
 def test_anonymous_menu_offers_sign_in_only(client):
     html = client.get("/courses/").content.decode()
     assert 'href="/dashboard/"' not in html
