@@ -26,8 +26,9 @@ quizzes; their questions are `demo/data/questions.csv`, in the instructors' impo
 format.
 
 `demo/data/users.yaml` holds the demo accounts `seed_demo` creates and the learner's
-evidence; `demo/data/population.yaml` the shares and weights the generated ministry's
-staff and evidence are drawn with; `demo/data/names.yaml` the Thai names they are given.
+evidence; `demo/data/blueprint.yaml` the shape of the generated ministry;
+`demo/data/population.yaml` the shares and weights its staff and their evidence are
+drawn with; `demo/data/names.yaml` the Thai names they are given.
 Each file says its own shape in its opening comment. A malformed entry stops the seed
 with a DemoContentError naming the file and the entry.
 """
@@ -497,3 +498,126 @@ def demo_data_check() -> None:
     demo_accounts()
     population_tuning()
     thai_names()
+    ministry_shape()
+
+
+# ------------------------------------------------------------------------------
+# The ministry's shape (blueprint.yaml)
+# ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MinistryShape:
+    """The departments, divisions and units blueprint(staff) picks from, in order."""
+
+    departments: tuple[dict, ...]  # key, name, head?, deputy?, lines, regional
+    support_divisions: dict[str, tuple[str, str, str]]  # key -> Thai, English, focus
+    ops_secretariat: tuple[str, str, str]
+    division_order: tuple[str, ...]  # "#n": the n-th line division; else a support key
+    regions: tuple[tuple[str, str], ...]
+    provinces: tuple[tuple[str, str], ...]
+    unit_names: dict[str, tuple[tuple[str, str], ...]]  # by focus
+    focus_size: dict[str, float]
+    regional_size: float
+    max_units: dict[str, int]  # by division key
+
+
+def _texts(count: int, says: str) -> Shape:
+    return Shape(
+        says,
+        lambda value: (
+            isinstance(value, list)
+            and len(value) == count
+            and all(TEXT.test(item) for item in value)
+        ),
+    )
+
+
+DIVISION = _texts(3, "[Thai, English, focus]")
+LINE_DIVISION = _texts(4, "[key, Thai, English, focus]")
+SHAPE_FIELDS = {
+    "departments": ENTRIES,
+    "support_divisions": mapping_of(DIVISION),
+    "ops_secretariat": DIVISION,
+    "division_order": list_of(TEXT),
+    "regions": list_of(PAIR),
+    "provinces": list_of(PAIR),
+    "unit_names": mapping_of(list_of(PAIR)),
+    "focus_size": mapping_of(WEIGHT),
+    "regional_size": WEIGHT,
+    "max_units": mapping_of(RANK),
+}
+DEPARTMENT_FIELDS = {
+    "key": TEXT,
+    "name": PAIR,
+    "head": TEXT,
+    "deputy": TEXT,
+    "lines": list_of(LINE_DIVISION),
+    "regional": Shape("a mapping", lambda value: isinstance(value, dict)),
+}
+REGIONAL_FIELDS = {
+    "name": PAIR,
+    "focus": TEXT,
+    "places": one_of(("regions", "provinces")),
+}
+
+
+@cache
+def ministry_shape(path: Path = DATA_DIR / "blueprint.yaml") -> MinistryShape:
+    name = _shown(path)
+    entry = _check_entry(name, read_yaml(path), SHAPE_FIELDS)
+    focuses = set(entry["focus_size"])
+    problems = [
+        f"{name}: unit_names has no units for the focus {focus}."
+        for focus in sorted(focuses - set(entry["unit_names"]))
+    ]
+    used = [
+        (f"support_divisions, {key}", row[2])
+        for key, row in entry["support_divisions"].items()
+    ]
+    used.append(("ops_secretariat", entry["ops_secretariat"][2]))
+    departments = []
+    for number, department in enumerate(entry["departments"], start=1):
+        key = department.get("key", "") if isinstance(department, dict) else ""
+        where = f"{name}, departments entry {number}" + (f" ({key})" if key else "")
+        _check_entry(
+            where, department, DEPARTMENT_FIELDS, optional=frozenset({"head", "deputy"})
+        )
+        _check_entry(f"{where}: regional", department["regional"], REGIONAL_FIELDS)
+        used += [(f"{where}: lines, {row[0]}", row[3]) for row in department["lines"]]
+        used.append((f"{where}: regional", department["regional"]["focus"]))
+        for slot in entry["division_order"]:
+            if slot.startswith("#") and not (
+                slot[1:].isdigit() and int(slot[1:]) < len(department["lines"])
+            ):
+                problems.append(f"{where}: no line division {slot} (division_order).")
+        departments.append(department)
+    problems += [
+        f"{where}: the focus {focus} is not in focus_size."
+        for where, focus in used
+        if focus not in focuses
+    ]
+    problems += [
+        f"{name}: division_order names {slot}, not a support division."
+        for slot in entry["division_order"]
+        if not slot.startswith("#") and slot not in entry["support_divisions"]
+    ]
+    if problems:
+        raise DemoContentError("\n".join(problems))
+    return MinistryShape(
+        departments=tuple(departments),
+        support_divisions={
+            key: tuple(row) for key, row in entry["support_divisions"].items()
+        },
+        ops_secretariat=tuple(entry["ops_secretariat"]),
+        division_order=tuple(entry["division_order"]),
+        regions=tuple(tuple(pair) for pair in entry["regions"]),
+        provinces=tuple(tuple(pair) for pair in entry["provinces"]),
+        unit_names={
+            focus: tuple(tuple(pair) for pair in pairs)
+            for focus, pairs in entry["unit_names"].items()
+        },
+        focus_size=entry["focus_size"],
+        regional_size=entry["regional_size"],
+        max_units=entry["max_units"],
+    )

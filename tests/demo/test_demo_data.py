@@ -17,6 +17,7 @@ from demo.content import (
     DATA_DIR,
     DemoContentError,
     demo_accounts,
+    ministry_shape,
     population_tuning,
     thai_names,
 )
@@ -51,46 +52,78 @@ def test_the_shipped_files_load():
     names = thai_names()
     assert set(names.titles) == set(content.TITLE_KEYS)
     assert all(len(pair) == 2 for pair in names.surnames)
+    shape = ministry_shape()
+    assert shape.departments[0]["key"] == "OPS"
+    assert set(shape.unit_names) == set(shape.focus_size)
 
 
-def test_a_user_with_an_unknown_role_is_named(tmp_path):
+LOADERS = {
+    "users.yaml": demo_accounts,
+    "population.yaml": population_tuning,
+    "names.yaml": thai_names,
+    "blueprint.yaml": ministry_shape,
+}
+REMOVE = object()
+
+
+@pytest.mark.parametrize(
+    ("name", "changes", "expected"),
+    [
+        (
+            "users.yaml",
+            {("users", 1, "role"): "teacher"},
+            "users entry 2 (instructor@academy.example): role must be one of "
+            "learner, instructor, hr_officer, academy_admin, not 'teacher'.",
+        ),
+        (
+            "users.yaml",
+            {("users", 2, "line_of_work"): REMOVE, ("users", 2, "line"): "3-1-006"},
+            "users entry 3 (hr@academy.example): unknown keys ['line'], "
+            "missing keys ['line_of_work'].",
+        ),
+        (
+            "users.yaml",
+            {("learner_evidence", 4, "level"): 0},
+            "learner_evidence entry 5: level must be a whole number from 1, not 0.",
+        ),
+        (
+            "population.yaml",
+            {("focus_line_boost", "ict", "นักวิชาการสถิติ"): "two"},
+            "focus_line_boost, ict, นักวิชาการสถิติ must be a positive number, not 'two'.",
+        ),
+        (
+            "population.yaml",
+            {("assessment_share",): 62},
+            "assessment_share must be a number from 0 to 1, not 62.",
+        ),
+        (
+            "names.yaml",
+            {("surnames", 6): ["ใจดี"]},
+            "surnames, entry 7 must be [Thai, English], two texts, not ['ใจดี'].",
+        ),
+        (
+            "blueprint.yaml",
+            {("departments", 0, "name"): "สำนักงานปลัดกระทรวง"},
+            "departments entry 1 (OPS): name must be [Thai, English], two texts",
+        ),
+    ],
+)
+def test_a_malformed_entry_is_named(tmp_path, name, changes, expected):
     def change(document):
-        document["users"][1]["role"] = "teacher"
+        for (*parents, key), value in changes.items():
+            container = document
+            for parent in parents:
+                container = container[parent]
+            if value is REMOVE:
+                del container[key]
+            else:
+                container[key] = value
 
-    path = _copy(tmp_path, "users.yaml", change)
+    path = _copy(tmp_path, name, change)
     with pytest.raises(DemoContentError) as raised:
-        demo_accounts(path)
-    message = str(raised.value)
-    assert str(path) in message
-    assert "users entry 2 (instructor@academy.example)" in message
-    assert "role must be one of learner" in message
-    assert "'teacher'" in message
-
-
-def test_a_user_missing_a_key_is_named(tmp_path):
-    def change(document):
-        del document["users"][2]["line_of_work"]
-        document["users"][2]["line"] = "3-1-006"
-
-    path = _copy(tmp_path, "users.yaml", change)
-    with pytest.raises(
-        DemoContentError,
-        match=r"users entry 3 \(hr@academy\.example\): unknown keys \['line'\], "
-        r"missing keys \['line_of_work'\]",
-    ):
-        demo_accounts(path)
-
-
-def test_evidence_with_a_bad_level_is_named(tmp_path):
-    def change(document):
-        document["learner_evidence"][4]["level"] = 0
-
-    path = _copy(tmp_path, "users.yaml", change)
-    with pytest.raises(
-        DemoContentError,
-        match=r"learner_evidence entry 5: level must be a whole number from 1, not 0",
-    ):
-        demo_accounts(path)
+        LOADERS[name](path)
+    assert str(raised.value).startswith(str(path))
+    assert expected in str(raised.value)
 
 
 def test_accounts_without_a_learner_first_are_refused(tmp_path):
@@ -107,43 +140,22 @@ def test_accounts_without_a_learner_first_are_refused(tmp_path):
     assert "the first user is the learner" in message
 
 
-def test_a_bad_weight_is_named(tmp_path):
+def test_a_department_with_an_unknown_focus_is_named(tmp_path):
     def change(document):
-        document["focus_line_boost"]["ict"]["นักวิชาการสถิติ"] = "two"
+        document["departments"][1]["lines"][2][3] = "astrology"
+        document["departments"][2]["lines"] = document["departments"][2]["lines"][:2]
+        document["division_order"].append("XYZ")
 
-    path = _copy(tmp_path, "population.yaml", change)
-    with pytest.raises(
-        DemoContentError,
-        match=r"population\.yaml: focus_line_boost, ict, นักวิชาการสถิติ must be a "
-        r"positive number, not 'two'",
-    ):
-        population_tuning(path)
-
-
-def test_a_share_above_one_is_named(tmp_path):
-    def change(document):
-        document["assessment_share"] = 62
-
-    path = _copy(tmp_path, "population.yaml", change)
-    with pytest.raises(
-        DemoContentError,
-        match=r"assessment_share must be a number from 0 to 1, not 62",
-    ):
-        population_tuning(path)
-
-
-def test_a_name_without_its_romanisation_is_named(tmp_path):
-    def change(document):
-        document["surnames"][6] = ["ใจดี"]
-        del document["titles"]["doctor"]
-
-    path = _copy(tmp_path, "names.yaml", change)
-    with pytest.raises(
-        DemoContentError,
-        match=r"names\.yaml: surnames, entry 7 must be \[Thai, English\], two texts, "
-        r"not \['ใจดี'\]",
-    ):
-        thai_names(path)
+    path = _copy(tmp_path, "blueprint.yaml", change)
+    with pytest.raises(DemoContentError) as raised:
+        ministry_shape(path)
+    message = str(raised.value)
+    assert (
+        "departments entry 2 (DSD): lines, CAC: the focus astrology is not in "
+        "focus_size" in message
+    )
+    assert "departments entry 3 (DGS): no line division #2 (division_order)" in message
+    assert "division_order names XYZ, not a support division" in message
 
 
 def test_a_file_that_is_not_yaml_is_named(tmp_path):
