@@ -49,6 +49,9 @@ class ScormPackage(models.Model):
     flow = models.BooleanField(
         _("previous and next between items"), default=True, db_default=True
     )
+    # The organization's SCORM 2004 sequencing as honoured, and under "unsupported"
+    # what the manifest declares that is not (courses/scorm/sequencing.py).
+    sequencing = models.JSONField(default=dict, blank=True, editable=False)
     original_name = models.CharField(_("uploaded file"), max_length=255, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -26,7 +26,7 @@ import stat
 import zipfile
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from typing import BinaryIO
 from urllib.parse import unquote, urlsplit
@@ -35,6 +35,8 @@ from django.utils.translation import gettext as _
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
+
+from .sequencing import sequencing_read
 
 MANIFEST = "imsmanifest.xml"
 VERSION_12 = "1.2"
@@ -77,6 +79,9 @@ class PackageItem:
     # SCORM 2004: the ids of the item's objectives (imsss:primaryObjective and
     # imsss:objective), which the LMS gives the SCO as cmi.objectives.n.id.
     objectives: tuple[str, ...] = ()
+    # SCORM 2004: what the Academy honours of the item's imsss:sequencing
+    # (sequencing.sequencing_read); empty when it declares none.
+    sequencing: dict = field(default_factory=dict)
 
     def as_json(self) -> dict:
         """The form kept in ScormPackage.items (numbers as text)."""
@@ -94,6 +99,7 @@ class PackageItem:
             "scaled_passing_score": number(self.scaled_passing_score),
             "launch_data": self.launch_data,
             "objectives": list(self.objectives),
+            **({"sequencing": self.sequencing} if self.sequencing else {}),
         }
 
 
@@ -111,6 +117,9 @@ class PackageInfo:
     items: tuple[PackageItem, ...] = ()
     choice: bool = True
     flow: bool = True
+    # The organization's sequencing as honoured (sequencing.sequencing_read), with
+    # "unsupported": what the manifest declares that the Academy does not honour.
+    sequencing: dict = field(default_factory=dict)
 
     @property
     def total_bytes(self) -> int:
@@ -422,11 +431,19 @@ def manifest_parse(content: bytes, members: dict[str, zipfile.ZipInfo]) -> Packa
     }
     resources_base = _attribute(resources, "base")
     items: list[PackageItem] = []
+    unsupported: list[str] = []
     if organization is not None:
         for element, depth in _items(organization):
-            items.append(
-                _item_read(element, depth, by_id, members, resources_base, collection)
+            item = _item_read(
+                element, depth, by_id, members, resources_base, collection
             )
+            if version == VERSION_2004:
+                rules, missed = sequencing_read(
+                    *_sequencing(element, collection), where=item.identifier
+                )
+                unsupported += missed
+                item = replace(item, sequencing=rules)
+            items.append(item)
     elif by_id:  # no organization: a single resource package
         resource = next((r for r in by_id.values() if _attribute(r, "href")), None)
         if resource is not None:
@@ -443,6 +460,24 @@ def manifest_parse(content: bytes, members: dict[str, zipfile.ZipInfo]) -> Packa
     title = _text(_child(organization, "title")) if organization is not None else ""
     title = title or first.title
     choice, flow = _control_mode(organization, collection, version)
+    organization_rules: dict = {}
+    if version == VERSION_2004 and organization is not None:
+        organization_rules, missed = sequencing_read(
+            *_sequencing(organization, collection), where="organization"
+        )
+        unsupported = missed + unsupported
+        mapped = any(
+            objective.get("read") or objective.get("write")
+            for item in items
+            for objective in item.sequencing.get("objectives", {}).values()
+        )
+        if mapped and _attribute(organization, "objectivesGlobalToSystem") != "false":
+            unsupported.append(
+                "organization: objectivesGlobalToSystem (global objectives are "
+                "shared within this lesson only)"
+            )
+    if unsupported:
+        organization_rules["unsupported"] = list(dict.fromkeys(unsupported))[:100]
     return PackageInfo(
         version=version,
         edition=edition,
@@ -456,6 +491,7 @@ def manifest_parse(content: bytes, members: dict[str, zipfile.ZipInfo]) -> Packa
         items=tuple(items),
         choice=choice,
         flow=flow,
+        sequencing=organization_rules,
     )
 
 

@@ -7,17 +7,21 @@ Pure code over the package's items (ScormPackage.toc) and the learner's registra
   opened, a SCO when it reports completed or passed and not failed); when the lesson
   requires a pass, the lesson must also be passed;
 - passed: every SCO reports passed (assets have no success to report);
-- the item to play: the one asked for when the manifest allows choice, or the next or
-  previous one when it allows flow; otherwise the item last played (resume), or the
-  first.
+- an item whose rollupRules say rollupObjectiveSatisfied / rollupProgressCompletion
+  "false" does not count towards the pass / the completion;
+- the item to play: as the package's sequencing allows (sequencing.Navigator:
+  controlMode, constrained choice, preconditions); otherwise the item last played
+  (resume), or the first.
 
-Full IMS Simple Sequencing (preconditions, limit conditions, objectives mapped to
-global objectives, rollup rules other than "all") is not interpreted.
+Rollup rules (imsss:rollupRule) are not interpreted: the package's `unsupported`
+list names them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from .sequencing import Decision, Navigator
 
 
 @dataclass(frozen=True)
@@ -29,12 +33,24 @@ class Rollup:
 def lesson_rollup(*, items: list[dict], registrations, requires_pass: bool) -> Rollup:
     """`items` the package's launchable items; `registrations` the learner's rows."""
     by_item = {registration.item: registration for registration in registrations}
-    played = [by_item.get(item["identifier"]) for item in items]
+    # imsss:rollupRules rollupObjectiveSatisfied / rollupProgressCompletion="false"
+    # leave an item out of the lesson's pass / completion.
+    counted_pass = [
+        item
+        for item in items
+        if (item.get("sequencing") or {}).get("rollupSatisfied", True)
+    ]
+    items = [
+        item
+        for item in items
+        if (item.get("sequencing") or {}).get("rollupCompletion", True)
+    ]
     scos = [
-        registration
-        for item, registration in zip(items, played, strict=True)
+        by_item.get(item["identifier"])
+        for item in counted_pass
         if item["kind"] == "sco"
     ]
+    played = [by_item.get(item["identifier"]) for item in items]
     passed = bool(scos) and all(
         registration is not None and registration.passed_at is not None
         for registration in scos
@@ -46,33 +62,22 @@ def lesson_rollup(*, items: list[dict], registrations, requires_pass: bool) -> R
     return Rollup(completed=completed and (passed or not requires_pass), passed=passed)
 
 
+def navigator(*, package, registrations) -> Navigator:
+    """The package's navigation for a learner with these registrations."""
+    return Navigator(
+        items=package.toc,
+        root=package.sequencing,
+        choice=package.choice,
+        flow=package.flow,
+        registrations=registrations,
+    )
+
+
 def item_choose(
-    *,
-    items: list[dict],
-    current: str | None,
-    requested: str | None,
-    choice: bool,
-    flow: bool,
-) -> str:
-    """The identifier of the item to play. `current` is the item last played."""
-    identifiers = [item["identifier"] for item in items]
-    if current not in identifiers:
-        current = identifiers[0]
-    if requested is None or requested not in identifiers or requested == current:
-        return current
-    if choice:
-        return requested
-    position = identifiers.index(current)
-    neighbours = identifiers[max(position - 1, 0) : position + 2]
-    return requested if flow and requested in neighbours else current
-
-
-def item_neighbours(
-    *, items: list[dict], current: str
-) -> tuple[str | None, str | None]:
-    """The previous and next items in flow order."""
-    identifiers = [item["identifier"] for item in items]
-    position = identifiers.index(current)
-    previous = identifiers[position - 1] if position > 0 else None
-    following = identifiers[position + 1] if position + 1 < len(identifiers) else None
-    return previous, following
+    *, package, registrations, current: str | None, requested: str | None
+) -> Decision:
+    """The item to play (and why the one asked for is refused, if it is). `current`
+    is the item last played."""
+    return navigator(package=package, registrations=registrations).decide(
+        current=current, requested=requested
+    )

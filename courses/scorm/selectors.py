@@ -14,7 +14,7 @@ from django.urls import reverse
 from ..models import Enrolment, ScormLessonPage, ScormPackage, ScormRegistration
 from .origin import PLAYER_PREFIX, content_origin
 from .package import VERSION_12
-from .rollup import item_choose, item_neighbours
+from .rollup import item_choose, navigator
 from .runtime import records_flatten, seconds_as_duration, seconds_as_timespan
 
 LAUNCH_NAMESPACE = "courses.scorm.player"
@@ -115,6 +115,8 @@ class ScormPlayer:
     toc: tuple[TocEntry, ...] = ()
     previous_url: str = ""
     next_url: str = ""
+    # Why the part asked for (?sco=) was not opened, "" when it was.
+    refusal: str = ""
 
 
 @dataclass(frozen=True)
@@ -128,6 +130,10 @@ class TocEntry:
     launchable: bool = False
     current: bool = False
     state: str = ""  # "", "incomplete", "completed", "passed", "failed"
+    # A precondition of the package keeps it closed (disabled) or out of the
+    # contents' choices (hiddenFromChoice), as things stand.
+    disabled: bool = False
+    hidden: bool = False
 
 
 def _item_state(registration) -> str:
@@ -149,33 +155,49 @@ def _table_of_contents(
     *, package, registrations, current: str, lesson_url: str
 ) -> tuple[tuple[TocEntry, ...], str, str]:
     """The package's items with the learner's state of each and the links the
-    manifest's navigation allows (choice: any item; flow: previous and next)."""
+    manifest's sequencing allows (courses/scorm/sequencing.py): an item is a link
+    when choosing it would be accepted; flow gives the previous and next parts."""
     if len(package.launchable) < 2:
         return (), "", ""
     by_item = {registration.item: registration for registration in registrations}
+    navigation = navigator(package=package, registrations=registrations)
 
     def url(identifier: str) -> str:
         return f"{lesson_url}?{urlencode({'sco': identifier})}"
 
-    entries = tuple(
-        TocEntry(
-            identifier=item["identifier"],
-            title=item["title"],
-            depth=item["depth"],
-            launchable=bool(item["launch"]),
-            current=item["launch"] != "" and item["identifier"] == current,
-            url=url(item["identifier"])
-            if item["launch"] and package.choice and item["identifier"] != current
-            else "",
-            state=_item_state(by_item.get(item["identifier"])),
+    entries = []
+    for item in package.toc:
+        identifier = item["identifier"]
+        launchable = bool(item["launch"])
+        is_current = launchable and identifier == current
+        refusal = (
+            navigation.choice_refusal(current, identifier)
+            if launchable and not is_current
+            else "-"
         )
-        for item in package.toc
-    )
-    previous = following = None
-    if package.flow:
-        previous, following = item_neighbours(items=package.launchable, current=current)
+        disabled = launchable and navigation.disabled(identifier)
+        # A part closed only by a precondition stays a link (marked disabled): the
+        # part playing may open it before the page is loaded again, and the server
+        # decides when it is followed.
+        open_to_choice = not refusal or (
+            disabled and refusal == navigation.flow_refusal(current, identifier)
+        )
+        entries.append(
+            TocEntry(
+                identifier=identifier,
+                title=item["title"],
+                depth=item["depth"],
+                launchable=launchable,
+                current=is_current,
+                url=url(identifier) if open_to_choice else "",
+                state=_item_state(by_item.get(identifier)),
+                disabled=disabled,
+                hidden=launchable and navigation.hidden(identifier),
+            )
+        )
+    previous, following = navigation.neighbours(current)
     return (
-        entries,
+        tuple(entries),
         url(previous) if previous is not None else "",
         url(following) if following is not None else "",
     )
@@ -207,14 +229,13 @@ def scorm_player_for_learner(
     package = registrations[0].package
     latest = max(registrations, key=lambda r: r.updated_at)
     # The same choice registration_open made when the page was served.
-    chosen = item_choose(
-        items=package.launchable,
+    decision = item_choose(
+        package=package,
+        registrations=registrations,
         current=latest.item,
         requested=requested_item,
-        choice=package.choice,
-        flow=package.flow,
     )
-    registration = next((r for r in registrations if r.item == chosen), latest)
+    registration = next((r for r in registrations if r.item == decision.item), latest)
     toc, previous_url, next_url = _table_of_contents(
         package=package,
         registrations=registrations,
@@ -230,6 +251,7 @@ def scorm_player_for_learner(
         toc=toc,
         previous_url=previous_url,
         next_url=next_url,
+        refusal=decision.refusal,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
 import tempfile
 
@@ -24,6 +25,8 @@ from .runtime import (
     records_merge,
     runtime_parse,
 )
+
+logger = logging.getLogger(__name__)
 
 #: Enrolments whose learner may play a package and save its data (a completed
 #: course's lessons stay open for review; their saves change no completion).
@@ -82,6 +85,7 @@ def package_create(*, upload, uploaded_by=None, title: str = "") -> ScormPackage
                 items=[item.as_json() for item in info.items],
                 choice=info.choice,
                 flow=info.flow,
+                sequencing=info.sequencing,
                 original_name=(getattr(upload, "name", "") or "")[:255],
                 uploaded_by=uploaded_by,
             )
@@ -91,6 +95,12 @@ def package_create(*, upload, uploaded_by=None, title: str = "") -> ScormPackage
         for name in stored:
             storage.delete(name)
         raise
+    if info.sequencing.get("unsupported"):
+        logger.warning(
+            "SCORM package %s: sequencing not honoured (plays without it): %s",
+            package.pk,
+            "; ".join(info.sequencing["unsupported"]),
+        )
     return package
 
 
@@ -134,12 +144,11 @@ def registration_open(
         ScormRegistration.objects.filter(enrolment=enrolment, lesson=lesson)
     )
     chosen = item_choose(
-        items=package.launchable,
+        package=package,
+        registrations=registrations,
         current=_current_item(registrations),
         requested=item,
-        choice=package.choice,
-        flow=package.flow,
-    )
+    ).item
     registration = next((r for r in registrations if r.item == chosen), None)
     if registration is None:
         registration = ScormRegistration.objects.create(

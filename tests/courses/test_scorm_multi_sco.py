@@ -92,15 +92,19 @@ def test_each_sco_keeps_its_own_data_and_the_lesson_resumes_at_the_last(
     client.force_login(learner)
     client.get(lesson.url)
     first = ScormRegistration.objects.get(item="playing_item")
-    commit(client, first, {"cmi.location": "3", "cmi.exit": "suspend"})
-    client.get(lesson.url + "?sco=handicapping_item")
-    third = ScormRegistration.objects.get(item="handicapping_item")
-    commit(client, third, {"cmi.location": "1", "cmi.exit": "suspend"})
+    commit(
+        client,
+        first,
+        {"cmi.location": "3", "cmi.exit": "suspend", "cmi.success_status": "passed"},
+    )
+    client.get(lesson.url + "?sco=etuqiette_item")
+    second = ScormRegistration.objects.get(item="etuqiette_item")
+    commit(client, second, {"cmi.location": "1", "cmi.exit": "suspend"})
     assert ScormRegistration.objects.get(pk=first.pk).location == "3"
-    assert ScormRegistration.objects.get(pk=third.pk).location == "1"
+    assert ScormRegistration.objects.get(pk=second.pk).location == "1"
     # Coming back without asking for an item plays the one played last.
     html = client.get(lesson.url).content.decode()
-    assert '<strong aria-current="step">Handicapping</strong>' in html
+    assert '<strong aria-current="step">Etiquette</strong>' in html
     assert ScormRegistration.objects.filter(enrolment__user=learner).count() == 2
 
 
@@ -109,20 +113,25 @@ def test_the_player_launches_the_chosen_scos_own_file(client, learner, forced):
 
     _page, lesson = forced
     client.force_login(learner)
-    client.get(lesson.url + "?sco=assessment_item")
-    registration = ScormRegistration.objects.get(item="assessment_item")
+    for item in FORCED_ORDER_ITEMS:  # each opens once the one before is passed
+        client.get(f"{lesson.url}?sco={item}")
+        finish(client, ScormRegistration.objects.get(item=item))
+    client.get(lesson.url + "?sco=handicapping_item")
+    registration = ScormRegistration.objects.get(item="handicapping_item")
     response = client.get(
         f"/scorm-player/{launch_token(registration)}/", HTTP_HOST="scorm.testserver"
     )
     config = response.context["config"]
-    assert config["launch"].endswith("shared/launchpage.html?content=assessment")
+    assert config["launch"].endswith("shared/launchpage.html?content=handicapping")
 
 
 def test_without_choice_only_the_next_or_previous_sco_can_be_opened(learner, forced):
     _page, lesson = forced
     lesson.package.choice = False
     lesson.package.save()
-    registration_open(user=learner, lesson=lesson)
+    first = registration_open(user=learner, lesson=lesson)
+    first.success_status = "passed"  # the next SCO's precondition
+    first.save()
     refused = registration_open(user=learner, lesson=lesson, item="havingfun_item")
     assert refused.item == "playing_item"
     moved = registration_open(user=learner, lesson=lesson, item="etuqiette_item")
@@ -134,14 +143,13 @@ def test_the_lesson_completes_when_every_sco_is_completed_and_records_one_pass(
 ):
     _page, lesson = forced
     client.force_login(learner)
-    registrations = [
-        registration_open(user=learner, lesson=lesson, item=item)
-        for item in FORCED_ORDER_ITEMS
-    ]
-    for registration in registrations[:-1]:
+    for item in FORCED_ORDER_ITEMS[:-1]:
+        registration = registration_open(user=learner, lesson=lesson, item=item)
+        assert registration.item == item
         assert finish(client, registration).json()["completed"] is False
     assert not LessonProgress.objects.filter(lesson=lesson, status="completed").exists()
-    answer = finish(client, registrations[-1]).json()
+    quiz = registration_open(user=learner, lesson=lesson, item="assessment_item")
+    answer = finish(client, quiz).json()
     assert answer["completed"] is True and answer["passed"] is True
     assert LessonProgress.objects.get(lesson=lesson).status == "completed"
     assert CourseCompletion.objects.filter(user=learner).exists()
@@ -217,6 +225,13 @@ def test_the_lesson_page_costs_the_same_queries_for_one_sco_played_and_all(
     one = page_queries(client, lesson.url)
     for item in FORCED_ORDER_ITEMS:
         client.get(f"{lesson.url}?sco={item}")
+        if item != FORCED_ORDER_ITEMS[-1]:  # each opens the next; the lesson stays open
+            commit(
+                client,
+                ScormRegistration.objects.get(item=item),
+                {"cmi.success_status": "passed"},
+            )
+    assert ScormRegistration.objects.count() == len(FORCED_ORDER_ITEMS)
     every = page_queries(client, lesson.url)
     assert one == every
     assert every <= 50

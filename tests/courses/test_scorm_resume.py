@@ -21,7 +21,12 @@ from courses.scorm.runtime import MAX_INTERACTIONS, records_flatten
 from courses.scorm.selectors import launch_cmi, launch_token
 from courses.scorm.services import registration_open
 from courses.services import enrolment_create
-from tests.courses.scorm_helpers import CONTENT_ORIGIN, multi_sco_course, scorm_course
+from tests.courses.scorm_helpers import (
+    CONTENT_ORIGIN,
+    FORCED_ORDER_ITEMS,
+    multi_sco_course,
+    scorm_course,
+)
 
 pytestmark = pytest.mark.django_db
 CONTENT_HOST = "scorm.testserver"
@@ -318,8 +323,16 @@ def test_each_sco_of_a_package_gets_back_only_its_own_records(client, learner):
             "cmi.interactions.0.learner_response": "true",
             "cmi.objectives.0.id": "playing_obj",
             "cmi.objectives.0.success_status": "passed",
+            "cmi.success_status": "passed",  # opens the next SCO
         },
     )
+    for item in FORCED_ORDER_ITEMS[1:-1]:
+        client.get(f"{lesson.url}?sco={item}")
+        commit(
+            client,
+            ScormRegistration.objects.get(item=item),
+            {"cmi.success_status": "passed"},
+        )
     client.get(lesson.url + "?sco=assessment_item")
     quiz = ScormRegistration.objects.get(item="assessment_item")
     commit(
