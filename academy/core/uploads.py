@@ -94,13 +94,15 @@ class DryRunImportView:
     confirmation runs the import again, for real, on the kept file, so what is
     written is what the dry run checked, or nothing. Cancelling discards the file.
 
-    A subclass names `form_class`, `url_name` (this page: where cancelling and an
-    expired token lead), `pending_session_key` and `pending_directory`, and writes:
+    A subclass names `form_class`, `url_name` (this page, reversed with this
+    request's URL arguments: where cancelling and an expired token lead),
+    `pending_session_key` and `pending_directory`, and writes:
     - `dry_run(content, filename)` -> (context for the preview, problems);
     - `apply(content, filename)` -> (outcome, problems);
     - `problems_message(filename, count)`: the error shown above the problems;
     - `applied(outcome, filename)`: the response once the import is stored.
-    Problems are (location, message) pairs; none means the file is good.
+    Problems are a list the template shows (e.g. (location, message) pairs); an
+    empty list means the file is good.
     """
 
     form_class = None
@@ -130,7 +132,7 @@ class DryRunImportView:
         if action == "cancel":
             self.uploads.discard(request.POST.get("token", ""))
             messages.info(request, gettext("Import cancelled; nothing was stored."))
-            return redirect(self.url_name)
+            return self.back_to_upload()
         return self.preview(request)
 
     def preview(self, request):
@@ -158,7 +160,7 @@ class DryRunImportView:
                     "file again."
                 ),
             )
-            return redirect(self.url_name)
+            return self.back_to_upload()
         outcome, problems = self.apply(pending.content, filename=pending.name)
         self.uploads.discard(token)
         if problems:
@@ -172,6 +174,11 @@ class DryRunImportView:
                 form=self.form_class(), filename=filename, problems=problems
             )
         )
+
+    def back_to_upload(self):
+        """This page again, with the form: `url_name` reversed with the URL arguments
+        of this request (e.g. the question bank an import writes into)."""
+        return redirect(self.url_name, *self.args, **self.kwargs)
 
     @cached_property
     def uploads(self) -> PendingUploads:

@@ -21,7 +21,7 @@ from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import View
+from django.views.generic import TemplateView, View
 
 from wagtail.admin import messages
 from wagtail.admin.filters import WagtailFilterSet
@@ -44,7 +44,7 @@ from wagtail.models import ModelLogEntry
 import django_filters
 
 from academy.accounts.audit import AuditAction, audit_record
-from academy.core.uploads import PendingUploads
+from academy.core.uploads import DryRunImportView
 
 from ..models import Assessment, CoursePage, Question, QuestionBank
 from ..permissions import authored_course_paths
@@ -375,14 +375,19 @@ class AssessmentAdminForm(WagtailAdminModelForm):
 # ------------------------------------------------------------------------------
 
 
+def _authored_bank(user, pk) -> QuestionBank:
+    """The bank `pk` if `user` authors it; 404 otherwise."""
+    bank = banks_for_author(user).filter(pk=pk).first()
+    if bank is None:
+        raise Http404
+    return bank
+
+
 class BankObjectView(View):
     """A view about one bank the user authors (404 otherwise)."""
 
     def bank(self, request, pk) -> QuestionBank:
-        bank = banks_for_author(request.user).filter(pk=pk).first()
-        if bank is None:
-            raise Http404
-        return bank
+        return _authored_bank(request.user, pk)
 
 
 class QuestionExportView(BankObjectView):
@@ -441,104 +446,66 @@ class QuestionImportView(BankObjectView):
         return redirect("question_banks:edit", bank.pk)
 
 
-class MoodleQuestionImportView(BankObjectView):
-    """Moodle XML into a bank: upload → dry run (nothing stored) → confirm.
-
-    The file waits between the two steps in PendingUploads (the same scaffolding as
-    the framework import); confirming runs the whole import again on the kept file,
-    so what is written is exactly what the dry run checked, or nothing.
-    """
+class MoodleQuestionImportView(DryRunImportView, TemplateView):
+    """Moodle XML into a bank the user authors (404 otherwise): upload → dry run
+    (nothing stored) → confirm, as every admin import (DryRunImportView)."""
 
     template_name = "courses/assessments/admin/moodle_import.html"
-    session_key = "courses_pending_moodle_imports"
+    form_class = MoodleQuestionImportForm
+    url_name = "question_banks:import_moodle"
+    pending_session_key = "courses_pending_moodle_imports"
+    pending_directory = "courses/imports"
 
-    def uploads(self, request) -> PendingUploads:
-        return PendingUploads(
-            request, session_key=self.session_key, directory="courses/imports"
-        )
+    def dispatch(self, request, *args, **kwargs):
+        self.bank = _authored_bank(request.user, kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
 
-    def render(self, request, bank, **context):
-        context.setdefault("form", MoodleQuestionImportForm())
-        return TemplateResponse(request, self.template_name, {"bank": bank, **context})
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(bank=self.bank, **kwargs)
 
-    def get(self, request, pk):
-        return self.render(request, self.bank(request, pk))
-
-    def post(self, request, pk):
-        bank = self.bank(request, pk)
-        action = request.POST.get("action", "preview")
-        uploads = self.uploads(request)
-        if action == "cancel":
-            uploads.discard(request.POST.get("token", ""))
-            messages.info(request, gettext("Import cancelled; nothing was stored."))
-            return redirect("question_banks:import_moodle", bank.pk)
-        if action == "confirm":
-            token = request.POST.get("token", "")
-            pending = uploads.read(token)
-            if pending is None:
-                messages.error(
-                    request,
-                    gettext(
-                        "This import is no longer waiting for confirmation; upload "
-                        "the file again."
-                    ),
-                )
-                return redirect("question_banks:import_moodle", bank.pk)
-            try:
-                result = moodle_questions_import(
-                    bank=bank, content=pending.content, dry_run=False
-                )
-            except QuestionImportError as error:
-                uploads.discard(token)
-                return self.problems(request, bank, pending.name, error)
-            uploads.discard(token)
-            messages.success(
-                request,
-                gettext(
-                    "“%(name)s” imported: %(created)d new question(s), %(updated)d "
-                    "updated, %(unchanged)d unchanged, %(skipped)d skipped; "
-                    "%(unmapped)d need a competency and level before use."
-                )
-                % {
-                    "name": pending.name,
-                    "created": result.created,
-                    "updated": result.updated,
-                    "unchanged": result.unchanged,
-                    "skipped": len(result.skipped),
-                    "unmapped": result.unmapped,
-                },
-            )
-            return redirect(
-                reverse("questions:index") + f"?bank={bank.pk}&unmapped=true"
-                if result.unmapped
-                else reverse("question_banks:edit", args=[bank.pk])
-            )
-        form = MoodleQuestionImportForm(request.POST, request.FILES)
-        if not form.is_valid():
-            return self.render(request, bank, form=form)
-        upload = form.cleaned_data["file"]
-        content = upload.read()
+    def run(self, content: bytes, *, dry_run: bool):
         try:
-            result = moodle_questions_import(bank=bank, content=content, dry_run=True)
-        except QuestionImportError as error:
-            return self.problems(request, bank, upload.name, error)
-        return self.render(
-            request,
-            bank,
-            filename=upload.name,
-            result=result,
-            token=uploads.keep(content, filename=upload.name),
-        )
-
-    def problems(self, request, bank, filename, error):
-        messages.error(
-            request,
-            gettext(
-                "“%(name)s” was not imported: %(count)d problem(s). Nothing was stored."
+            result = moodle_questions_import(
+                bank=self.bank, content=content, dry_run=dry_run
             )
-            % {"name": filename, "count": len(error.problems)},
+        except QuestionImportError as error:
+            return None, error.problems
+        return result, []
+
+    def dry_run(self, content: bytes, *, filename: str):
+        result, problems = self.run(content, dry_run=True)
+        return {"result": result}, problems
+
+    def apply(self, content: bytes, *, filename: str):
+        return self.run(content, dry_run=False)
+
+    def problems_message(self, filename: str, count: int) -> str:
+        return gettext(
+            "“%(name)s” was not imported: %(count)d problem(s). Nothing was stored."
+        ) % {"name": filename, "count": count}
+
+    def applied(self, result, *, filename: str):
+        messages.success(
+            self.request,
+            gettext(
+                "“%(name)s” imported: %(created)d new question(s), %(updated)d "
+                "updated, %(unchanged)d unchanged, %(skipped)d skipped; "
+                "%(unmapped)d need a competency and level before use."
+            )
+            % {
+                "name": filename,
+                "created": result.created,
+                "updated": result.updated,
+                "unchanged": result.unchanged,
+                "skipped": len(result.skipped),
+                "unmapped": result.unmapped,
+            },
         )
-        return self.render(request, bank, filename=filename, problems=error.problems)
+        return redirect(
+            reverse("questions:index") + f"?bank={self.bank.pk}&unmapped=true"
+            if result.unmapped
+            else reverse("question_banks:edit", args=[self.bank.pk])
+        )
 
 
 class AssessmentResultsView(View):

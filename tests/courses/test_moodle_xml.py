@@ -365,11 +365,37 @@ def test_instructor_uploads_checks_and_confirms(client, instructor, framework_ac
     # The kept file is gone: a second confirmation imports nothing.
     again = client.post(url, {"action": "confirm", "token": token})
     assert again.status_code == 302
+    assert again["Location"] == url  # back to this bank's upload form
     assert Question.objects.count() == 4
 
     listing = client.get(done["Location"])
     assert listing.status_code == 200
     assert "Iota Question" in listing.content.decode()
+
+
+def _previewed(client, instructor, framework) -> tuple[str, str]:
+    """A true/false file dry-run into the instructor's own bank: the import page's
+    URL and the token its confirmation sends back."""
+    own = make_bank(framework, code="mine", owner=instructor)
+    url = f"/admin/assessments/banks/{own.pk}/import-moodle/"
+    client.force_login(instructor)
+    preview = client.post(
+        url,
+        {"file": _upload("b.xml", outside("qtype_truefalse_testquestion.moodle.xml"))},
+    )
+    return url, preview.context["token"]
+
+
+@pytest.mark.django_db
+def test_cancelling_discards_the_file_and_returns_to_the_banks_form(
+    client, instructor, framework_academy
+):
+    url, token = _previewed(client, instructor, framework_academy)
+    cancelled = client.post(url, {"action": "cancel", "token": token})
+    assert cancelled.status_code == 302
+    assert cancelled["Location"] == url
+    assert client.post(url, {"action": "confirm", "token": token})["Location"] == url
+    assert not Question.objects.exists()
 
 
 @pytest.mark.django_db
@@ -418,14 +444,7 @@ def test_only_the_banks_author_reaches_its_moodle_import(
 
 @pytest.mark.django_db
 def test_another_sessions_token_confirms_nothing(client, instructor, framework_academy):
-    own = make_bank(framework_academy, code="mine", owner=instructor)
-    url = f"/admin/assessments/banks/{own.pk}/import-moodle/"
-    client.force_login(instructor)
-    preview = client.post(
-        url,
-        {"file": _upload("b.xml", outside("qtype_truefalse_testquestion.moodle.xml"))},
-    )
-    token = preview.context["token"]
+    url, token = _previewed(client, instructor, framework_academy)
     client.logout()
     client.force_login(instructor)  # a fresh session
     client.post(url, {"action": "confirm", "token": token})
