@@ -17,7 +17,12 @@ from academy.core import pagecache
 from academy.core.refcache import ReferenceCache
 from academy.core.thaidate import add_months, fiscal_year, fiscal_year_bounds
 from competencies.models import Competency, Framework, Person, PersonnelGroup
-from competencies.selectors import FrameworkProfile, PersonProfile, person_profile
+from competencies.selectors import (
+    FrameworkProfile,
+    PersonProfile,
+    person_profile,
+    standards_cache,
+)
 
 from .models import (
     CourseCompetency,
@@ -147,7 +152,7 @@ def course_list_for_catalogue(*, filters: CatalogueFilters) -> list[CoursePage]:
     return found
 
 
-def catalogue_filter_choices() -> dict:
+def _catalogue_filter_choices_build(_key=None) -> dict:
     frameworks = list(Framework.objects.filter(status=Framework.Status.ACTIVE))
     return {
         "areas": list(
@@ -162,6 +167,21 @@ def catalogue_filter_choices() -> dict:
         ),
         "modes": CoursePage.DeliveryMode.choices,
     }
+
+
+#: The catalogue's and search's filter choices: the areas and personnel groups of the
+#: active frameworks, kept per process under the standards' version (saving or
+#: deleting a framework, competency or group bumps it: competencies.apps).
+catalogue_choices_cache = ReferenceCache(
+    "catalogue-choices",
+    _catalogue_filter_choices_build,
+    version_key=standards_cache.version_key,
+)
+
+
+def catalogue_filter_choices() -> dict:
+    """Shared by every request of a process: never modify what it returns."""
+    return catalogue_choices_cache.get()
 
 
 # ------------------------------------------------------------------------------
@@ -420,7 +440,8 @@ class LessonDetail:
 
 
 def lesson_detail_for_learner(*, lesson: LessonPage, user) -> LessonDetail:
-    course = CoursePage.objects.get(pk=lesson.get_parent().pk)
+    # By the tree path: the lesson's parent row is not read on the way.
+    course = CoursePage.objects.get(path=lesson.path[: -LessonPage.steplen])
     detail = course_detail_for_learner(course=course, user=user)
     index = next(
         (i for i, state in enumerate(detail.lessons) if state.lesson.pk == lesson.pk), 0

@@ -7,8 +7,13 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from .routing import CachedRoutingMixin, CachedViewRestrictionsMixin
 
-class HomePage(Page):
+
+class HomePage(CachedRoutingMixin, CachedViewRestrictionsMixin, Page):
+    """The root of the site: it routes the paths below it from a process-level cache
+    (academy.core.routing)."""
+
     intro_th = models.CharField(_("introduction (Thai)"), max_length=300, blank=True)
     intro_en = models.CharField(_("introduction (English)"), max_length=300, blank=True)
     body = RichTextField(

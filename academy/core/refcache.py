@@ -111,8 +111,7 @@ class ReferenceCache:
         """A new version, now and on commit; takes any arguments, so it connects to
         signals as it is."""
         self._new_version()
-        if in_transaction():
-            self._pending.value = True
+        pending_mark(self.version_key)  # every cache under this version
         if connection.in_atomic_block:
             transaction.on_commit(self._new_version)
 

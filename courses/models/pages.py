@@ -23,6 +23,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from academy.core.routing import CachedViewRestrictionsMixin
 from academy.core.thaitext import romanised_slug
 from competencies.models import Competency, PersonnelGroup, ProficiencyLevel
 
@@ -66,7 +67,7 @@ def readable_slug(page: Page, *fallbacks: str) -> str:
     return candidate
 
 
-class CatalogPage(Page):
+class CatalogPage(CachedViewRestrictionsMixin, Page):
     """The course catalogue at /courses/."""
 
     intro = models.CharField(_("introduction (Thai)"), max_length=400, blank=True)
@@ -110,7 +111,7 @@ class CatalogPage(Page):
         return _in_language(self.intro, self.intro_en)
 
 
-class CoursePage(Page):
+class CoursePage(CachedViewRestrictionsMixin, Page):
     class DeliveryMode(models.TextChoices):
         SELF_PACED = "self_paced", _("Online, self-paced")
         LIVE_ONLINE = "live_online", _("Live online")
@@ -395,7 +396,7 @@ class CourseInstructor(Orderable):
         ]
 
 
-class LessonPage(Page):
+class LessonPage(CachedViewRestrictionsMixin, Page):
     title_en = models.CharField(_("title (English)"), max_length=255, blank=True)
     estimated_minutes = models.PositiveSmallIntegerField(
         _("estimated minutes"), default=15
