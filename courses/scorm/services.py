@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import secrets
 import tempfile
+import zipfile
 
 from django.core.files import File
 from django.db import transaction
@@ -17,7 +18,14 @@ from competencies.services import evidence_record, person_ensure_for_user
 
 from ..models import Enrolment, ScormLessonPage, ScormPackage, ScormRegistration
 from .origin import limits
-from .package import VERSION_12, PackageError, package_inspect, package_members
+from .package import (
+    MANIFEST,
+    VERSION_12,
+    PackageError,
+    manifest_parse,
+    package_inspect,
+    package_members,
+)
 from .rollup import item_choose, lesson_rollup
 from .runtime import (
     MAX_INTERACTIONS,
@@ -102,6 +110,44 @@ def package_create(*, upload, uploaded_by=None, title: str = "") -> ScormPackage
             "; ".join(info.sequencing["unsupported"]),
         )
     return package
+
+
+def package_sequencing_refresh(package: ScormPackage) -> bool:
+    """Read a stored package's manifest again for its items and their sequencing
+    (packages uploaded before the sequencing was read play with choice and flow
+    only); True when something changed. The files never change, so the items are
+    the same ones: only what is read of them is added."""
+    members = {}
+    for name, size in (package.files or {}).items():
+        info = zipfile.ZipInfo(name)
+        info.file_size = size
+        members[name] = info
+    with private_storage().open(f"{package.storage_prefix}/{MANIFEST}") as handle:
+        content = handle.read()
+    info = manifest_parse(content, members)
+    items = [item.as_json() for item in info.items]
+    if [item["identifier"] for item in items] != [
+        item["identifier"] for item in package.toc
+    ] and package.items:
+        raise PackageError(_("The package's manifest no longer matches its items."))
+    changed = (
+        (bool(package.items) and package.items != items)
+        or package.sequencing != info.sequencing
+        or (package.choice, package.flow) != (info.choice, info.flow)
+    )
+    if changed:
+        if package.items:
+            package.items = items
+        package.sequencing = info.sequencing
+        package.choice, package.flow = info.choice, info.flow
+        package.save(update_fields=["items", "sequencing", "choice", "flow"])
+        if info.sequencing.get("unsupported"):
+            logger.warning(
+                "SCORM package %s: sequencing not honoured (plays without it): %s",
+                package.pk,
+                "; ".join(info.sequencing["unsupported"]),
+            )
+    return changed
 
 
 def _current_item(registrations) -> str | None:

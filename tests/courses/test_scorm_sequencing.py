@@ -11,9 +11,11 @@ import zipfile
 from types import SimpleNamespace
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 
 import pytest
 
+from academy.accounts.roles import Role
 from courses.models import ScormRegistration
 from courses.scorm.package import manifest_parse
 from courses.scorm.rollup import lesson_rollup
@@ -26,6 +28,7 @@ from tests.courses.scorm_helpers import (
     FORCED_ORDER_ITEMS,
     multi_sco_course,
 )
+from tests.factories import UserFactory
 
 # --- The real package's manifest -----------------------------------------------------
 
@@ -364,3 +367,50 @@ def test_a_package_with_rules_not_honoured_is_logged_at_upload(caplog):
         package = package_create(upload=upload)
     assert package.sequencing["unsupported"] == ["i1: randomizationControls"]
     assert "i1: randomizationControls" in caplog.text
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("_content_origin")
+def test_packages_stored_before_get_their_sequencing_read_again(learner):
+    page, lesson = multi_sco_course()
+    package = lesson.package
+    honoured = (package.items, package.sequencing)
+    package.items = [
+        {k: v for k, v in item.items() if k != "sequencing"} for item in package.items
+    ]
+    package.save()
+    enrolment_create(user=learner, course=page)
+    registration_open(user=learner, lesson=lesson)
+    jumped = registration_open(user=learner, lesson=lesson, item="assessment_item")
+    assert jumped.item == "assessment_item"  # the old behaviour: choice only
+    out = io.StringIO()
+    call_command("scorm_sequencing_refresh", stdout=out)
+    assert out.getvalue().strip() == "SCORM packages: 1 updated, 0 not read."
+    package.refresh_from_db()
+    assert (package.items, package.sequencing) == honoured
+    call_command("scorm_sequencing_refresh", stdout=out)
+    assert "0 updated" in out.getvalue().splitlines()[-1]
+    lesson.refresh_from_db()
+    assert (
+        registration_open(user=learner, lesson=lesson, item="handicapping_item").item
+        == "assessment_item"
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("_content_origin")
+def test_the_owners_preview_names_the_rules_not_honoured(client):
+    owner = UserFactory(email="owner@example.go.th", roles=[Role.INSTRUCTOR])
+    content = _manifest(
+        _item(1, '<imsss:limitConditions attemptLimit="1"/>') + _item(2), count=2
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("imsmanifest.xml", content)
+        for n in (1, 2):
+            archive.writestr(f"sco{n}.html", "<p></p>")
+    upload = SimpleUploadedFile("p.zip", buffer.getvalue(), "application/zip")
+    package = package_create(upload=upload, uploaded_by=owner)
+    client.force_login(owner)
+    html = client.get(f"/admin/courses/scorm-packages/{package.pk}/preview/").content
+    assert b"<code>i1: limitConditions</code>" in html
