@@ -15,6 +15,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import (
     CharField,
     Exists,
@@ -27,7 +28,6 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from academy.core.sql import rows_streamed
 from academy.core.thaidate import buddhist_year, fiscal_year_bounds
 from competencies.hr.selectors import HRAccess, placements_in_scope
 from competencies.models import DevelopmentRecord, OrgUnit
@@ -282,11 +282,14 @@ def register_person_totals(access: HRAccess, *, node: OrgUnit, year: int):
         GROUP BY x.r_person, x.r_number, x.r_title, x.r_first, x.r_last
         ORDER BY x.r_number, x.r_person
     """  # noqa: S608 - a compiled query and fixed names
-    for number, name, courses, outside, hours in rows_streamed(sql, params):
-        yield (
-            number,
-            name,
-            int(courses),
-            int(outside),
-            Decimal(str(hours or 0)).quantize(TENTH),
-        )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while chunk := cursor.fetchmany(2000):
+            for number, name, courses, outside, hours in chunk:
+                yield (
+                    number,
+                    name,
+                    int(courses),
+                    int(outside),
+                    Decimal(str(hours or 0)).quantize(TENTH),
+                )

@@ -28,7 +28,6 @@ from django.db.models.functions import Concat, Substr
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from academy.core.sql import rows_streamed
 from academy.core.thaidate import (
     buddhist_year,
     fiscal_quarters,
@@ -272,17 +271,21 @@ def hours_rows(access: HRAccess, node: OrgUnit, year: FiscalYear):
         FROM ({sql}) x
         ORDER BY x.unit_path, x.first_name, x.last_name, x.id
     """  # noqa: S608 - a compiled query and fixed names
-    for number, name, unit, code, *figures in rows_streamed(sql, params):
-        *figures, target = (_hours(value) for value in figures)
-        yield [
-            number,
-            name,
-            unit,
-            code,
-            *figures,
-            target,
-            float(figures[-1] / target) if target else 0.0,
-        ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while chunk := cursor.fetchmany(2000):
+            for row in chunk:
+                number, name, unit, code, *figures = row
+                *figures, target = (_hours(value) for value in figures)
+                yield [
+                    number,
+                    name,
+                    unit,
+                    code,
+                    *figures,
+                    target,
+                    float(figures[-1] / target) if target else 0.0,
+                ]
 
 
 @dataclass
