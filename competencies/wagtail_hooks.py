@@ -7,6 +7,7 @@ from django.utils.html import format_html
 from wagtail import hooks
 
 from .viewsets import (
+    STANDARDS_PAGES,
     SUBMENU_HOOK,
     FrameworkImportView,
     LinesOfWorkImportView,
@@ -14,12 +15,8 @@ from .viewsets import (
     RequirementMatrixIndexView,
     RequirementMatrixView,
     StandardsViewSetGroup,
-    framework_import_menu_item,
-    lines_of_work_import_menu_item,
     org_unit_chooser,
-    organisation_optional_areas_menu_item,
     person_chooser,
-    requirement_matrix_menu_item,
 )
 
 
@@ -63,10 +60,8 @@ def register_standards_urls():
     ]
 
 
-hooks.register(SUBMENU_HOOK, requirement_matrix_menu_item)
-hooks.register(SUBMENU_HOOK, framework_import_menu_item)
-hooks.register(SUBMENU_HOOK, lines_of_work_import_menu_item)
-hooks.register(SUBMENU_HOOK, organisation_optional_areas_menu_item)
+for page in STANDARDS_PAGES:
+    hooks.register(SUBMENU_HOOK, page.menu_item)
 
 
 @hooks.register("insert_global_admin_css")

@@ -27,16 +27,11 @@ from .matrix import (
     requirement_matrix_parse,
     requirement_matrix_read,
 )
-from .menu import (
-    StandardsViewSetGroup,
-    framework_import_menu_item,
-    lines_of_work_import_menu_item,
-    organisation_optional_areas_menu_item,
-    requirement_matrix_menu_item,
-)
+from .menu import STANDARDS_PAGES, StandardsViewSetGroup
 from .optional_areas import OrganisationOptionalAreasView
 
 __all__ = [
+    "STANDARDS_PAGES",
     "SUBMENU_HOOK",
     "FrameworkImportView",
     "LinesOfWorkImportView",
@@ -44,12 +39,8 @@ __all__ = [
     "RequirementMatrixIndexView",
     "RequirementMatrixView",
     "StandardsViewSetGroup",
-    "framework_import_menu_item",
-    "lines_of_work_import_menu_item",
     "org_unit_chooser",
-    "organisation_optional_areas_menu_item",
     "person_chooser",
-    "requirement_matrix_menu_item",
     "requirement_matrix_parse",
     "requirement_matrix_read",
 ]

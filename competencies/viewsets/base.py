@@ -134,6 +134,22 @@ def provenance_panel() -> MultiFieldPanel:
     )
 
 
+def sourced_columns(*columns) -> list:
+    """The listing of records whose source may still be unchecked: the record,
+    `columns`, and the "To confirm" badge last."""
+    return ["__str__", *columns, ToConfirmColumn()]
+
+
+def sourced_panels(*panels) -> list:
+    """The form of a record with a recorded provenance: the "to confirm" banner
+    above `panels`, where the record comes from below them."""
+    return [ToConfirmPanel(), *panels, provenance_panel()]
+
+
+def code_column() -> Column:
+    return Column("code", label=capfirst(_("code")), sort_key="code")
+
+
 class ToConfirmFilterSet(WagtailFilterSet):
     to_confirm = django_filters.BooleanFilter(
         label=capfirst(_("To confirm")),

@@ -1,6 +1,8 @@
 """The "Competency standards" menu group and the entries of its views that are not
 viewsets (the matrix, the imports, the organisations' optional areas)."""
 
+from typing import NamedTuple
+
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -74,49 +76,65 @@ class StandardsViewSetGroup(ModelViewSetGroup):
     )
 
 
-def requirement_matrix_menu_item() -> MenuItem:
-    return PermissionMenuItem(
+class StandardsPage(NamedTuple):
+    """A page of the group that is not a viewset, and its menu entry for users
+    holding `action` on `model`."""
+
+    label: str
+    url_name: str
+    name: str
+    icon_name: str
+    order: int
+    model: type
+    action: str
+
+    def menu_item(self) -> MenuItem:
+        return PermissionMenuItem(
+            self.label,
+            reverse(self.url_name),
+            name=self.name,
+            icon_name=self.icon_name,
+            order=self.order,
+            model=self.model,
+            action=self.action,
+        )
+
+
+STANDARDS_PAGES = (
+    StandardsPage(
         _("Requirement matrix"),
-        reverse("competencies_requirement_matrix_index"),
-        name="competencies-requirement-matrix",
-        icon_name="table",
-        order=110,
-        model=Requirement,
-        action="change",
-    )
-
-
-def framework_import_menu_item() -> MenuItem:
-    return PermissionMenuItem(
+        "competencies_requirement_matrix_index",
+        "competencies-requirement-matrix",
+        "table",
+        110,
+        Requirement,
+        "change",
+    ),
+    StandardsPage(
         _("Import a framework"),
-        reverse("competencies_framework_import"),
-        name="competencies-framework-import",
-        icon_name="upload",
-        order=130,
-        model=Framework,
-        action="add",
-    )
-
-
-def organisation_optional_areas_menu_item() -> MenuItem:
-    return PermissionMenuItem(
+        "competencies_framework_import",
+        "competencies-framework-import",
+        "upload",
+        130,
+        Framework,
+        "add",
+    ),
+    StandardsPage(
         _("Optional areas of organisations"),
-        reverse("competencies_organisation_optional_areas"),
-        name="competencies-organisation-optional-areas",
-        icon_name="tasks",
-        order=140,
-        model=OptionalChoice,
-        action="add",
-    )
-
-
-def lines_of_work_import_menu_item() -> MenuItem:
-    return PermissionMenuItem(
+        "competencies_organisation_optional_areas",
+        "competencies-organisation-optional-areas",
+        "tasks",
+        140,
+        OptionalChoice,
+        "add",
+    ),
+    StandardsPage(
         _("Import the lines of work"),
-        reverse("competencies_lines_of_work_import"),
-        name="competencies-lines-of-work-import",
-        icon_name="upload",
-        order=735,
-        model=LineOfWork,
-        action="add",
-    )
+        "competencies_lines_of_work_import",
+        "competencies-lines-of-work-import",
+        "upload",
+        735,
+        LineOfWork,
+        "add",
+    ),
+)

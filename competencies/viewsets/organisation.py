@@ -31,10 +31,10 @@ from .base import (
     ServiceCreateView,
     StandardsIndexView,
     StandardsViewSet,
-    ToConfirmColumn,
     ToConfirmFilterSet,
-    ToConfirmPanel,
-    provenance_panel,
+    code_column,
+    sourced_columns,
+    sourced_panels,
 )
 from .choosers import org_unit_chooser
 
@@ -47,7 +47,7 @@ class StaffSchemeViewSet(StandardsViewSet):
     menu_order = 700
     list_display = [
         "__str__",
-        Column("code", label=capfirst(_("code")), sort_key="code"),
+        code_column(),
     ]
     panels = [FieldPanel("code"), FieldPanel("name_th"), FieldPanel("name_en")]
 
@@ -64,17 +64,13 @@ class SchemeCoverageViewSet(StandardsViewSet):
     menu_order = 705
     list_filter = ["framework", "scheme", "covered"]
     list_select_related = ("framework", "scheme")
-    list_display = [
-        "__str__",
+    list_display = sourced_columns(
         Column("covered", label=capfirst(_("covered")), sort_key="covered"),
-        ToConfirmColumn(),
-    ]
-    panels = [
-        ToConfirmPanel(),
+    )
+    panels = sourced_panels(
         FieldRowPanel([FieldPanel("framework"), FieldPanel("scheme")]),
         FieldPanel("covered"),
-        provenance_panel(),
-    ]
+    )
 
 
 class PositionTypeViewSet(StandardsViewSet):
@@ -85,20 +81,16 @@ class PositionTypeViewSet(StandardsViewSet):
     menu_order = 710
     list_filter = ["scheme"]
     list_select_related = ("scheme",)
-    list_display = [
-        "__str__",
-        Column("code", label=capfirst(_("code")), sort_key="code"),
+    list_display = sourced_columns(
+        code_column(),
         Column("scheme", label=capfirst(_("staff scheme"))),
-        ToConfirmColumn(),
-    ]
-    panels = [
-        ToConfirmPanel(),
+    )
+    panels = sourced_panels(
         FieldPanel("scheme"),
         FieldRowPanel([FieldPanel("code"), FieldPanel("sort_order")]),
         FieldPanel("name_th"),
         FieldPanel("name_en"),
-        provenance_panel(),
-    ]
+    )
 
 
 class PositionLevelViewSet(StandardsViewSet):
@@ -110,20 +102,16 @@ class PositionLevelViewSet(StandardsViewSet):
     list_filter = ["position_type"]
     list_select_related = ("position_type",)
     ordering = ["position_type", "rank"]
-    list_display = [
-        "__str__",
-        Column("code", label=capfirst(_("code")), sort_key="code"),
+    list_display = sourced_columns(
+        code_column(),
         Column("rank", label=capfirst(_("rank")), sort_key="rank"),
-        ToConfirmColumn(),
-    ]
-    panels = [
-        ToConfirmPanel(),
+    )
+    panels = sourced_panels(
         FieldPanel("position_type"),
         FieldRowPanel([FieldPanel("code"), FieldPanel("rank")]),
         FieldPanel("name_th"),
         FieldPanel("name_en"),
-        provenance_panel(),
-    ]
+    )
 
 
 class LineOfWorkFilterSet(ToConfirmFilterSet):
@@ -156,15 +144,12 @@ class LineOfWorkViewSet(StandardsViewSet):
     index_view_class = LineOfWorkIndexView
     filterset_class = LineOfWorkFilterSet
     search_fields = ["code", "name_th", "name_en"]
-    list_display = [
-        "__str__",
+    list_display = sourced_columns(
         Column(
             "get_category_display", label=capfirst(_("category")), sort_key="category"
         ),
-        ToConfirmColumn(),
-    ]
-    panels = [
-        ToConfirmPanel(),
+    )
+    panels = sourced_panels(
         FieldPanel("scheme"),
         FieldRowPanel([FieldPanel("code"), FieldPanel("category")]),
         FieldPanel("name_th"),
@@ -176,8 +161,7 @@ class LineOfWorkViewSet(StandardsViewSet):
                 FieldPanel("level_max"),
             ]
         ),
-        provenance_panel(),
-    ]
+    )
 
 
 class OrgUnitCreateForm(WagtailAdminModelForm):
@@ -241,7 +225,7 @@ class OrgUnitViewSet(StandardsViewSet):
     search_fields = ["code", "name_th", "name_en"]
     list_display = [
         "__str__",
-        Column("code", label=capfirst(_("code")), sort_key="code"),
+        code_column(),
         Column("get_kind_display", label=capfirst(_("kind")), sort_key="kind"),
     ]
     panels = [

@@ -41,8 +41,11 @@ from .base import (
     ToConfirmColumn,
     ToConfirmFilterSet,
     ToConfirmPanel,
+    code_column,
     provenance_panel,
     requirement_matrix_url,
+    sourced_columns,
+    sourced_panels,
     viewset_url,
 )
 
@@ -96,7 +99,7 @@ class FrameworkViewSet(StandardsViewSet):
     )
     list_display = [
         "__str__",
-        Column("code", label=capfirst(_("code")), sort_key="code"),
+        code_column(),
         Column("version", label=capfirst(_("version")), sort_key="version"),
         StatusTagColumn(
             "get_status_display",
@@ -112,8 +115,7 @@ class FrameworkViewSet(StandardsViewSet):
             get_url=requirement_matrix_url,
         ),
     ]
-    panels = [
-        ToConfirmPanel(),
+    panels = sourced_panels(
         MultiFieldPanel(
             [
                 FieldPanel("name_th"),
@@ -140,8 +142,7 @@ class FrameworkViewSet(StandardsViewSet):
             ],
             heading=_("Description and provenance"),
         ),
-        provenance_panel(),
-    ]
+    )
 
 
 class ScaleLevelsPanel(Panel):
@@ -177,13 +178,11 @@ class ProficiencyScaleViewSet(StandardsViewSet):
     icon = "order"
     menu_order = 500
     search_fields = ["code", "name_th", "name_en"]
-    list_display = [
-        "__str__",
-        Column("code", label=capfirst(_("code")), sort_key="code"),
+    list_display = sourced_columns(
+        code_column(),
         Column("kind", label=capfirst(_("kind"))),
         BooleanColumn("is_academy_own", label=capfirst(_("the Academy's own"))),
-        ToConfirmColumn(),
-    ]
+    )
     panels = [
         ToConfirmPanel(),
         FieldPanel("name_th"),
@@ -265,9 +264,8 @@ class CompetencyViewSet(StandardsViewSet):
     list_select_related = ("framework", "parent")
     search_fields = ["code", "name_th", "name_en"]
     evidence_at_risk = staticmethod(_competency_subtree_evidence)
-    list_display = [
-        "__str__",
-        Column("code", label=capfirst(_("code")), sort_key="code"),
+    list_display = sourced_columns(
+        code_column(),
         Column("parent", label=capfirst(_("parent")), sort_key="parent__code"),
         Column("get_kind_display", label=capfirst(_("kind")), sort_key="kind"),
         Column(
@@ -275,10 +273,8 @@ class CompetencyViewSet(StandardsViewSet):
             label=capfirst(_("framework")),
             sort_key="framework__code",
         ),
-        ToConfirmColumn(),
-    ]
-    panels = [
-        ToConfirmPanel(),
+    )
+    panels = sourced_panels(
         FieldPanel("framework"),
         FieldPanel("parent"),
         FieldRowPanel([FieldPanel("code"), FieldPanel("kind")]),
@@ -288,8 +284,7 @@ class CompetencyViewSet(StandardsViewSet):
         FieldPanel("description_en"),
         FieldRowPanel([FieldPanel("sort_order"), FieldPanel("uri")]),
         FieldPanel("identifier"),
-        provenance_panel(),
-    ]
+    )
 
 
 class PersonnelGroupFilterSet(ToConfirmFilterSet):
@@ -307,21 +302,17 @@ class PersonnelGroupViewSet(StandardsViewSet):
     filterset_class = PersonnelGroupFilterSet
     list_select_related = ("framework",)
     search_fields = ["code", "name_th", "name_en"]
-    list_display = [
-        "__str__",
-        Column("code", label=capfirst(_("code")), sort_key="code"),
+    list_display = sourced_columns(
+        code_column(),
         Column("framework", label=capfirst(_("framework")), sort_key="framework__code"),
-        ToConfirmColumn(),
-    ]
-    panels = [
-        ToConfirmPanel(),
+    )
+    panels = sourced_panels(
         FieldPanel("framework"),
         FieldRowPanel([FieldPanel("code"), FieldPanel("sort_order")]),
         FieldPanel("name_th"),
         FieldPanel("name_en"),
         FieldPanel("description"),
-        provenance_panel(),
-    ]
+    )
 
 
 class GroupRuleFilterSet(ToConfirmFilterSet):
@@ -345,8 +336,7 @@ class GroupRuleViewSet(StandardsViewSet):
         "line_of_work",
     )
     ordering = ["framework", "priority", "pk"]
-    list_display = [
-        "__str__",
+    list_display = sourced_columns(
         Column("priority", label=capfirst(_("priority")), sort_key="priority"),
         Column("group", label=capfirst(_("personnel group"))),
         Column("position_type", label=capfirst(_("position type"))),
@@ -356,10 +346,8 @@ class GroupRuleViewSet(StandardsViewSet):
             "get_line_of_work_category_display",
             label=capfirst(_("line-of-work category")),
         ),
-        ToConfirmColumn(),
-    ]
-    panels = [
-        ToConfirmPanel(),
+    )
+    panels = sourced_panels(
         FieldRowPanel([FieldPanel("framework"), FieldPanel("priority")]),
         FieldPanel("group"),
         MultiFieldPanel(
@@ -371,8 +359,7 @@ class GroupRuleViewSet(StandardsViewSet):
             ],
             heading=_("Conditions (an empty condition matches anything)"),
         ),
-        provenance_panel(),
-    ]
+    )
 
 
 class RequirementFilterSet(ToConfirmFilterSet):
@@ -409,8 +396,7 @@ class RequirementViewSet(StandardsViewSet):
     filterset_class = RequirementFilterSet
     list_select_related = ("group", "competency", "required_level")
     ordering = ["group", "competency"]
-    list_display = [
-        "__str__",
+    list_display = sourced_columns(
         Column("group", label=capfirst(_("personnel group")), sort_key="group"),
         Column(
             "competency.code",
@@ -422,8 +408,7 @@ class RequirementViewSet(StandardsViewSet):
         BooleanColumn(
             "edited_by_admin", label=capfirst(_("edited by an administrator"))
         ),
-        ToConfirmColumn(),
-    ]
+    )
     panels = [
         ToConfirmPanel(),
         FieldPanel("group", read_only=True),
