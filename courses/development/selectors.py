@@ -202,23 +202,26 @@ def plans_awaiting_supervisor(user, *, year: int) -> int:
 
     from ..models import DevelopmentPlan
 
-    return DevelopmentPlan.objects.filter(
-        Exists(
-            Placement.objects.current(today()).filter(
-                person_id=OuterRef("person_id"), supervisor__user_id=user.pk
-            )
-        ),
-        fiscal_year=year,
-        person_agreed_at__isnull=False,
-        supervisor_agreed_at__isnull=True,
-    ).count()
+    return (
+        DevelopmentPlan.objects.awaiting_supervisor()
+        .filter(
+            Exists(
+                Placement.objects.current(today()).filter(
+                    person_id=OuterRef("person_id"), supervisor__user_id=user.pk
+                )
+            ),
+            fiscal_year=year,
+        )
+        .count()
+    )
 
 
 def supervisor_plans(access: HRAccess, *, year: int):
     """The people who report to the viewer (directly or through others), each with
     their plan of `year`: `plan_id`, `person_agreed_at`, `supervisor_agreed_at`,
-    `returned_at`, and `direct` (the viewer supervises their current placement, so
-    may agree). None for anyone who supervises no one."""
+    `returned_at`, `awaiting_supervisor` (DevelopmentPlan.objects.awaiting_supervisor,
+    the rule plans_awaiting_supervisor counts) and `direct` (the viewer supervises
+    their current placement, so may agree). None for anyone who supervises no one."""
     from competencies.selectors import today
 
     from ..models import DevelopmentPlan
@@ -233,6 +236,11 @@ def supervisor_plans(access: HRAccess, *, year: int):
             person_agreed_at=Subquery(plan.values("person_agreed_at")[:1]),
             supervisor_agreed_at=Subquery(plan.values("supervisor_agreed_at")[:1]),
             returned_at=Subquery(plan.values("returned_at")[:1]),
+            awaiting_supervisor=Exists(
+                DevelopmentPlan.objects.awaiting_supervisor().filter(
+                    person_id=OuterRef("pk"), fiscal_year=year
+                )
+            ),
             direct=Exists(
                 Placement.objects.current(today()).filter(
                     person_id=OuterRef("pk"), supervisor_id=access.person_id

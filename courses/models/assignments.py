@@ -181,6 +181,17 @@ def _agreement_form_path(instance: "DevelopmentPlan", filename: str) -> str:
     return f"plans/{uuid.uuid4().hex}.{extension}"
 
 
+class DevelopmentPlanQuerySet(models.QuerySet):
+    def awaiting_supervisor(self):
+        """Plans waiting for the supervisor's decision: agreed by the person and not
+        yet agreed by the supervisor. A return clears the person's agreement, so a
+        returned plan waits again once the person agrees it again. The one rule behind
+        the supervisor's dashboard count and the badge on their list of plans."""
+        return self.filter(
+            person_agreed_at__isnull=False, supervisor_agreed_at__isnull=True
+        )
+
+
 class DevelopmentPlan(models.Model):
     """A person's individual development plan for one Thai fiscal year.
 
@@ -252,6 +263,8 @@ class DevelopmentPlan(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = DevelopmentPlanQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("development plan")

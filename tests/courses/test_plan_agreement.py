@@ -22,8 +22,11 @@ from competencies.development.services import (
 from competencies.models import Placement
 from competencies.selectors import person_profile
 from competencies.services import evidence_record
-from courses.assignments.services import plan_save
-from courses.development.selectors import development_hours_by_quarter
+from courses.assignments.services import plan_agree, plan_return, plan_save
+from courses.development.selectors import (
+    development_hours_by_quarter,
+    plans_awaiting_supervisor,
+)
 from courses.models import CourseCompletion, DevelopmentPlan
 from tests.factories import PlacementFactory, UserFactory, level
 from tests.queries import one_and_fifty, page_queries
@@ -244,7 +247,9 @@ def test_a_supervisor_sees_only_their_staff(client, hr_world, employee):
     people = {person.pk for person in response.context["page"].object_list}
     assert employee.person.pk in people and hr_world.target.pk in people
     assert outsider.person.pk not in people
-    assert "รอความเห็นชอบจากท่าน" in response.content.decode()
+    # The employee has not agreed their plan yet: nothing waits for the supervisor.
+    assert "รอความเห็นชอบจากท่าน" not in response.content.decode()
+    assert "บุคลากรยังไม่ได้ให้ความเห็นชอบ" in response.content.decode()
 
     for user in (outsider, hr_world.officer):
         client.force_login(user)
@@ -497,3 +502,52 @@ def test_the_supervisor_dashboard_costs_the_same_for_1_and_50_plans(client, hr_w
     )
     assert one == fifty <= 30
     assert " 50 แผน" in _waiting_link(client)
+
+
+def test_the_list_badge_and_the_dashboard_count_are_one_rule(
+    client, hr_world, employee
+):
+    """/hr/plans/ marks "Awaiting your agreement" on exactly the plans the dashboard
+    counts (DevelopmentPlan.objects.awaiting_supervisor): agreed by the person and not
+    yet by the supervisor; a returned plan waits again once the person agrees again."""
+    supervisor = hr_world.supervisor_user
+
+    def seen() -> tuple[int, int, str]:
+        client.force_login(supervisor)
+        body = client.get(reverse("hr:supervisor_plans")).content.decode()
+        rows = body.split("<tbody>")[1].split("</tbody>")[0]
+        row = rows.split(employee.person.full_name)[1].split("</tr>")[0]
+        badges = rows.count("รอความเห็นชอบจากท่าน")
+        assert "รอความเห็นชอบจากผู้บังคับบัญชา" in rows  # the one reporting below
+        assert badges == plans_awaiting_supervisor(supervisor, year=YEAR)
+        link = _waiting_link(client)
+        assert (link is not None) == bool(badges)
+        if link:
+            assert f" {badges} แผน" in link
+        return badges, row
+
+    # Someone reporting to the employee agreed theirs: not for this supervisor.
+    below = UserFactory(email="below@example.go.th")
+    PlacementFactory(unit=hr_world.unit, supervisor=employee.person, person__user=below)
+    _agreed_by_person(below.person)
+
+    plan = _plan(employee.person)
+    badges, row = seen()
+    assert badges == 0 and "บุคลากรยังไม่ได้ให้ความเห็นชอบ" in row
+    plan = plan_agree(plan=plan, actor=employee)
+    badges, row = seen()
+    assert badges == 1 and "รอความเห็นชอบจากท่าน" in row
+    plan = plan_return(
+        plan=plan,
+        actor=supervisor,
+        as_supervisor=hr_world.supervisor,
+        comment="เพิ่มหลักสูตร",
+    )
+    badges, row = seen()
+    assert badges == 0 and "ส่งคืนพร้อมความเห็น" in row
+    plan = plan_agree(plan=plan, actor=employee)  # agreed again, unchanged
+    badges, row = seen()
+    assert badges == 1 and "รอความเห็นชอบจากท่าน" in row
+    plan_agree(plan=plan, actor=supervisor, as_supervisor=hr_world.supervisor)
+    badges, row = seen()
+    assert badges == 0 and "✓" in row
