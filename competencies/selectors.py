@@ -64,6 +64,26 @@ def framework_list_active():
     )
 
 
+def group_rules(framework: Framework) -> list[GroupRule]:
+    """The framework's group rules by priority: those prefetched with it
+    (framework_list_active), so that a page computing several matrices reads them
+    once, else one query."""
+    if "group_rules" in getattr(framework, "_prefetched_objects_cache", {}):
+        return sorted(framework.group_rules.all(), key=lambda r: (r.priority, r.pk))
+    return list(
+        GroupRule.objects.filter(framework=framework).order_by("priority", "pk")
+    )
+
+
+def personnel_groups(framework: Framework) -> list[PersonnelGroup]:
+    """The framework's personnel groups in display order: those loaded with it
+    (frameworks_for_hr sets `hr_groups`), else one query."""
+    loaded = getattr(framework, "hr_groups", None)
+    if loaded is not None:
+        return list(loaded)
+    return list(PersonnelGroup.objects.filter(framework=framework))
+
+
 def covered_schemes(framework: Framework) -> frozenset[str] | None:
     """The codes of the staff schemes whose staff the framework's requirements count
     for; None when the framework says nothing about schemes (then: every scheme).
@@ -631,11 +651,8 @@ def matrix_ctes(
     and chosen, with the required rank) common table expressions that the live
     matrix, its maintained figures (competencies.rollups) and their rebuild all
     aggregate. `person_ids` keeps those people only."""
-    rules = list(
-        GroupRule.objects.filter(framework=framework).order_by("priority", "pk")
-    )
     case_sql, case_params = group_case_sql(
-        rules, placement="pl", line="lw", covered_by=framework
+        group_rules(framework), placement="pl", line="lw", covered_by=framework
     )
     people = evidence_people = ""
     if person_ids is not None:
@@ -743,41 +760,66 @@ def org_matrix(
     they hold for `on` and are not stale; otherwise (or with `live`) one SQL aggregate
     over placements, requirements and evidence. Both give the same cells.
     """
-    if by not in MATRIX_BY:
-        raise ValueError(f"by must be one of {MATRIX_BY}")
+    return org_matrices(root, framework=framework, by=(by,), on=on, live=live)[by]
+
+
+def org_matrices(
+    root: OrgUnit,
+    *,
+    framework: Framework,
+    by: tuple[str, ...],
+    on: date | None = None,
+    live: bool = False,
+) -> dict[str, OrgMatrix]:
+    """org_matrix for several groupings of the same subtree at once (by unit, child
+    subtree, personnel group): one aggregate whose branches, one per grouping, are
+    joined with UNION ALL over the same staff, and one read of the competencies, so
+    that a report showing the matrix two ways costs no more queries than one."""
+    for item in by:
+        if item not in MATRIX_BY:
+            raise ValueError(f"by must be one of {MATRIX_BY}")
     on = on or today()
     run = None if live else maintained_run(framework, on)
+    branches, params = [], []
     if run is not None:
         from .models import MatrixRollup
 
-        bucket_sql, bucket_params = _bucket_sql(root, by, "x")
-        sql = f"""
-            SELECT {bucket_sql} AS bucket, x.competency_id, SUM(x.staff),
-                   SUM(x.meeting), SUM(x.gap_sum) * 1.0 / SUM(x.staff)
-            FROM (
+        source = f"""(
                 SELECT u.path AS unit_path, r.group_id AS group_id,
                        r.competency_id AS competency_id, r.staff AS staff,
                        r.meeting AS meeting, r.gap_sum AS gap_sum
                 FROM {_table(MatrixRollup)} r
                 JOIN {_table(OrgUnit)} u ON u.id = r.unit_id
                 WHERE r.framework_id = %s AND u.path LIKE %s
-            ) x
-            GROUP BY {bucket_sql}, x.competency_id
-        """  # noqa: S608
-        params = [*bucket_params, framework.pk, root.path + "%", *bucket_params]
+            ) x"""  # noqa: S608 - names only
+        for index, item in enumerate(by):
+            bucket_sql, bucket_params = _bucket_sql(root, item, "x")
+            path_sql, group_sql = _bucket_columns(item, bucket_sql)
+            branches.append(
+                f"""SELECT {index}, {path_sql}, {group_sql}, x.competency_id,
+                       SUM(x.staff), SUM(x.meeting),
+                       SUM(x.gap_sum) * 1.0 / SUM(x.staff)
+                FROM {source}
+                GROUP BY {bucket_sql}, x.competency_id"""  # noqa: S608
+            )
+            params += [*bucket_params, framework.pk, root.path + "%", *bucket_params]
+        sql = " UNION ALL ".join(branches)
     else:
-        ctes, cte_params = matrix_ctes(root.path, framework=framework, on=on)
-        bucket_sql, bucket_params = _bucket_sql(root, by, "q")
-        sql = f"""
-            WITH {ctes}
-            SELECT {bucket_sql} AS bucket, q.competency_id,
-                   COUNT(*) AS staff, SUM({MEETS_SQL}), AVG({GAP_SQL} * 1.0)
-            FROM counted q
-            LEFT JOIN attained a
-                   ON a.person_id = q.person_id AND a.competency_id = q.competency_id
-            GROUP BY {bucket_sql}, q.competency_id
-        """  # noqa: S608
-        params = [*cte_params, *bucket_params, *bucket_params]
+        ctes, params = matrix_ctes(root.path, framework=framework, on=on)
+        for index, item in enumerate(by):
+            bucket_sql, bucket_params = _bucket_sql(root, item, "q")
+            path_sql, group_sql = _bucket_columns(item, bucket_sql)
+            branches.append(
+                f"""SELECT {index}, {path_sql}, {group_sql}, q.competency_id,
+                       COUNT(*), SUM({MEETS_SQL}), AVG({GAP_SQL} * 1.0)
+                FROM counted q
+                LEFT JOIN attained a
+                       ON a.person_id = q.person_id
+                      AND a.competency_id = q.competency_id
+                GROUP BY {bucket_sql}, q.competency_id"""  # noqa: S608
+            )
+            params = [*params, *bucket_params, *bucket_params]
+        sql = f"WITH {ctes} " + " UNION ALL ".join(branches)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         results = cursor.fetchall()
@@ -787,14 +829,40 @@ def org_matrix(
         .select_related("parent")
         .order_by("sort_order", "code")
     )
+    matrices = {}
+    for index, item in enumerate(by):
+        found = [
+            (path if item != "group" else group_id, *figures)
+            for kind, path, group_id, *figures in results
+            if kind == index
+        ]
+        matrices[item] = _matrix_of(
+            root, framework, item, found, competencies, maintained=run is not None
+        )
+    return matrices
+
+
+def _bucket_columns(by: str, bucket_sql: str) -> tuple[str, str]:
+    """The bucket as two columns, a path and a group id, so that the branches of
+    org_matrices line up whatever they group by."""
+    if by == "group":
+        return "NULL", bucket_sql
+    return bucket_sql, "NULL"
+
+
+def _matrix_of(
+    root: OrgUnit,
+    framework: Framework,
+    by: str,
+    results: list,
+    competencies: list[Competency],
+    *,
+    maintained: bool,
+) -> OrgMatrix:
     buckets = {row[0] for row in results}
     if by == "group":
-        labels = {
-            group.pk: group
-            for group in PersonnelGroup.objects.filter(framework=framework)
-        }
-        rows = list(labels.values())
-        key_of = {group_id: group_id for group_id in labels}
+        rows = personnel_groups(framework)
+        key_of = {group.pk: group.pk for group in rows}
     else:
         if by == "child":
             units = list(
@@ -823,7 +891,7 @@ def org_matrix(
         rows=rows,
         competencies=competencies,
         cells=cells,
-        maintained=run is not None,
+        maintained=maintained,
     )
 
 

@@ -159,7 +159,7 @@ def fiscal_report_xlsx(request, access):
             R.Column(_("Target (hours)"), R.DECIMAL, width=12),
             R.Column(_("Share of the target"), R.PERCENT, width=12),
         ],
-        rows=fiscal.hours_rows(access, report.node, report.year),
+        rows=fiscal.hours_rows(access, report.node, report.year, report.targets),
     )
     assigned = R.ReportSheet(
         name=_("Assigned courses"),

@@ -489,6 +489,16 @@ def heatmap_report(request, access):
                     "have it. Competencies: see the sheet Figures."
                 ),
                 *([_provisional_note(provisional)] if provisional else []),
+                *(
+                    [
+                        _(
+                            "Groups with no staff in this scope (not listed): %(groups)s."
+                        )
+                        % {"groups": "; ".join(heat.groups_without_staff)}
+                    ]
+                    if heat.groups_without_staff
+                    else []
+                ),
             ]
         ),
         columns=[

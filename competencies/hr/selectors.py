@@ -714,6 +714,8 @@ class Heatmap:
     marks: ProvisionalMarks = field(default_factory=ProvisionalMarks)
     #: Staff here whose scheme the framework does not (yet) cover: not counted.
     uncounted: list["UncountedScheme"] = field(default_factory=list)
+    #: By group: the framework's groups with no staff counted here (not in rows).
+    groups_without_staff: list[str] = field(default_factory=list)
 
     @cached_property
     def provisional_competencies(self) -> list[Competency]:
@@ -794,6 +796,54 @@ def heatmap(
     by = by if by in ("child", "group") else "child"
     matrix = org_matrix(node, framework=framework, by=by, on=on)
     marks = provisional_marks(framework)
+    rows, total = heat_rows(node, matrix, marks)
+    without = []
+    if by == "group":
+        rows, without = rows_with_staff(rows)
+    root = access.scope_root_of(node)
+    steplen = OrgUnit.steplen
+    ancestor_paths = [
+        node.path[: steplen * depth] for depth in range(root.depth, node.depth)
+    ]
+    breadcrumbs = (
+        list(OrgUnit.objects.filter(path__in=ancestor_paths).order_by("path"))
+        if ancestor_paths
+        else []
+    )
+    unit_trails([node, *breadcrumbs])
+    return Heatmap(
+        node=node,
+        framework=framework,
+        by=by,
+        matrix=matrix,
+        rows=rows,
+        breadcrumbs=breadcrumbs,
+        trend_root=root,
+        trend=trend_points(root=root, framework=framework),
+        total=total,
+        marks=marks,
+        uncounted=uncounted_schemes(node, framework),
+        groups_without_staff=without,
+    )
+
+
+def rows_with_staff(rows: list[HeatRow]) -> tuple[list[HeatRow], list[str]]:
+    """The rows with staff counted, and the labels of those without: a personnel
+    group nobody here belongs to has no requirement to meet, and a row of blanks or
+    zeros would read as a group failing, so it is named apart as having no staff
+    (the heat map by group and the fiscal report's coverage by group)."""
+    return (
+        [row for row in rows if row.staff],
+        [row.label for row in rows if not row.staff],
+    )
+
+
+def heat_rows(
+    node: OrgUnit, matrix: OrgMatrix, marks: ProvisionalMarks | None = None
+) -> tuple[list[HeatRow], HeatRow | None]:
+    """The heat map's rows of a matrix of `node` and their total (no query)."""
+    marks = marks or ProvisionalMarks()
+    framework = matrix.framework
     rows = []
     base = {"framework": framework.pk}
     for row in matrix.rows:
@@ -822,30 +872,7 @@ def heatmap(
                 ),
             )
         )
-    root = access.scope_root_of(node)
-    steplen = OrgUnit.steplen
-    ancestor_paths = [
-        node.path[: steplen * depth] for depth in range(root.depth, node.depth)
-    ]
-    breadcrumbs = (
-        list(OrgUnit.objects.filter(path__in=ancestor_paths).order_by("path"))
-        if ancestor_paths
-        else []
-    )
-    unit_trails([node, *breadcrumbs])
-    return Heatmap(
-        node=node,
-        framework=framework,
-        by=by,
-        matrix=matrix,
-        rows=rows,
-        breadcrumbs=breadcrumbs,
-        trend_root=root,
-        trend=trend_points(root=root, framework=framework),
-        total=_heat_total(rows, matrix.competencies, node, base),
-        marks=marks,
-        uncounted=uncounted_schemes(node, framework),
-    )
+    return rows, _heat_total(rows, matrix.competencies, node, base)
 
 
 def _heat_total(rows, competencies, node: OrgUnit, base: dict) -> HeatRow | None:

@@ -35,10 +35,11 @@ from academy.core.thaidate import (
     fiscal_year_bounds,
 )
 from competencies.hr.selectors import (
-    Heatmap,
+    HeatRow,
     HRAccess,
-    heatmap,
+    heat_rows,
     placements_in_scope,
+    rows_with_staff,
     unit_get_in_scope,
 )
 from competencies.models import (
@@ -47,7 +48,7 @@ from competencies.models import (
     MatrixSnapshot,
     OrgUnit,
 )
-from competencies.selectors import GapsClosed, gaps_closed
+from competencies.selectors import GapsClosed, gaps_closed, org_matrices
 
 from ..models import CourseAssignment, CourseCompletion, DevelopmentTarget
 from ..models.targets import default_target_hours
@@ -105,39 +106,52 @@ def fiscal_year_get(value) -> FiscalYear:
 # ------------------------------------------------------------------------------
 
 
-def target_hours(node: OrgUnit) -> Decimal:
-    """The target of `node`: its own or the nearest unit's above it, else the default."""
+@dataclass(frozen=True)
+class Targets:
+    """The development targets that bear on a node's staff: the node's own (its
+    own target or the nearest unit's above it, else the default) and those set on
+    units below it, deepest first."""
+
+    node: Decimal
+    inside: tuple[tuple[str, Decimal], ...] = ()
+
+    def expression(self):
+        """Each placement's target in SQL: the deepest target at or above its unit
+        within the node's subtree, else the node's own."""
+        base = Value(self.node, output_field=HOURS)
+        if not self.inside:
+            return base
+        return Case(
+            *(
+                When(unit__path__startswith=path, then=Value(hours, output_field=HOURS))
+                for path, hours in self.inside
+            ),
+            default=base,
+            output_field=HOURS,
+        )
+
+
+def targets_of(node: OrgUnit) -> Targets:
+    """The targets of `node`, above and below it: one query."""
     steplen = OrgUnit.steplen
     paths = [node.path[: steplen * depth] for depth in range(1, node.depth + 1)]
-    target = (
-        DevelopmentTarget.objects.filter(unit__path__in=paths)
-        .order_by("-unit__depth")
-        .values_list("hours_per_year", flat=True)
-        .first()
-    )
-    return target if target is not None else default_target_hours()
-
-
-def _target_expression(node: OrgUnit):
-    """Each placement's target in SQL: the deepest target at or above its unit within
-    the node's subtree, else the node's own (one query reads the targets)."""
-    inside = list(
-        DevelopmentTarget.objects.filter(unit__path__startswith=node.path)
-        .exclude(unit=node)
+    rows = list(
+        DevelopmentTarget.objects.filter(
+            Q(unit__path__in=paths) | Q(unit__path__startswith=node.path)
+        )
         .order_by("-unit__depth")
         .values_list("unit__path", "hours_per_year")
     )
-    base = Value(target_hours(node), output_field=HOURS)
-    if not inside:
-        return base
-    return Case(
-        *(
-            When(unit__path__startswith=path, then=Value(hours, output_field=HOURS))
-            for path, hours in inside
-        ),
-        default=base,
-        output_field=HOURS,
+    own = next((hours for path, hours in rows if path in paths), None)
+    return Targets(
+        node=own if own is not None else default_target_hours(),
+        inside=tuple((path, hours) for path, hours in rows if path not in paths),
     )
+
+
+def target_hours(node: OrgUnit) -> Decimal:
+    """The target of `node`: its own or the nearest unit's above it, else the default."""
+    return targets_of(node).node
 
 
 def _quarter_sums(queryset, *, key: str, field: str, day: str, year: FiscalYear):
@@ -156,7 +170,9 @@ def _quarter_sums(queryset, *, key: str, field: str, day: str, year: FiscalYear)
     return grouped.query.sql_with_params()
 
 
-def _people_sql(access: HRAccess, node: OrgUnit, year: FiscalYear) -> tuple[str, list]:
+def _people_sql(
+    access: HRAccess, node: OrgUnit, year: FiscalYear, targets: Targets | None = None
+) -> tuple[str, list]:
     """The node's current placements, one row each, with their development hours in
     the year as SQL: the placements' columns (employee_number, report_name, unit_name,
     unit_code, unit_path, first_name, last_name, id, bucket, target), then q1..q4 (all
@@ -184,7 +200,7 @@ def _people_sql(access: HRAccess, node: OrgUnit, year: FiscalYear) -> tuple[str,
             h_person=F("person_id"),
             h_user=F("person__user_id"),
             h_bucket=Substr("unit__path", 1, length),
-            h_target=_target_expression(node),
+            h_target=(targets or targets_of(node)).expression(),
         )
         .values(
             "h_number",
@@ -260,10 +276,12 @@ def person_name_th():
     )
 
 
-def hours_rows(access: HRAccess, node: OrgUnit, year: FiscalYear):
+def hours_rows(
+    access: HRAccess, node: OrgUnit, year: FiscalYear, targets: Targets | None = None
+):
     """One row per person, streamed: number, name, unit, code, Q1-Q4, course hours,
     external hours, hours, target, share of the target reached (one query)."""
-    sql, params = _people_sql(access, node, year)
+    sql, params = _people_sql(access, node, year, targets)
     sql = f"""
         SELECT x.employee_number, x.report_name, x.unit_name, x.unit_code,
                x.q1, x.q2, x.q3, x.q4, x.course_hours, x.external_hours, x.hours,
@@ -304,10 +322,12 @@ class HoursRow:
         return self.meeting / self.staff if self.staff else 0.0
 
 
-def hours_by_unit(access: HRAccess, node: OrgUnit, year: FiscalYear) -> list[HoursRow]:
+def hours_by_unit(
+    access: HRAccess, node: OrgUnit, year: FiscalYear, targets: Targets | None = None
+) -> list[HoursRow]:
     """Staff, hours and staff reaching their target, by the units directly under
     `node` (and the node itself for those placed in it): one GROUP BY query."""
-    sql, params = _people_sql(access, node, year)
+    sql, params = _people_sql(access, node, year, targets)
     sql = f"""
         SELECT x.bucket, COUNT(*), SUM(x.hours),
                SUM(CASE WHEN x.hours >= x.target THEN 1 ELSE 0 END)
@@ -407,14 +427,16 @@ class CoverageRow:
         return self.met / self.requirements if self.requirements else 0.0
 
 
-def coverage_rows(heat: Heatmap) -> list[CoverageRow]:
+def coverage_rows(
+    node: OrgUnit, heat: list[HeatRow], total: HeatRow | None
+) -> list[CoverageRow]:
     """Each heat-map row summed over its competencies: of the requirements its staff
     have, the share met."""
     rows = []
-    for row in [*heat.rows, *([heat.total] if heat.total else [])]:
+    for row in [*heat, *([total] if total else [])]:
         cells = [cell for _c, cell, _b in row.cells if cell]
-        if row is heat.total:
-            code, label = heat.node.code, _("Total")
+        if row is total:
+            code, label = node.code, _("Total")
         elif row.unit is not None:
             code, label = row.unit.code, row.label
             if row.is_root:
@@ -428,18 +450,10 @@ def coverage_rows(heat: Heatmap) -> list[CoverageRow]:
                 staff=row.staff,
                 requirements=sum(cell.staff for cell in cells),
                 met=sum(cell.meeting for cell in cells),
-                is_total=row is heat.total,
+                is_total=row is total,
             )
         )
     return rows
-
-
-def coverage_with_staff(rows: list[CoverageRow]) -> tuple[list[CoverageRow], list[str]]:
-    """The rows with staff (and the total), and the labels of those without: a group
-    nobody in the scope belongs to has no requirement to meet, and a row of zeros
-    would read as a group failing at 0 %, so it is named apart as having no staff."""
-    kept = [row for row in rows if row.staff or row.is_total]
-    return kept, [row.label for row in rows if not row.staff and not row.is_total]
 
 
 @dataclass
@@ -513,7 +527,7 @@ class FiscalReport:
     node: OrgUnit
     year: FiscalYear
     framework: Framework | None
-    target: Decimal
+    targets: Targets
     hours: list[HoursRow]
     assignments: list[AssignmentRow]
     coverage_by_unit: list[CoverageRow] = field(default_factory=list)
@@ -524,6 +538,10 @@ class FiscalReport:
     trend_root: OrgUnit | None = None
     gaps_closed: list[QuarterGaps] = field(default_factory=list)
     gaps_closed_total: GapsClosed | None = None
+
+    @property
+    def target(self) -> Decimal:
+        return self.targets.node
 
     @property
     def hours_total(self) -> HoursRow | None:
@@ -554,24 +572,28 @@ def fiscal_report(
     """The report for a node of the officer's scope (default: their first node)."""
     _officer(access)
     node = unit_get_in_scope(access, node_id) if node_id else access.scope_units[0]
+    targets = targets_of(node)
     report = FiscalReport(
         node=node,
         year=year,
         framework=framework,
-        target=target_hours(node),
-        hours=hours_by_unit(access, node, year),
+        targets=targets,
+        hours=hours_by_unit(access, node, year, targets),
         assignments=assignments_due(access, node, year),
     )
     if framework is not None:
-        by_unit = heatmap(access, node_id=node.pk, framework=framework, by="child")
-        by_group = heatmap(access, node_id=node.pk, framework=framework, by="group")
-        report.coverage_by_unit = coverage_rows(by_unit)
-        report.coverage_by_group, report.groups_without_staff = coverage_with_staff(
-            coverage_rows(by_group)
+        # Both groupings in one aggregate; the rules are read with the framework.
+        matrices = org_matrices(node, framework=framework, by=("child", "group"))
+        report.coverage_by_unit = coverage_rows(
+            node, *heat_rows(node, matrices["child"])
         )
-        report.trend_root = by_unit.trend_root
+        # Only the groups with staff here; the others are named apart.
+        groups, total = heat_rows(node, matrices["group"])
+        groups, report.groups_without_staff = rows_with_staff(groups)
+        report.coverage_by_group = coverage_rows(node, groups, total)
+        report.trend_root = access.scope_root_of(node)
         report.trend = coverage_trend(
-            root=by_unit.trend_root, framework=framework, year=year
+            root=report.trend_root, framework=framework, year=year
         )
         report.gaps_closed, report.gaps_closed_total = gaps_closed_by_quarter(
             node, framework, year

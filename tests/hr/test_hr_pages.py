@@ -1,5 +1,6 @@
 """The HR workspace's pages: directory filters, person page, heat map, evidence, registry."""
 
+import io
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -10,6 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 
 import pytest
+from openpyxl import load_workbook
 
 from academy.accounts.models import AuditEntry
 from competencies.hr.services import evidence_record_manual
@@ -329,6 +331,38 @@ def test_heat_map_by_personnel_group_and_framework_chooser(
     assert staffed
     html = response.content.decode()
     assert f"group={staffed[0].group.pk}" in html
+
+
+def test_heat_map_by_group_lists_only_groups_with_staff(client, hr_world):
+    """Both people of V1 are non-IT practitioners: the framework's five other groups
+    have nobody here, so they are named under the table and in the report's note
+    rather than shown as empty rows (as the fiscal report does)."""
+    client.force_login(hr_world.officer)
+    query = {"by": "group", "framework": hr_world.framework.pk}
+    response = client.get(reverse("hr:heatmap"), query)
+    heat = response.context["heat"]
+    assert [(row.group.code, row.staff) for row in heat.rows] == [
+        ("nonit-operational", 2)
+    ]
+    executives = hr_world.framework.groups.get(code="it-executive").name
+    assert len(heat.groups_without_staff) == 5
+    assert executives in heat.groups_without_staff
+    html = response.content.decode()
+    table = html.split('<table class="data heatmap">')[1].split("</table>")[0]
+    assert executives not in table
+    assert executives in html.split('id="heatmap-groups-without-staff"')[1]
+    assert "ไม่มีบุคลากร" in html.split('id="heatmap-groups-without-staff"')[1]
+
+    report = client.get(reverse("hr:heatmap_report"), query)
+    book = load_workbook(io.BytesIO(b"".join(report.streaming_content)))
+    sheet = book.worksheets[0]
+    codes = [row[0] for row in sheet.iter_rows(min_row=4, values_only=True) if row[0]]
+    assert codes == ["nonit-operational", "V1"]
+    assert executives in sheet["A2"].value
+
+    by_unit = client.get(reverse("hr:heatmap"), {"framework": hr_world.framework.pk})
+    assert by_unit.context["heat"].groups_without_staff == []
+    assert 'id="heatmap-groups-without-staff"' not in by_unit.content.decode()
 
 
 # ------------------------------------------------------------------------------
