@@ -10,6 +10,7 @@ from urllib.parse import parse_qs, urlparse
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
@@ -112,11 +113,11 @@ class CodeBlock(blocks.StructBlock):
         default="text",
         label=_("Language"),
     )
-    code = blocks.TextBlock(label=_("Code"))
+    code = blocks.TextBlock(label=pgettext_lazy("program source", "Code"))
 
     class Meta:
         icon = "code"
-        label = _("Code")
+        label = pgettext_lazy("program source", "Code")
         template = "courses/blocks/code.html"
 
 

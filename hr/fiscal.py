@@ -6,6 +6,7 @@ Selectors in courses.assignments.fiscal; the workbook's layout in hr.reports.
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from academy.accounts.audit import AuditAction, audit_record
 from academy.core.thaidate import buddhist_year, fiscal_year
@@ -240,7 +241,7 @@ def fiscal_report_xlsx(request, access):
                     title=title(heading, with_framework=True),
                     note=note,
                     columns=[
-                        R.Column(_("Code"), width=12),
+                        R.Column(pgettext("report column", "Code"), width=12),
                         R.Column(label, width=34),
                         *coverage_columns,
                     ],

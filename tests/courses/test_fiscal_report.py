@@ -239,6 +239,8 @@ def test_coverage_by_group_lists_only_groups_with_staff(client, year_world):
     response = client.get(reverse("hr:fiscal_report"), query)
     book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     sheet = book["ความครอบคลุมตามกลุ่มบุคลากร"]
+    # A code is รหัส (a report column), not โค้ด (program source in a lesson).
+    assert sheet["A3"].value == "รหัส"
     rows = [row for row in sheet.iter_rows(min_row=4, values_only=True) if row[0]]
     assert [row[0] for row in rows] == ["nonit-operational", "D1"]
     assert rows[0][2:5] == (3, 30, 1)
