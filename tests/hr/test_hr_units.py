@@ -295,4 +295,4 @@ def test_heat_map_query_budget_with_links_and_total(client, hr_world):
     one, fifty = one_and_fifty(
         grow, lambda: page_queries(client, reverse("hr:heatmap"))
     )
-    assert one == fifty <= 20
+    assert one == fifty <= 16
