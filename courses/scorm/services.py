@@ -26,7 +26,7 @@ from .package import (
     package_inspect,
     package_members,
 )
-from .rollup import item_choose, lesson_rollup
+from .rollup import item_choose, lesson_rollup, navigator
 from .runtime import (
     MAX_INTERACTIONS,
     MAX_OBJECTIVES,
@@ -328,13 +328,22 @@ def runtime_save(*, user, registration_id: int, payload) -> ScormRegistration:
         requires_pass=registration.lesson.completion_requires_pass,
     )
     registration.save()
+    after_commit = [
+        registration if sibling.pk == registration.pk else sibling
+        for sibling in siblings
+    ]
+    # The items the package's preconditions keep closed now (the lesson page opens
+    # the others in its contents without being loaded again).
+    navigation = navigator(package=registration.package, registrations=after_commit)
+    registration.items_closed = [
+        item["identifier"]
+        for item in registration.package.launchable
+        if navigation.disabled(item["identifier"])
+    ]
     if newly_passed or newly_completed:
         return _rollup_apply(
             registration=registration,
-            registrations=[
-                registration if sibling.pk == registration.pk else sibling
-                for sibling in siblings
-            ],
+            registrations=after_commit,
             before=before,
             now=now,
         )

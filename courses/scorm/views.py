@@ -193,5 +193,7 @@ def runtime(request, registration_id: int):
             "item_completed": registration.completed_at is not None,
             "course_completed": registration.enrolment.status == "completed"
             or hasattr(registration.enrolment, "completion"),
+            # Items the package's sequencing keeps closed after this commit.
+            "closed": registration.items_closed,
         }
     )

@@ -283,6 +283,7 @@ def test_a_commit_saves_the_runtime_data(client, enrolled):
         "passed": False,
         "item_completed": False,
         "course_completed": False,
+        "closed": [],
     }
     saved = ScormRegistration.objects.get(pk=registration.pk)
     assert (saved.location, saved.lesson_status, saved.exit) == (
@@ -442,6 +443,7 @@ def test_passing_the_package_completes_the_lesson_the_course_and_records_evidenc
         "passed": True,
         "item_completed": True,
         "course_completed": True,
+        "closed": [],
     }
     assert LessonProgress.objects.get(lesson=lesson).status == "completed"
     completion = CourseCompletion.objects.get(user=learner)

@@ -12,6 +12,7 @@ from types import SimpleNamespace
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.utils import translation
 
 import pytest
 
@@ -29,6 +30,14 @@ from tests.courses.scorm_helpers import (
     multi_sco_course,
 )
 from tests.factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The reasons are checked in English (the page gives them in Thai)."""
+    with translation.override("en"):
+        yield
+
 
 # --- The real package's manifest -----------------------------------------------------
 
@@ -335,13 +344,15 @@ def test_a_learner_cannot_jump_ahead_in_the_forced_order_package(client, learner
         "playing_item"
     ]
     first = ScormRegistration.objects.get()
-    client.post(
+    answer = client.post(
         f"/learn/scorm/{first.pk}/runtime/",
         data=json.dumps(
             {"session": "session-one", "cmi": {"cmi.success_status": "passed"}}
         ),
         content_type="application/json",
-    )
+    ).json()
+    # The commit tells the page which parts stay closed: Etiquette opens.
+    assert answer["closed"] == FORCED_ORDER_ITEMS[2:]
     html = client.get(lesson.url + "?sco=etuqiette_item").content.decode()
     assert '<strong aria-current="step">Etiquette</strong>' in html
     assert 'role="alert"' not in html

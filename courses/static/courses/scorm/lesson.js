@@ -95,6 +95,19 @@
     leave(link.href);
   });
 
+  // The package's sequencing opened parts with this commit (a SCO passed): the
+  // contents stop marking them "not open yet" (the server checks again anyway).
+  function reopen(closed) {
+    section.querySelectorAll(".scorm-toc li[data-disabled]").forEach(function (entry) {
+      if (closed.indexOf(entry.dataset.item) !== -1) return;
+      entry.removeAttribute("data-disabled");
+      var link = entry.querySelector("a[aria-disabled]");
+      if (link) link.removeAttribute("aria-disabled");
+      var label = entry.querySelector(".scorm-closed");
+      if (label) label.remove();
+    });
+  }
+
   function save(cmi, terminate, nav) {
     var body = JSON.stringify({ session: section.dataset.session, cmi: cmi });
     // One commit at a time, in order; keepalive lets the last one outlive the page.
@@ -105,6 +118,7 @@
           section.dataset.passed = String(result.passed);
           section.dataset.itemCompleted = String(result.item_completed);
           section.dataset.courseCompleted = String(result.course_completed);
+          if (Array.isArray(result.closed)) reopen(result.closed);
           show(result.course_completed ? "course_completed" : result.completed ? "completed" : "saved");
           if (terminate && leaving) window.location.assign(leaving);
           else if (terminate && nav) navigate(nav);
