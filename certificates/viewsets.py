@@ -19,7 +19,7 @@ from django.views.generic import TemplateView
 from wagtail.admin import messages
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.menu import MenuItem
-from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn
+from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
@@ -32,6 +32,7 @@ import django_filters
 
 from academy.accounts.audit import AuditAction, audit_record
 from academy.accounts.authz import can
+from academy.core.admin_columns import DateColumn
 from academy.core.viewsets import RecordViewSet
 from certificates import selectors, services
 from certificates.forms import BundleForm, RevokeForm

@@ -18,12 +18,14 @@ from django.views.generic import View
 from wagtail.admin import messages
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel
-from wagtail.admin.ui.tables import BaseColumn, Column, DateColumn
+from wagtail.admin.ui.tables import BaseColumn, Column
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.viewsets.base import ViewSet
 from wagtail.permissions import policy_registry
 from wagtail.snippets.views.snippets import SnippetViewSet
+
+from academy.core.admin_columns import DateColumn
 
 from .models import CoursePage, DevelopmentTarget, Enrolment, SearchSynonym
 from .services import EnrolmentError, enrolment_decide

@@ -7,9 +7,10 @@ them too).
 
 from django.utils.translation import gettext_lazy as _
 
-from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.ui.tables import Column
 from wagtail.permission_policies.base import ModelPermissionPolicy
 
+from academy.core.admin_columns import DateColumn
 from academy.core.viewsets import RecordViewSet
 
 from .authz import can

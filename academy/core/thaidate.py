@@ -2,6 +2,8 @@
 
 from datetime import date, datetime
 
+from django.utils import timezone, translation
+
 BUDDHIST_ERA_OFFSET = 543
 
 THAI_MONTHS = (
@@ -68,6 +70,18 @@ def format_date(value: date | datetime, language: str, *, short: bool = False) -
     if language.startswith("th"):
         return format_thai_date(value, short=short)
     return format_english_date(value, short=short)
+
+
+def format_local(value: date | datetime | None, language: str | None = None) -> str:
+    """A date, or a moment in Bangkok time with its hour and minute, in a language
+    (the active one by default): 1 กรกฎาคม 2568 03:30 in Thai, 1 July 2025 03:30."""
+    if value is None:
+        return ""
+    language = language or translation.get_language() or "th"
+    if isinstance(value, datetime):
+        moment = timezone.localtime(value) if timezone.is_aware(value) else value
+        return f"{format_date(moment.date(), language)} {moment:%H:%M}"
+    return format_date(value, language)
 
 
 def fiscal_year(value: date) -> int:

@@ -270,13 +270,9 @@ class Certificate(models.Model):
 
 def _local_datetime_text(value) -> str:
     """A moment as people in Thailand read it: Asia/Bangkok, B.E. date in Thai."""
-    from zoneinfo import ZoneInfo
+    from academy.core.thaidate import format_local
 
-    from academy.core.thaidate import format_date
-
-    local = value.astimezone(ZoneInfo("Asia/Bangkok"))
-    language = translation.get_language() or "th"
-    return f"{format_date(local.date(), language)} {local:%H:%M}"
+    return format_local(value)
 
 
 def _bilingual(thai: str, english: str) -> str:

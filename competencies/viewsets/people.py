@@ -10,10 +10,9 @@ from wagtail.admin.panels import (
     FieldPanel,
     FieldRowPanel,
 )
-from wagtail.admin.ui.tables import (
-    Column,
-    DateColumn,
-)
+from wagtail.admin.ui.tables import Column
+
+from academy.core.admin_columns import DateColumn
 
 from .. import services
 from ..models import (

@@ -14,12 +14,13 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.menus import MenuItem
-from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.ui.tables import Column
 from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from academy.accounts import authz
 from academy.accounts.audit import AuditAction, audit_record
+from academy.core.admin_columns import DateColumn
 
 from ..models import ScormLessonPage, ScormPackage
 from .origin import content_origin

@@ -62,3 +62,18 @@ def test_template_filter_converts_aware_datetimes_to_bangkok_day():
 def test_template_filter_leaves_empty_values_blank():
     template = Template("{% load academy_tags %}[{{ missing|thai_date }}]")
     assert template.render(Context({"missing": None})) == "[]"
+
+
+def test_format_local_writes_a_moment_in_bangkok_time():
+    from datetime import UTC, datetime
+
+    from django.utils import translation
+
+    from academy.core.thaidate import format_local
+
+    moment = datetime(2025, 6, 30, 20, 30, tzinfo=UTC)  # 1 July, 03:30 in Bangkok
+    with translation.override("th"):
+        assert format_local(moment) == "1 กรกฎาคม 2568 03:30"
+        assert format_local(moment.date()) == "30 มิถุนายน 2568"
+        assert format_local(None) == ""
+    assert format_local(moment, "en") == "1 July 2025 03:30"

@@ -233,6 +233,11 @@ def test_the_admin_shows_the_true_state_and_bangkok_dates(
     row = row[: row.index("</tr>")]
     assert "หมดอายุ" in row and ">ใช้ได้<" not in row
     assert "1 กรกฎาคม 2568 03:30" in row
+    # The issue date is a date in the Buddhist Era, not "13 ชั่วโมงที่แล้ว".
+    from academy.core.thaidate import format_thai_date
+
+    assert format_thai_date(certificate.issued_on) in row
+    assert "ที่แล้ว" not in row
     inspect = client.get(
         f"/admin/certificates/issued/inspect/{certificate.pk}/",
         HTTP_ACCEPT_LANGUAGE="th",
