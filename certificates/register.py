@@ -17,14 +17,14 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import connection
 from django.db.models import (
+    Case,
     CharField,
-    Exists,
     F,
-    OuterRef,
-    Subquery,
     Value,
+    When,
+    Window,
 )
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models.functions import Coalesce, RowNumber, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -76,49 +76,60 @@ def _moment(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def _placement(access: HRAccess, node: OrgUnit, *, person: str = "user"):
-    """The current placements under `node` of the row's person: by `user_id` for
-    completions, by `person_id` for development records."""
-    match = (
-        {"person__user_id": OuterRef("user_id")}
-        if person == "user"
-        else {"person_id": OuterRef("person_id")}
+def _current_placements(access: HRAccess, node: OrgUnit):
+    """The pk of each person's latest current placement under `node` (by `starts_on`,
+    then pk): one window over the placements in scope, not a lookup per row. A row
+    joins its person's one placement through it; people without one have no rows."""
+    return (
+        placements_in_scope(access)
+        .filter(unit__path__startswith=node.path)
+        .annotate(
+            latest=Window(
+                RowNumber(),
+                partition_by=F("person_id"),
+                order_by=(F("starts_on").desc(), F("pk").desc()),
+            )
+        )
+        .filter(latest=1)
+        .values("pk")
     )
-    return placements_in_scope(access).filter(unit__path__startswith=node.path, **match)
 
 
-def _placed(access: HRAccess, node: OrgUnit, *, person: str = "user") -> dict:
-    """position_number, unit_code and unit_name of the row's person's latest current
-    placement under `node`."""
-    placement = _placement(access, node, person=person).order_by("-starts_on", "-pk")
-    return {
-        "position_number": Subquery(placement.values("position_number")[:1]),
-        "unit_code": Subquery(placement.values("unit__code")[:1]),
-        "unit_name": Subquery(placement.values("unit__name_th")[:1]),
+def _placed(access: HRAccess, node: OrgUnit, relation: str):
+    """The filter keeping, through `relation` (the row's person's placements), the
+    person's latest current placement under `node`, and the annotations reading it
+    over the same join (annotations after a filter on a multi-valued relation reuse
+    its join): one placement per row, no lookup per row."""
+    current = {f"{relation}__pk__in": _current_placements(access, node)}
+    placed = {
+        "position_number": F(f"{relation}__position_number"),
+        "unit_code": F(f"{relation}__unit__code"),
+        "unit_name": F(f"{relation}__unit__name_th"),
     }
+    return current, placed
 
 
 def register_completions(access: HRAccess, *, node: OrgUnit, starts: date, ends: date):
-    """The completions from `starts` to `ends` of the people placed under `node` now."""
+    """The completions from `starts` to `ends` of the people placed under `node` now,
+    with the placement and the certificate (one per completion) joined."""
+    current, placed = _placed(access, node, "user__person__placements")
     return (
         CourseCompletion.objects.filter(
             completed_at__gte=_moment(starts),
             completed_at__lt=_moment(ends + timedelta(days=1)),
         )
-        .filter(Exists(_placement(access, node)))
+        .filter(**current)
         .annotate(
-            **_placed(access, node),
-            certificate_number=Subquery(
-                Certificate.objects.filter(
-                    completion_id=OuterRef("pk"), status=Certificate.Status.VALID
-                ).values("number")[:1]
+            **placed,
+            certificate_number=Case(
+                When(
+                    certificate__status=Certificate.Status.VALID,
+                    then=F("certificate__number"),
+                ),
+                default=None,
             ),
             started=Coalesce(
-                Subquery(
-                    Certificate.objects.filter(completion_id=OuterRef("pk")).values(
-                        "training_started_on"
-                    )[:1]
-                ),
+                F("certificate__training_started_on"),
                 TruncDate("enrolment__enrolled_at"),
             ),
             ended=TruncDate("completed_at"),
@@ -130,14 +141,15 @@ def register_outside(access: HRAccess, *, node: OrgUnit, starts: date, ends: dat
     """The approved development records outside the Academy ending from `starts` to
     `ends` (a record counts on its last day, as in the development hours) of the
     people placed under `node` now. Submitted and rejected records are left out."""
+    current, placed = _placed(access, node, "person__placements")
     return (
         DevelopmentRecord.objects.filter(
             status=DevelopmentRecord.Status.APPROVED,
             ends_on__gte=starts,
             ends_on__lte=ends,
         )
-        .filter(Exists(_placement(access, node, person="person")))
-        .annotate(**_placed(access, node, person="person"))
+        .filter(**current)
+        .annotate(**placed)
     )
 
 
