@@ -503,10 +503,21 @@ def _course_completion_check(attempt: Attempt) -> None:
 
 
 @dataclass(frozen=True)
+class ImportedQuestion:
+    """One question a CSV import creates or updates (or, in a dry run, would)."""
+
+    line: int
+    external_id: str
+    is_new: bool
+
+
+@dataclass(frozen=True)
 class ImportSummary:
     created: int
     updated: int
     unchanged: int = 0
+    #: The questions created or updated, in the file's order (unchanged left out).
+    changes: tuple[ImportedQuestion, ...] = ()
 
 
 def _draft_lines(content: bytes) -> list[int]:
@@ -519,12 +530,15 @@ def _draft_lines(content: bytes) -> list[int]:
 
 
 @transaction.atomic
-def questions_import(*, bank: QuestionBank, content: bytes) -> ImportSummary:
+def questions_import(
+    *, bank: QuestionBank, content: bytes, dry_run: bool = False
+) -> ImportSummary:
     """Create or update (by external id) every question of a CSV file, or none.
 
     Raises QuestionImportError listing every bad line: the file's own problems
     (courses.question_io), then questions for another bank, competencies not in the
-    bank's framework and levels not on its scale.
+    bank's framework and levels not on its scale. With `dry_run` nothing is written
+    and the summary says what would be.
     """
     drafts = parse_and_check_questions(bank=bank, content=content)
     competencies = {
@@ -541,14 +555,18 @@ def questions_import(*, bank: QuestionBank, content: bytes) -> ImportSummary:
             "bank", "competency", "level"
         ).prefetch_related("options")
     }
-    created = updated = unchanged = 0
-    for draft in drafts:
+    unchanged = 0
+    changes = []
+    for line, draft in zip(_draft_lines(content), drafts, strict=True):
         question = existing.get(draft.external_id) or Question(
             bank=bank, external_id=draft.external_id
         )
         is_new = question.pk is None
         if not is_new and question.draft() == draft:
             unchanged += 1
+            continue
+        changes.append(ImportedQuestion(line, draft.external_id, is_new))
+        if dry_run:
             continue
         _question_fill(
             question,
@@ -557,9 +575,13 @@ def questions_import(*, bank: QuestionBank, content: bytes) -> ImportSummary:
             level=levels[draft.level],
         )
         _question_save(question, draft, is_new=is_new)
-        created += is_new
-        updated += not is_new
-    return ImportSummary(created=created, updated=updated, unchanged=unchanged)
+    created = sum(change.is_new for change in changes)
+    return ImportSummary(
+        created=created,
+        updated=len(changes) - created,
+        unchanged=unchanged,
+        changes=tuple(changes),
+    )
 
 
 def parse_and_check_questions(
@@ -800,6 +822,7 @@ __all__ = [
     "AssessmentError",
     "AttemptClosed",
     "ImportSummary",
+    "ImportedQuestion",
     "MoodleImportResult",
     "QuestionImportError",
     "attempt_close_if_expired",

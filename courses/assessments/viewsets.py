@@ -402,48 +402,58 @@ class QuestionExportView(BankObjectView):
         return response
 
 
-class QuestionImportView(BankObjectView):
+class QuestionImportView(DryRunImportView, TemplateView):
+    """CSV into a bank the user authors (404 otherwise): upload → dry run listing
+    every problem of every line, or each question to be created or updated (nothing
+    stored) → confirm, as every admin import (DryRunImportView)."""
+
     template_name = "courses/assessments/admin/question_import.html"
+    form_class = QuestionImportForm
+    url_name = "question_banks:import"
+    pending_session_key = "courses_pending_question_imports"
+    pending_directory = "courses/imports"
 
-    def render(self, request, bank, form, problems=()):
-        return TemplateResponse(
-            request,
-            self.template_name,
-            {"bank": bank, "form": form, "problems": problems},
-        )
+    def dispatch(self, request, *args, **kwargs):
+        self.bank = _authored_bank(request.user, kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
 
-    def get(self, request, pk):
-        return self.render(request, self.bank(request, pk), QuestionImportForm())
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(bank=self.bank, **kwargs)
 
-    def post(self, request, pk):
-        bank = self.bank(request, pk)
-        form = QuestionImportForm(request.POST, request.FILES)
-        if not form.is_valid():
-            return self.render(request, bank, form)
+    def run(self, content: bytes, *, dry_run: bool):
         try:
-            summary = questions_import(
-                bank=bank, content=form.cleaned_data["file"].read()
-            )
+            summary = questions_import(bank=self.bank, content=content, dry_run=dry_run)
         except QuestionImportError as error:
-            messages.error(
-                request,
-                gettext("Nothing was imported: the file has %(count)d problem(s).")
-                % {"count": len(error.problems)},
-            )
-            return self.render(request, bank, form, error.problems)
+            return None, error.problems
+        return summary, []
+
+    def dry_run(self, content: bytes, *, filename: str):
+        summary, problems = self.run(content, dry_run=True)
+        return {"summary": summary}, problems
+
+    def apply(self, content: bytes, *, filename: str):
+        return self.run(content, dry_run=False)
+
+    def problems_message(self, filename: str, count: int) -> str:
+        return gettext(
+            "“%(name)s” was not imported: %(count)d problem(s). Nothing was stored."
+        ) % {"name": filename, "count": count}
+
+    def applied(self, summary, *, filename: str):
         messages.success(
-            request,
+            self.request,
             gettext(
-                "Imported: %(created)d new question(s), %(updated)d updated, "
-                "%(unchanged)d unchanged."
+                "“%(name)s” imported: %(created)d new question(s), %(updated)d "
+                "updated, %(unchanged)d unchanged."
             )
             % {
+                "name": filename,
                 "created": summary.created,
                 "updated": summary.updated,
                 "unchanged": summary.unchanged,
             },
         )
-        return redirect("question_banks:edit", bank.pk)
+        return redirect("question_banks:edit", self.bank.pk)
 
 
 class MoodleQuestionImportView(DryRunImportView, TemplateView):

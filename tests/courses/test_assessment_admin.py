@@ -1,5 +1,8 @@
 """Instructors in the admin: own banks only, CSV import all-or-nothing, results."""
 
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.utils import translation
 
 import pytest
@@ -72,6 +75,27 @@ def test_instructor_creates_a_bank_they_own(client, instructor, framework_academ
     assert QuestionBank.objects.get(code="new-bank").owner == instructor
 
 
+def _csv(content: bytes, name: str = "q.csv"):
+    return SimpleUploadedFile(name, content, "text/csv")
+
+
+def _import_url(bank) -> str:
+    return f"/admin/assessments/banks/{bank.pk}/import/"
+
+
+def _imported(client, bank, content: bytes):
+    """Upload → dry run → confirm; returns (dry run page, confirmation response)."""
+    preview = client.post(_import_url(bank), {"file": _csv(content)})
+    assert preview.status_code == 200
+    token = preview.context["token"]
+    return preview, client.post(
+        _import_url(bank), {"action": "confirm", "token": token}
+    )
+
+
+GOOD = (HEADER + "mine,Q1,single,ACD-GOV-02,2,ข้อดี,ก,ข,2\n").encode()
+
+
 def test_a_bad_csv_writes_nothing_and_names_every_line(client, instructor, own_bank):
     client.force_login(instructor)
     content = (
@@ -80,28 +104,56 @@ def test_a_bad_csv_writes_nothing_and_names_every_line(client, instructor, own_b
         + "mine,Q2,single,NOPE-99,2,ข้อเสีย,ก,ข,1\n"
         + "other,Q3,single,ACD-GOV-02,9,ข้อผิด,ก,ข,1\n"
     ).encode()
-    from django.core.files.uploadedfile import SimpleUploadedFile
 
-    response = client.post(
-        f"/admin/assessments/banks/{own_bank.pk}/import/",
-        {"file": SimpleUploadedFile("q.csv", content, "text/csv")},
-    )
+    response = client.post(_import_url(own_bank), {"file": _csv(content)})
+
     page = response.content.decode()
     assert response.status_code == 200
     assert not Question.objects.exists()
+    assert "token" not in response.context  # nothing waits for a confirmation
+    # Every problem of every line: line 3's competency, line 4's bank and level.
+    assert [
+        (p.line, str(p.message).split(":")[0]) for p in response.context["problems"]
+    ] == [(3, "competency_code"), (4, "bank"), (4, "level")]
     assert "NOPE-99" in page and "<td>3</td>" in page and "<td>4</td>" in page
+    assert "“q.csv”" in page  # the heading names the file not imported
 
 
-def test_a_good_csv_imports_and_exports_round_trip(client, instructor, own_bank):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
+def test_the_dry_run_writes_nothing_and_lists_what_would_change(
+    client, instructor, own_bank, framework_academy
+):
+    existing = single(own_bank, competency(framework_academy, "ACD-GOV-02"), 2, "Q2")
     client.force_login(instructor)
-    content = (HEADER + "mine,Q1,single,ACD-GOV-02,2,ข้อดี,ก,ข,2\n").encode()
-    response = client.post(
-        f"/admin/assessments/banks/{own_bank.pk}/import/",
-        {"file": SimpleUploadedFile("q.csv", content, "text/csv")},
-    )
+    content = (
+        HEADER
+        + "mine,Q1,single,ACD-GOV-02,2,ข้อดี,ก,ข,2\n"
+        + "mine,Q2,single,ACD-GOV-02,2,ข้อแก้,ก,ข,1\n"
+    ).encode()
+
+    preview = client.post(_import_url(own_bank), {"file": _csv(content)})
+
+    assert preview.status_code == 200
+    summary = preview.context["summary"]
+    assert (summary.created, summary.updated, summary.unchanged) == (1, 1, 0)
+    assert [(c.line, c.external_id, c.is_new) for c in summary.changes] == [
+        (2, "Q1", True),
+        (3, "Q2", False),
+    ]
+    page = preview.content.decode()
+    assert "<td>Q1</td>" in page and "<td>Q2</td>" in page
+    assert preview.context["token"] in page
+    assert list(Question.objects.values_list("external_id", "prompt")) == [
+        ("Q2", existing.prompt)
+    ]
+
+
+def test_a_good_csv_imports_on_confirm_and_exports_round_trip(
+    client, instructor, own_bank
+):
+    client.force_login(instructor)
+    _preview, response = _imported(client, own_bank, GOOD)
     assert response.status_code == 302
+    assert response["Location"] == f"/admin/assessments/banks/edit/{own_bank.pk}/"
     question = Question.objects.get()
     assert [o.is_correct for o in question.options.order_by("sort_order")] == [
         False,
@@ -109,12 +161,91 @@ def test_a_good_csv_imports_and_exports_round_trip(client, instructor, own_bank)
     ]
     exported = client.get(f"/admin/assessments/banks/{own_bank.pk}/export/")
     assert exported["Content-Type"].startswith("text/csv")
-    # Importing the export again changes nothing but updates in place.
-    response = client.post(
-        f"/admin/assessments/banks/{own_bank.pk}/import/",
-        {"file": SimpleUploadedFile("q.csv", exported.content, "text/csv")},
-    )
+    # Importing the export again changes nothing.
+    preview, response = _imported(client, own_bank, exported.content)
+    assert preview.context["summary"].unchanged == 1
     assert response.status_code == 302
+    assert Question.objects.count() == 1
+
+
+def test_confirming_twice_imports_once(client, instructor, own_bank):
+    client.force_login(instructor)
+    preview, done = _imported(client, own_bank, GOOD)
+    assert done.status_code == 302
+    again = client.post(
+        _import_url(own_bank), {"action": "confirm", "token": preview.context["token"]}
+    )
+    assert again.status_code == 302
+    assert again["Location"] == _import_url(own_bank)  # the file is gone: upload again
+    assert Question.objects.count() == 1
+    assert Question.objects.get().options.count() == 2
+
+
+@pytest.mark.parametrize("token", ["", "forged-token-0123456789"])
+def test_an_unknown_token_confirms_nothing(client, instructor, own_bank, token):
+    client.force_login(instructor)
+    client.post(_import_url(own_bank), {"file": _csv(GOOD)})  # a real one waits
+    response = client.post(_import_url(own_bank), {"action": "confirm", "token": token})
+    assert response.status_code == 302
+    assert response["Location"] == _import_url(own_bank)
+    assert not Question.objects.exists()
+
+
+def test_an_expired_or_altered_file_confirms_nothing(client, instructor, own_bank):
+    """The kept file gone from storage (expired) or changed since the dry run."""
+    from academy.core.storage import private_storage
+
+    client.force_login(instructor)
+    tokens = []
+    for _ in range(2):
+        preview = client.post(_import_url(own_bank), {"file": _csv(GOOD)})
+        tokens.append(preview.context["token"])
+    entries = client.session["courses_pending_question_imports"]
+    private_storage().delete(entries[tokens[0]]["path"])
+    altered = entries[tokens[1]]["path"]
+    private_storage().delete(altered)
+    private_storage().save(altered, ContentFile(GOOD.replace(b"2\n", b"1\n")))
+
+    for token in tokens:
+        response = client.post(
+            _import_url(own_bank), {"action": "confirm", "token": token}
+        )
+        assert response.status_code == 302
+        assert response["Location"] == _import_url(own_bank)
+    assert not Question.objects.exists()
+    assert client.session["courses_pending_question_imports"] == {}
+
+
+def test_another_instructors_bank_is_a_404(client, instructor, other_bank):
+    client.force_login(instructor)
+    url = _import_url(other_bank)
+    content = (HEADER + "theirs,Q1,single,ACD-GOV-02,2,ข้อดี,ก,ข,2\n").encode()
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"file": _csv(content)}).status_code == 404
+    # Nor can a token from the instructor's own session confirm into it.
+    assert client.post(url, {"action": "confirm", "token": "x"}).status_code == 404
+    assert not Question.objects.exists()
+
+
+def test_the_import_needs_the_csrf_token(instructor, own_bank):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(instructor)
+    assert client.post(_import_url(own_bank), {"file": _csv(GOOD)}).status_code == 403
+    form = client.get(_import_url(own_bank))
+    csrf = form.cookies["csrftoken"].value
+    preview = client.post(
+        _import_url(own_bank), {"file": _csv(GOOD), "csrfmiddlewaretoken": csrf}
+    )
+    assert preview.status_code == 200
+    token = preview.context["token"]
+    refused = client.post(_import_url(own_bank), {"action": "confirm", "token": token})
+    assert refused.status_code == 403
+    assert not Question.objects.exists()
+    done = client.post(
+        _import_url(own_bank),
+        {"action": "confirm", "token": token, "csrfmiddlewaretoken": csrf},
+    )
+    assert done.status_code == 302
     assert Question.objects.count() == 1
 
 
