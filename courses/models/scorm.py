@@ -51,7 +51,9 @@ class ScormPackage(models.Model):
     )
     # The organization's SCORM 2004 sequencing as honoured, and under "unsupported"
     # what the manifest declares that is not (courses/scorm/sequencing.py).
-    sequencing = models.JSONField(default=dict, blank=True, editable=False)
+    sequencing = models.JSONField(
+        default=dict, db_default={}, blank=True, editable=False
+    )
     original_name = models.CharField(_("uploaded file"), max_length=255, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
