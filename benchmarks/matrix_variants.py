@@ -273,10 +273,20 @@ def _rows(sql: str, params: list | None, session: list[str] = ()) -> list[tuple]
                 cursor.execute("RESET ALL")
 
 
+def _cells(row: tuple) -> tuple:
+    """(bucket, competency, staff, meeting, mean gap) from a variant's row, or from a
+    row of org_matrices' aggregate (the baseline): (branch, unit path, group id,
+    competency, staff, meeting, mean gap), whose bucket is the path or the group."""
+    if len(row) == 7:
+        _branch, path, group_id, *cells = row
+        return (path if path is not None else group_id, *cells)
+    return row
+
+
 def _normalised(rows: list[tuple]) -> list[tuple]:
     return sorted(
         (str(r[0]), int(r[1]), int(r[2]), int(r[3] or 0), round(float(r[4] or 0), 6))
-        for r in rows
+        for r in map(_cells, rows)
     )
 
 
