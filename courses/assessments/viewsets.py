@@ -402,16 +402,21 @@ class QuestionExportView(BankObjectView):
         return response
 
 
-class QuestionImportView(DryRunImportView, TemplateView):
-    """CSV into a bank the user authors (404 otherwise): upload → dry run listing
-    every problem of every line, or each question to be created or updated (nothing
-    stored) → confirm, as every admin import (DryRunImportView)."""
+class BankImportView(DryRunImportView, TemplateView):
+    """An import into one bank the user authors (404 otherwise, before anything is
+    read, for the upload, the dry run and the confirmation alike): upload → dry run
+    (nothing stored) → confirm, as every admin import (DryRunImportView).
 
-    template_name = "courses/assessments/admin/question_import.html"
-    form_class = QuestionImportForm
-    url_name = "question_banks:import"
-    pending_session_key = "courses_pending_question_imports"
+    A subclass names `import_into_bank(bank=, content=, dry_run=)` (a service that
+    raises QuestionImportError with every problem), `outcome_name` (what the dry
+    run page calls its outcome) and writes `applied(outcome, filename)`.
+    """
+
     pending_directory = "courses/imports"
+    outcome_name = ""
+
+    def import_into_bank(self, *, bank: QuestionBank, content: bytes, dry_run: bool):
+        raise NotImplementedError
 
     def dispatch(self, request, *args, **kwargs):
         self.bank = _authored_bank(request.user, kwargs["pk"])
@@ -422,14 +427,16 @@ class QuestionImportView(DryRunImportView, TemplateView):
 
     def run(self, content: bytes, *, dry_run: bool):
         try:
-            summary = questions_import(bank=self.bank, content=content, dry_run=dry_run)
+            outcome = self.import_into_bank(
+                bank=self.bank, content=content, dry_run=dry_run
+            )
         except QuestionImportError as error:
             return None, error.problems
-        return summary, []
+        return outcome, []
 
     def dry_run(self, content: bytes, *, filename: str):
-        summary, problems = self.run(content, dry_run=True)
-        return {"summary": summary}, problems
+        outcome, problems = self.run(content, dry_run=True)
+        return {self.outcome_name: outcome}, problems
 
     def apply(self, content: bytes, *, filename: str):
         return self.run(content, dry_run=False)
@@ -438,6 +445,20 @@ class QuestionImportView(DryRunImportView, TemplateView):
         return gettext(
             "“%(name)s” was not imported: %(count)d problem(s). Nothing was stored."
         ) % {"name": filename, "count": count}
+
+
+class QuestionImportView(BankImportView):
+    """Questions as CSV (the export's format): the dry run lists every problem of
+    every line, or each question to be created or updated."""
+
+    template_name = "courses/assessments/admin/question_import.html"
+    form_class = QuestionImportForm
+    url_name = "question_banks:import"
+    pending_session_key = "courses_pending_question_imports"
+    outcome_name = "summary"
+
+    def import_into_bank(self, *, bank: QuestionBank, content: bytes, dry_run: bool):
+        return questions_import(bank=bank, content=content, dry_run=dry_run)
 
     def applied(self, summary, *, filename: str):
         messages.success(
@@ -456,43 +477,18 @@ class QuestionImportView(DryRunImportView, TemplateView):
         return redirect("question_banks:edit", self.bank.pk)
 
 
-class MoodleQuestionImportView(DryRunImportView, TemplateView):
-    """Moodle XML into a bank the user authors (404 otherwise): upload → dry run
-    (nothing stored) → confirm, as every admin import (DryRunImportView)."""
+class MoodleQuestionImportView(BankImportView):
+    """Questions as Moodle XML: the dry run lists what would be created, updated
+    or skipped, and how many questions will need a competency and level."""
 
     template_name = "courses/assessments/admin/moodle_import.html"
     form_class = MoodleQuestionImportForm
     url_name = "question_banks:import_moodle"
     pending_session_key = "courses_pending_moodle_imports"
-    pending_directory = "courses/imports"
+    outcome_name = "result"
 
-    def dispatch(self, request, *args, **kwargs):
-        self.bank = _authored_bank(request.user, kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(bank=self.bank, **kwargs)
-
-    def run(self, content: bytes, *, dry_run: bool):
-        try:
-            result = moodle_questions_import(
-                bank=self.bank, content=content, dry_run=dry_run
-            )
-        except QuestionImportError as error:
-            return None, error.problems
-        return result, []
-
-    def dry_run(self, content: bytes, *, filename: str):
-        result, problems = self.run(content, dry_run=True)
-        return {"result": result}, problems
-
-    def apply(self, content: bytes, *, filename: str):
-        return self.run(content, dry_run=False)
-
-    def problems_message(self, filename: str, count: int) -> str:
-        return gettext(
-            "“%(name)s” was not imported: %(count)d problem(s). Nothing was stored."
-        ) % {"name": filename, "count": count}
+    def import_into_bank(self, *, bank: QuestionBank, content: bytes, dry_run: bool):
+        return moodle_questions_import(bank=bank, content=content, dry_run=dry_run)
 
     def applied(self, result, *, filename: str):
         messages.success(

@@ -1,5 +1,7 @@
 """Instructors in the admin: own banks only, CSV import all-or-nothing, results."""
 
+from pathlib import Path
+
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -224,6 +226,39 @@ def test_another_instructors_bank_is_a_404(client, instructor, other_bank):
     assert client.post(url, {"file": _csv(content)}).status_code == 404
     # Nor can a token from the instructor's own session confirm into it.
     assert client.post(url, {"action": "confirm", "token": "x"}).status_code == 404
+    assert not Question.objects.exists()
+
+
+MOODLE_TRUEFALSE = (
+    Path(__file__).resolve().parents[1]
+    / "data/outside/moodle-xml/qtype_truefalse_testquestion.moodle.xml"
+)
+
+
+@pytest.mark.parametrize(
+    "page, name, content",
+    [
+        ("import/", "q.csv", GOOD),
+        ("import-moodle/", "q.xml", MOODLE_TRUEFALSE.read_bytes()),
+    ],
+)
+def test_a_dry_run_of_ones_own_bank_confirms_nothing_into_another_instructors(
+    client, instructor, own_bank, other_bank, page, name, content
+):
+    """Both question imports look the bank up for the user before reading the
+    token: a file checked against their own bank cannot be written into a bank
+    they do not author."""
+    client.force_login(instructor)
+    preview = client.post(
+        f"/admin/assessments/banks/{own_bank.pk}/{page}",
+        {"file": SimpleUploadedFile(name, content)},
+    )
+    token = preview.context["token"]
+    response = client.post(
+        f"/admin/assessments/banks/{other_bank.pk}/{page}",
+        {"action": "confirm", "token": token},
+    )
+    assert response.status_code == 404
     assert not Question.objects.exists()
 
 
