@@ -182,13 +182,23 @@ class StandardsIndexView(generic.IndexView):
 
 
 class ServiceCreateView(generic.CreateView):
-    """A create view whose save is one call to a function of competencies.services."""
+    """A create view whose save is one call to a function of competencies.services,
+    so the rules the service holds (a new placement ends the previous one, evidence is
+    append-only) hold for the admin too.
 
-    def create_through_service(self, data: dict):
-        raise NotImplementedError
+    A subclass names `service` and `service_fields`: the service is called with the
+    form's value for each of those fields the form has (the service's own defaults
+    stand for the others) and whatever `service_kwargs` adds.
+    """
+
+    service = None
+    service_fields: tuple[str, ...] = ()
+
+    def service_kwargs(self, data: dict) -> dict:
+        return {name: data[name] for name in self.service_fields if name in data}
 
     def save_instance(self):
-        instance = self.create_through_service(self.form.cleaned_data)
+        instance = self.service(**self.service_kwargs(self.form.cleaned_data))
         log(instance=instance, action="wagtail.create", user=self.request.user)
         return instance
 

@@ -180,14 +180,8 @@ class OrgUnitCreateForm(WagtailAdminModelForm):
 
 
 class OrgUnitCreateView(ServiceCreateView):
-    def create_through_service(self, data):
-        return services.org_unit_create(
-            code=data["code"],
-            name_th=data["name_th"],
-            name_en=data.get("name_en", ""),
-            kind=data["kind"],
-            parent=data.get("parent"),
-        )
+    service = staticmethod(services.org_unit_create)
+    service_fields = ("code", "name_th", "name_en", "kind", "parent")
 
 
 def _indented_name(unit: OrgUnit) -> str:

@@ -24,17 +24,24 @@ from .base import ServiceCreateView, StandardsViewSet
 
 
 class PersonCreateView(ServiceCreateView):
-    def create_through_service(self, data):
-        return services.person_create(
-            first_name_th=data["first_name_th"],
-            last_name_th=data["last_name_th"],
-            title_th=data.get("title_th", ""),
-            first_name_en=data.get("first_name_en", ""),
-            last_name_en=data.get("last_name_en", ""),
-            title_en=data.get("title_en", ""),
-            email=data.get("email", ""),
-            employee_number=data.get("employee_number") or None,
-        )
+    service = staticmethod(services.person_create)
+    service_fields = (
+        "first_name_th",
+        "last_name_th",
+        "title_th",
+        "first_name_en",
+        "last_name_en",
+        "title_en",
+        "email",
+    )
+
+    def service_kwargs(self, data: dict) -> dict:
+        # A blank employee number is stored as NULL: the column is unique, and
+        # many people have none.
+        return {
+            **super().service_kwargs(data),
+            "employee_number": data.get("employee_number") or None,
+        }
 
 
 class PersonViewSet(StandardsViewSet):
@@ -91,18 +98,18 @@ class PersonViewSet(StandardsViewSet):
 
 
 class PlacementCreateView(ServiceCreateView):
-    def create_through_service(self, data):
-        return services.placement_start(
-            person=data["person"],
-            unit=data["unit"],
-            position_type=data["position_type"],
-            position_level=data["position_level"],
-            line_of_work=data["line_of_work"],
-            starts_on=data["starts_on"],
-            supervisor=data.get("supervisor"),
-            position_title=data.get("position_title", ""),
-            scheme=data.get("scheme"),
-        )
+    service = staticmethod(services.placement_start)
+    service_fields = (
+        "person",
+        "unit",
+        "position_type",
+        "position_level",
+        "line_of_work",
+        "starts_on",
+        "supervisor",
+        "position_title",
+        "scheme",
+    )
 
 
 class PlacementViewSet(StandardsViewSet):
@@ -159,18 +166,20 @@ class PlacementViewSet(StandardsViewSet):
 class EvidenceCreateView(ServiceCreateView):
     """Evidence is recorded, never edited: the signed-in user is its recorder."""
 
-    def create_through_service(self, data):
-        return services.evidence_record(
-            person=data["person"],
-            competency=data["competency"],
-            level=data["level"],
-            source=data["source"],
-            observed_on=data["observed_on"],
-            expires_on=data.get("expires_on"),
-            reference=data.get("reference", ""),
-            note=data.get("note", ""),
-            recorded_by=self.request.user,
-        )
+    service = staticmethod(services.evidence_record)
+    service_fields = (
+        "person",
+        "competency",
+        "level",
+        "source",
+        "observed_on",
+        "expires_on",
+        "reference",
+        "note",
+    )
+
+    def service_kwargs(self, data: dict) -> dict:
+        return {**super().service_kwargs(data), "recorded_by": self.request.user}
 
     def get_success_url(self):
         return reverse(self.index_url_name)

@@ -7,7 +7,13 @@ from django.urls import NoReverseMatch, reverse
 import pytest
 
 from academy.accounts.roles import Role
-from competencies.models import AppendOnlyError, Evidence, OrgUnit, Placement
+from competencies.models import (
+    AppendOnlyError,
+    Evidence,
+    OrgUnit,
+    Person,
+    Placement,
+)
 from competencies.permissions import grant_standards_permissions
 from competencies.services import evidence_record
 from tests.factories import (
@@ -143,6 +149,25 @@ def test_org_unit_is_created_under_its_parent_through_the_tree(admin_client, min
     department = OrgUnit.objects.get(code="D01")
     assert department.get_parent() == ministry
     assert department.depth == 2
+
+
+def test_people_added_without_an_employee_number_do_not_clash(admin_client):
+    """A blank employee number is stored as none, so the unique column takes any
+    number of people who have none."""
+    for first_name in ("สมชาย", "สมหญิง"):
+        response = admin_client.post(
+            reverse("competencies_person:add"),
+            {
+                "employee_number": "",
+                "first_name_th": first_name,
+                "last_name_th": "ใจดี",
+                "email": "",
+            },
+        )
+        assert response.status_code == 302, response.content.decode()[:2000]
+    people = Person.objects.filter(last_name_th="ใจดี")
+    assert people.count() == 2
+    assert {person.employee_number for person in people} == {None}
 
 
 def test_org_unit_with_placements_is_not_deleted(admin_client, placement):
