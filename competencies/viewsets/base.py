@@ -35,6 +35,19 @@ from academy.core.forms import form_add_service_errors
 TO_CONFIRM = "to confirm"
 SUBMENU_HOOK = "register_competency_standards_menu_item"
 
+# What a search box matches (none of these models is in Wagtail's search index), the
+# same in a listing and in a chooser: a coded record by its code or either name, a
+# person by number, names or email.
+CODE_AND_NAMES = ("code", "name_th", "name_en")
+PERSON_SEARCH_FIELDS = (
+    "employee_number",
+    "first_name_th",
+    "last_name_th",
+    "first_name_en",
+    "last_name_en",
+    "email",
+)
+
 
 def _says_to_confirm(text: str) -> bool:
     return TO_CONFIRM in (text or "").lower()

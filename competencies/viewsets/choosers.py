@@ -16,6 +16,7 @@ from ..models import (
     OrgUnit,
     Person,
 )
+from .base import CODE_AND_NAMES, PERSON_SEARCH_FIELDS
 
 
 class SearchFilterForm(BaseFilterForm):
@@ -74,12 +75,23 @@ class CheckedChosenMultipleView(
 
 
 class StandardsChooserViewSet(ChooserViewSet):
+    """A chooser open to users who may see its model, twenty to a page, with a
+    search box over `search_fields` answered by the database."""
+
     choose_view_class = CheckedChooseView
     choose_results_view_class = CheckedChooseResultsView
     chosen_view_class = CheckedChosenView
     chosen_multiple_view_class = CheckedChosenMultipleView
     per_page = 20
-    filter_form_class = SearchFilterForm
+    search_fields: tuple[str, ...] = ()
+
+    @cached_property
+    def filter_form_class(self):
+        return type(
+            f"{self.model.__name__}SearchForm",
+            (SearchFilterForm,),
+            {"search_fields": self.search_fields},
+        )
 
     def get_common_view_kwargs(self, **kwargs):
         return super().get_common_view_kwargs(
@@ -87,40 +99,21 @@ class StandardsChooserViewSet(ChooserViewSet):
         )
 
 
-class PersonSearchForm(SearchFilterForm):
-    search_fields = (
-        "employee_number",
-        "first_name_th",
-        "last_name_th",
-        "first_name_en",
-        "last_name_en",
-        "email",
-    )
-
-
-class PersonChooserViewSet(StandardsChooserViewSet):
-    model = Person
-    name = "competencies_person_chooser"
-    url_prefix = "competencies/people/choose"
-    icon = "user"
-    choose_one_text = _("Choose a person")
-    choose_another_text = _("Choose another person")
-    filter_form_class = PersonSearchForm
-
-
-class OrgUnitSearchForm(SearchFilterForm):
-    search_fields = ("code", "name_th", "name_en")
-
-
-class OrgUnitChooserViewSet(StandardsChooserViewSet):
-    model = OrgUnit
-    name = "competencies_org_unit_chooser"
-    url_prefix = "competencies/org-units/choose"
-    icon = "site"
-    choose_one_text = _("Choose an organisation unit")
-    choose_another_text = _("Choose another organisation unit")
-    filter_form_class = OrgUnitSearchForm
-
-
-person_chooser = PersonChooserViewSet()
-org_unit_chooser = OrgUnitChooserViewSet()
+person_chooser = StandardsChooserViewSet(
+    "competencies_person_chooser",
+    model=Person,
+    url_prefix="competencies/people/choose",
+    icon="user",
+    choose_one_text=_("Choose a person"),
+    choose_another_text=_("Choose another person"),
+    search_fields=PERSON_SEARCH_FIELDS,
+)
+org_unit_chooser = StandardsChooserViewSet(
+    "competencies_org_unit_chooser",
+    model=OrgUnit,
+    url_prefix="competencies/org-units/choose",
+    icon="site",
+    choose_one_text=_("Choose an organisation unit"),
+    choose_another_text=_("Choose another organisation unit"),
+    search_fields=CODE_AND_NAMES,
+)

@@ -28,6 +28,7 @@ from ..models import (
     StaffScheme,
 )
 from .base import (
+    CODE_AND_NAMES,
     ServiceCreateView,
     StandardsIndexView,
     StandardsViewSet,
@@ -143,7 +144,7 @@ class LineOfWorkViewSet(StandardsViewSet):
     menu_order = 730
     index_view_class = LineOfWorkIndexView
     filterset_class = LineOfWorkFilterSet
-    search_fields = ["code", "name_th", "name_en"]
+    search_fields = CODE_AND_NAMES
     list_display = sourced_columns(
         Column(
             "get_category_display", label=capfirst(_("category")), sort_key="category"
@@ -216,7 +217,7 @@ class OrgUnitViewSet(StandardsViewSet):
     create_form_class = OrgUnitCreateForm
     list_filter = ["kind"]
     ordering = ["path"]
-    search_fields = ["code", "name_th", "name_en"]
+    search_fields = CODE_AND_NAMES
     list_display = [
         "__str__",
         code_column(),

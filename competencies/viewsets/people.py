@@ -20,7 +20,7 @@ from ..models import (
     Person,
     Placement,
 )
-from .base import ServiceCreateView, StandardsViewSet
+from .base import PERSON_SEARCH_FIELDS, ServiceCreateView, StandardsViewSet
 
 
 class PersonCreateView(ServiceCreateView):
@@ -54,14 +54,7 @@ class PersonViewSet(StandardsViewSet):
     evidence_at_risk = staticmethod(
         lambda person: Evidence.objects.filter(person=person)
     )
-    search_fields = [
-        "employee_number",
-        "first_name_th",
-        "last_name_th",
-        "first_name_en",
-        "last_name_en",
-        "email",
-    ]
+    search_fields = PERSON_SEARCH_FIELDS
     list_display = [
         "__str__",
         Column(

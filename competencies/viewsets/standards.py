@@ -35,6 +35,7 @@ from ..models import (
     Requirement,
 )
 from .base import (
+    CODE_AND_NAMES,
     LinkColumn,
     StandardsIndexView,
     StandardsViewSet,
@@ -93,7 +94,7 @@ class FrameworkViewSet(StandardsViewSet):
     edit_view_class = FrameworkEditView
     filterset_class = FrameworkFilterSet
     list_select_related = ("scale",)
-    search_fields = ["code", "name_th", "name_en"]
+    search_fields = CODE_AND_NAMES
     evidence_at_risk = staticmethod(
         lambda framework: Evidence.objects.filter(competency__framework=framework)
     )
@@ -177,7 +178,7 @@ class ProficiencyScaleViewSet(StandardsViewSet):
     url_prefix = "competencies/scales"
     icon = "order"
     menu_order = 500
-    search_fields = ["code", "name_th", "name_en"]
+    search_fields = CODE_AND_NAMES
     list_display = sourced_columns(
         code_column(),
         Column("kind", label=capfirst(_("kind"))),
@@ -262,7 +263,7 @@ class CompetencyViewSet(StandardsViewSet):
     menu_order = 400
     filterset_class = CompetencyFilterSet
     list_select_related = ("framework", "parent")
-    search_fields = ["code", "name_th", "name_en"]
+    search_fields = CODE_AND_NAMES
     evidence_at_risk = staticmethod(_competency_subtree_evidence)
     list_display = sourced_columns(
         code_column(),
@@ -301,7 +302,7 @@ class PersonnelGroupViewSet(StandardsViewSet):
     menu_order = 600
     filterset_class = PersonnelGroupFilterSet
     list_select_related = ("framework",)
-    search_fields = ["code", "name_th", "name_en"]
+    search_fields = CODE_AND_NAMES
     list_display = sourced_columns(
         code_column(),
         Column("framework", label=capfirst(_("framework")), sort_key="framework__code"),

@@ -259,6 +259,23 @@ def test_person_chooser_searches_by_employee_number(admin_client, placement):
     assert other.full_name not in response.text
 
 
+@pytest.mark.parametrize("term", ["D77", "กองค้นหา", "search division"])
+def test_org_unit_chooser_searches_code_and_both_names_as_the_listing_does(
+    admin_client, ministry, term
+):
+    wanted = org_unit("D77", parent=ministry, name="กองค้นหา")
+    wanted.name_en = "Search Division"
+    wanted.save(update_fields=["name_en"])
+    for url in (
+        reverse("competencies_org_unit_chooser:choose_results"),
+        reverse("competencies_org_unit:index"),
+    ):
+        response = admin_client.get(url, {"q": term})
+        assert response.status_code == 200
+        assert "Search Division" in response.text  # names show in English here
+        assert ministry.name_en not in response.text
+
+
 def test_person_chooser_is_refused_to_users_without_people_permissions(
     client, placement
 ):
