@@ -152,8 +152,8 @@ def _bare_render(html: str) -> bytes:
 
     from xhtml2pdf import pisa
 
+    from certificates.face import ASSETS_DIR
     from certificates.pdf import render as pdf_render
-    from certificates.rendering import ASSETS_DIR
 
     links = pdf_render.AssetLinks(ASSETS_DIR)
     out = io.BytesIO()
@@ -171,7 +171,7 @@ def _bare_render(html: str) -> bytes:
 def time_render_and_sign(course, *, runs: int = 30) -> dict[str, list[float]]:
     """Sign + render + attach, interleaved run by run with a bare xhtml2pdf render of
     the same certificate's HTML (`bare`), so that a busy machine slows both alike."""
-    from certificates import rendering, services
+    from certificates import face, services
     from courses.models import CourseCompletion
 
     [completion_id] = _completions(course, 1)
@@ -187,9 +187,9 @@ def time_render_and_sign(course, *, runs: int = 30) -> dict[str, list[float]]:
         ),
     )
     design = services.certificate_design()
-    html = rendering.render_html(
+    html = face.render_html(
         design=design,
-        context=rendering.certificate_context(certificate, design=design),
+        context=face.certificate_context(certificate, design=design),
     )
     _bare_render(html)
     timings: dict[str, list[float]] = {
@@ -229,7 +229,7 @@ def time_render_and_sign(course, *, runs: int = 30) -> dict[str, list[float]]:
 def time_parts(course, *, runs: int = 30) -> dict[str, list[float]]:
     """Where render + sign goes beyond the bare render: the QR code, the credential's
     canonicalisation and signature, the PDF/A pass that attaches the credential."""
-    from certificates import rendering, services
+    from certificates import face, services
     from certificates.pdf import render as pdf_render
     from courses.models import CourseCompletion
 
@@ -239,17 +239,17 @@ def time_parts(course, *, runs: int = 30) -> dict[str, list[float]]:
     )
     key = services.signing_key_active()
     design = services.certificate_design()
-    context = rendering.certificate_context(certificate, design=design)
-    pdf = rendering.render_certificate_pdf(design=design, context=context)
+    context = face.certificate_context(certificate, design=design)
+    pdf = face.render_certificate_pdf(design=design, context=context)
     credential = services._json_text(
         services.certificate_credential(certificate, key=key)
     ).encode()
     parts = {
-        "QR code PNG": lambda: rendering.qr_png(context["verify_url"]),
+        "QR code PNG": lambda: face.qr_png(context["verify_url"]),
         "credential (canonicalise + sign)": lambda: services.certificate_credential(
             certificate, key=key
         ),
-        "context (incl. QR)": lambda: rendering.certificate_context(
+        "context (incl. QR)": lambda: face.certificate_context(
             certificate, design=design
         ),
         "PDF/A + attachment": lambda: pdf_render.attach_file(

@@ -10,7 +10,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from academy.accounts.authz import require
-from certificates import conf, rendering
+from certificates import conf, face
 from certificates.credentials import MULTIKEY_V1
 from certificates.eligibility import eligible_completions
 from certificates.models import (
@@ -195,10 +195,10 @@ def certificate_template_preview(
     from certificates.samples import sample_certificate
 
     design = template.design()
-    context = rendering.certificate_context(
+    context = face.certificate_context(
         sample_certificate(), design=design, language=language
     )
-    return rendering.render_certificate_pdf(design=design, context=context)
+    return face.render_certificate_pdf(design=design, context=context)
 
 
 def _currently_placed_in(unit_paths: list[str]):

@@ -35,7 +35,7 @@ from academy.accounts.audit import AuditAction, audit_record
 from academy.accounts.authz import can
 from academy.core.spreadsheet import BOM, csv_cell
 from academy.core.thaidate import buddhist_year
-from certificates import conf, keyring, rendering, tasks, xapi_events
+from certificates import conf, face, keyring, tasks, xapi_events
 from certificates.credentials import KeyPair, sign
 from certificates.credentials import StatusList as Bitstring
 from certificates.eligibility import certificate_eligibility
@@ -380,7 +380,7 @@ def _test_delay() -> None:
 def certificate_credential(certificate: Certificate, *, key: SigningKey) -> dict:
     """The signed OpenBadgeCredential of a reserved certificate."""
     course = certificate.course
-    hours = rendering.hours_text(certificate.learning_hours)
+    hours = face.hours_text(certificate.learning_hours)
     facts = BadgeFacts(
         credential_id=conf.absolute_url(f"/credentials/{certificate.public_id}.json"),
         issuer_id=conf.issuer_did(),
@@ -416,9 +416,9 @@ def certificate_credential(certificate: Certificate, *, key: SigningKey) -> dict
     return _sign(open_badge_credential(facts), key=key)
 
 
-def certificate_design() -> rendering.Design:
+def certificate_design() -> face.Design:
     template = CertificateTemplate.objects.filter(is_active=True).first()
-    return template.design() if template is not None else rendering.default_design()
+    return template.design() if template is not None else face.default_design()
 
 
 def certificate_pdf(
@@ -426,10 +426,8 @@ def certificate_pdf(
 ) -> bytes:
     """The certificate's PDF with its signed credential attached."""
     design = certificate_design()
-    context = rendering.certificate_context(
-        certificate, design=design, language=language
-    )
-    pdf = rendering.render_certificate_pdf(design=design, context=context)
+    context = face.certificate_context(certificate, design=design, language=language)
+    pdf = face.render_certificate_pdf(design=design, context=context)
     return attach_file(
         pdf,
         name=conf.CREDENTIAL_ATTACHMENT,

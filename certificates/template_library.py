@@ -1,4 +1,4 @@
-"""The only tags and filters a certificate template may use (see certificates.rendering).
+"""The only tags and filters a certificate template may use (see certificates.face).
 
 Administrators edit certificate templates in the admin, so the template language is
 cut down to presentation: no {% load %} (no other libraries), no {% include %},

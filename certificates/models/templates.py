@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, MultiFieldPanel
 from wagtail.models import PreviewableMixin
 
-from certificates import rendering
+from certificates import face
 
 colour_validator = RegexValidator(
     r"^#[0-9a-fA-F]{6}$", _("Give the colour as #rrggbb, e.g. #0b4f8a.")
@@ -22,7 +22,7 @@ colour_validator = RegexValidator(
 def _variables_help() -> str:
     rows = "".join(
         f"<li><code>{{{{ {name} }}}}</code>: {meaning}</li>"
-        for name, meaning in rendering.ALLOWED_VARIABLES.items()
+        for name, meaning in face.ALLOWED_VARIABLES.items()
     )
     return (
         "<p>The body is HTML with Django template syntax, restricted to presentation: "
@@ -33,7 +33,7 @@ def _variables_help() -> str:
         "(width, size, bold, at most 2 lines: set smaller when longer). "
         "No <code>load</code>, <code>include</code> or "
         "<code>extends</code>; images only from the variables below or the bundled "
-        f"<code>{rendering.DEFAULT_LOGO}</code>. Variables:</p><ul>{rows}</ul>"
+        f"<code>{face.DEFAULT_LOGO}</code>. Variables:</p><ul>{rows}</ul>"
     )
 
 
@@ -52,17 +52,17 @@ class CertificateTemplate(PreviewableMixin, models.Model):
             "Only one template is active; activating this one deactivates others."
         ),
     )
-    body = models.TextField(_("HTML body"), default=rendering.default_body)
+    body = models.TextField(_("HTML body"), default=face.default_body)
     primary_colour = models.CharField(
         _("primary colour"),
         max_length=7,
-        default=rendering.DEFAULT_PRIMARY_COLOUR,
+        default=face.DEFAULT_PRIMARY_COLOUR,
         validators=[colour_validator],
     )
     accent_colour = models.CharField(
         _("accent colour"),
         max_length=7,
-        default=rendering.DEFAULT_ACCENT_COLOUR,
+        default=face.DEFAULT_ACCENT_COLOUR,
         validators=[colour_validator],
     )
     logo = models.ForeignKey(
@@ -160,9 +160,9 @@ class CertificateTemplate(PreviewableMixin, models.Model):
         from certificates.samples import sample_certificate
 
         design = self.design()
-        context = rendering.certificate_context(sample_certificate(), design=design)
+        context = face.certificate_context(sample_certificate(), design=design)
         try:
-            unknown = rendering.unknown_variables(self.body, context)
+            unknown = face.unknown_variables(self.body, context)
         except TemplateSyntaxError as error:
             raise ValidationError({"body": _("Template error: %s") % error}) from error
         if unknown:
@@ -173,19 +173,19 @@ class CertificateTemplate(PreviewableMixin, models.Model):
                 }
             )
         try:
-            rendering.render_certificate_pdf(design=design, context=context)
+            face.render_certificate_pdf(design=design, context=context)
         except RefusedResourceError as error:
             raise ValidationError({"body": str(error)}) from error
         except PdfRenderError as error:
             raise ValidationError({"body": str(error)}) from error
 
-    def design(self) -> rendering.Design:
-        return rendering.Design(
+    def design(self) -> face.Design:
+        return face.Design(
             body=self.body,
-            primary_colour=self.primary_colour or rendering.DEFAULT_PRIMARY_COLOUR,
-            accent_colour=self.accent_colour or rendering.DEFAULT_ACCENT_COLOUR,
-            logo_src=rendering.image_data_uri(self.logo) or rendering.DEFAULT_LOGO,
-            signature_src=rendering.image_data_uri(self.signature),
+            primary_colour=self.primary_colour or face.DEFAULT_PRIMARY_COLOUR,
+            accent_colour=self.accent_colour or face.DEFAULT_ACCENT_COLOUR,
+            logo_src=face.image_data_uri(self.logo) or face.DEFAULT_LOGO,
+            signature_src=face.image_data_uri(self.signature),
             signatory_name_th=self.signatory_name_th,
             signatory_name_en=self.signatory_name_en,
             signatory_position_th=self.signatory_position_th,

@@ -14,7 +14,7 @@ from PIL import Image, ImageChops, ImageFilter
 from pypdf import PdfReader
 from reportlab.pdfbase import pdfmetrics
 
-from certificates import rendering
+from certificates import face
 from certificates.pdf.render import FONT_WEIGHT_NAMES
 
 needs_pdftoppm = pytest.mark.skipif(
@@ -65,11 +65,9 @@ def pdftotext(pdf: bytes) -> str:
 
 
 def render_certificate(certificate, language: str, design=None) -> bytes:
-    design = design or rendering.default_design()
-    context = rendering.certificate_context(
-        certificate, design=design, language=language
-    )
-    return rendering.render_certificate_pdf(design=design, context=context)
+    design = design or face.default_design()
+    context = face.certificate_context(certificate, design=design, language=language)
+    return face.render_certificate_pdf(design=design, context=context)
 
 
 def text_boxes(pdf: bytes) -> list[tuple[str, float, float, float]]:

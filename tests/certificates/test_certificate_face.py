@@ -9,7 +9,7 @@ from django.test import override_settings
 import pytest
 from PIL import Image
 
-from certificates import rendering
+from certificates import face
 from certificates.pdf.wrap import fit_lines, words, wrap_lines
 from certificates.samples import sample_certificate
 from certificates.template_library import wrap
@@ -57,8 +57,8 @@ def _signed_design():
     png = io.BytesIO()
     image.save(png, "PNG")
     return dataclasses.replace(
-        rendering.default_design(),
-        signature_src=rendering.png_data_uri(png.getvalue()),
+        face.default_design(),
+        signature_src=face.png_data_uri(png.getvalue()),
         signatory_name_th="นายสมชาย ใจดีมากมายเหลือเกินจริงๆ",
         signatory_name_en="Mr Somchai Jaidee-Makmai",
         signatory_position_th="ผู้อำนวยการสถาบันพัฒนาบุคลากรภาครัฐด้านดิจิทัล",
@@ -112,8 +112,8 @@ def test_wrap_filter_sets_a_text_smaller_to_keep_its_line_count():
 
 
 def test_verify_url_is_printed_in_two_lines_for_the_narrow_footer_column():
-    design = rendering.default_design()
-    context = rendering.certificate_context(
+    design = face.default_design()
+    context = face.certificate_context(
         sample_certificate(), design=design, language="th"
     )
 
@@ -128,11 +128,9 @@ def test_wrap_filter_escapes_each_line():
 
 
 def _face_text(certificate, language: str) -> str:
-    design = rendering.default_design()
-    context = rendering.certificate_context(
-        certificate, design=design, language=language
-    )
-    return rendering.render_html(design=design, context=context)
+    design = face.default_design()
+    context = face.certificate_context(certificate, design=design, language=language)
+    return face.render_html(design=design, context=context)
 
 
 def test_thai_face_names_the_era_and_has_no_codes_or_middle_dots():

@@ -14,7 +14,7 @@ from django.utils import translation
 import pytest
 from pypdf import PdfReader
 
-from certificates import rendering, services
+from certificates import face, services
 from certificates.models import Certificate, CertificateTemplate
 from certificates.pdf import RefusedResourceError, extract_attachment, thai
 from certificates.samples import sample_certificate
@@ -100,10 +100,10 @@ def test_issued_pdf_differs_from_the_unshaped_drawing(certificate, tmp_path):
     # The same page without shaping puts the tone marks on the vowels: if the
     # certificate's fonts were not shaped, the two rasters would be identical.
     design = services.certificate_design()
-    context = rendering.certificate_context(certificate, design=design)
-    shaped = rendering.render_certificate_pdf(design=design, context=context)
+    context = face.certificate_context(certificate, design=design)
+    shaped = face.render_certificate_pdf(design=design, context=context)
     with thai.without_shaping():
-        unshaped = rendering.render_certificate_pdf(design=design, context=context)
+        unshaped = face.render_certificate_pdf(design=design, context=context)
 
     (tmp_path / "shaped").mkdir()
     (tmp_path / "unshaped").mkdir()
@@ -209,13 +209,13 @@ def test_template_loops_and_filters_are_allowed():
 def test_names_are_escaped_not_markup():
     certificate = sample_certificate()
     certificate.name_th = '<img src="/etc/passwd">'
-    design = rendering.default_design()
+    design = face.default_design()
 
-    html = rendering.render_html(
-        design=design, context=rendering.certificate_context(certificate, design=design)
+    html = face.render_html(
+        design=design, context=face.certificate_context(certificate, design=design)
     )
-    rendering.render_certificate_pdf(
-        design=design, context=rendering.certificate_context(certificate, design=design)
+    face.render_certificate_pdf(
+        design=design, context=face.certificate_context(certificate, design=design)
     )
 
     assert "&lt;img src=&quot;/etc/passwd&quot;&gt;" in html

@@ -13,8 +13,8 @@ import pytest
 from pypdf import PdfReader
 
 from certificates import services
+from certificates.face import ASSETS_DIR
 from certificates.pdf import extract_attachment, render_pdf
-from certificates.rendering import ASSETS_DIR
 from tests.certificates.certificate_helpers import issue
 from tests.certificates.pdfa_check import STANDARD_14, pdfa_problems
 

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 import pytest
 
-from certificates import rendering
+from certificates import face
 from certificates.samples import sample_certificate
 from certificates.services import certificate_issue
 from courses.models import CoursePage, Enrolment
@@ -29,18 +29,18 @@ from tests.certificates.pdf_helpers import render_certificate, text_boxes
     ],
 )
 def test_the_period_names_a_shared_month_and_year_once(start, end, thai):
-    assert rendering._period_text(start, end, "th") == thai
+    assert face._period_text(start, end, "th") == thai
 
 
 def test_the_face_says_when_and_how_in_thai_and_english():
     certificate = sample_certificate()
-    th = rendering.training_text(certificate, "th")
+    th = face.training_text(certificate, "th")
     assert th == "อบรมระหว่างวันที่ 3 – 22 พฤศจิกายน พ.ศ. 2569 เรียนแบบผสมผสาน"
-    en = rendering.training_text(certificate, "en")
+    en = face.training_text(certificate, "en")
     assert en == "Training: 3 November 2026 – 22 November 2026, blended learning"
     certificate.training_started_on = certificate.issued_on
     certificate.delivery_mode = "classroom"
-    assert rendering.training_text(certificate, "th") == (
+    assert face.training_text(certificate, "th") == (
         "อบรมวันที่ 22 พฤศจิกายน พ.ศ. 2569 เรียนในห้องเรียน"
     )
 
@@ -67,4 +67,4 @@ def test_issue_snapshots_the_enrolment_date_and_the_mode(learner, governance_cou
     # A later change to the course does not change the certificate.
     CoursePage.objects.filter(pk=governance_course.pk).update(delivery_mode="blended")
     certificate.refresh_from_db()
-    assert "เรียนในห้องเรียน" in rendering.training_text(certificate, "th")
+    assert "เรียนในห้องเรียน" in face.training_text(certificate, "th")

@@ -187,8 +187,8 @@ def test_uploaded_tampered_json_is_not_genuine(client, certificate):
 
 
 def test_uploaded_pdf_without_a_credential_is_not_genuine(client, certificate):
+    from certificates.face import ASSETS_DIR
     from certificates.pdf import render_pdf
-    from certificates.rendering import ASSETS_DIR
 
     forged = render_pdf("<p>ประกาศนียบัตร</p>", assets_dir=ASSETS_DIR)
 
