@@ -23,7 +23,7 @@ from .viewsets import (
 @hooks.register("register_admin_viewset")
 def register_standards_viewsets():
     # Each viewset's views check Wagtail's model permissions, which academy
-    # administrators hold through competencies.permissions.grant_standards_permissions.
+    # administrators hold through competencies.group_permissions.grant_standards_permissions.
     # The choosers come first: they replace the <select> of every admin form field
     # pointing at a person or an organisation unit.
     return [person_chooser, org_unit_chooser, StandardsViewSetGroup()]

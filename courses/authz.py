@@ -1,7 +1,7 @@
 """Authorisation rules for courses and learning (see academy/accounts/authz.py).
 
 An instructor's scope is the courses they own or co-teach, as the Wagtail page
-permissions read it (courses/permissions.py `authored_course_paths`); a learner's is
+permissions read it (courses/page_permissions.py `authored_course_paths`); a learner's is
 their own enrolments and attempts.
 """
 
@@ -10,7 +10,7 @@ from academy.accounts.roles import Role, user_has_role
 
 
 def _authors(user, course) -> bool:
-    from courses.permissions import authored_course_paths
+    from courses.page_permissions import authored_course_paths
 
     return course is not None and course.path in authored_course_paths(user)
 

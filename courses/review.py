@@ -4,7 +4,7 @@ Wagtail submits one page at a time from its editor; an instructor who wrote a co
 and its lessons would otherwise open each lesson to submit it. This bulk action (the
 explorer's checkboxes, "Submit for review") starts each chosen page's review workflow
 and, if asked, its subpages' too. It never goes around the rules: a page is submitted
-only where the user may submit it (courses.permissions decides), where it has changes
+only where the user may submit it (courses.page_permissions decides), where it has changes
 to review and where no review is already running; the others are listed as skipped.
 """
 

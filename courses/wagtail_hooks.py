@@ -5,7 +5,7 @@ from wagtail.models import Page
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
-from .permissions import AcademyPagePermissionPolicy
+from .page_permissions import AcademyPagePermissionPolicy
 from .review import SubmitForReviewBulkAction
 from .scorm.viewsets import ScormPackageViewSet
 from .viewsets import (
@@ -18,7 +18,7 @@ from .viewsets import (
 # that asks the registry for the page policy gets this one. It narrows what instructors
 # see in the explorer, the page search and the page-type listings to their own courses
 # (the construct_explorer_page_queryset hook would reach only the explorer); what they
-# may do with a page is decided by courses.permissions.CourseAuthoringPermissionTester.
+# may do with a page is decided by courses.page_permissions.CourseAuthoringPermissionTester.
 # The page chooser is left alone on purpose: instructors choose other instructors'
 # courses as prerequisites and link to them.
 register_permission_policy(Page, AcademyPagePermissionPolicy(Page))

@@ -47,7 +47,7 @@ from academy.accounts.audit import AuditAction, audit_record
 from academy.core.uploads import DryRunImportView
 
 from ..models import Assessment, CoursePage, Question, QuestionBank
-from ..permissions import authored_course_paths
+from ..page_permissions import authored_course_paths
 from ..question_io import QuestionImportError
 from ..questions import DraftOption, QuestionDraft, QuestionKind
 from .forms import MoodleQuestionImportForm, QuestionImportForm

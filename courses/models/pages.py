@@ -251,8 +251,8 @@ class CoursePage(CachedViewRestrictionsMixin, Page):
         return _in_language(self.description, self.description_en)
 
     def permissions_for_user(self, user):
-        """Instructors author only the courses they own or co-teach (courses.permissions)."""
-        from ..permissions import CourseAuthoringPermissionTester
+        """Instructors author only the courses they own or co-teach (courses.page_permissions)."""
+        from ..page_permissions import CourseAuthoringPermissionTester
 
         return CourseAuthoringPermissionTester(user, self)
 
@@ -441,8 +441,8 @@ class LessonPage(CachedViewRestrictionsMixin, Page):
         return self.body
 
     def permissions_for_user(self, user):
-        """Instructors author only the courses they own or co-teach (courses.permissions)."""
-        from ..permissions import CourseAuthoringPermissionTester
+        """Instructors author only the courses they own or co-teach (courses.page_permissions)."""
+        from ..page_permissions import CourseAuthoringPermissionTester
 
         return CourseAuthoringPermissionTester(user, self)
 

@@ -420,7 +420,7 @@ def course_from_package(*, package: ScormPackage, user):
     from django.core.exceptions import ValidationError
 
     from ..models import CoursePage
-    from ..permissions import forget_authored_courses
+    from ..page_permissions import forget_authored_courses
     from .selectors import (
         catalogue_for_author,
         course_of_package,

@@ -24,7 +24,7 @@ ALLOWED = {
     ),
     ("academy/accounts/mfa.py", ".is_superuser"): "MFA enforcement for staff (above)",
     ("academy/accounts/mfa.py", ".is_staff"): "MFA enforcement for staff (above)",
-    ("courses/permissions.py", ".is_superuser"): (
+    ("courses/page_permissions.py", ".is_superuser"): (
         "the Wagtail admin's own page permission tester and policy: superusers are "
         "left to Wagtail's rules, as Wagtail's own tester does"
     ),

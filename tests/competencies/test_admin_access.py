@@ -6,6 +6,7 @@ from django.urls import NoReverseMatch, reverse
 import pytest
 
 from academy.accounts.roles import Role
+from competencies.group_permissions import grant_standards_permissions
 from competencies.models import (
     Competency,
     Framework,
@@ -19,7 +20,6 @@ from competencies.models import (
     Requirement,
     StaffScheme,
 )
-from competencies.permissions import grant_standards_permissions
 from competencies.services import evidence_record
 from tests.factories import PlacementFactory, UserFactory, competency, level, org_unit
 

@@ -8,8 +8,8 @@ from django.urls import reverse
 import pytest
 
 from academy.accounts.roles import Role
+from competencies.group_permissions import grant_standards_permissions
 from competencies.models import Competency, Framework, ProficiencyScale
-from competencies.permissions import grant_standards_permissions
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

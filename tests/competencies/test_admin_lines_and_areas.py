@@ -8,8 +8,8 @@ from django.urls import reverse
 import pytest
 
 from academy.accounts.roles import Role
+from competencies.group_permissions import grant_standards_permissions
 from competencies.models import Competency, LineOfWork, OptionalChoice
-from competencies.permissions import grant_standards_permissions
 from competencies.selectors import optional_areas_offered, person_profile
 from tests.factories import PlacementFactory, UserFactory, org_unit
 

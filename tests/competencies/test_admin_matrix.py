@@ -10,8 +10,8 @@ from django.urls import reverse
 import pytest
 
 from academy.accounts.roles import Role
+from competencies.group_permissions import grant_standards_permissions
 from competencies.models import Competency, Framework, PersonnelGroup, Requirement
-from competencies.permissions import grant_standards_permissions
 from competencies.services import standards_load
 from tests.factories import UserFactory, level
 

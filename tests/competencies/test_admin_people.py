@@ -7,6 +7,7 @@ from django.urls import NoReverseMatch, reverse
 import pytest
 
 from academy.accounts.roles import Role
+from competencies.group_permissions import grant_standards_permissions
 from competencies.models import (
     AppendOnlyError,
     Evidence,
@@ -14,7 +15,6 @@ from competencies.models import (
     Person,
     Placement,
 )
-from competencies.permissions import grant_standards_permissions
 from competencies.services import evidence_record
 from tests.factories import (
     PlacementFactory,

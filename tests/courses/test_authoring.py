@@ -1,7 +1,7 @@
 """Course authoring in the Wagtail admin: instructors draft, administrators review.
 
 The tests go through the real admin URLs with the Django test client, so the rule in
-courses.permissions is checked where Wagtail applies it: the add, edit and preview
+courses.page_permissions is checked where Wagtail applies it: the add, edit and preview
 views, the explorer and page search, and the review workflow. Two ask the permission
 tester directly, for what has no single URL (the catalogue's rights, moving a lesson).
 """

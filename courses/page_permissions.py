@@ -1,4 +1,4 @@
-"""Who may author which course in the Wagtail admin.
+"""Wagtail's page permissions, narrowed: who may author which course in the admin.
 
 Wagtail grants page permissions on a page and every page under it. Instructors hold
 "add" on the catalogue (courses/migrations/0003_authoring.py), which on its own would let
@@ -14,7 +14,9 @@ button and action; `AcademyPagePermissionPolicy.explorable_instances` answers wh
 pages the user sees in the explorer, the page search and the page-type listings.
 
 Users whose page permissions include "change" over a course (academy administrators)
-and superusers are not narrowed: Wagtail's own rules apply to them.
+and superusers are not narrowed: Wagtail's own rules apply to them. These are the
+classes Wagtail asks about pages; the Academy's named rules (courses.authz) ask
+`authored_course_paths` when they need the same scope.
 """
 
 from django.db.models import Q, QuerySet
