@@ -249,25 +249,53 @@ class _QueryCount:
         return execute(sql, params, many, context)
 
 
-def _import_phase(call, *, memory: bool) -> tuple[object, float, int, int | None]:
-    """Run one phase of the import: (result, seconds, queries, peak Python memory
-    when `memory`, measured with tracemalloc, which slows the phase)."""
+def _backend_cpu() -> float | None:
+    """CPU seconds used so far by this connection's PostgreSQL backend, when the
+    server runs on this machine (/proc); else None."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _import_phase(call, *, memory: bool) -> tuple[object, float, str]:
+    """Run one phase of the import: (result, seconds, what else was measured: the
+    queries, the CPU time of this process and of the database backend, which other
+    work on the machine does not inflate as it does the wall-clock time, and with
+    `memory` the peak Python memory, measured with tracemalloc, which slows it)."""
     from django.db import connection
 
     counter = _QueryCount()
     if memory:
         tracemalloc.start()
         tracemalloc.reset_peak()
+    backend = _backend_cpu()
+    cpu = time.process_time()
     started = time.perf_counter()
     try:
         with connection.execute_wrapper(counter):
             result = call()
         seconds = time.perf_counter() - started
+        cpu = time.process_time() - cpu
         peak = tracemalloc.get_traced_memory()[1] if memory else None
     finally:
         if memory:
             tracemalloc.stop()
-    return result, seconds, counter.count, peak
+    extra = f"  {counter.count} queries, CPU {_seconds(cpu)} Python"
+    if backend is not None:
+        extra += f" + {_seconds(_backend_cpu() - backend)} PostgreSQL"
+    if peak is not None:
+        extra += f", peak Python memory {_mib(peak)}"
+    return result, seconds, extra
 
 
 def staff_import_figures(
@@ -293,11 +321,6 @@ def staff_import_figures(
         f"{time.perf_counter() - started:.1f} s\n"
     )
 
-    def extra(queries: int, peak: int | None) -> str:
-        return f"  {queries} queries" + (
-            f", peak Python memory {_mib(peak)}" if peak is not None else ""
-        )
-
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
     def start():
@@ -307,23 +330,23 @@ def staff_import_figures(
         job.refresh_from_db()
         return job
 
-    job, dry, queries, peak = _import_phase(start, memory=memory)
-    stdout.write(f"  dry run: {_seconds(dry)}{extra(queries, peak)}  {job.counts}\n")
+    job, dry, extra = _import_phase(start, memory=memory)
+    stdout.write(f"  dry run: {_seconds(dry)}{extra}  {job.counts}\n")
     if job.counts.get("bad"):
         raise RuntimeError(
             f"The generated file has {job.counts['bad']:,} bad rows: "
             f"{job.report['bad'][:3]}"
         )
-    job, real, queries, peak = _import_phase(
+    job, real, extra = _import_phase(
         lambda: staff_import_apply_start(job=job, user=user), memory=memory
     )
     if job.status != ImportJob.Status.APPLIED:
         raise RuntimeError(f"The import ended {job.status}: {job.error}")
-    _line(stdout, "import (real run)", [real], extra(queries, peak))
+    _line(stdout, "import (real run)", [real], extra)
     _analyze()
-    again, seconds, queries, peak = _import_phase(start, memory=memory)
+    again, seconds, extra = _import_phase(start, memory=memory)
     stdout.write(
-        f"  the same file again (dry run): {_seconds(seconds)}{extra(queries, peak)}, "
+        f"  the same file again (dry run): {_seconds(seconds)}{extra}, "
         f"{again.counts['unchanged']:,} unchanged, {again.counts['changes']} changes\n"
     )
     rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
