@@ -120,6 +120,12 @@ class ImportJob(models.Model):
     plan_fingerprint = models.CharField(
         _("plan fingerprint"), max_length=64, blank=True
     )
+    #: The rows the dry run read from `source`, signed (hr.staff_import.services), so
+    #: that the real run checks them against the records without reading the file
+    #: again. Dropped with `source`.
+    parsed_rows = models.BinaryField(
+        _("rows read by the dry run (signed, compressed)"), null=True
+    )
     error = models.TextField(_("error"), blank=True)
     #: The column map the file was read with ({its header: the Academy's column}),
     #: copied from a StaffColumnMap at upload so that the real run reads it the same.

@@ -14,10 +14,11 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
 from academy.accounts.audit import AuditAction, audit_record
-from academy.core.bulk import rows_insert
+from academy.core.bulk import rows_insert, values_insert
 from competencies.hr.selectors import HRAccess, hr_access
 from competencies.models import (
     ImportJob,
@@ -618,22 +619,81 @@ def import_progress_get(job_id: int) -> dict | None:
 def _source(job: ImportJob) -> bytes:
     data = ImportJob.objects.filter(pk=job.pk).values_list("source", flat=True).get()
     if not data:
-        raise ValidationError("The uploaded file is no longer kept; upload it again.")
-    return zlib.decompress(bytes(data))
+        raise ValidationError(
+            _("The uploaded file is no longer kept; upload it again.")
+        )
+    data = zlib.decompress(bytes(data))
+    if hashlib.sha256(data).hexdigest() != job.source_sha256:
+        raise ValidationError(
+            _("The uploaded file changed since the dry run; upload it again.")
+        )
+    return data
 
 
-def _plan_job(job: ImportJob) -> StaffImportPlan:
+# The rows the dry run read are kept on the job, signed with the job, the file's
+# SHA-256 and the time of the dry run: the real run checks them against the records
+# as they are then (the same plan, or nothing is written) without decoding, parsing
+# and hashing the national IDs of the file again, and refuses rows altered in the
+# database, rows of another file or another job, or a dry run older than STALE_AFTER.
+PARSED_ROWS_SALT = "hr.staff_import.parsed_rows"
+
+
+def _parsed_rows_mac(job: ImportJob, stamp: str, rows: bytes) -> str:
+    message = f"{job.pk}:{job.source_sha256}:{stamp}:".encode()
+    return salted_hmac(
+        PARSED_ROWS_SALT,
+        message + hashlib.sha256(rows).digest(),
+        algorithm="sha256",
+    ).hexdigest()
+
+
+def parsed_rows_seal(job: ImportJob, parsed: parsing.ParsedFile) -> bytes:
+    rows = zlib.compress(parsing.parsed_dump(parsed), 6)
+    stamp = str(int(timezone.now().timestamp()))
+    return f"{stamp}:{_parsed_rows_mac(job, stamp, rows)}:".encode() + rows
+
+
+def parsed_rows_open(job: ImportJob, sealed: bytes) -> parsing.ParsedFile:
+    """The rows the dry run of `job` read; ValidationError if they are not exactly
+    those (altered, of another job or file) or the dry run is too old."""
+    refused = ValidationError(
+        _("The dry run's rows cannot be verified; upload the file again.")
+    )
+    try:
+        stamp, mac, rows = bytes(sealed).split(b":", 2)
+        stamp, mac = stamp.decode("ascii"), mac.decode("ascii")
+    except (ValueError, UnicodeDecodeError):
+        raise refused from None
+    if not constant_time_compare(mac, _parsed_rows_mac(job, stamp, rows)):
+        raise refused
+    age = timezone.now().timestamp() - int(stamp)
+    if age > STALE_AFTER.total_seconds():
+        raise ValidationError(_("The dry run has expired; upload the file again."))
+    return parsing.parsed_load(zlib.decompress(rows))
+
+
+def _parse_job(job: ImportJob) -> parsing.ParsedFile:
     data = _source(job)
-    access = hr_access(job.created_by)
     total = max(job.rows_total, 1)
 
     def progress(done: int) -> None:
         import_progress_set(job.pk, phase="check", done=done, total=total)
 
-    parsed = parsing.parse(
+    return parsing.parse(
         data, key=pii_key(), progress=progress, column_map=job.column_map or None
     )
-    return staff_import_plan(access=access, parsed=parsed)
+
+
+def _parsed_rows_of(job: ImportJob) -> parsing.ParsedFile:
+    """For the real run: the dry run's rows, verified, once the file is checked
+    unchanged; a job checked before rows were kept has its file read again."""
+    sealed = (
+        ImportJob.objects.filter(pk=job.pk).values_list("parsed_rows", flat=True).get()
+    )
+    if sealed is None:
+        return _parse_job(job)
+    _source(job)  # still there, and the file the dry run read
+    return parsed_rows_open(job, sealed)
 
 
 def staff_column_map_save(
@@ -682,7 +742,7 @@ def staff_import_start(
         ImportJob.objects.filter(
             created_by=user,
             status__in=[ImportJob.Status.PLANNED, ImportJob.Status.FAILED],
-        ).update(status=ImportJob.Status.DISCARDED, source=None)
+        ).update(status=ImportJob.Status.DISCARDED, source=None, parsed_rows=None)
         job = ImportJob.objects.create(
             created_by=user,
             file_name=(upload.name or "staff.csv").rsplit("/", 1)[-1][:255],
@@ -713,19 +773,26 @@ def staff_import_start(
 
 def staff_import_check(*, job_id: int) -> ImportJob:
     """The dry run: compute and keep the plan of a job."""
-    job = ImportJob.objects.select_related("created_by").defer("source").get(pk=job_id)
+    job = (
+        ImportJob.objects.select_related("created_by")
+        .defer("source", "parsed_rows")
+        .get(pk=job_id)
+    )
     if job.status not in (ImportJob.Status.QUEUED, ImportJob.Status.PLANNING):
         return job
     job.status = ImportJob.Status.PLANNING
     job.save(update_fields=["status"])
     try:
-        plan = _plan_job(job)
+        parsed = _parse_job(job)
     except (ValidationError, zlib.error, UnicodeDecodeError) as error:
         job.status = ImportJob.Status.FAILED
         job.error = _error_text(error)
         job.save(update_fields=["status", "error"])
         return job
+    plan = staff_import_plan(access=hr_access(job.created_by), parsed=parsed)
     _keep_plan(job, plan)
+    job.parsed_rows = parsed_rows_seal(job, parsed)
+    del parsed
     job.status = ImportJob.Status.PLANNED
     job.planned_at = timezone.now()
     job.save(
@@ -735,9 +802,11 @@ def staff_import_check(*, job_id: int) -> ImportJob:
             "counts",
             "report",
             "plan_fingerprint",
+            "parsed_rows",
             "error",
         ]
     )
+    job.parsed_rows = None  # kept in the database, not in this object
     return job
 
 
@@ -750,7 +819,7 @@ def staff_imports_discard_stale(*, older_than: timedelta = STALE_AFTER) -> int:
     return ImportJob.objects.filter(
         status__in=[ImportJob.Status.PLANNED, ImportJob.Status.FAILED],
         created_at__lt=timezone.now() - older_than,
-    ).update(status=ImportJob.Status.DISCARDED, source=None)
+    ).update(status=ImportJob.Status.DISCARDED, source=None, parsed_rows=None)
 
 
 def _keep_plan(job: ImportJob, plan: StaffImportPlan) -> None:
@@ -769,7 +838,11 @@ def _error_text(error: Exception) -> str:
 def staff_import_apply_start(*, job: ImportJob, user, request=None) -> ImportJob:
     """Queue (large files) or run (small ones) the real run of a checked job."""
     with transaction.atomic():
-        locked = ImportJob.objects.select_for_update().defer("source").get(pk=job.pk)
+        locked = (
+            ImportJob.objects.select_for_update()
+            .defer("source", "parsed_rows")
+            .get(pk=job.pk)
+        )
         if locked.created_by_id != user.pk or not locked.can_apply:
             raise ValidationError("This import cannot be applied now.")
         locked.status = ImportJob.Status.APPLYING
@@ -789,12 +862,18 @@ def staff_import_apply(*, job_id: int, request=None) -> ImportJob:
     changed since the dry run, nothing is written and the job shows the new plan to
     be confirmed again. Bad rows are skipped (the dry run listed each of them).
     """
-    job = ImportJob.objects.select_related("created_by").defer("source").get(pk=job_id)
+    job = (
+        ImportJob.objects.select_related("created_by")
+        .defer("source", "parsed_rows")
+        .get(pk=job_id)
+    )
     if job.status != ImportJob.Status.APPLYING:
         return job
     try:
         with transaction.atomic():
-            plan = _plan_job(job)
+            plan = staff_import_plan(
+                access=hr_access(job.created_by), parsed=_parsed_rows_of(job)
+            )
             if plan.fingerprint != job.plan_fingerprint:
                 raise StaleImportPlan
             # Bulk writes: the matrix's figures are marked stale and rebuilt on
@@ -811,9 +890,17 @@ def staff_import_apply(*, job_id: int, request=None) -> ImportJob:
             )
             job.status = ImportJob.Status.APPLIED
             job.applied_at = timezone.now()
-            job.source = None
+            job.source = job.parsed_rows = None
             job.error = ""
-            job.save(update_fields=["status", "applied_at", "source", "error"])
+            job.save(
+                update_fields=[
+                    "status",
+                    "applied_at",
+                    "source",
+                    "parsed_rows",
+                    "error",
+                ]
+            )
     except StaleImportPlan:
         _keep_plan(job, plan)
         job.status = ImportJob.Status.PLANNED
@@ -844,6 +931,21 @@ def _person_from(row: StaffRow, *, pk: int | None = None) -> Person:
     )
 
 
+#: The fields of a new person's placement, in the order _apply gives them.
+NEW_PLACEMENT_FIELDS = (
+    "person_id",
+    "unit_id",
+    "position_type_id",
+    "position_level_id",
+    "line_of_work_id",
+    "scheme_id",
+    "supervisor_id",
+    "starts_on",
+    "position_number",
+    "administrative_post",
+)
+
+
 def _apply(plan: StaffImportPlan, *, job: ImportJob) -> None:
     total = max(plan.counts["changes"], 1)
     done = 0
@@ -858,10 +960,22 @@ def _apply(plan: StaffImportPlan, *, job: ImportJob) -> None:
     # 1. People: new ones in bulk (COPY on PostgreSQL), changed ones in bulk.
     # Each row was validated as the model would (parsing.parse: required columns,
     # MAX_LENGTHS, which tests hold equal to the fields', the email): not again here.
+    # New rows are written from their values, in batches, without a model instance
+    # each: at 100,000 rows the instances cost more than the insert.
     creates = plan.of(Action.CREATE)
-    new_people = [_person_from(planned.row) for planned in creates]
-    for batch in _chunks(new_people, WRITE_BATCH):
-        rows_insert(Person, batch)
+    ids: dict[str, int] = {}
+    for batch in _chunks(creates, WRITE_BATCH):
+        new_ids = values_insert(
+            Person,
+            PERSON_FIELDS,
+            [
+                [getattr(planned.row, name) for name in PERSON_FIELDS]
+                for planned in batch
+            ],
+        )
+        ids.update(
+            zip((planned.employee_number for planned in batch), new_ids, strict=True)
+        )
         step(len(batch))
     now = timezone.now()
     changed_people = []
@@ -884,7 +998,6 @@ def _apply(plan: StaffImportPlan, *, job: ImportJob) -> None:
 
     # 2. Everyone's id by employee number, for supervisors named in the file: the
     # new people's from step 1, the others' read.
-    ids: dict[str, int] = {person.employee_number: person.pk for person in new_people}
     wanted = sorted(
         {
             planned.row.supervisor_employee_number
@@ -907,26 +1020,27 @@ def _apply(plan: StaffImportPlan, *, job: ImportJob) -> None:
             return None
         return ids[row.supervisor_employee_number]
 
-    # 3. Placements of new people, in bulk.
-    placements = []
-    for planned in creates:
-        row = planned.row
-        placements.append(
-            Placement(
-                person_id=ids[row.employee_number],
-                unit_id=planned.unit_id,
-                position_type_id=planned.position_type_id,
-                position_level_id=planned.position_level_id,
-                line_of_work_id=planned.line_of_work_id,
-                scheme_id=planned.scheme,
-                supervisor_id=supervisor_of(row),
-                starts_on=row.start_date,
-                position_number=row.position_number,
-                administrative_post=row.administrative_post,
-            )
+    # 3. Placements of new people, in bulk, from their values as well.
+    for batch in _chunks(creates, WRITE_BATCH):
+        values_insert(
+            Placement,
+            NEW_PLACEMENT_FIELDS,
+            [
+                [
+                    ids[planned.employee_number],
+                    planned.unit_id,
+                    planned.position_type_id,
+                    planned.position_level_id,
+                    planned.line_of_work_id,
+                    planned.scheme,
+                    supervisor_of(planned.row),
+                    planned.row.start_date,
+                    planned.row.position_number,
+                    planned.row.administrative_post,
+                ]
+                for planned in batch
+            ],
         )
-    for batch in _chunks(placements, WRITE_BATCH):
-        rows_insert(Placement, batch)
         step(len(batch))
 
     # 4. Moves, in bulk, as placement_start makes each: the new placement checked

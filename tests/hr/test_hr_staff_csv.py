@@ -175,3 +175,26 @@ def test_the_parsers_length_limits_are_the_models():
     assert {"first_name_th", "last_name_th", "email", "employee_number"} <= set(
         MAX_LENGTHS
     )
+
+
+def test_parsed_rows_dumped_and_loaded_are_equal():
+    valid = thai_national_id(1)
+    wrong = valid[:12] + str((int(valid[12]) + 1) % 10)
+    parsed = staff_csv.parse(
+        HEADER
+        + _line(1, supervisor_employee_number="E00002")
+        + _line(2, start_date="01/10/2567")
+        + _line(3, national_id=wrong, email="nope", unit_code="ไม่มี"),
+        key=KEY,
+    )
+    assert len(parsed.rows) == 2 and len(parsed.bad_rows) == 1
+    loaded = staff_csv.parsed_load(staff_csv.parsed_dump(parsed))
+    assert loaded.columns == parsed.columns
+    assert loaded.rows == parsed.rows
+    assert loaded.header_problems == parsed.header_problems
+    assert [
+        (bad.line, bad.employee_number, bad.problems) for bad in loaded.bad_rows
+    ] == [(bad.line, bad.employee_number, bad.problems) for bad in parsed.bad_rows]
+    assert loaded.bad_rows[0].values["unit_code"] == "ไม่มี"
+    dumped = staff_csv.parsed_dump(parsed).decode()
+    assert valid not in dumped and wrong not in dumped  # digests and masks only
