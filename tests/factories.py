@@ -118,19 +118,41 @@ def course(
     lessons: int = 2,
     competencies: list[tuple[Competency, int]] = (),
     publish: bool = True,
+    revisions: bool = True,
     owner=None,
     **fields,
 ):
     """A live course under the catalogue with `lessons` live lessons.
 
     competencies: (competency, level rank) pairs the course develops.
+
+    revisions=False makes the pages live as publishing leaves them (live, no unpublished
+    changes, published dates; `page_published` sent, so the search index and the page
+    cache follow) without the revision rows, log entries and repeated saves that
+    publishing each page costs: about a quarter of the time. For growing many courses
+    in query-budget tests, which read the pages as the site serves them, not their
+    history.
     """
+    from django.utils import timezone
     from django.utils.text import slugify
+
+    from wagtail.signals import page_published
 
     from courses.models import CatalogPage, CourseCompetency, CoursePage, LessonPage
 
     catalogue = CatalogPage.objects.get()
     fields.setdefault("summary", f"สรุปหลักสูตร {title}")
+    # Without revisions the pages are saved once, already in their published state.
+    published_now = publish and not revisions
+    if published_now:
+        now = timezone.now()
+        live_state = {
+            "has_unpublished_changes": False,
+            "first_published_at": now,
+            "last_published_at": now,
+        }
+    else:
+        live_state = {}
     page = CoursePage(
         title=title,
         slug=fields.pop("slug", None)
@@ -138,6 +160,7 @@ def course(
         or "course",
         owner=owner,
         live=publish,
+        **live_state,
         **fields,
     )
     for rank_order, (item, rank) in enumerate(competencies):
@@ -152,7 +175,7 @@ def course(
             )
         )
     catalogue.add_child(instance=page)
-    if publish:
+    if publish and revisions:
         page.save_revision().publish()
     for n in range(1, lessons + 1):
         lesson = LessonPage(
@@ -160,10 +183,14 @@ def course(
             slug=f"lesson-{n}",
             body=[("paragraph", f"<p>เนื้อหาบทที่ {n}</p>")],
             live=publish,
+            **live_state,
         )
         page.add_child(instance=lesson)
-        if publish:
+        if publish and revisions:
             lesson.save_revision().publish()
+    if published_now:
+        # What publishing tells the apps; the course's receivers read its lessons too.
+        page_published.send(sender=CoursePage, instance=page, revision=None)
     return CoursePage.objects.get(pk=page.pk)
 
 
