@@ -141,14 +141,9 @@ class PlacementViewSet(StandardsViewSet):
         FieldPanel("supervisor"),
         FieldRowPanel([FieldPanel("starts_on"), FieldPanel("ends_on")]),
     ]
+    # A new placement has no end yet: the person's current one ends instead.
     create_panels = [
-        FieldPanel("person"),
-        FieldPanel("unit"),
-        FieldPanel("scheme"),
-        FieldRowPanel([FieldPanel("position_type"), FieldPanel("position_level")]),
-        FieldPanel("line_of_work"),
-        FieldPanel("position_title"),
-        FieldPanel("supervisor"),
+        *panels[:-1],
         FieldPanel(
             "starts_on",
             help_text=_("The person's current placement ends the day before."),
