@@ -37,6 +37,7 @@ import io
 import json
 import re
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, fields
 from datetime import date
 
@@ -528,54 +529,65 @@ def _plain(value):
     return value.isoformat() if isinstance(value, date) else value
 
 
-def parsed_dump(parsed: ParsedFile) -> bytes:
-    """The parsed file as JSON (no national ID in it: rows hold its digest and mask),
-    for parsed_load to give back equal."""
-    return json.dumps(
+def _json_line(value) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
+
+
+def parsed_dump(parsed: ParsedFile) -> Iterator[bytes]:
+    """The parsed file as lines of JSON, the header's then one per row (no national
+    ID in them: rows hold its digest and mask), for parsed_load to give back equal.
+    Lines, so that neither side holds the whole text at once."""
+    yield _json_line(
         {
             "columns": list(parsed.columns),
-            "rows": [
-                [_plain(getattr(row, name)) for name in STAFF_ROW_FIELDS]
-                for row in parsed.rows
+            "header_problems": [
+                [problem.code, problem.params] for problem in parsed.header_problems
             ],
-            "bad_rows": [
+        }
+    )
+    for row in parsed.rows:
+        yield _json_line(
+            ["row", [_plain(getattr(row, name)) for name in STAFF_ROW_FIELDS]]
+        )
+    for bad in parsed.bad_rows:
+        yield _json_line(
+            [
+                "bad",
                 [
                     bad.line,
                     bad.employee_number,
                     [[problem.code, problem.params] for problem in bad.problems],
                     {name: _plain(value) for name, value in bad.values.items()},
-                ]
-                for bad in parsed.bad_rows
-            ],
-            "header_problems": [
-                [problem.code, problem.params] for problem in parsed.header_problems
-            ],
-        },
-        ensure_ascii=False,
-        separators=(",", ":"),
-    ).encode()
+                ],
+            ]
+        )
 
 
-def parsed_load(data: bytes) -> ParsedFile:
-    content = json.loads(data)
+def parsed_load(lines: Iterable[bytes]) -> ParsedFile:
+    lines = iter(lines)
+    head = json.loads(next(lines))
     start = STAFF_ROW_FIELDS.index("start_date")
-    rows = []
-    for values in content["rows"]:
-        values[start] = date.fromisoformat(values[start])
-        rows.append(StaffRow(*values))
-    return ParsedFile(
-        columns=tuple(content["columns"]),
-        rows=rows,
-        bad_rows=[
-            BadRow(
-                line,
-                employee_number,
-                tuple(Problem(code, params) for code, params in problems),
-                values,
+    rows, bad_rows = [], []
+    for line in lines:
+        kind, values = json.loads(line)
+        if kind == "row":
+            values[start] = date.fromisoformat(values[start])
+            rows.append(StaffRow(*values))
+        else:
+            line_number, employee_number, problems, cells = values
+            bad_rows.append(
+                BadRow(
+                    line_number,
+                    employee_number,
+                    tuple(Problem(code, params) for code, params in problems),
+                    cells,
+                )
             )
-            for line, employee_number, problems, values in content["bad_rows"]
-        ],
+    return ParsedFile(
+        columns=tuple(head["columns"]),
+        rows=rows,
+        bad_rows=bad_rows,
         header_problems=[
-            Problem(code, params) for code, params in content["header_problems"]
+            Problem(code, params) for code, params in head["header_problems"]
         ],
     )

@@ -648,9 +648,29 @@ def _parsed_rows_mac(job: ImportJob, stamp: str, rows: bytes) -> str:
 
 
 def parsed_rows_seal(job: ImportJob, parsed: parsing.ParsedFile) -> bytes:
-    rows = zlib.compress(parsing.parsed_dump(parsed), 6)
+    compressor = zlib.compressobj(6)
+    rows = b"".join(
+        [
+            *(compressor.compress(line) for line in parsing.parsed_dump(parsed)),
+            compressor.flush(),
+        ]
+    )
     stamp = str(int(timezone.now().timestamp()))
     return f"{stamp}:{_parsed_rows_mac(job, stamp, rows)}:".encode() + rows
+
+
+def _decompressed_lines(data: bytes, piece: int = 1 << 16):
+    """The lines of zlib-compressed `data`, decompressed a piece at a time."""
+    decompressor = zlib.decompressobj()
+    rest = b""
+    for start in range(0, len(data), piece):
+        rest += decompressor.decompress(data[start : start + piece])
+        *lines, rest = rest.split(b"\n")
+        yield from lines
+    rest += decompressor.flush()
+    if not decompressor.eof:
+        raise zlib.error("truncated rows")
+    yield from (line for line in rest.split(b"\n") if line)
 
 
 def parsed_rows_open(job: ImportJob, sealed: bytes) -> parsing.ParsedFile:
@@ -669,7 +689,7 @@ def parsed_rows_open(job: ImportJob, sealed: bytes) -> parsing.ParsedFile:
     age = timezone.now().timestamp() - int(stamp)
     if age > STALE_AFTER.total_seconds():
         raise ValidationError(_("The dry run has expired; upload the file again."))
-    return parsing.parsed_load(zlib.decompress(rows))
+    return parsing.parsed_load(_decompressed_lines(rows))
 
 
 def _parse_job(job: ImportJob) -> parsing.ParsedFile:
