@@ -371,14 +371,6 @@ class ParsedFile:
         return name in self.columns
 
 
-def decode(data: bytes) -> str:
-    """UTF-8 (BOM or not); failing that, the Thai Windows code page."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp874")
-
-
 def count_rows(data: bytes) -> int:
     """A fast estimate of data rows (lines after the header) to choose sync or Celery."""
     lines = data.count(b"\n") + (0 if not data or data.endswith(b"\n") else 1)
@@ -423,8 +415,22 @@ def parse(
     `column_map` ({a source header: an Academy column}) reads another system's
     export: its headers are tried first, then the Academy's own names and aliases.
     """
-    text = data if isinstance(data, str) else decode(data)
-    reader = csv.reader(io.StringIO(text, newline=""))
+    if isinstance(data, str):
+        return _parse(io.StringIO(data, newline=""), key, progress, column_map)
+    # Decoded as it is read, not into one string first: UTF-8 (BOM or not); failing
+    # that, the Thai Windows code page, from the start again.
+    try:
+        return _parse(_text(data, "utf-8-sig"), key, progress, column_map)
+    except UnicodeDecodeError:
+        return _parse(_text(data, "cp874"), key, progress, column_map)
+
+
+def _text(data: bytes, encoding: str) -> io.TextIOWrapper:
+    return io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="")
+
+
+def _parse(text, key: bytes, progress, column_map: dict | None) -> ParsedFile:
+    reader = csv.reader(text)
     header = next(reader, None)
     if header is None:
         return ParsedFile((), [], [], [Problem(Reason.MISSING_FIELD, {"column": "*"})])
@@ -489,7 +495,9 @@ def parse(
         candidates.append((number, values, problems, digest))
 
     rows, bad_rows = [], []
-    for number, values, problems, digest in candidates:
+    for position, candidate in enumerate(candidates):
+        candidates[position] = None  # each row's cells go once it is made
+        number, values, problems, digest = candidate
         employee_number = values.get("employee_number", "")
         same_number = lines_by_number.get(employee_number, [])
         if len(same_number) > 1:
