@@ -13,6 +13,7 @@ class CompetenciesConfig(AppConfig):
         rollups.connect()
         audit.connect()
         _standards_snapshot_versioned()
+        _hr_scopes_versioned()
 
 
 def _standards_snapshot_versioned() -> None:
@@ -43,4 +44,21 @@ def _standards_snapshot_versioned() -> None:
         Requirement,
         SchemeCoverage,
         uid="standards",
+    )
+
+
+def _hr_scopes_versioned() -> None:
+    """Granting or revoking an HR scope, and any change to the organisation tree (a
+    unit saved, deleted or moved: treebeard moves with QuerySet updates, hence
+    org_unit_moved), orphan every process's officers' scopes
+    (competencies.hr.selectors.scope_units_cache)."""
+    from academy.core.refcache import models_bumping
+
+    from .hr.selectors import scope_units_cache
+    from .models import HRScope, OrgUnit
+    from .signals import org_unit_moved
+
+    models_bumping(scope_units_cache, HRScope, OrgUnit, uid="hr-scope")
+    org_unit_moved.connect(
+        scope_units_cache.bump, dispatch_uid="academy-ref-hr-scope-moved", weak=False
     )

@@ -14,6 +14,7 @@ Who sees whom:
   workspace never confirms that something it will not show exists.
 """
 
+import copy
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -27,6 +28,7 @@ from django.http import Http404
 from django.utils.http import urlencode
 
 from academy.accounts.authz import can
+from academy.core.refcache import ReferenceCache
 from competencies.models import (
     Competency,
     Evidence,
@@ -51,12 +53,12 @@ from competencies.selectors import (
     ProvisionalMarks,
     chosen_sql,
     covered_schemes,
-    framework_list_active,
     group_case_sql,
     group_for_placement,
     org_matrix,
     person_profile,
     provisional_marks,
+    standards_snapshot,
     today,
     verified_evidence_sql,
 )
@@ -121,28 +123,78 @@ def reports_of(person_id: int, *, on: date | None = None) -> frozenset[int]:
     One recursive query; UNION (not UNION ALL) makes it stop on a cycle.
     """
     on = on or today()
+    sql, params = _reports_sql("%s", [person_id], on)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return frozenset(row[0] for row in cursor.fetchall())
+
+
+def _reports_sql(supervisor: str, supervisor_params: list, on: date):
+    """The recursive query of reports_of, its supervisor given as SQL (`%s` or a
+    subquery) with its parameters: (sql, params), rows (person_id,)."""
     placement = connection.ops.quote_name(Placement._meta.db_table)
     person = connection.ops.quote_name(Person._meta.db_table)
     current = "pl.starts_on <= %s AND (pl.ends_on IS NULL OR pl.ends_on >= %s)"
     sql = f"""
         WITH RECURSIVE chain(person_id) AS (
             SELECT pl.person_id FROM {placement} pl
-            WHERE pl.supervisor_id = %s AND {current}
+            WHERE pl.supervisor_id = ({supervisor}) AND {current}
             UNION
             SELECT pl.person_id FROM {placement} pl
             JOIN chain c ON pl.supervisor_id = c.person_id
             WHERE {current}
         )
         SELECT c.person_id FROM chain c JOIN {person} p ON p.id = c.person_id
-        WHERE c.person_id <> %s AND (p.left_on IS NULL OR p.left_on > %s)
-    """  # noqa: S608 - only table names are interpolated
+        WHERE c.person_id <> ({supervisor}) AND (p.left_on IS NULL OR p.left_on > %s)
+    """  # noqa: S608 - only table names and placeholders are interpolated
+    params = [*supervisor_params, on, on, on, on, *supervisor_params, on]
+    return sql, params
+
+
+def _person_and_reports(user_id: int) -> tuple[int | None, frozenset[int]]:
+    """The person linked to the account and everyone reporting to them (reports_of),
+    in one query: the person's id comes first, flagged 1."""
+    person = connection.ops.quote_name(Person._meta.db_table)
+    me = f"SELECT id FROM {person} WHERE user_id = %s"  # noqa: S608 - a name only
+    reports, params = _reports_sql(me, [user_id], today())
+    sql = (
+        f"SELECT id, 1 FROM ({me}) me "  # noqa: S608 - subqueries built above
+        f"UNION ALL SELECT person_id, 0 FROM ({reports}) r"
+    )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [person_id, on, on, on, on, person_id, on])
-        return frozenset(row[0] for row in cursor.fetchall())
+        cursor.execute(sql, [user_id, *params])
+        rows = cursor.fetchall()
+    person_id = next((row[0] for row in rows if row[1] == 1), None)
+    return person_id, frozenset(row[0] for row in rows if row[1] == 0)
+
+
+def _scope_units_build(user_id: int) -> tuple[OrgUnit, ...]:
+    return _outermost(
+        [
+            scope.unit
+            for scope in HRScope.objects.filter(user_id=user_id).select_related("unit")
+        ]
+    )
+
+
+#: The outermost units of each officer's HR scopes, kept per process under one
+#: version that every scope grant or revoke and every change to the organisation
+#: tree (a unit saved, deleted or moved) bumps (competencies/apps.py): a scope is
+#: never read narrower or wider than the database holds it. Whether the scopes count
+#: at all (the HR officer role) is asked afresh on every request.
+scope_units_cache = ReferenceCache("hr_scope", _scope_units_build, max_entries=10_000)
+
+
+def scope_units_version_bump(*args, **kwargs) -> None:
+    """For writes to scopes or units that send no model signal."""
+    scope_units_cache.bump()
 
 
 def hr_access(user) -> HRAccess:
-    """The scope of `user`, cached on the user object for the rest of the request."""
+    """The scope of `user`, cached on the user object for the rest of the request.
+
+    Two queries at most (the role, held on the user for the request, and the
+    person with their reports); the scope's units come from scope_units_cache."""
     cached = getattr(user, "_hr_access", None)
     if cached is not None:
         return cached
@@ -150,14 +202,10 @@ def hr_access(user) -> HRAccess:
         return HRAccess(user=user)
     scope_units: tuple[OrgUnit, ...] = ()
     if can(user, "hr.hold_scope"):
-        scope_units = _outermost(
-            [
-                scope.unit
-                for scope in HRScope.objects.filter(user=user).select_related("unit")
-            ]
-        )
-    person_id = Person.objects.filter(user=user).values_list("pk", flat=True).first()
-    report_ids = reports_of(person_id) if person_id else frozenset()
+        # Copies: a page may set attributes on its units (unit_trails), and the
+        # cached ones are every request's.
+        scope_units = tuple(copy.copy(unit) for unit in scope_units_cache.get(user.pk))
+    person_id, report_ids = _person_and_reports(user.pk)
     access = HRAccess(
         user=user, scope_units=scope_units, person_id=person_id, report_ids=report_ids
     )
@@ -511,15 +559,20 @@ def _trail_th(access: HRAccess):
 
 
 def frameworks_for_hr() -> list[Framework]:
-    """The active frameworks, newest first, with their rules and groups loaded."""
-    frameworks = framework_list_active()
+    """The active frameworks, newest first, with their rules and groups loaded: from
+    the standards snapshot (no query while the standards are unchanged). Copies, as
+    `hr_groups` is set on each and the snapshot's are every request's."""
+    snapshot = standards_snapshot()
     groups = defaultdict(list)
-    for group in PersonnelGroup.objects.filter(framework__in=frameworks).order_by(
-        "sort_order", "code"
+    for group in sorted(
+        snapshot.groups.values(), key=lambda group: (group.sort_order, group.code)
     ):
         groups[group.framework_id].append(group)
-    for framework in frameworks:
+    frameworks = []
+    for framework in snapshot.frameworks:
+        framework = copy.copy(framework)
         framework.hr_groups = groups[framework.pk]
+        frameworks.append(framework)
     return frameworks
 
 
