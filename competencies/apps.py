@@ -18,18 +18,23 @@ class CompetenciesConfig(AppConfig):
 
 def _standards_snapshot_versioned() -> None:
     """Saving or deleting any part of the standards orphans every process's
-    snapshot (competencies.selectors.standards_snapshot)."""
+    snapshot (competencies.selectors.standards_snapshot) and the position choices
+    kept under the same version (competencies.selectors.position_choices)."""
     from academy.core.refcache import models_bumping
 
     from .models import (
         Competency,
         Framework,
         GroupRule,
+        LineOfWork,
         PersonnelGroup,
+        PositionLevel,
+        PositionType,
         ProficiencyLevel,
         ProficiencyScale,
         Requirement,
         SchemeCoverage,
+        StaffScheme,
     )
     from .selectors import standards_cache
 
@@ -43,6 +48,10 @@ def _standards_snapshot_versioned() -> None:
         ProficiencyScale,
         Requirement,
         SchemeCoverage,
+        StaffScheme,
+        PositionType,
+        PositionLevel,
+        LineOfWork,
         uid="standards",
     )
 

@@ -33,6 +33,8 @@ from .models import (
     Person,
     PersonnelGroup,
     Placement,
+    PositionLevel,
+    PositionType,
     ProficiencyLevel,
     ProficiencyScale,
     Requirement,
@@ -457,6 +459,38 @@ def standards_snapshot(*, framework: Framework | None = None) -> StandardsSnapsh
     queries when the standards changed since this process last read them, none
     otherwise."""
     return standards_cache.get(framework.pk if framework is not None else None)
+
+
+@dataclass
+class PositionChoices:
+    """The position types, levels (with their type) and lines of work, in their
+    models' order: what a filter offers to choose from. Shared by every request of a
+    process until the standards version changes: never modify it."""
+
+    types: list[PositionType]
+    levels: list[PositionLevel]
+    lines: list[LineOfWork]
+
+
+def _position_choices_build(_key) -> PositionChoices:
+    return PositionChoices(
+        types=list(PositionType.objects.all()),
+        levels=list(PositionLevel.objects.select_related("position_type")),
+        lines=list(LineOfWork.objects.all()),
+    )
+
+
+#: Under the standards' version: load_standards writes positions with the rest, and
+#: saving or deleting one bumps it (competencies/apps.py).
+position_choices_cache = ReferenceCache(
+    "positions", _position_choices_build, version_key=standards_cache.version_key
+)
+
+
+def position_choices() -> PositionChoices:
+    """Three queries when the standards changed since this process last read them,
+    none otherwise."""
+    return position_choices_cache.get()
 
 
 def standards_version_bump(*args, **kwargs) -> None:

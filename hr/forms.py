@@ -1,10 +1,12 @@
 """Forms of the HR workspace: the directory's filters, manual evidence, staff upload,
 decisions on development records, plan returns, paper agreements and supervisor invites."""
 
+import copy
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from academy.core.forms import DateInput
+from academy.core.forms import DateInput, KeptChoiceField
 from competencies.attachments import (
     AttachmentRefused,
     attachment_type,
@@ -20,14 +22,13 @@ from competencies.hr.services import MANUAL_SOURCES
 from competencies.models import (
     Competency,
     Framework,
-    LineOfWork,
     OrgUnit,
     PersonnelGroup,
     PositionLevel,
-    PositionType,
     ProficiencyLevel,
     StaffColumnMap,
 )
+from competencies.selectors import position_choices, standards_snapshot
 from courses.development.forms import FILE_ACCEPT
 
 from .staff_import.parsing import column_map_problems
@@ -110,14 +111,39 @@ class LevelChoiceField(forms.ModelChoiceField):
         return f"{obj.position_type.name} · {obj.name}"
 
 
+class KeptLevelChoiceField(KeptChoiceField):
+    label_from_instance = LevelChoiceField.label_from_instance
+
+
 class GroupChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: PersonnelGroup) -> str:
         return f"{obj.framework.code} · {obj.name}"
 
 
+class KeptGroupChoiceField(KeptChoiceField):
+    label_from_instance = GroupChoiceField.label_from_instance
+
+
 class CompetencyChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Competency) -> str:
         return f"{obj.framework.code} · {obj.code} {obj.name}"
+
+
+class KeptCompetencyChoiceField(KeptChoiceField):
+    label_from_instance = CompetencyChoiceField.label_from_instance
+
+
+def _with_framework(items, frameworks_by_id: dict) -> list:
+    """Copies of the snapshot's groups or competencies of `frameworks_by_id`, each
+    with its framework set (the snapshot's own objects are every request's)."""
+    chosen = []
+    for item in items:
+        framework = frameworks_by_id.get(item.framework_id)
+        if framework is not None:
+            item = copy.copy(item)
+            item.framework = framework
+            chosen.append(item)
+    return chosen
 
 
 class ScaleLevelChoiceField(forms.ModelChoiceField):
@@ -146,43 +172,19 @@ class DirectoryFilterForm(forms.Form):
     direct = forms.BooleanField(
         label=_("Only staff placed in the unit itself"), required=False
     )
-    position_type = forms.ModelChoiceField(
-        label=_("Position type"), queryset=PositionType.objects.all(), required=False
-    )
-    position_level = LevelChoiceField(
-        label=_("Position level"),
-        queryset=PositionLevel.objects.select_related("position_type"),
-        required=False,
-    )
-    line_of_work = forms.ModelChoiceField(
-        label=_("Line of work"), queryset=LineOfWork.objects.all(), required=False
-    )
-    framework = forms.ModelChoiceField(
-        label=_("Framework"),
-        queryset=Framework.objects.filter(status=Framework.Status.ACTIVE),
-        required=False,
-        empty_label=None,
-    )
-    group = GroupChoiceField(
-        label=_("Personnel group"),
-        queryset=PersonnelGroup.objects.filter(
-            framework__status=Framework.Status.ACTIVE
-        ).select_related("framework"),
-        required=False,
-    )
-    competency = CompetencyChoiceField(
-        label=_("Competency"),
-        queryset=Competency.objects.filter(framework__status=Framework.Status.ACTIVE)
-        .exclude(kind=Competency.Kind.AREA)
-        .select_related("framework")
-        .order_by("framework__code", "sort_order", "code"),
-        required=False,
-    )
+    position_type = KeptChoiceField(label=_("Position type"), required=False)
+    position_level = KeptLevelChoiceField(label=_("Position level"), required=False)
+    line_of_work = KeptChoiceField(label=_("Line of work"), required=False)
+    framework = KeptChoiceField(label=_("Framework"), required=False, empty_label=None)
+    group = KeptGroupChoiceField(label=_("Personnel group"), required=False)
+    competency = KeptCompetencyChoiceField(label=_("Competency"), required=False)
     meeting = forms.ChoiceField(
         label=_("On that competency"), choices=MEETING_CHOICES, required=False
     )
 
     def __init__(self, *args, access: HRAccess, frameworks: list[Framework], **kwargs):
+        """The choices come from reference data kept per process (the standards
+        snapshot, the position choices): no query but the scope's units."""
         super().__init__(*args, **kwargs)
         self.frameworks = frameworks
         for name in ("unit", "position_type", "position_level", "line_of_work"):
@@ -190,9 +192,29 @@ class DirectoryFilterForm(forms.Form):
         self.fields["group"].empty_label = _("Any group")
         self.fields["competency"].empty_label = _("None chosen")
         self.fields["unit"].queryset = units_in_scope(access)
-        self.fields["framework"].queryset = Framework.objects.filter(
-            pk__in=[framework.pk for framework in frameworks]
-        ).order_by("display_order", "-adopted_on", "code")
+        positions = position_choices()
+        self.fields["position_type"].set_objects(positions.types)
+        self.fields["position_level"].set_objects(positions.levels)
+        self.fields["line_of_work"].set_objects(positions.lines)
+        self.fields["framework"].set_objects(frameworks)
+        by_id = {framework.pk: framework for framework in frameworks}
+        snapshot = standards_snapshot()
+        self.fields["group"].set_objects(
+            _with_framework(snapshot.groups.values(), by_id)
+        )
+        self.fields["competency"].set_objects(
+            sorted(
+                _with_framework(
+                    (
+                        item
+                        for item in snapshot.competencies
+                        if item.kind != Competency.Kind.AREA
+                    ),
+                    by_id,
+                ),
+                key=lambda item: (item.framework.code, item.sort_order, item.code),
+            )
+        )
 
     def clean(self):
         cleaned = super().clean()

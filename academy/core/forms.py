@@ -26,3 +26,48 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None, format="%Y-%m-%d"):  # noqa: A002 - Django's name
         super().__init__(attrs, format)
+
+
+class KeptChoiceField(forms.ChoiceField):
+    """ModelChoiceField's behaviour (the object in cleaned_data, its label from
+    label_from_instance, the same markup and messages) over objects already in
+    memory, kept per process as reference data (academy.core.refcache): no query to
+    render the choices or to check one. The form gives the objects with
+    `set_objects()` once its own empty_label is set."""
+
+    default_error_messages = {
+        "invalid_choice": forms.ModelChoiceField.default_error_messages[
+            "invalid_choice"
+        ],
+    }
+
+    def __init__(self, *, empty_label="---------", **kwargs):
+        self.empty_label = empty_label
+        self.objects: dict[str, object] = {}
+        super().__init__(choices=(), **kwargs)
+
+    def label_from_instance(self, obj) -> str:
+        return str(obj)
+
+    def set_objects(self, objects) -> None:
+        self.objects = {str(obj.pk): obj for obj in objects}
+        choices = [
+            (key, self.label_from_instance(obj)) for key, obj in self.objects.items()
+        ]
+        if self.empty_label is not None:
+            choices.insert(0, ("", self.empty_label))
+        self.choices = choices
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        chosen = self.objects.get(str(value))
+        if chosen is None:
+            raise ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return chosen
+
+    def validate(self, value) -> None:
+        # The choice itself was checked by to_python; only `required` is left.
+        forms.Field.validate(self, value)
