@@ -7,20 +7,17 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from competencies.hr.selectors import HRAccess, units_in_scope
-from competencies.models import (
-    Framework,
-    PersonnelGroup,
-    PositionLevel,
-    PositionType,
-)
+from competencies.selectors import position_choices, standards_snapshot
 from courses.assignments.selectors import AssignmentTarget, courses_assignable, today
 
 from .forms import (
     DateInput,
-    GroupChoiceField,
-    LevelChoiceField,
+    KeptChoiceField,
+    KeptGroupChoiceField,
+    KeptLevelChoiceField,
     UnitChoiceField,
     UnitTreeSelect,
+    with_framework,
 )
 
 NUMBER_SEPARATORS = re.compile(r"[\s,;]+")
@@ -43,21 +40,9 @@ class AssignmentForm(forms.Form):
         required=False,
         widget=UnitTreeSelect,
     )
-    group = GroupChoiceField(
-        label=_("Personnel group"),
-        queryset=PersonnelGroup.objects.filter(
-            framework__status=Framework.Status.ACTIVE
-        ).select_related("framework"),
-        required=False,
-    )
-    position_type = forms.ModelChoiceField(
-        label=_("Position type"), queryset=PositionType.objects.all(), required=False
-    )
-    position_level = LevelChoiceField(
-        label=_("Position level"),
-        queryset=PositionLevel.objects.select_related("position_type"),
-        required=False,
-    )
+    group = KeptGroupChoiceField(label=_("Personnel group"), required=False)
+    position_type = KeptChoiceField(label=_("Position type"), required=False)
+    position_level = KeptLevelChoiceField(label=_("Position level"), required=False)
     employee_numbers = forms.CharField(
         label=_("Or a list of employee numbers"),
         help_text=_(
@@ -88,6 +73,18 @@ class AssignmentForm(forms.Form):
         self.fields["unit"].empty_label = _("All my organisation")
         for name in ("group", "position_type", "position_level"):
             self.fields[name].empty_label = _("All")
+        # The groups of the active frameworks and the positions: reference data
+        # kept per process (academy.core.refcache), no query.
+        snapshot = standards_snapshot()
+        self.fields["group"].set_objects(
+            with_framework(
+                snapshot.groups.values(),
+                {framework.pk: framework for framework in snapshot.frameworks},
+            )
+        )
+        positions = position_choices()
+        self.fields["position_type"].set_objects(positions.types)
+        self.fields["position_level"].set_objects(positions.levels)
 
     def clean_due_on(self):
         due_on = self.cleaned_data["due_on"]

@@ -106,22 +106,14 @@ class UnitTreeSelect(forms.RadioSelect):
         return context
 
 
-class LevelChoiceField(forms.ModelChoiceField):
+class KeptLevelChoiceField(KeptChoiceField):
     def label_from_instance(self, obj: PositionLevel) -> str:
         return f"{obj.position_type.name} · {obj.name}"
 
 
-class KeptLevelChoiceField(KeptChoiceField):
-    label_from_instance = LevelChoiceField.label_from_instance
-
-
-class GroupChoiceField(forms.ModelChoiceField):
+class KeptGroupChoiceField(KeptChoiceField):
     def label_from_instance(self, obj: PersonnelGroup) -> str:
         return f"{obj.framework.code} · {obj.name}"
-
-
-class KeptGroupChoiceField(KeptChoiceField):
-    label_from_instance = GroupChoiceField.label_from_instance
 
 
 class CompetencyChoiceField(forms.ModelChoiceField):
@@ -133,7 +125,7 @@ class KeptCompetencyChoiceField(KeptChoiceField):
     label_from_instance = CompetencyChoiceField.label_from_instance
 
 
-def _with_framework(items, frameworks_by_id: dict) -> list:
+def with_framework(items, frameworks_by_id: dict) -> list:
     """Copies of the snapshot's groups or competencies of `frameworks_by_id`, each
     with its framework set (the snapshot's own objects are every request's)."""
     chosen = []
@@ -200,11 +192,11 @@ class DirectoryFilterForm(forms.Form):
         by_id = {framework.pk: framework for framework in frameworks}
         snapshot = standards_snapshot()
         self.fields["group"].set_objects(
-            _with_framework(snapshot.groups.values(), by_id)
+            with_framework(snapshot.groups.values(), by_id)
         )
         self.fields["competency"].set_objects(
             sorted(
-                _with_framework(
+                with_framework(
                     (
                         item
                         for item in snapshot.competencies
