@@ -162,7 +162,7 @@ def test_register_query_budget(client, world):
         return total
 
     one, fifty = one_and_fifty(grow, count)
-    assert one == fifty <= 30
+    assert one == fifty <= 12
 
 
 # ------------------------------------------------------------------------------
@@ -303,4 +303,4 @@ def test_register_query_budget_with_outside_development(client, world):
         return total
 
     one, fifty = one_and_fifty(grow, count)
-    assert one == fifty <= 30
+    assert one == fifty <= 12

@@ -352,4 +352,4 @@ def test_development_pages_cost_the_same_for_1_and_50_records(client, hr_world):
 
     one, fifty = one_and_fifty(grow, count)
     assert one == fifty
-    assert max(fifty) <= 30
+    assert max(fifty) <= 8

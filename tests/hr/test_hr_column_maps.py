@@ -150,8 +150,8 @@ def test_column_map_pages_query_budget(client, hr_world):
     one, fifty = one_and_fifty(
         grow, lambda: page_queries(client, reverse("hr:column_maps"))
     )
-    assert one == fifty <= 15
-    assert page_queries(client, reverse("hr:import")) <= 20
+    assert one == fifty <= 5
+    assert page_queries(client, reverse("hr:import")) <= 5
 
 
 # ------------------------------------------------------------------------------

@@ -287,5 +287,5 @@ def test_the_template_query_budget(client, hr_world):
         return len(captured)
 
     one, fifty = one_and_fifty(grow, count)
-    assert one == fifty <= 15
-    assert page_queries(client, reverse("hr:import")) <= 20
+    assert one == fifty <= 7
+    assert page_queries(client, reverse("hr:import")) <= 5

@@ -110,7 +110,7 @@ def test_directory_report_query_budget(client, hr_world):
     one, fifty = one_and_fifty(
         lambda n: staff(hr_world.unit, hr_world.framework, n), count
     )
-    assert one == fifty <= 25
+    assert one == fifty <= 7
 
 
 def test_evidence_report_has_labels_and_thai_dates(client, hr_world):

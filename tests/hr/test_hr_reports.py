@@ -107,4 +107,4 @@ def test_heat_map_report_query_budget(client, hr_world):
         return len(captured)
 
     one, fifty = one_and_fifty(grow, count)
-    assert one == fifty <= 17
+    assert one == fifty <= 12
