@@ -95,8 +95,11 @@ def django_db_setup(django_db_setup, django_db_blocker):
     and every test's transaction sees them. The page tree is restored too, for a
     database kept with --reuse-db after a transactional test flushed it.
     """
+    from tests.dbsnapshot import snapshot_take
+
     with django_db_blocker.unblock():
         shared_data()
+        snapshot_take()  # written back after each flush (_site_tree_for_transactional_tests)
 
 
 def shared_data() -> None:
@@ -161,7 +164,9 @@ def _site_tree_for_transactional_tests(request):
 
     The flush after an earlier transactional test empties what data migrations made
     (Wagtail's root, home and catalogue pages); tests that rely on them would then
-    depend on the order they run in.
+    depend on the order they run in. The rows django_db_setup left are written back
+    (tests/dbsnapshot.py), which costs a statement per table where loading the
+    standards and replaying the data migrations cost about 3,000.
     """
     if not request.config.pluginmanager.hasplugin("django"):
         return
@@ -172,4 +177,10 @@ def _site_tree_for_transactional_tests(request):
     if not transactional:
         return
     request.getfixturevalue("transactional_db")
-    shared_data()
+    from courses.models import CatalogPage
+    from tests.dbsnapshot import snapshot_restore, snapshot_taken
+
+    if not snapshot_taken():  # django_db_setup overridden elsewhere
+        shared_data()
+    elif not CatalogPage.objects.exists():  # flushed
+        snapshot_restore()

@@ -94,3 +94,28 @@ def test_a_flushed_database_gets_the_migrations_permissions_back():
     assert administrators.permissions.filter(
         codename="change_developmenttarget"
     ).exists()
+
+
+def _every_row() -> dict[str, list[str]]:
+    tables = {}
+    for model in apps.get_models(include_auto_created=True):
+        if model._meta.managed and not model._meta.proxy:
+            rows = model._base_manager.values_list()
+            tables[model._meta.db_table] = sorted(map(repr, rows))
+    return tables
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_flushed_database_gets_every_row_of_the_test_database_back():
+    """tests/dbsnapshot.py: after a flush, the rows django_db_setup left, to the key
+    (full-text rows included, which SQLite's triggers write again)."""
+    from django.core.management import call_command
+
+    from courses.models import CatalogPage
+    from tests.dbsnapshot import snapshot_restore
+
+    before = _every_row()
+    assert before["competencies_framework"] and CatalogPage.objects.exists()
+    call_command("flush", verbosity=0, interactive=False)
+    snapshot_restore()
+    assert _every_row() == before
