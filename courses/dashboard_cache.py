@@ -19,11 +19,12 @@ assignments version.
 
 from __future__ import annotations
 
+import threading
 import uuid
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone, translation
 
 from academy.core.pagecache import content_version
@@ -45,7 +46,7 @@ def _version(key: str) -> str:
     return version
 
 
-def _bump(key: str) -> None:
+def _bump(key: str) -> None:  # a version shared by every learner
     def bump():
         cache.set(key, uuid.uuid4().hex, timeout=None)
 
@@ -54,25 +55,145 @@ def _bump(key: str) -> None:
 
 
 def learner_version(user_id: int) -> str:
+    _pending_resolve()  # this thread's writes are seen by its own reads at once
     return _version(LEARNER_VERSION_KEY.format(user_id=user_id))
 
 
+def _set_learner_versions(user_ids) -> None:
+    keys = [LEARNER_VERSION_KEY.format(user_id=pk) for pk in user_ids]
+    if keys:
+        cache.set_many({key: uuid.uuid4().hex for key in keys}, timeout=None)
+
+
 def learner_version_bump(user_id: int | None) -> None:
-    if user_id is not None:
-        _bump(LEARNER_VERSION_KEY.format(user_id=user_id))
+    learner_versions_bump([user_id])
 
 
 def learner_versions_bump(user_ids) -> None:
-    """Many learners at once (one round trip to the shared cache), now and on commit."""
-    keys = [LEARNER_VERSION_KEY.format(user_id=pk) for pk in set(user_ids) if pk]
-    if not keys:
+    """Learners' versions, now and on commit, one round trip each. Inside a
+    transaction each learner is bumped once, however many of their rows it writes or
+    deletes (a course deleted with its enrolments, a QuerySet.delete()): once at the
+    first write, once more when the transaction commits (_Pending)."""
+    ids = {pk for pk in user_ids if pk}
+    if not ids:
         return
+    pending = _pending()
+    if pending is None:
+        _set_learner_versions(ids)
+        transaction.on_commit(lambda: _set_learner_versions(ids))
+        return
+    fresh = ids - pending.users
+    if fresh:
+        pending.users |= fresh
+        _set_learner_versions(fresh)
 
-    def bump():
-        cache.set_many({key: uuid.uuid4().hex for key in keys}, timeout=None)
 
-    bump()
-    transaction.on_commit(bump)
+def _enrolment_changed(enrolment_id: int | None) -> None:
+    """A row of the enrolment changed: its learner's version, resolved in one query
+    for every enrolment a transaction touched (when it commits, or before this
+    thread reads a learner's version), not one per row."""
+    if enrolment_id is None:
+        return
+    pending = _pending()
+    if pending is None:
+        learner_version_bump(_user_of_enrolment(enrolment_id))
+        return
+    if enrolment_id not in pending.enrolments_seen:
+        pending.enrolments_seen.add(enrolment_id)
+        pending.enrolments.add(enrolment_id)
+
+
+class _Pending:
+    """The learners bumped in one open transaction, and the enrolments whose learner
+    is still to be bumped. It belongs to the transaction's outermost block (that
+    block object and its savepoint: a test's own wrapping transaction does not
+    count, as in academy.core.refcache.in_transaction) while its `flush` waits in
+    the connection's on-commit callbacks; a commit runs it, a rollback drops it."""
+
+    def __init__(self, block, savepoint):
+        self.block, self.savepoint = block, savepoint
+        self.users: set[int] = set()
+        self.enrolments: set[int] = set()
+        self.enrolments_seen: set[int] = set()
+        self.committed = False
+
+    def resolve(self) -> None:
+        if self.enrolments:
+            ids, self.enrolments = self.enrolments, set()
+            learner_versions_bump(_users_of_enrolments(ids))
+
+    def flush(self) -> None:
+        self.committed = True
+        if _local.__dict__.get("pending") is self:
+            _local.pending = None
+        users = set(self.users)
+        if self.enrolments:
+            users |= _users_of_enrolments(self.enrolments)
+        _set_learner_versions(users)
+
+
+_local = threading.local()
+
+
+def _outermost_block():
+    """(block, savepoint id) of the outermost atomic block that is not a test case's
+    own, or None outside any."""
+    blocks = connection.atomic_blocks
+    for index, block in enumerate(blocks):
+        if not getattr(block, "_from_testcase", False):
+            savepoint = connection.savepoint_ids[index - 1] if index else None
+            return block, savepoint
+    return None
+
+
+def _pending() -> _Pending | None:
+    """This thread's pending bumps for the open transaction (made on first use), or
+    None outside a transaction."""
+    outermost = _outermost_block()
+    if outermost is None:
+        return None
+    pending = getattr(_local, "pending", None)
+    if (
+        pending is None
+        or pending.committed
+        or pending.block is not outermost[0]
+        or pending.savepoint != outermost[1]
+        or not any(item[1] == pending.flush for item in connection.run_on_commit)
+    ):
+        pending = _local.pending = _Pending(*outermost)
+        transaction.on_commit(pending.flush)
+    return pending
+
+
+def _pending_resolve() -> None:
+    pending = getattr(_local, "pending", None)
+    if pending is not None and not pending.committed and pending.enrolments:
+        pending.resolve()
+
+
+def _user_of_enrolment(enrolment_id: int) -> int | None:
+    from .models import Enrolment
+
+    return (
+        Enrolment.objects.filter(pk=enrolment_id)
+        .values_list("user_id", flat=True)
+        .first()
+    )
+
+
+def _users_of_enrolments(enrolment_ids) -> set[int]:
+    """Their learners (an enrolment deleted meanwhile bumped its own learner)."""
+    from .models import Enrolment
+
+    ids = sorted(enrolment_ids)
+    users: set[int] = set()
+    for start in range(0, len(ids), 1000):
+        users.update(
+            Enrolment.objects.filter(pk__in=ids[start : start + 1000]).values_list(
+                "user_id", flat=True
+            )
+        )
+    return users
 
 
 def assignments_version_bump() -> None:
@@ -141,21 +262,15 @@ def _by_person_itself(sender, instance, **kwargs) -> None:
 
 
 def _by_enrolment(sender, instance, **kwargs) -> None:
-    from .models import Enrolment
-
     enrolment = (
         instance._state.fields_cache.get("enrolment")
         if hasattr(instance._state, "fields_cache")
         else None
     )
-    user_id = (
-        enrolment.user_id
-        if enrolment is not None
-        else Enrolment.objects.filter(pk=instance.enrolment_id)
-        .values_list("user_id", flat=True)
-        .first()
-    )
-    learner_version_bump(user_id)
+    if enrolment is not None:
+        learner_version_bump(enrolment.user_id)
+    else:
+        _enrolment_changed(instance.enrolment_id)
 
 
 def _assignments_changed(sender, instance, **kwargs) -> None:

@@ -207,3 +207,143 @@ def test_assignees_added_in_bulk_bump_every_dashboard(
 
     assert assignments_add_new_members() == 1
     assert _key(newcomer) != before
+
+
+# ------------------------------------------------------------------------------
+# Mass deletes: each learner bumped once, not once per row
+# ------------------------------------------------------------------------------
+
+
+class _VersionWrites:
+    """The shared cache as dashboard_cache sees it, counting writes of learners'
+    versions by learner."""
+
+    def __init__(self):
+        self.by_key: dict[str, int] = {}
+
+    def _count(self, keys) -> None:
+        for key in keys:
+            if key.startswith("academy:learner:"):
+                self.by_key[key] = self.by_key.get(key, 0) + 1
+
+    def set(self, key, *args, **kwargs):
+        self._count([key])
+        return cache.set(key, *args, **kwargs)
+
+    def set_many(self, mapping, *args, **kwargs):
+        self._count(mapping)
+        return cache.set_many(mapping, *args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(cache, name)
+
+
+@pytest.fixture
+def version_writes(monkeypatch):
+    writes = _VersionWrites()
+    monkeypatch.setattr(dashboard_cache, "cache", writes)
+    return writes
+
+
+def _learners_with_progress(page, n, *, start=0):
+    """n learners enrolled in `page`, each with its first lesson completed."""
+    users = [UserFactory(email=f"mass{start + i}@example.go.th") for i in range(n)]
+    first = lessons_of(page)[0]
+    for user in users:
+        enrolment_create(user=user, course=page)
+        lesson_complete(user=user, lesson=first)
+    return users
+
+
+def _delete_counted(delete, version_writes, capture_commits):
+    """(queries, version writes by key) of `delete()` and its commit."""
+    version_writes.by_key.clear()
+    with (
+        CaptureQueriesContext(connection) as captured,
+        capture_commits(execute=True),
+    ):
+        delete()
+    return len(captured), dict(version_writes.by_key)
+
+
+def test_deleting_a_course_bumps_each_learner_once(
+    cached, framework_academy, version_writes, django_capture_on_commit_callbacks
+):
+    counts = {}
+    for n in (1, 50):
+        page = course(f"หลักสูตรที่จะลบ {n}", slug=f"deleted-{n}", lessons=2)
+        users = _learners_with_progress(page, n, start=n)
+        queries, writes = _delete_counted(
+            page.delete, version_writes, django_capture_on_commit_callbacks
+        )
+        counts[n] = queries
+        # Once at the first row, once when the deletion commits.
+        assert writes == {
+            dashboard_cache.LEARNER_VERSION_KEY.format(user_id=user.pk): 2
+            for user in users
+        }
+    assert counts[1] == counts[50]
+
+
+def test_a_queryset_delete_of_progress_bumps_each_learner_once(
+    cached, governance_course, version_writes, django_capture_on_commit_callbacks
+):
+    from courses.models import LessonProgress
+
+    counts = {}
+    for n in (1, 50):
+        users = _learners_with_progress(governance_course, n, start=100 + n)
+        before = {user.pk: _key(user) for user in users}
+        queries, writes = _delete_counted(
+            LessonProgress.objects.filter(enrolment__user__in=users).delete,
+            version_writes,
+            django_capture_on_commit_callbacks,
+        )
+        counts[n] = queries
+        # Resolved from the enrolments in one query when the deletion commits.
+        assert writes == {
+            dashboard_cache.LEARNER_VERSION_KEY.format(user_id=user.pk): 1
+            for user in users
+        }
+        assert all(_key(user) != before[user.pk] for user in users)
+    assert counts[1] == counts[50]
+
+
+def test_a_learners_own_read_in_the_transaction_sees_the_deletion(
+    cached, learner, governance_course
+):
+    """Progress deleted inside a transaction bumps its learner before this thread
+    next reads their version, not only at the commit."""
+    from django.db import transaction
+
+    from courses.models import LessonProgress
+
+    enrolment_create(user=learner, course=governance_course)
+    lesson_complete(user=learner, lesson=lessons_of(governance_course)[0])
+    before = _key(learner)
+    with transaction.atomic():
+        LessonProgress.objects.filter(enrolment__user=learner).delete()
+        assert _key(learner) != before
+
+
+def test_a_second_transaction_bumps_the_learner_again(
+    cached, learner, governance_course
+):
+    """What a transaction bumped does not spare the next one its bumps."""
+    from django.db import transaction
+
+    from courses.models import LessonProgress
+
+    enrolment = enrolment_create(user=learner, course=governance_course)
+    first, second = lessons_of(governance_course)
+    lesson_complete(user=learner, lesson=first)
+    with transaction.atomic():
+        LessonProgress.objects.filter(enrolment=enrolment).delete()
+    between = _key(learner)
+    LessonProgress.objects.bulk_create(  # no signal, no bump
+        [LessonProgress(enrolment=enrolment, lesson=second)]
+    )
+    assert _key(learner) == between
+    with transaction.atomic():
+        LessonProgress.objects.filter(enrolment=enrolment).delete()
+    assert _key(learner) != between
