@@ -15,6 +15,7 @@ requirement nobody chose is shown but never counted, anywhere.
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from django.db import connection
 from django.db.models import Exists, OuterRef, Prefetch, Q
@@ -350,21 +351,42 @@ class PersonProfile:
     frameworks: list[FrameworkProfile]
 
 
+_PLACEMENT_RELATED = (
+    "unit",
+    "scheme",
+    "position_type",
+    "position_level",
+    "line_of_work",
+    "supervisor",
+)
+
+
 def placement_current(person: Person, *, on: date | None = None) -> Placement | None:
     return (
         Placement.objects.current(on or today())
         .filter(person=person)
-        .select_related(
-            "unit",
-            "scheme",
-            "position_type",
-            "position_level",
-            "line_of_work",
-            "supervisor",
-        )
-        .order_by("-starts_on")
+        .select_related(*_PLACEMENT_RELATED)
+        .order_by("-starts_on", "-pk")
         .first()
     )
+
+
+def person_and_placement(
+    user, *, on: date | None = None
+) -> tuple[Person | None, Placement | None]:
+    """The user's person and their current placement (placement_current's), read
+    together: one query for anyone placed, a second only for a person without a
+    current placement."""
+    placement = (
+        Placement.objects.current(on or today())
+        .filter(person__user=user)
+        .select_related("person", *_PLACEMENT_RELATED)
+        .order_by("-starts_on", "-pk")
+        .first()
+    )
+    if placement is not None:
+        return placement.person, placement
+    return Person.objects.filter(user=user).first(), None
 
 
 def attained_from_evidence(
@@ -498,17 +520,27 @@ def standards_version_bump(*args, **kwargs) -> None:
     standards_cache.bump()
 
 
+#: person_profile's `placement` when the caller has not read it.
+PLACEMENT_UNREAD: Any = object()
+
+
 def person_profile(
-    person: Person, *, framework: Framework | None = None, on: date | None = None
+    person: Person,
+    *,
+    framework: Framework | None = None,
+    on: date | None = None,
+    placement: Placement | None = PLACEMENT_UNREAD,
 ) -> PersonProfile:
     """Required vs attained vs gap on every competency of the active frameworks.
 
     A constant number of queries, whatever the number of competencies or evidence:
     three for the person (placement, evidence, optional choices), the standards from
-    the snapshot.
+    the snapshot. `placement`: the person's current placement on `on`, when the
+    caller has read it (person_and_placement), None for none.
     """
     on = on or today()
-    placement = placement_current(person, on=on)
+    if placement is PLACEMENT_UNREAD:
+        placement = placement_current(person, on=on)
     snapshot = standards_snapshot(framework=framework)
     frameworks = snapshot.frameworks
     group_ids = {

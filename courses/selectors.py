@@ -7,10 +7,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
-from functools import reduce
-from operator import or_
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import (
+    Count,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from academy.core import pagecache
@@ -20,6 +27,7 @@ from competencies.models import Competency, Framework, Person, PersonnelGroup
 from competencies.selectors import (
     FrameworkProfile,
     PersonProfile,
+    person_and_placement,
     person_profile,
     standards_cache,
 )
@@ -505,48 +513,82 @@ class Dashboard:
         ]
 
 
-def enrolment_summaries(enrolments: list[Enrolment]) -> list[EnrolmentSummary]:
-    """Progress of many enrolments in two queries: live lessons per course, done per enrolment."""
-    courses = {enrolment.course.pk: enrolment.course for enrolment in enrolments}
-    totals: dict[int, int] = defaultdict(int)
-    if courses:
-        path_of = {course.path: course.pk for course in courses.values()}
-        depth_filter = reduce(
-            or_,
-            (
-                Q(path__startswith=course.path, depth=course.depth + 1)
-                for course in courses.values()
-            ),
-        )
-        step = CoursePage.steplen
-        for path in (
-            LessonPage.objects.live()
-            .filter(depth_filter)
-            .values_list("path", flat=True)
-        ):
-            totals[path_of[path[: len(path) - step]]] += 1
-    done = dict(
+def _lesson_counts_build(_key=None) -> dict[str, int]:
+    step = CoursePage.steplen
+    counts: dict[str, int] = defaultdict(int)
+    for path in LessonPage.objects.live().values_list("path", flat=True):
+        counts[path[:-step]] += 1
+    return dict(counts)
+
+
+#: Live lessons under each page (by the parent's tree path), kept per process under
+#: the page cache's content version, which publishing, unpublishing, moving or
+#: deleting any page bumps (academy.core.refcache).
+lesson_counts_cache = ReferenceCache(
+    "lesson-counts", _lesson_counts_build, version_key=pagecache.VERSION_KEY
+)
+
+
+def live_lessons_count(course: CoursePage) -> int:
+    """The live lessons of a course (its children), from the process's cache."""
+    return lesson_counts_cache.get().get(course.path, 0)
+
+
+def with_lessons_done(enrolments: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
+    """Each enrolment with `lessons_done`: its live lessons completed, counted in the
+    same query (enrolment_summaries then reads no progress)."""
+    done = (
         LessonProgress.objects.filter(
-            enrolment__in=[enrolment.pk for enrolment in enrolments],
+            enrolment=OuterRef("pk"),
             status=LessonProgress.Status.COMPLETED,
             lesson__live=True,
         )
-        .values("enrolment_id")
+        .order_by()
+        .values("enrolment")
         .annotate(n=Count("pk"))
-        .values_list("enrolment_id", "n")
+        .values("n")
     )
+    return enrolments.annotate(
+        lessons_done=Coalesce(Subquery(done), 0, output_field=IntegerField())
+    )
+
+
+def enrolment_summaries(enrolments: list[Enrolment]) -> list[EnrolmentSummary]:
+    """Progress of many enrolments: live lessons per course from the process's cache
+    (live_lessons_count), lessons done from `with_lessons_done`'s annotation or else
+    in one query."""
+    annotated = all(hasattr(enrolment, "lessons_done") for enrolment in enrolments)
+    done = {}
+    if not annotated:
+        done = dict(
+            LessonProgress.objects.filter(
+                enrolment__in=[enrolment.pk for enrolment in enrolments],
+                status=LessonProgress.Status.COMPLETED,
+                lesson__live=True,
+            )
+            .values("enrolment_id")
+            .annotate(n=Count("pk"))
+            .values_list("enrolment_id", "n")
+        )
+    counts = lesson_counts_cache.get() if enrolments else {}
     return [
         EnrolmentSummary(
             enrolment=enrolment,
-            lessons_total=totals[enrolment.course.pk],
-            lessons_done=done.get(enrolment.pk, 0),
+            lessons_total=counts.get(enrolment.course.path, 0),
+            lessons_done=enrolment.lessons_done
+            if annotated
+            else done.get(enrolment.pk, 0),
         )
         for enrolment in enrolments
     ]
 
 
 def recommendations_for(
-    *, profiles: Sequence[FrameworkProfile], user, limit: int = 6
+    *,
+    profiles: Sequence[FrameworkProfile],
+    user,
+    limit: int = 6,
+    taken: set[int] | None = None,
 ) -> list[Recommendation]:
     """Courses ranked by gap closed per learning hour, for the learner's open gaps.
 
@@ -554,7 +596,8 @@ def recommendations_for(
     the dashboard shows first: a course mapped to any framework's competency is
     recommended when it closes a gap there.
     Gap closed on a competency = min(course level, required) - attained, when positive.
-    Courses the learner is taking, or has completed, are left out.
+    Courses the learner is taking, or has completed, are left out (`taken`: their
+    ids, when the caller has read them).
     """
     placed = [item for item in profiles if item is not None and item.group is not None]
     rows = {
@@ -563,12 +606,12 @@ def recommendations_for(
     if not rows:
         return []
     groups = {item.group.pk for item in placed}
-    taken = set(
-        Enrolment.objects.filter(
-            user=user,
-            status__in=[*Enrolment.OPEN_STATUSES, Enrolment.Status.COMPLETED],
-        ).values_list("course_id", flat=True)
-    )
+    if taken is None:
+        taken = set(
+            Enrolment.objects.filter(
+                user=user, status__in=Enrolment.TAKEN_STATUSES
+            ).values_list("course_id", flat=True)
+        )
     candidates = [
         course
         for course in catalogue_index()
@@ -616,16 +659,23 @@ DASHBOARD_DEFERRED = (
 
 
 def dashboard_for_user(*, user) -> Dashboard:
-    person = Person.objects.filter(user=user).first() if user.is_authenticated else None
-    profile = person_profile(person) if person else None
+    person, placement = (
+        person_and_placement(user) if user.is_authenticated else (None, None)
+    )
+    profile = person_profile(person, placement=placement) if person else None
     primary = profile.frameworks[0] if profile and profile.frameworks else None
-    open_enrolments = list(
-        Enrolment.objects.filter(user=user, status__in=Enrolment.OPEN_STATUSES)
+    # The open enrolments and the completed ones in one query: the completed ones
+    # only say which courses not to recommend.
+    enrolments = list(
+        with_lessons_done(
+            Enrolment.objects.filter(user=user, status__in=Enrolment.TAKEN_STATUSES)
+        )
         .select_related("course", "last_lesson")
         # Not the rich text and lesson bodies, which the dashboard never shows.
         .defer(*DASHBOARD_DEFERRED)
         .order_by("-source", "-last_activity_at", "-enrolled_at")
     )
+    open_enrolments = [item for item in enrolments if item.is_open]
     today = timezone.localdate()
     year = fiscal_year(today)
     starts, ends = fiscal_year_bounds(year)
@@ -644,7 +694,9 @@ def dashboard_for_user(*, user) -> Dashboard:
         primary=primary,
         enrolments=summaries,
         recommendations=recommendations_for(
-            profiles=profile.frameworks if profile else [], user=user
+            profiles=profile.frameworks if profile else [],
+            user=user,
+            taken={item.course_id for item in enrolments},
         ),
         completions=completions,
         hours_this_year=hours,

@@ -13,12 +13,21 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    QuerySet,
+)
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from competencies.models import Competency, Framework, Person, ProficiencyLevel
+from competencies.selectors import standards_snapshot
 
 from ..grading import grade
 from ..item_analysis import ItemStatistics, ScoreDistribution, analyse_items
@@ -397,37 +406,59 @@ def _expected(snapshot: QuestionSnapshot) -> list[str]:
     return []  # pragma: no cover
 
 
-def _levels_by_rank(
-    competencies: list[Competency],
-) -> dict[tuple[int, int], ProficiencyLevel]:
-    scale_ids = {competency.framework.scale_id for competency in competencies}
-    return {
-        (level.scale_id, level.rank): level
-        for level in ProficiencyLevel.objects.filter(scale_id__in=scale_ids)
-    }
+class _Standards:
+    """Competencies named in attempts, with the levels of their scales: from the
+    standards snapshot (competencies.selectors.standards_snapshot, a process cache
+    with versioned invalidation), and from the database only for competencies of a
+    framework no longer active (one query for them, one for their levels)."""
+
+    def __init__(self, competency_ids):
+        ids = set(competency_ids)
+        snapshot = standards_snapshot()
+        self._scale_of = {item.pk: item.scale_id for item in snapshot.frameworks}
+        self.competencies = {
+            competency.pk: competency
+            for competency in snapshot.competencies
+            if competency.pk in ids
+        }
+        self._levels = {
+            (scale_id, level.rank): level
+            for scale_id, levels in snapshot.levels_by_scale.items()
+            for level in levels
+        }
+        missing = ids - self.competencies.keys()
+        if missing:
+            for competency in Competency.objects.filter(pk__in=missing).select_related(
+                "framework"
+            ):
+                self.competencies[competency.pk] = competency
+                self._scale_of[competency.framework_id] = competency.framework.scale_id
+            scales = set(self._scale_of.values()) - {scale for scale, _ in self._levels}
+            for level in ProficiencyLevel.objects.filter(scale_id__in=scales):
+                self._levels[(level.scale_id, level.rank)] = level
+
+    def level(self, competency: Competency, rank: int) -> ProficiencyLevel | None:
+        return self._levels.get((self._scale_of.get(competency.framework_id), rank))
 
 
 def attempt_result(
-    *, attempt: Attempt, now: datetime | None = None
+    *,
+    attempt: Attempt,
+    attempts: list[Attempt] | None = None,
+    now: datetime | None = None,
 ) -> AttemptResultView:
-    """A submitted attempt's result; answers and feedback only as the policy allows."""
-    competencies = {
-        competency.pk: competency
-        for competency in Competency.objects.filter(
-            pk__in=list(attempt.competency_ids.values())
-        ).select_related("framework")
-    }
-    levels = _levels_by_rank(list(competencies.values()))
+    """A submitted attempt's result; answers and feedback only as the policy allows.
+
+    `attempts`: the learner's attempts that count (assessment_overview's), when the
+    caller has them; otherwise they are counted here."""
+    standards = _Standards(attempt.competency_ids.values())
+    competencies = standards.competencies
     evidence = attempt.result.get("evidence", {})
     rows = []
     for code, item in attempt.result.get("competencies", {}).items():
         competency = competencies.get(attempt.competency_ids.get(code))
         reached = item["level_reached"]
-        level = (
-            levels.get((competency.framework.scale_id, reached))
-            if competency and reached
-            else None
-        )
+        level = standards.level(competency, reached) if competency and reached else None
         rows.append(
             CompetencyRow(
                 competency=competency,
@@ -439,9 +470,15 @@ def attempt_result(
                 evidence_recorded=code in evidence,
             )
         )
-    tally = attempts_counting(
-        user=attempt.user_id, assessment=attempt.assessment
-    ).aggregate(used=Count("pk"), passed=Count("pk", filter=Q(passed=True)))
+    if attempts is None:
+        tally = attempts_counting(
+            user=attempt.user_id, assessment=attempt.assessment
+        ).aggregate(used=Count("pk"), passed=Count("pk", filter=Q(passed=True)))
+    else:
+        tally = {
+            "used": len(attempts),
+            "passed": sum(1 for item in attempts if item.passed),
+        }
     visible = attempt.is_submitted and feedback_visible(
         assessment=attempt.assessment,
         attempts_used=tally["used"],
@@ -494,18 +531,26 @@ class AssessmentState:
 
 
 def _states(
-    user, assessments: list[Assessment], *, course_id: int | None = None
+    user,
+    assessments: list[Assessment],
+    *,
+    course_id: int | None = None,
+    attempts: list[Attempt] | None = None,
 ) -> list[AssessmentState]:
-    """States of placement assessments, or (course_id) of one course's assessments."""
-    attempts: dict[int, list[Attempt]] = {}
-    if user.is_authenticated and assessments:
+    """States of placement assessments, or (course_id) of one course's assessments.
+    `attempts`: the learner's attempts at them, by number descending, when the caller
+    has read them."""
+    by_assessment: dict[int, list[Attempt]] = {}
+    if attempts is None and user.is_authenticated and assessments:
         mine = Attempt.objects.filter(
             user=user, assessment__in=[item.pk for item in assessments]
         )
         if course_id is not None:
             mine = _in_cycle(mine, user=user, course_id=course_id)
-        for attempt in mine.order_by("-number"):
-            attempts.setdefault(attempt.assessment_id, []).append(attempt)
+        attempts = list(mine.order_by("-number"))
+    for attempt in attempts or []:
+        by_assessment.setdefault(attempt.assessment_id, []).append(attempt)
+    attempts = by_assessment
     states = []
     for assessment in assessments:
         mine = attempts.get(assessment.pk, [])
@@ -571,33 +616,53 @@ def dashboard_assessments(*, user) -> DashboardAssessments:
         .select_related("area")
         .order_by("area__framework__code", "area__sort_order", "title")
     )
-    recent = list(
+    # The learner's attempts at the placement assessments and their latest results,
+    # in one query: `recent` marks the latest results.
+    latest_ids = (
         Attempt.objects.filter(user=user, status=Attempt.Status.SUBMITTED)
+        .order_by("-submitted_at", "-pk")
+        .values("pk")[:RECENT_RESULTS]
+    )
+    mine = list(
+        Attempt.objects.filter(
+            Q(assessment__in=[item.pk for item in placements]) | Q(pk__in=latest_ids),
+            user=user,
+        )
+        .annotate(
+            recent=ExpressionWrapper(Q(pk__in=latest_ids), output_field=BooleanField())
+        )
         .select_related("assessment")
-        .order_by("-submitted_at")[:RECENT_RESULTS]
+        .order_by("-number")
+    )
+    recent = sorted(
+        (attempt for attempt in mine if attempt.recent),
+        key=lambda attempt: (attempt.submitted_at, attempt.pk),
+        reverse=True,
     )
     competency_ids = {
         attempt.competency_ids[code]
         for attempt in recent
         for code in attempt.result.get("evidence", {})
     }
-    competencies = {
-        competency.pk: competency
-        for competency in Competency.objects.filter(
-            pk__in=competency_ids
-        ).select_related("framework")
-    }
-    levels = _levels_by_rank(list(competencies.values()))
+    standards = _Standards(competency_ids)
     results = []
     for attempt in recent:
         evidence = []
         for code, rank in attempt.result.get("evidence", {}).items():
-            competency = competencies.get(attempt.competency_ids[code])
-            level = competency and levels.get((competency.framework.scale_id, rank))
+            competency = standards.competencies.get(attempt.competency_ids[code])
+            level = competency and standards.level(competency, rank)
             if competency and level:
                 evidence.append((competency, level))
         results.append(RecentResult(attempt=attempt, evidence=evidence))
-    return DashboardAssessments(placements=_states(user, placements), recent=results)
+    placement_ids = {item.pk for item in placements}
+    return DashboardAssessments(
+        placements=_states(
+            user,
+            placements,
+            attempts=[item for item in mine if item.assessment_id in placement_ids],
+        ),
+        recent=results,
+    )
 
 
 # ------------------------------------------------------------------------------

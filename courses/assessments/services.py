@@ -333,17 +333,18 @@ def attempt_submit(
     return attempt
 
 
-@transaction.atomic
 def attempt_close_if_expired(
     *, attempt: Attempt, now: datetime | None = None
 ) -> Attempt:
-    """Grade an attempt whose time is up (the next touch after the deadline does it)."""
+    """Grade an attempt whose time is up (the next touch after the deadline does it).
+    An attempt submitted or still in time costs nothing: no transaction, no lock."""
     now = _now(now)
     if attempt.is_submitted or not _past_grace(attempt, now):
         return attempt
-    attempt = _locked(attempt)
-    if not attempt.is_submitted and _past_grace(attempt, now):
-        _grade(attempt, now=now, auto=True)
+    with transaction.atomic():
+        attempt = _locked(attempt)
+        if not attempt.is_submitted and _past_grace(attempt, now):
+            _grade(attempt, now=now, auto=True)
     return attempt
 
 

@@ -154,7 +154,9 @@ def attempt_result(request, attempt_id: int):
         {
             "attempt": attempt,
             "assessment": attempt.assessment,
-            "result": selectors.attempt_result(attempt=attempt),
+            "result": selectors.attempt_result(
+                attempt=attempt, attempts=overview.attempts
+            ),
             "overview": overview,
             "course_completion": completion_latest(
                 user=request.user, course=attempt.assessment.course

@@ -55,8 +55,23 @@ class PlanForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args, competencies, courses, rows: dict, **kwargs):
+    def __init__(self, *args, competencies: list, courses, rows: dict, **kwargs):
+        """`competencies`: the competencies to offer, in order (the profile's, from
+        the standards snapshot: rendering reads no competency); `courses`: a query
+        set, read once."""
         super().__init__(*args, **kwargs)
-        self.fields["gaps"].queryset = competencies
-        self.fields["gaps"].rows = rows
-        self.fields["courses"].queryset = courses
+        gaps = self.fields["gaps"]
+        gaps.rows = rows
+        # Validation reads the database; the choices come from what is loaded.
+        gaps.queryset = Competency.objects.filter(
+            pk__in=[competency.pk for competency in competencies]
+        )
+        gaps.choices = [
+            (competency.pk, gaps.label_from_instance(competency))
+            for competency in competencies
+        ]
+        field = self.fields["courses"]
+        field.queryset = courses
+        field.choices = [
+            (course.pk, field.label_from_instance(course)) for course in courses
+        ]

@@ -16,6 +16,7 @@ number of people:
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Substr
@@ -32,12 +33,16 @@ from competencies.hr.selectors import (
     unit_trails,
 )
 from competencies.models import OrgUnit, Person, Placement
-from competencies.selectors import FrameworkProfile, person_profile
+from competencies.selectors import (
+    PLACEMENT_UNREAD,
+    FrameworkProfile,
+    person_and_placement,
+    person_profile,
+)
 
 from ..models import (
     Assignee,
     CourseAssignment,
-    CourseCompetency,
     CourseCompletion,
     CoursePage,
     DevelopmentPlan,
@@ -45,6 +50,7 @@ from ..models import (
     PlanCourse,
     PlanGap,
 )
+from ..selectors import catalogue_index
 
 PAGE_SIZE = 50
 
@@ -641,16 +647,23 @@ def supervisor_of(person: Person, *, on: date | None = None) -> Person | None:
     return placement.supervisor if placement else None
 
 
-def plan_view(person: Person, *, year: int | None = None) -> PlanView:
+def plan_view(
+    person: Person,
+    *,
+    year: int | None = None,
+    placement: Placement | None = PLACEMENT_UNREAD,
+) -> PlanView:
     """The plan with its progress: gaps closed by today's attained level, planned
-    courses completed within the fiscal year. A constant number of queries."""
+    courses completed within the fiscal year. A constant number of queries.
+    `placement`: the person's current placement, when the caller has read it
+    (person_and_placement)."""
     year = year or fiscal_year(today())
     plan = (
         DevelopmentPlan.objects.filter(person=person, fiscal_year=year)
         .select_related("supervisor_agreed_by", "returned_by", "agreement_recorded_by")
         .first()
     )
-    profile = person_profile(person)
+    profile = person_profile(person, placement=placement)
     primary = profile.frameworks[0] if profile.frameworks else None
     attained = {
         row.competency.pk: row.attained_rank
@@ -658,6 +671,7 @@ def plan_view(person: Person, *, year: int | None = None) -> PlanView:
         for row in framework_profile.rows
     }
     gaps, courses = [], []
+    completions: list[tuple[date, Decimal]] = []  # the year's, for the quarters
     if plan is not None:
         gaps = [
             PlanGapRow(gap=gap, attained_rank=attained.get(gap.competency_id, 0))
@@ -668,12 +682,13 @@ def plan_view(person: Person, *, year: int | None = None) -> PlanView:
         starts, ends = fiscal_year_bounds(year)
         done: dict[int, date] = {}
         if person.user_id:
-            for course_id, completed_at in CourseCompletion.objects.filter(
+            for course_id, completed_at, hours in CourseCompletion.objects.filter(
                 user_id=person.user_id,
                 completed_at__date__gte=starts,
                 completed_at__date__lte=ends,
-            ).values_list("course_id", "completed_at"):
+            ).values_list("course_id", "completed_at", "learning_hours"):
                 done[course_id] = timezone.localdate(completed_at)
+                completions.append((done[course_id], hours))
         courses = [
             PlanCourseRow(
                 planned=item,
@@ -689,18 +704,32 @@ def plan_view(person: Person, *, year: int | None = None) -> PlanView:
         gaps=gaps,
         courses=courses,
         profile=primary,
-        supervisor=supervisor_of(person),
-        quarters=_plan_quarters(person, year, courses) if plan is not None else [],
+        supervisor=(
+            profile.placement.supervisor
+            if profile.placement is not None and profile.placement.supervisor_id
+            else supervisor_of(person)
+        ),
+        quarters=(
+            _plan_quarters(person, year, courses, completions)
+            if plan is not None
+            else []
+        ),
     )
 
 
-def _plan_quarters(person: Person, year: int, courses: list[PlanCourseRow]):
-    """Hours and planned courses completed by Thai fiscal quarter (two queries)."""
+def _plan_quarters(
+    person: Person,
+    year: int,
+    courses: list[PlanCourseRow],
+    completions: list[tuple[date, Decimal]],
+):
+    """Hours and planned courses completed by Thai fiscal quarter (one query, for
+    the development records; the course hours from the year's `completions`)."""
     from ..development.selectors import development_hours_by_quarter
 
     on = today()
     quarters = []
-    for item in development_hours_by_quarter(person, year):
+    for item in development_hours_by_quarter(person, year, completions=completions):
         completed = [
             row.completed_on for row in courses if row.completed_on is not None
         ]
@@ -724,17 +753,22 @@ def _plan_quarters(person: Person, year: int, courses: list[PlanCourseRow]):
 
 
 def plan_course_choices(profile: FrameworkProfile | None, planned: list[int]):
-    """Live courses that develop one of the person's gaps, plus those already planned."""
-    gap_ids = [row.competency.pk for row in profile.rows if row.gap] if profile else []
-    linked = CourseCompetency.objects.filter(competency_id__in=gap_ids).values(
-        "page_id"
+    """Live courses that develop one of the person's gaps, plus those already planned.
+
+    Which courses: from the catalogue's index (courses.selectors.catalogue_index, the
+    live public courses with their competencies, a process cache); the query only
+    reads them in title order."""
+    gap_ids = (
+        {row.competency.pk for row in profile.rows if row.gap} if profile else set()
     )
-    return (
-        CoursePage.objects.live()
-        .public()
-        .filter(Q(pk__in=linked) | Q(pk__in=planned))
-        .order_by("title")
-    )
+    planned = set(planned)
+    chosen = [
+        course.pk
+        for course in catalogue_index()
+        if course.pk in planned
+        or any(link.competency_id in gap_ids for link in course.competency_links.all())
+    ]
+    return CoursePage.objects.filter(pk__in=chosen).order_by("title")
 
 
 def person_for_learner(user) -> Person:
@@ -742,6 +776,17 @@ def person_for_learner(user) -> Person:
     if person is None:
         raise Http404
     return person
+
+
+def person_and_placement_for_learner(user) -> tuple[Person, Placement | None]:
+    """The signed-in user's person and current placement (one query when placed);
+    404 for an account with no person."""
+    person, placement = (
+        person_and_placement(user) if user.is_authenticated else (None, None)
+    )
+    if person is None:
+        raise Http404
+    return person, placement
 
 
 @dataclass(frozen=True)

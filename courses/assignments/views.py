@@ -16,7 +16,6 @@ from django.views.decorators.http import require_POST
 
 from academy.core.forms import form_add_service_errors
 from academy.core.thaidate import fiscal_year
-from competencies.models import Competency
 
 from . import selectors, services
 from .forms import PlanForm
@@ -36,9 +35,9 @@ def _year(value) -> int:
 
 @login_required
 def plan_mine(request):
-    person = selectors.person_for_learner(request.user)
+    person, placement = selectors.person_and_placement_for_learner(request.user)
     year = _year(request.GET.get("year") or request.POST.get("year"))
-    view = selectors.plan_view(person, year=year)
+    view = selectors.plan_view(person, year=year, placement=placement)
     planned_gaps = [row.gap.competency_id for row in view.gaps]
     planned_courses = [row.planned.course_id for row in view.courses]
     rows = (
@@ -52,9 +51,8 @@ def plan_mine(request):
     )
     form = PlanForm(
         request.POST or None,
-        competencies=Competency.objects.filter(pk__in=list(rows)).order_by(
-            "sort_order", "code"
-        ),
+        # The profile's rows are in the competencies' order (sort order, code).
+        competencies=[row.competency for row in rows.values()],
         rows=rows,
         courses=selectors.plan_course_choices(view.profile, planned_courses),
         initial={

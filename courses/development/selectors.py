@@ -89,12 +89,19 @@ class QuarterHours:
     hours: DevelopmentHours
 
 
-def development_hours_by_quarter(person: Person, year: int) -> list[QuarterHours]:
+def development_hours_by_quarter(
+    person: Person, year: int, *, completions: list[tuple[date, Decimal]] | None = None
+) -> list[QuarterHours]:
     """A person's development hours in each Thai fiscal quarter of `year` (C.E.):
-    two queries, each summing its four quarters in SQL."""
+    two queries, each summing its four quarters in SQL; one when the caller has read
+    the year's course completions (`completions`: (local date, learning hours))."""
     quarters = fiscal_quarters(year)
     course_sums = {}
-    if person.user_id is not None:
+    if completions is not None:
+        for number, first, last in quarters:
+            hours = [value for day, value in completions if first <= day <= last]
+            course_sums[f"q{number}"] = sum(hours, Decimal("0")) if hours else None
+    elif person.user_id is not None:
         course_sums = CourseCompletion.objects.filter(
             user_id=person.user_id,
             completed_at__date__gte=quarters[0][1],

@@ -21,6 +21,8 @@ class Enrolment(models.Model):
         ASSIGNED = "assigned", _("Assigned")
 
     OPEN_STATUSES = (Status.PENDING, Status.ACTIVE)
+    #: Taking or completed: the course is not recommended again.
+    TAKEN_STATUSES = (*OPEN_STATUSES, Status.COMPLETED)
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolments"

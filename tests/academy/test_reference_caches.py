@@ -15,7 +15,7 @@ from academy.core import pagecache
 from academy.core.refcache import ReferenceCache
 from academy.core.sites import site_cache
 from courses.models import CourseCompetency
-from courses.selectors import catalogue_index
+from courses.selectors import catalogue_index, lessons_of
 from tests.factories import UserFactory, competency, course, level
 
 pytestmark = pytest.mark.django_db
@@ -94,3 +94,46 @@ def test_keys_from_requests_cannot_grow_the_process_without_bound():
         from academy.core import refcache
 
         refcache._registry.remove(bounded)
+
+
+def test_a_courses_lessons_are_counted_until_the_content_changes(framework_academy):
+    from courses.models import LessonPage
+    from courses.selectors import lesson_counts_cache, live_lessons_count
+
+    page = course("หลักสูตรนับบทเรียน", slug="counted", lessons=2)
+    assert live_lessons_count(page) == 2
+    assert lesson_counts_cache.get() is lesson_counts_cache.get()
+
+    added = LessonPage(title="บทที่ 3", slug="lesson-3", body=[], live=False)
+    page.add_child(instance=added)
+    assert live_lessons_count(page) == 2  # a draft
+    added.save_revision().publish()
+    assert live_lessons_count(page) == 3
+    LessonPage.objects.get(pk=added.pk).unpublish()
+    assert live_lessons_count(page) == 2
+    LessonPage.objects.get(pk=lessons_of(page)[0].pk).delete()
+    assert live_lessons_count(page) == 1
+
+
+def test_a_lesson_moved_to_another_course_counts_there(framework_academy):
+    from courses.selectors import live_lessons_count
+
+    source = course("หลักสูตรต้นทาง", slug="source", lessons=2)
+    target = course("หลักสูตรปลายทาง", slug="target", lessons=0)
+    assert (live_lessons_count(source), live_lessons_count(target)) == (2, 0)
+    lessons_of(source)[0].move(target, pos="last-child")
+    source.refresh_from_db()
+    target.refresh_from_db()
+    assert (live_lessons_count(source), live_lessons_count(target)) == (1, 1)
+
+
+def test_lesson_counts_changed_by_another_worker_are_seen(framework_academy):
+    from courses.models import LessonPage
+    from courses.selectors import live_lessons_count
+
+    page = course("หลักสูตรจากอีกเครื่อง", slug="elsewhere", lessons=2)
+    assert live_lessons_count(page) == 2
+    LessonPage.objects.filter(pk=lessons_of(page)[0].pk).update(live=False)
+    assert live_lessons_count(page) == 2  # no signal: this process keeps its count
+    cache.set(pagecache.VERSION_KEY, "bumped elsewhere", timeout=None)
+    assert live_lessons_count(page) == 1

@@ -275,4 +275,4 @@ def test_learner_dashboard_query_budget_with_assignments(client, hr_world):
     one = _queries(client, "/dashboard/")
     grow(49)
     fifty = _queries(client, "/dashboard/")
-    assert one == fifty <= 14
+    assert one == fifty <= 10

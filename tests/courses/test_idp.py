@@ -237,3 +237,4 @@ def test_plan_pages_query_budget(client, hr_world, employee):
     fifty = [count(user, url) for user, url in urls]
     assert one == fifty
     assert max(fifty) <= 30
+    assert fifty[0] <= 10  # the learner's own plan

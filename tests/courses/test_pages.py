@@ -275,7 +275,7 @@ def test_dashboard_query_budget(client, learner, framework_academy):
 
     client.force_login(learner)
     one, fifty = one_and_fifty(grow, lambda: page_queries(client, "/dashboard/"))
-    assert one == fifty <= 14
+    assert one == fifty <= 10
 
 
 def test_course_page_query_budget(client, learner, framework_academy):
