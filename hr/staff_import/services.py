@@ -648,7 +648,9 @@ def _parsed_rows_mac(job: ImportJob, stamp: str, rows: bytes) -> str:
 
 
 def parsed_rows_seal(job: ImportJob, parsed: parsing.ParsedFile) -> bytes:
-    compressor = zlib.compressobj(6)
+    # Level 1: a third of level 6's time for 100,000 rows (0.5 s against 1.7 s) for
+    # 9 MB instead of 7, kept a day at most.
+    compressor = zlib.compressobj(1)
     rows = b"".join(
         [
             *(compressor.compress(line) for line in parsing.parsed_dump(parsed)),
