@@ -208,6 +208,7 @@ def test_plan_pages_query_budget(client, hr_world, employee):
                     slug=f"p{k}",
                     lessons=1,
                     competencies=[(rows[k % len(rows)].competency, 3)],
+                    revisions=False,  # live pages, cheaply: tests/factories.py
                 )
             )
         _save(

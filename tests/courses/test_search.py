@@ -279,6 +279,7 @@ def test_search_page_queries_are_the_same_for_1_and_50_results(
             slug=f"cloud-{number}",
             lessons=1,
             competencies=[(competency(framework_academy, codes[number % 6]), 3)],
+            revisions=False,  # the pages the site serves, made live cheaply
         )
 
     make(0)
