@@ -28,6 +28,7 @@ from django.db import connection, transaction
 from django.utils import timezone, translation
 
 from academy.core.pagecache import content_version
+from academy.core.refcache import shared_version
 
 LEARNER_VERSION_KEY = "academy:learner:{user_id}:version"
 ASSIGNMENTS_VERSION_KEY = "academy:assignments:version"
@@ -36,14 +37,6 @@ DASHBOARD_KEY = "academy:dashboard:{user_id}:{parts}"
 
 def ttl() -> int:
     return int(getattr(settings, "ACADEMY_DASHBOARD_CACHE_SECONDS", 0) or 0)
-
-
-def _version(key: str) -> str:
-    version = cache.get(key)
-    if version is None:
-        cache.add(key, uuid.uuid4().hex, timeout=None)
-        version = cache.get(key)
-    return version
 
 
 def _bump(key: str) -> None:  # a version shared by every learner
@@ -56,7 +49,7 @@ def _bump(key: str) -> None:  # a version shared by every learner
 
 def learner_version(user_id: int) -> str:
     _pending_resolve()  # this thread's writes are seen by its own reads at once
-    return _version(LEARNER_VERSION_KEY.format(user_id=user_id))
+    return shared_version(LEARNER_VERSION_KEY.format(user_id=user_id))
 
 
 def _set_learner_versions(user_ids) -> None:
@@ -205,7 +198,7 @@ def dashboard_key(user_id: int) -> str:
         [
             learner_version(user_id),
             content_version(),
-            _version(ASSIGNMENTS_VERSION_KEY),
+            shared_version(ASSIGNMENTS_VERSION_KEY),
             timezone.localdate().isoformat(),
             translation.get_language() or settings.LANGUAGE_CODE,
         ]
