@@ -46,13 +46,13 @@ def results_section(*, person, user) -> PersonSection | None:
 
     Supervisors see competency profiles, not scores: the section is left out for them.
     """
-    from competencies.hr.selectors import hr_access, placements_in_scope
+    from competencies.hr.selectors import hr_access, person_in_scope
     from courses.assessments.selectors import results_for_hr
 
     if not can(user, "hr.act_as_officer"):
         return None
     access = hr_access(user)
-    if not placements_in_scope(access).filter(person=person).exists():
+    if not person_in_scope(access, person):
         return None  # a supervisor who is an HR officer elsewhere
     results = list(results_for_hr(access, person=person)[: RECENT_RESULTS + 1])
     shown = results[:RECENT_RESULTS]

@@ -80,6 +80,11 @@ class HRAccess:
     scope_units: tuple[OrgUnit, ...] = ()
     person_id: int | None = None
     report_ids: frozenset[int] = frozenset()
+    #: person id -> the person if currently placed in the scope, else None: asked
+    #: once a request (the person page's sections ask again what the page asked).
+    people_in_scope: dict = field(
+        default_factory=dict, compare=False, hash=False, repr=False
+    )
 
     @property
     def is_hr_officer(self) -> bool:
@@ -275,14 +280,28 @@ def person_get_for_hr(access: HRAccess, person_id: int) -> Person:
     """A person an HR officer may act on: currently placed in their scope."""
     if not access.is_hr_officer:
         raise Http404
-    person = (
-        Person.objects.filter(pk=person_id)
-        .filter(Exists(placements_in_scope(access).filter(person=OuterRef("pk"))))
-        .first()
-    )
+    if person_id in access.people_in_scope:
+        person = access.people_in_scope[person_id]
+    else:
+        person = (
+            Person.objects.filter(pk=person_id)
+            .filter(Exists(placements_in_scope(access).filter(person=OuterRef("pk"))))
+            .first()
+        )
+        access.people_in_scope[person_id] = person
     if person is None:
         raise Http404
     return person
+
+
+def person_in_scope(access: HRAccess, person: Person) -> bool:
+    """Whether `person` is currently placed in the officer's scope (asked once a
+    request: person_get_for_hr and person_get_visible remember the answer)."""
+    try:
+        person_get_for_hr(access, person.pk)
+    except Http404:
+        return False
+    return True
 
 
 def person_get_visible(access: HRAccess, person_id: int) -> tuple[Person, bool]:
@@ -299,6 +318,8 @@ def person_get_visible(access: HRAccess, person_id: int) -> tuple[Person, bool]:
     person = people.first()
     if person is None:
         raise Http404
+    if access.is_hr_officer:
+        access.people_in_scope[person.pk] = person if person.hr_in_scope else None
     if getattr(person, "hr_in_scope", False):
         return person, False
     if person.pk in access.report_ids:

@@ -180,4 +180,4 @@ def test_person_page_query_budget_with_1_and_50_enrolments_and_results(
     one = _queries(client, url)
     grow(49)
     fifty = _queries(client, url)
-    assert one == fifty <= 22
+    assert one == fifty <= 20

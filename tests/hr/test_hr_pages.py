@@ -410,9 +410,9 @@ def test_person_page_query_budget(client, hr_world):
 
     url = reverse("hr:person", args=[hr_world.target.pk])
     one, fifty = _budget(client, hr_world.officer, url, grow)
-    # 14 reads and one write: the personal-data audit entry of the view (kept on
+    # 12 reads and one write: the personal-data audit entry of the view (kept on
     # purpose, a security requirement: who read whose record).
-    assert one == fifty <= 15
+    assert one == fifty <= 13
     with CaptureQueriesContext(connection) as context:
         client.get(url)
     writes = [
@@ -476,7 +476,7 @@ def test_home_and_evidence_form_query_budget(client, hr_world):
     assert _queries(client, reverse("hr:home")) <= 4
     other = hr_officer(hr_world.ministry)
     client.force_login(other)
-    assert _queries(client, reverse("hr:evidence_new", args=[hr_world.target.pk])) <= 7
+    assert _queries(client, reverse("hr:evidence_new", args=[hr_world.target.pk])) <= 6
 
 
 def _own_record(world):

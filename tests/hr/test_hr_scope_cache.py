@@ -14,7 +14,7 @@ import pytest
 from academy.accounts.roles import Role
 from competencies.hr.selectors import hr_access
 from competencies.hr.services import hr_scope_assign
-from competencies.models import HRScope, OrgUnit
+from competencies.models import HRScope, OrgUnit, Placement
 from tests.factories import PlacementFactory, hr_officer, org_unit
 
 pytestmark = pytest.mark.django_db
@@ -115,3 +115,28 @@ def test_a_page_marking_its_scope_units_leaves_the_kept_ones_alone(hr_world):
     first = _fresh_access(hr_world.officer).scope_units[0]
     first.trail = "set by one request"
     assert not hasattr(_fresh_access(hr_world.officer).scope_units[0], "trail")
+
+
+def test_the_person_page_asks_once_whether_the_person_is_in_scope(client, hr_world):
+    """The page and its sections (results, supervisor invitation) share the answer."""
+    client.force_login(hr_world.officer)
+    url = reverse("hr:person", args=[hr_world.target.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    person = f'"competencies_person"."id" = {hr_world.target.pk}'
+    asked = [
+        q
+        for q in captured
+        if 'FROM "competencies_person"' in q["sql"] and person in q["sql"]
+    ]
+    assert len(asked) == 1
+
+
+def test_the_answer_is_not_kept_beyond_the_request(client, hr_world):
+    client.force_login(hr_world.officer)
+    assert _person_status(client, hr_world.target) == 200
+    Placement.objects.filter(person=hr_world.target).update(
+        unit=hr_world.other_department
+    )
+    assert _person_status(client, hr_world.target) == 404
