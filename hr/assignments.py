@@ -120,8 +120,7 @@ def assignment_detail(request, access, assignment_id: int, change_form=None):
     people = Paginator(
         selectors.assignment_people_status(access, assignment), selectors.PAGE_SIZE
     ).get_page(request.GET.get("page"))
-    selectors.with_units_now(people.object_list)
-    unit_trails([assignment.unit])
+    selectors.with_units_now(people.object_list, also=[assignment.unit])
     may_change = not assignment.is_cancelled and can(
         request.user, "assignments.change", assignment
     )

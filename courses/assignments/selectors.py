@@ -499,17 +499,15 @@ def assignment_people_status(
     )
 
 
-def with_units_now(assignees) -> None:
+def with_units_now(assignees, *, also=()) -> None:
     """Set `unit_now` (with its code and trail) on a page of assignment_people_status
-    rows: two queries for the page."""
-    units = {
-        unit.pk: unit
-        for unit in unit_trails(
-            OrgUnit.objects.filter(
-                pk__in={assignee.unit_now_id for assignee in assignees}
-            )
-        )
-    }
+    rows: two queries for the page, whose second also sets the trail of the units
+    in `also` (the assignment's own unit, say)."""
+    now = list(
+        OrgUnit.objects.filter(pk__in={assignee.unit_now_id for assignee in assignees})
+    )
+    unit_trails([*now, *also])
+    units = {unit.pk: unit for unit in now}
     for assignee in assignees:
         assignee.unit_now = units.get(assignee.unit_now_id)
 

@@ -339,3 +339,22 @@ def test_assignment_detail_lists_people_with_their_state(client, hr_world, progr
     assert {hr_world.target.pk, hr_world.learner_user.person.pk} <= set(people)
     assert people[hr_world.learner_user.person.pk].done
     assert not people[hr_world.target.pk].started
+
+
+def test_assignment_detail_names_units_with_the_units_above_them(
+    client, hr_world, mandatory
+):
+    """The assignment's unit and each person's unit carry their trail (กระทรวง… ›
+    กรม…), so same-named units can be told apart: both from one query."""
+    assignment = assignment_create(
+        access=hr_access(hr_world.parent_officer),
+        course=mandatory,
+        due_on=timezone.localdate() + timedelta(days=30),
+        target=selectors.AssignmentTarget(unit=hr_world.unit),
+    )
+    client.force_login(hr_world.parent_officer)
+    response = client.get(reverse("hr:assignment_detail", args=[assignment.pk]))
+    assert response.context["assignment"].unit.trail == "กระทรวงดิจิทัลทดสอบ › กรมหนึ่ง"
+    units = {a.unit_now.pk: a.unit_now for a in response.context["page"].object_list}
+    assert units[hr_world.unit.pk].trail == "กระทรวงดิจิทัลทดสอบ › กรมหนึ่ง"
+    assert "(กระทรวงดิจิทัลทดสอบ › กรมหนึ่ง)" in response.content.decode()

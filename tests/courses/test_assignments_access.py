@@ -235,7 +235,7 @@ def grown(hr_world):
     [
         (lambda g: reverse("hr:assignment_list"), 7),
         (lambda g: reverse("hr:compliance"), 7),
-        (lambda g: reverse("hr:assignment_detail", args=[g.assignment.pk]), 11),
+        (lambda g: reverse("hr:assignment_detail", args=[g.assignment.pk]), 10),
         (lambda g: reverse("hr:compliance_export", args=["csv"]), 6),
         (lambda g: reverse("hr:assignment_new"), 7),
     ],
