@@ -65,3 +65,20 @@ def multi_sco_course(*, path: Path = FORCED_ORDER, lessons: int = 0, **fields):
     page.add_child(instance=lesson)
     lesson.save_revision().publish()
     return CoursePage.objects.get(pk=page.pk), ScormLessonPage.objects.get(pk=lesson.pk)
+
+
+def knowledge_check_answered(frame):
+    """Answer the Rustici golf sample's knowledge check right, in `frame` (a Playwright
+    frame locator of its content frame); returns its Submit button, not yet clicked.
+
+    The page writes its form with document.write, question by question, and the
+    Submit button last: a busy browser may still be parsing the questions when the
+    form appears, and .all() does not wait, so wait for the button first."""
+    frame.locator("#frmTest").wait_for()
+    submit = frame.locator("input[value='Submit Answers']")
+    submit.wait_for()
+    for radio in frame.locator(".correctAnswer input[type=radio]").all():
+        radio.check()
+    for box in frame.locator(".correctAnswer input[type=text]").all():
+        box.fill(box.locator("xpath=..").inner_text().strip().strip("()"))
+    return submit

@@ -8,7 +8,11 @@ import pytest
 
 from courses.models import CourseCompletion, LessonProgress, ScormRegistration
 from courses.services import enrolment_create
-from tests.courses.scorm_helpers import FORCED_ORDER_ITEMS, multi_sco_course
+from tests.courses.scorm_helpers import (
+    FORCED_ORDER_ITEMS,
+    knowledge_check_answered,
+    multi_sco_course,
+)
 from tests.e2e.test_scorm_journey import _wait_for, origins  # noqa: F401 - fixture
 from tests.factories import PlacementFactory, UserFactory, org_unit
 from tests.site import site_tree
@@ -98,12 +102,7 @@ def test_a_multi_sco_package_plays_as_contents_and_rolls_up(
     toc.locator("li[data-item=assessment_item] a").click()
     page.wait_for_url("**?sco=assessment_item")
     quiz = sco.frame_locator("#contentFrame")
-    quiz.locator("#frmTest").wait_for()
-    for radio in quiz.locator(".correctAnswer input[type=radio]").all():
-        radio.check()
-    for box in quiz.locator(".correctAnswer input[type=text]").all():
-        box.fill(box.locator("xpath=..").inner_text().strip().strip("()"))
-    quiz.locator("input[value='Submit Answers']").click()
+    knowledge_check_answered(quiz).click()
     page.locator(".scorm-player[data-passed=true]").wait_for(timeout=60_000)
     page.locator(".scorm-status[data-state=course_completed]").wait_for()
     shot(page, "scorm-multi-passed")

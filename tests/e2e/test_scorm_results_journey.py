@@ -15,7 +15,7 @@ from academy.accounts.roles import Role
 from courses.models import CoursePage, ScormLessonPage, ScormRegistration
 from courses.scorm.services import package_create
 from courses.services import enrolment_create
-from tests.courses.scorm_helpers import OUTSIDE
+from tests.courses.scorm_helpers import OUTSIDE, knowledge_check_answered
 from tests.e2e.test_scorm_journey import _wait_for, origins  # noqa: F401 - fixture
 from tests.factories import PlacementFactory, UserFactory, course, org_unit
 from tests.site import site_tree
@@ -65,12 +65,7 @@ def test_the_instructor_reads_each_answer_the_package_recorded(
     for _ in range(PAGES - 1):
         sco.locator("#butNext").click()
     quiz = sco.frame_locator("#contentFrame")
-    quiz.locator("#frmTest").wait_for()
-    for radio in quiz.locator(".correctAnswer input[type=radio]").all():
-        radio.check()
-    for box in quiz.locator(".correctAnswer input[type=text]").all():
-        box.fill(box.locator("xpath=..").inner_text().strip().strip("()"))
-    quiz.locator("input[value='Submit Answers']").click()
+    knowledge_check_answered(quiz).click()
     sco.locator("#butExit").click()
     saved = _wait_for(
         lambda: (
