@@ -82,3 +82,18 @@ def knowledge_check_answered(frame):
     for box in frame.locator(".correctAnswer input[type=text]").all():
         box.fill(box.locator("xpath=..").inner_text().strip().strip("()"))
     return submit
+
+
+def wait_until_passed(page, *, timeout: int = 60_000):
+    """Wait until the lesson page says the server took the pass; fail at once, naming
+    what the page shows, if its last commit was refused or could not be saved."""
+    page.locator(
+        ".scorm-player[data-passed=true], .scorm-status[data-state=failed]"
+    ).first.wait_for(timeout=timeout)
+    player = page.locator(".scorm-player")
+    if player.get_attribute("data-passed") != "true":
+        state = page.locator(".scorm-status").get_attribute("data-state")
+        raise AssertionError(
+            f"the lesson page's last commit was not saved: status {state!r}, "
+            f"data-completed={player.get_attribute('data-completed')!r}"
+        )

@@ -55,6 +55,25 @@ def browser():
         browser.close()
 
 
+def _report_browser_trouble(page):
+    """Print, as it happens, what the browser said and which requests failed or were
+    refused, in every frame: pytest shows it only when the test fails."""
+
+    def response(response):
+        if response.status >= 400:
+            print(f"HTTP {response.status} {response.request.method} {response.url}")
+
+    page.on("console", lambda message: print(f"console {message.type}: {message.text}"))
+    page.on("pageerror", lambda error: print(f"page error: {error}"))
+    page.on("response", response)
+    page.on(
+        "requestfailed",
+        lambda request: print(
+            f"failed: {request.method} {request.url} {request.failure}"
+        ),
+    )
+
+
 @pytest.fixture
 def page(browser, live_server):
     context = browser.new_context(
@@ -64,8 +83,23 @@ def page(browser, live_server):
     )
     context.set_default_timeout(15_000)
     page = context.new_page()
+    _report_browser_trouble(page)
     yield page
     context.close()
+
+
+@pytest.fixture
+def scorm_origins(settings, live_server):
+    """The Academy on localhost and the SCORM packages on 127.0.0.1 of the same live
+    server: two origins, as in production, so a package's frames cannot reach the
+    Academy page or its cookies."""
+    academy = live_server.url
+    content = academy.replace("localhost", "127.0.0.1")
+    assert content != academy
+    settings.ACADEMY_PUBLIC_BASE_URL = academy
+    settings.ACADEMY_SCORM_CONTENT_ORIGIN = content
+    settings.ALLOWED_HOSTS = ["localhost", "127.0.0.1", "testserver"]
+    return academy, content
 
 
 @pytest.fixture

@@ -7,34 +7,24 @@ from another origin (127.0.0.1 beside the Academy's localhost), so the test also
 shows that its frames cannot reach the Academy page or its cookies.
 """
 
-import time
-
-from django.db import OperationalError
-
 import pytest
 
 from certificates.models import Certificate
 from competencies.models import Evidence
 from courses.models import CourseCompletion, ScormRegistration
 from courses.services import enrolment_create
-from tests.courses.scorm_helpers import knowledge_check_answered, scorm_course
+from tests.courses.scorm_helpers import (
+    knowledge_check_answered,
+    scorm_course,
+    wait_until_passed,
+)
+from tests.e2e.live import recorded
 from tests.factories import PlacementFactory, UserFactory, competency, org_unit
 from tests.site import site_tree
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 PAGES = 15  # the Golf Examples' launch page steps through 15 pages; the last is a test
-
-
-@pytest.fixture
-def origins(settings, live_server):
-    academy = live_server.url
-    content = academy.replace("localhost", "127.0.0.1")
-    assert content != academy
-    settings.ACADEMY_PUBLIC_BASE_URL = academy
-    settings.ACADEMY_SCORM_CONTENT_ORIGIN = content
-    settings.ALLOWED_HOSTS = ["localhost", "127.0.0.1", "testserver"]
-    return academy, content
 
 
 def _scene(version: str, standards):
@@ -55,26 +45,13 @@ def _scene(version: str, standards):
     return user, page, lesson
 
 
-def _wait_for(condition, *, timeout=60.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            value = condition()
-        except OperationalError:  # SQLite's shared-cache lock while the server writes
-            value = None
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError("timed out waiting for the server to record the commit")
-
-
 def _registration(user):
     return ScormRegistration.objects.select_related("package").get(enrolment__user=user)
 
 
 @pytest.mark.parametrize("version", ["1.2", "2004"])
-def test_scorm_package_journey(page, sign_in, shot, standards, origins, version):
-    academy, content = origins
+def test_scorm_package_journey(page, sign_in, shot, standards, scorm_origins, version):
+    academy, content = scorm_origins
     user, course_page, lesson = _scene(version, standards)
     dialogs = []
 
@@ -108,7 +85,7 @@ def test_scorm_package_journey(page, sign_in, shot, standards, origins, version)
     for _ in range(3):
         sco.locator("#butNext").click()
     sco.locator("#butExit").click()
-    saved = _wait_for(
+    saved = recorded(
         lambda: (r := _registration(user)).exit == "suspend" and r.location == "3" and r
     )
     status = "lesson_status" if version == "1.2" else "completion_status"
@@ -120,7 +97,7 @@ def test_scorm_package_journey(page, sign_in, shot, standards, origins, version)
     # Resume: the package offers to go back to page 3 and does.
     page.goto(lesson.url)
     sco.locator("#butNext").wait_for()
-    _wait_for(lambda: any("resume" in message for message in dialogs))
+    recorded(lambda: any("resume" in message for message in dialogs))
     content_frame = sco.frame_locator("#contentFrame")
     content_frame.locator("h1").wait_for()
     assert any(f.url.endswith("/Playing/OtherScoring.html") for f in page.frames)
@@ -135,8 +112,8 @@ def test_scorm_package_journey(page, sign_in, shot, standards, origins, version)
 
     # The page says when the server has taken the pass: read the database only then
     # (polling it while the live server writes locks SQLite's shared-cache table).
-    page.locator(".scorm-player[data-passed=true]").wait_for(timeout=60_000)
-    finished = _wait_for(lambda: (r := _registration(user)).passed_at and r)
+    wait_until_passed(page)
+    finished = recorded(lambda: (r := _registration(user)).passed_at and r)
     if version == "1.2":
         assert finished.lesson_status == "passed"
     else:
@@ -148,7 +125,7 @@ def test_scorm_package_journey(page, sign_in, shot, standards, origins, version)
     assert finished.time_seconds > 0
 
     # The completion reaches the course, the evidence, the dashboard and the certificate.
-    completion = _wait_for(lambda: CourseCompletion.objects.filter(user=user).first())
+    completion = recorded(lambda: CourseCompletion.objects.filter(user=user).first())
     assert completion.course_id == course_page.pk
     assert Evidence.objects.filter(
         person__user=user,
@@ -161,7 +138,7 @@ def test_scorm_package_journey(page, sign_in, shot, standards, origins, version)
         "กอล์ฟสำหรับข้าราชการ"
         in page.locator("section[aria-labelledby=done-h] ul").inner_text()
     )
-    certificate = _wait_for(lambda: Certificate.objects.filter(user=user).first())
+    certificate = recorded(lambda: Certificate.objects.filter(user=user).first())
     assert certificate.status == Certificate.Status.VALID
     page.goto("/certificates/")
     assert certificate.number in page.locator("main").inner_text()

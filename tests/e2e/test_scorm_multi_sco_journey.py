@@ -12,8 +12,9 @@ from tests.courses.scorm_helpers import (
     FORCED_ORDER_ITEMS,
     knowledge_check_answered,
     multi_sco_course,
+    wait_until_passed,
 )
-from tests.e2e.test_scorm_journey import _wait_for, origins  # noqa: F401 - fixture
+from tests.e2e.live import recorded
 from tests.factories import PlacementFactory, UserFactory, org_unit
 from tests.site import site_tree
 
@@ -56,7 +57,7 @@ def test_a_multi_sco_package_plays_as_contents_and_rolls_up(
     sign_in,
     shot,
     standards,
-    origins,  # noqa: F811 - the fixture
+    scorm_origins,
 ):
     site_tree()
     user = UserFactory(email="pim@example.go.th", first_name="พิม", last_name="ดี")
@@ -103,11 +104,11 @@ def test_a_multi_sco_package_plays_as_contents_and_rolls_up(
     page.wait_for_url("**?sco=assessment_item")
     quiz = sco.frame_locator("#contentFrame")
     knowledge_check_answered(quiz).click()
-    page.locator(".scorm-player[data-passed=true]").wait_for(timeout=60_000)
+    wait_until_passed(page)
     page.locator(".scorm-status[data-state=course_completed]").wait_for()
     shot(page, "scorm-multi-passed")
 
-    registrations = _wait_for(
+    registrations = recorded(
         lambda: (
             len(rows := list(ScormRegistration.objects.filter(enrolment__user=user)))
             == 5
@@ -116,4 +117,4 @@ def test_a_multi_sco_package_plays_as_contents_and_rolls_up(
     )
     assert sorted(r.item for r in registrations) == sorted(FORCED_ORDER_ITEMS)
     assert all(r.passed_at for r in registrations)
-    assert _wait_for(lambda: CourseCompletion.objects.filter(user=user).exists())
+    assert recorded(lambda: CourseCompletion.objects.filter(user=user).exists())

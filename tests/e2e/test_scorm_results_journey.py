@@ -16,7 +16,7 @@ from courses.models import CoursePage, ScormLessonPage, ScormRegistration
 from courses.scorm.services import package_create
 from courses.services import enrolment_create
 from tests.courses.scorm_helpers import OUTSIDE, knowledge_check_answered
-from tests.e2e.test_scorm_journey import _wait_for, origins  # noqa: F401 - fixture
+from tests.e2e.live import recorded
 from tests.factories import PlacementFactory, UserFactory, course, org_unit
 from tests.site import site_tree
 
@@ -54,7 +54,7 @@ def test_the_instructor_reads_each_answer_the_package_recorded(
     sign_in,
     shot,
     standards,
-    origins,  # noqa: F811 - the fixture
+    scorm_origins,
 ):
     instructor, learner, lesson = _scene()
     page.on("dialog", lambda dialog: dialog.accept())
@@ -67,7 +67,7 @@ def test_the_instructor_reads_each_answer_the_package_recorded(
     quiz = sco.frame_locator("#contentFrame")
     knowledge_check_answered(quiz).click()
     sco.locator("#butExit").click()
-    saved = _wait_for(
+    saved = recorded(
         lambda: (
             (r := ScormRegistration.objects.get()).interactions and r.objectives and r
         )
