@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 import threading
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any
 
@@ -72,13 +73,15 @@ class ReferenceCache:
         max_entries: int = 100,
     ):
         self.name = name
-        #: Keys kept per version: a key taken from a request (a Host header) cannot
-        #: grow the process without bound.
+        #: Keys kept per version, least recently used out first: a key taken from a
+        #: request (a Host header, a path) cannot grow the process without bound,
+        #: and keys nobody asks for again (a scan of junk paths) cannot keep the
+        #: ones visitors use out of the cache until the next version.
         self.max_entries = max_entries
         self.build = build
         self.version_key = version_key or VERSION_KEY.format(name=name)
         self._version: str | None = None
-        self._values: dict[Hashable, Any] = {}
+        self._values: OrderedDict[Hashable, Any] = OrderedDict()
         self._lock = threading.Lock()
         self._pending = threading.local()
         _registry.append(self)
@@ -96,15 +99,17 @@ class ReferenceCache:
             return self.build(key)
         with self._lock:
             if self._version == version and key in self._values:
+                self._values.move_to_end(key)
                 return self._values[key]
         value = self.build(key)
         if self._bumped_in_open_transaction():
             return value
         with self._lock:
             if self._version != version:
-                self._version, self._values = version, {}
-            if len(self._values) < self.max_entries:
-                self._values[key] = value
+                self._version, self._values = version, OrderedDict()
+            self._values[key] = value
+            while len(self._values) > self.max_entries:
+                self._values.popitem(last=False)
         return value
 
     def bump(self, *args, **kwargs) -> None:
@@ -118,12 +123,12 @@ class ReferenceCache:
     def clear(self) -> None:
         """Forget this process's values (tests start each from the database)."""
         with self._lock:
-            self._version, self._values = None, {}
+            self._version, self._values = None, OrderedDict()
         self._pending.value = False
 
     def _new_version(self) -> None:
         with self._lock:
-            self._version, self._values = None, {}
+            self._version, self._values = None, OrderedDict()
         try:
             cache.set(self.version_key, uuid.uuid4().hex, timeout=None)
         except Exception:

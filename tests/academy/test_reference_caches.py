@@ -86,10 +86,36 @@ def test_keys_from_requests_cannot_grow_the_process_without_bound():
     try:
         for key in range(10):
             bounded.get(key)
-        for key in range(10):
+        assert len(bounded._values) == 3
+        for key in (7, 8, 9):
             bounded.get(key)
-        assert built.count(0) == 1  # kept
-        assert built.count(9) == 2  # never kept: built each time
+        assert built.count(9) == 1  # the last three are kept
+        bounded.get(0)
+        assert built.count(0) == 2  # pushed out long ago: built again
+    finally:
+        from academy.core import refcache
+
+        refcache._registry.remove(bounded)
+
+
+def test_a_scan_of_junk_keys_cannot_keep_a_used_key_out():
+    """The least recently used key goes first: a key asked for between junk keys
+    stays, and one asked for after the scan is kept again (a cache that stopped
+    keeping keys once full would build it on every request until the version
+    moved)."""
+    built = []
+    bounded = ReferenceCache("lru-test", built.append, max_entries=3)
+    try:
+        bounded.get("home")
+        for junk in range(10):
+            bounded.get(f"junk-{junk}")
+            bounded.get("home")
+        assert built.count("home") == 1
+        for junk in range(10, 20):
+            bounded.get(f"junk-{junk}")
+        bounded.get("course")
+        bounded.get("course")
+        assert built.count("course") == 1
     finally:
         from academy.core import refcache
 
