@@ -16,11 +16,13 @@ from __future__ import annotations
 from storages.backends.s3 import S3Storage
 from storages.utils import clean_name
 
+from .filenames import ScriptSafeNames
+
 #: Key prefixes (Wagtail's) of files that anyone may read: page images and renditions.
 PUBLIC_PREFIXES = ("original_images/", "images/")
 
 
-class PublicMediaStorage(S3Storage):
+class PublicMediaStorage(ScriptSafeNames, S3Storage):
     """Page images public, everything else private and signed (see the module)."""
 
     #: False where the bucket refuses ACLs (AWS "bucket owner enforced"): a bucket
@@ -62,7 +64,7 @@ class PublicMediaStorage(S3Storage):
         )
 
 
-class PrivateS3Storage(S3Storage):
+class PrivateS3Storage(ScriptSafeNames, S3Storage):
     """Never public: written private, read through signed URLs only."""
 
     def __init__(self, **settings):

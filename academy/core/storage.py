@@ -16,10 +16,16 @@ from django.core.files.storage import FileSystemStorage, storages
 from django.core.signals import setting_changed
 from django.utils.functional import LazyObject, empty
 
+from .filenames import ScriptSafeNames
+
 PRIVATE_STORAGE_ALIAS = "private"
 
 
-class PrivateFileSystemStorage(FileSystemStorage):
+class MediaFileSystemStorage(ScriptSafeNames, FileSystemStorage):
+    """The public media (page images) on the local disk, names kept whole in Thai."""
+
+
+class PrivateFileSystemStorage(ScriptSafeNames, FileSystemStorage):
     """Local files outside MEDIA_ROOT (ACADEMY_PRIVATE_MEDIA_ROOT by default) with no URL.
 
     `url()` refuses, so a template or view can never hand out a direct link by mistake.

@@ -309,7 +309,7 @@ ACADEMY_PRIVATE_MEDIA_ROOT = Path(
     os.environ.get("ACADEMY_PRIVATE_MEDIA_ROOT", VAR_DIR / "private")
 )
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "academy.core.storage.MediaFileSystemStorage"},
     "private": {"BACKEND": "academy.core.storage.PrivateFileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
