@@ -87,6 +87,21 @@ def personnel_groups(framework: Framework) -> list[PersonnelGroup]:
     return list(PersonnelGroup.objects.filter(framework=framework))
 
 
+def framework_competencies(framework: Framework) -> list[Competency]:
+    """The framework's competencies (not its areas) in display order, each with its
+    area: those loaded with it (frameworks_for_hr sets `hr_competencies` from the
+    standards snapshot), else one query. Loaded ones are the snapshot's, shared by
+    every request: never modify them."""
+    loaded = getattr(framework, "hr_competencies", None)
+    if loaded is not None:
+        return [item for item in loaded if item.kind != Competency.Kind.AREA]
+    return list(
+        framework.competencies.exclude(kind=Competency.Kind.AREA)
+        .select_related("parent")
+        .order_by("sort_order", "code")
+    )
+
+
 def covered_schemes(framework: Framework) -> frozenset[str] | None:
     """The codes of the staff schemes whose staff the framework's requirements count
     for; None when the framework says nothing about schemes (then: every scheme).
@@ -245,15 +260,33 @@ class ProvisionalMarks:
 
 
 def provisional_marks(framework: Framework) -> ProvisionalMarks:
-    """Which (group, competency) requirements of a framework are provisional (one
-    query, whatever the number of requirements)."""
+    """Which (group, competency) requirements of a framework are provisional: from
+    the requirements and competencies loaded with it (frameworks_for_hr, from the
+    standards snapshot: no query), else one query whatever their number."""
     marks: dict[int, set[int]] = defaultdict(set)
-    for requirement in Requirement.objects.filter(
-        group__framework=framework
-    ).select_related("competency"):
-        if rests_on_data_to_confirm(requirement, requirement.competency):
+    for requirement, competency in _requirements_with_competency(framework):
+        if rests_on_data_to_confirm(requirement, competency):
             marks[requirement.group_id].add(requirement.competency_id)
     return ProvisionalMarks({group: frozenset(ids) for group, ids in marks.items()})
+
+
+def _requirements_with_competency(framework: Framework) -> list:
+    """(requirement, its competency) of every requirement of the framework's groups."""
+    loaded = getattr(framework, "hr_requirements", None)
+    competencies = getattr(framework, "hr_competencies", None)
+    if loaded is not None and competencies is not None:
+        by_id = {item.pk: item for item in competencies}
+        if all(requirement.competency_id in by_id for requirement in loaded):
+            return [
+                (requirement, by_id[requirement.competency_id])
+                for requirement in loaded
+            ]
+    return [
+        (requirement, requirement.competency)
+        for requirement in Requirement.objects.filter(
+            group__framework=framework
+        ).select_related("competency")
+    ]
 
 
 # ------------------------------------------------------------------------------
@@ -890,11 +923,7 @@ def org_matrices(
         cursor.execute(sql, params)
         results = cursor.fetchall()
 
-    competencies = list(
-        framework.competencies.exclude(kind=Competency.Kind.AREA)
-        .select_related("parent")
-        .order_by("sort_order", "code")
-    )
+    competencies = framework_competencies(framework)
     matrices = {}
     for index, item in enumerate(by):
         found = [

@@ -580,19 +580,29 @@ def _trail_th(access: HRAccess):
 
 
 def frameworks_for_hr() -> list[Framework]:
-    """The active frameworks, newest first, with their rules and groups loaded: from
-    the standards snapshot (no query while the standards are unchanged). Copies, as
-    `hr_groups` is set on each and the snapshot's are every request's."""
+    """The active frameworks, newest first, with their rules, groups, competencies
+    and requirements loaded: from the standards snapshot (no query while the
+    standards are unchanged; org_matrix and provisional_marks read them). Copies, as
+    `hr_groups` and the others are set on each and the snapshot's are every
+    request's."""
     snapshot = standards_snapshot()
     groups = defaultdict(list)
     for group in sorted(
         snapshot.groups.values(), key=lambda group: (group.sort_order, group.code)
     ):
         groups[group.framework_id].append(group)
+    competencies = defaultdict(list)
+    for competency in snapshot.competencies:  # by framework, sort order, code
+        competencies[competency.framework_id].append(competency)
+    requirements = defaultdict(list)
+    for (group_id, _competency_id), requirement in snapshot.requirements.items():
+        requirements[snapshot.groups[group_id].framework_id].append(requirement)
     frameworks = []
     for framework in snapshot.frameworks:
         framework = copy.copy(framework)
         framework.hr_groups = groups[framework.pk]
+        framework.hr_competencies = competencies[framework.pk]
+        framework.hr_requirements = requirements[framework.pk]
         frameworks.append(framework)
     return frameworks
 
