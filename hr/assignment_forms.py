@@ -24,7 +24,10 @@ NUMBER_SEPARATORS = re.compile(r"[\s,;]+")
 MAX_LISTED = 5000
 
 
-class CourseChoiceField(forms.ModelChoiceField):
+class CourseChoiceField(KeptChoiceField):
+    """The assignable courses, read once (one query) for both the choices shown and
+    the check of the one chosen."""
+
     def label_from_instance(self, obj) -> str:
         return f"{obj.code} · {obj.display_title}" if obj.code else obj.display_title
 
@@ -32,7 +35,7 @@ class CourseChoiceField(forms.ModelChoiceField):
 class AssignmentForm(forms.Form):
     """Who (unit, group, position, or a list of employee numbers), what and by when."""
 
-    course = CourseChoiceField(label=_("Course"), queryset=None)
+    course = CourseChoiceField(label=_("Course"))
     due_on = forms.DateField(label=_("Due date"), widget=DateInput)
     unit = UnitChoiceField(
         label=_("Unit (and the units under it)"),
@@ -68,8 +71,9 @@ class AssignmentForm(forms.Form):
 
     def __init__(self, *args, access: HRAccess, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["course"].queryset = courses_assignable()
+        self.fields["course"].set_objects(courses_assignable())
         self.fields["unit"].queryset = units_in_scope(access)
+        self.fields["unit"].widget.access = access
         self.fields["unit"].empty_label = _("All my organisation")
         for name in ("group", "position_type", "position_level"):
             self.fields[name].empty_label = _("All")

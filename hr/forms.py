@@ -56,6 +56,9 @@ class UnitTreeSelect(forms.RadioSelect):
 
     template_name = "hr/widgets/unit_tree.html"
     open_depth = 2  # levels of the tree shown unfolded below the scope's roots
+    #: The officer's HRAccess, when the form gives it: the units above the scope
+    #: that the page has already read for a trail are not read again.
+    access: HRAccess | None = None
 
     def get_context(self, name, value, attrs):
         context = forms.Widget.get_context(self, name, value, attrs)
@@ -67,7 +70,7 @@ class UnitTreeSelect(forms.RadioSelect):
                 empty_label = label
                 continue
             units.append(choice_value.instance)
-        unit_trails(units)
+        unit_trails(units, access=self.access)
         base_id = context["widget"]["attrs"].get("id") or f"id_{name}"
         roots: list[dict] = []
         stack: list[dict] = []

@@ -85,6 +85,11 @@ class HRAccess:
     people_in_scope: dict = field(
         default_factory=dict, compare=False, hash=False, repr=False
     )
+    #: path -> the unit (its names only), or None: the units above those a page
+    #: showed with their trail, read once a request (unit_trails with `access`).
+    units_above: dict = field(
+        default_factory=dict, compare=False, hash=False, repr=False
+    )
 
     @property
     def is_hr_officer(self) -> bool:
@@ -247,10 +252,14 @@ def units_in_scope(access: HRAccess):
 UNIT_TRAIL_SEPARATOR = " › "
 
 
-def unit_trails(units) -> list[OrgUnit]:
+def unit_trails(units, *, access: HRAccess | None = None) -> list[OrgUnit]:
     """Set `trail` on each unit: the names of the units above it, outermost first
     ("กระทรวง… › กรม…"), so that same-named units can be told apart wherever one is
-    shown. One query for any number of units (ancestors by materialised path)."""
+    shown. One query for any number of units (ancestors by materialised path).
+
+    With `access`, the units above are remembered for the request (on the HRAccess):
+    a page that shows trails twice (its rows and the unit chooser) asks only for
+    those it has not read yet, none when there are none."""
     units = [unit for unit in units if unit is not None]
     steplen = OrgUnit.steplen
     paths = {
@@ -258,16 +267,28 @@ def unit_trails(units) -> list[OrgUnit]:
         for unit in units
         for depth in range(1, len(unit.path) // steplen)
     }
-    names = (
-        {
-            ancestor.path: ancestor.name
-            for ancestor in OrgUnit.objects.filter(path__in=paths).only(
+    # Units given that are above others (a tree of units) name them themselves.
+    given = {
+        unit.path: unit
+        for unit in units
+        if "name_th" in unit.__dict__ and "name_en" in unit.__dict__
+    }
+    known = access.units_above if access is not None else {}
+    missing = paths - given.keys() - known.keys()
+    if missing:
+        found = {
+            ancestor.path: ancestor
+            for ancestor in OrgUnit.objects.filter(path__in=missing).only(
                 "path", "name_th", "name_en"
             )
         }
-        if paths
-        else {}
-    )
+        known.update({path: found.get(path) for path in missing})
+    names = {
+        path: ancestor.name
+        for path in paths
+        for ancestor in [given.get(path) or known[path]]
+        if ancestor is not None
+    }
     for unit in units:
         unit.trail = UNIT_TRAIL_SEPARATOR.join(
             names.get(unit.path[: steplen * depth], "")

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, Window
 from django.db.models.functions import Substr
 from django.http import Http404
 from django.utils import timezone
@@ -132,14 +132,21 @@ def assignment_reach(
     access: HRAccess, target: AssignmentTarget, *, listed: int = REACH_LISTED
 ) -> Reach:
     """The preview an officer sees before assigning: the count, and the first `listed`
-    people by name with their unit (code and parent path). Four queries at most."""
+    people by name with their unit (code and parent path). Three queries at most:
+    the first people with the count of all (a window over the same rows), their
+    placements, the units above theirs (remembered on `access` for the request)."""
     people, missing = assignment_people(access, target)
-    count = people.count()
-    first = list(
-        Person.objects.filter(pk__in=people)
-        .order_by("first_name_th", "last_name_th", "pk")
-        .values_list("pk", flat=True)[:listed]
-    )
+    if listed > 0:
+        rows = list(
+            Person.objects.filter(pk__in=people)
+            .annotate(reached=Window(Count("pk")))
+            .order_by("first_name_th", "last_name_th", "pk")
+            .values_list("pk", "reached")[:listed]
+        )
+        count = rows[0][1] if rows else 0
+        first = [pk for pk, _reached in rows]
+    else:
+        count, first = people.count(), []
     placements: dict[int, Placement] = {}
     for placement in (
         placements_in_scope(access)
@@ -149,7 +156,7 @@ def assignment_reach(
     ):
         placements.setdefault(placement.person_id, placement)
     listed_placements = [placements[pk] for pk in first if pk in placements]
-    unit_trails([placement.unit for placement in listed_placements])
+    unit_trails([placement.unit for placement in listed_placements], access=access)
     return Reach(count=count, people=listed_placements, missing=missing)
 
 

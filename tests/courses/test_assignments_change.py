@@ -243,6 +243,10 @@ def test_preview_counts_who_it_reaches_and_writes_nothing(hr_world, mandatory):
     assert "NOPE-1" in response.content.decode()
     assert not mandatory.assignments.exists()
 
+    data["employee_numbers"] = "NOPE-1"
+    preview = client.post(reverse("hr:assignment_new"), data).context["preview"]
+    assert (preview.count, preview.people, preview.missing) == (0, [], ["NOPE-1"])
+
 
 # ------------------------------------------------------------------------------
 # Newcomers
