@@ -7,6 +7,7 @@ import pytest
 # another's fixtures.
 pytest_plugins = [
     "tests.fixtures",  # learner, governance_course, hr_world
+    "tests.liveserver",  # live_server: one request at a time on in-memory SQLite
     "tests.objectstore",  # s3_server: a local S3-compatible server
     "tests.xapi_lrs",  # lrs, ralph: a real learning record store
 ]
