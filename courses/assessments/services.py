@@ -76,7 +76,7 @@ def _now(now: datetime | None) -> datetime:
 
 def _lock_user(user) -> None:
     """Serialise one learner's attempt starts (SQLite serialises writers anyway)."""
-    get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+    list(get_user_model().objects.select_for_update().filter(pk=user.pk).values("pk"))
 
 
 # ------------------------------------------------------------------------------
@@ -133,16 +133,29 @@ def _draw_questions(
                 % {"code": code}
             )
         counts[code] = counts.get(code, 0) + rule.count
+    # Every rule's questions in one query (a query per rule before), in the rules'
+    # order and, within a rule, by external id as before: a rule is one
+    # (bank, competency) pair (assessment_rule_unique).
+    drawable: dict[tuple[int, int], list[int]] = {
+        (rule.bank_id, rule.competency_id): [] for rule in rules
+    }
+    rows = (
+        Question.objects.filter(
+            bank_id__in={rule.bank_id for rule in rules},
+            competency_id__in={rule.competency_id for rule in rules},
+            level__isnull=False,
+            is_active=True,
+        )
+        .order_by("external_id", "pk")
+        .values_list("pk", "bank_id", "competency_id")
+    )
+    for question_id, bank_id, competency_id in rows:
+        questions_of_rule = drawable.get((bank_id, competency_id))
+        if questions_of_rule is not None:
+            questions_of_rule.append(question_id)
     pool: dict[str, list[int]] = {code: [] for code in counts}
     for rule in rules:
-        pool[rule.competency.code].extend(
-            Question.objects.filter(
-                bank=rule.bank,
-                competency=rule.competency,
-                level__isnull=False,
-                is_active=True,
-            ).values_list("pk", flat=True)
-        )
+        pool[rule.competency.code].extend(drawable[(rule.bank_id, rule.competency_id)])
     try:
         drawn = draw(pool, counts, seed=seed)
     except DrawError as error:
@@ -225,7 +238,16 @@ def attempt_start(
         started_at=now,
         deadline=now + assessment.time_limit if assessment.time_limit else None,
     )
-    attempt.full_clean()
+    # The field values are checked; not the two foreign keys (both rows are in
+    # hand) nor the constraints: under the learner's lock no other attempt of theirs
+    # starts, none is in progress (read above) and `number` is past their last, so
+    # the five queries those checks cost would always pass (the database still
+    # holds the constraints).
+    attempt.full_clean(
+        exclude=["assessment", "user"],
+        validate_unique=False,
+        validate_constraints=False,
+    )
     attempt.save()
     xapi_events.attempt_started(attempt=attempt)
     return attempt

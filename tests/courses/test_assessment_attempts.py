@@ -2,6 +2,8 @@
 
 from datetime import timedelta
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 import pytest
@@ -265,3 +267,34 @@ def test_placement_assessment_raises_the_attained_level(learner, framework_acade
         row for row in profile.frameworks[0].rows if row.competency.code == "ACD-GOV-01"
     )
     assert row.attained_rank == 2
+
+
+def test_starting_an_attempt_costs_the_same_queries_for_one_rule_and_fifty(
+    learner, framework_academy, gov02, governance_course
+):
+    """The questions of every rule are read together, not a query per rule."""
+    enrolment_create(user=learner, course=governance_course)
+
+    def queries(rules: int) -> int:
+        banks = [
+            make_bank(framework_academy, code=f"rules{rules}-{n}") for n in range(rules)
+        ]
+        for bank in banks:
+            single(bank, gov02, 1, f"{bank.code}-Q")
+            single(bank, gov02, 2, f"{bank.code}-R", options=2)
+        quiz = make_assessment(
+            course=governance_course,
+            rules=[(bank, gov02, 2) for bank in banks],
+            title=f"แบบทดสอบ {rules} กฎ",
+        )
+        with CaptureQueriesContext(connection) as captured:
+            attempt = attempt_start(user=learner, assessment=quiz)
+        assert len(attempt.questions) == 2 * rules
+        drawn = {int(question["id"]) for question in attempt.questions}
+        assert drawn == set(
+            quiz.rules.values_list("bank__questions", flat=True)
+        )  # every rule's own questions, each once
+        return len(captured)
+
+    one, fifty = queries(1), queries(50)
+    assert one == fifty <= 11
