@@ -10,9 +10,10 @@ its page is reread and its answers saved.
 
 Two phases, reported apart. Sign-in: every learner signs in (spawned at the
 spawn rate) and waits for the others. Pages: once the last one has signed in, the
-statistics start again from zero and every learner browses for
+statistics start again from zero and every learner, after reading the page it
+signed in to for a think time (not all clicking in the same instant), browses for
 ACADEMY_LOAD_SECONDS; the sign-in figures are written to ACADEMY_LOAD_SIGNIN
-(JSON) before the reset.
+(JSON) before the reset. Every request of the pages phase is in its statistics.
 
 The learners and the URLs come from the file named by ACADEMY_LOAD_PLAN (JSON written
 by bench_load's preparation): {"password": ..., "learners": [emails], "lessons":
@@ -113,6 +114,13 @@ class Learner(HttpUser):
         failed = not self.sign_in(details["password"])
         _signed_in_one(self.environment, time.perf_counter() - started, failed=failed)
         _everyone_in.wait()
+        # The sign-in landed on a page, which the learner reads before the next
+        # click, as between any two pages. Without this pause every learner clicked
+        # in the same instant the pages phase began: 200 requests queued at once
+        # behind two workers, a herd no real site sees, and the quiz start (the
+        # second request of a learner whose first click is the quiz) waited
+        # behind all of them (p95 7 s).
+        gevent.sleep(self.wait_time())
 
     def _csrf(self, html: str) -> str:
         match = CSRF_INPUT.search(html)
@@ -148,18 +156,25 @@ class Learner(HttpUser):
     def quiz(self) -> None:
         if self.attempt is None:
             page = self.client.get(self.assessment, name="quiz (overview)")
+            # The start on its own (not followed): the attempt page it redirects
+            # to is then counted as what it is, a quiz page.
             with self.client.post(
                 self.assessment + "start/",
                 data={"csrfmiddlewaretoken": self._csrf(page.text)},
                 headers={"Referer": page.url},
                 name="quiz (start)",
+                allow_redirects=False,
                 catch_response=True,
             ) as response:
-                if "/learn/attempts/" not in response.url:
-                    response.failure(f"no attempt started: {response.url}")
+                location = response.headers.get("Location", "")
+                if response.status_code != 302 or "/learn/attempts/" not in location:
+                    response.failure(
+                        f"no attempt started: {response.status_code} {location}"
+                    )
                     return
-                self.attempt = response.url.split("/learn/attempts/")[1].split("/")[0]
-                return
+                self.attempt = location.split("/learn/attempts/")[1].split("/")[0]
+            self.client.get(f"/learn/attempts/{self.attempt}/", name="quiz (page)")
+            return
         page = self.client.get(f"/learn/attempts/{self.attempt}/", name="quiz (page)")
         self.client.post(
             f"/learn/attempts/{self.attempt}/save/",

@@ -12,7 +12,8 @@ import pytest
 
 from benchmarks.bench_load import format_stats, read_stats
 from courses.services import enrolment_create
-from tests.factories import UserFactory, course
+from tests.courses.assessment_helpers import make_assessment, make_bank, single
+from tests.factories import UserFactory, competency, course
 from tests.signin import accept_privacy_notice
 
 LOCUSTFILE = Path(__file__).resolve().parents[2] / "benchmarks" / "locustfile.py"
@@ -24,6 +25,11 @@ def test_five_learners_sign_in_and_read_without_failures(
     live_server, framework_academy, tmp_path
 ):
     page = course("หลักสูตรทดสอบโหลด", slug="load", lessons=2)
+    gov02 = competency(framework_academy, "ACD-GOV-02")
+    bank = make_bank(framework_academy, code="load")
+    for number in range(3):
+        single(bank, gov02, 1, f"L{number}")
+    quiz = make_assessment(rules=[(bank, gov02, 2)], area=gov02.parent)
     emails = []
     for number in range(5):
         user = UserFactory(email=f"load-{number}@example.go.th", password=PASSWORD)
@@ -37,7 +43,7 @@ def test_five_learners_sign_in_and_read_without_failures(
                 "password": PASSWORD,
                 "learners": emails,
                 "lessons": [child.url for child in page.get_children()],
-                "assessment": "/learn/assessments/999999/",  # no quiz here
+                "assessment": f"/learn/assessments/{quiz.pk}/",
             }
         )
     )
@@ -86,7 +92,14 @@ def test_five_learners_sign_in_and_read_without_failures(
     assert (
         "sign in (post)" not in rows or rows["sign in (post)"]["Request Count"] == "0"
     )
-    for name in ("dashboard", "lesson"):
+    for name in (
+        "dashboard",
+        "lesson",
+        "quiz (overview)",
+        "quiz (start)",  # a redirect to the attempt, not followed
+        "quiz (page)",
+        "quiz (save)",
+    ):
         if name in rows:
             assert rows[name]["Failure Count"] == "0", format_stats(list(rows.values()))
     assert int(rows["Aggregated"]["Request Count"]) >= 3
