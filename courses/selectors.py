@@ -201,6 +201,61 @@ def lessons_of(course: CoursePage) -> list[LessonPage]:
     return list(LessonPage.objects.live().child_of(course).order_by("path"))
 
 
+@dataclass(frozen=True)
+class CourseOutline:
+    """What every learner's course and lesson pages read of a course alike."""
+
+    course: CoursePage
+    lessons: list[LessonPage]  # live, in order; their bodies not read
+    links: list[CourseCompetency]
+
+
+def _course_outline_build(path: str) -> CourseOutline | None:
+    course = CoursePage.objects.filter(path=path).first()
+    if course is None:
+        return None
+    return CourseOutline(
+        course=course,
+        lessons=list(
+            LessonPage.objects.live()
+            .child_of(course)
+            .defer("body", "body_en")
+            .order_by("path")
+        ),
+        links=_competency_links(course),
+    )
+
+
+def _competency_links(course: CoursePage) -> list[CourseCompetency]:
+    return list(
+        course.competency_links.select_related(
+            "competency", "competency__framework", "level"
+        ).order_by("sort_order")
+    )
+
+
+#: A course's outline by its tree path, kept per process under the page cache's
+#: content version, which publishing, unpublishing, moving or deleting a page (a
+#: course's competencies are published with it) bumps: academy.core.refcache.
+#: Every lesson page read the course, its lessons and competencies before, three
+#: queries and some 60 columns a row.
+course_outline_cache = ReferenceCache(
+    "course-outline",
+    _course_outline_build,
+    version_key=pagecache.VERSION_KEY,
+    max_entries=2_000,
+)
+
+
+def course_outline(path: str) -> CourseOutline:
+    """The outline of the course at `path`. Shared by every request of a process
+    until the content changes: never modify what it returns."""
+    outline = course_outline_cache.get(path)
+    if outline is None:
+        raise CoursePage.DoesNotExist(f"No course at {path}.")
+    return outline
+
+
 def completion_rule_met(*, enrolment: Enrolment) -> bool:
     """All live lessons of the course completed (and at least one lesson exists)."""
     lessons = LessonPage.objects.live().child_of(enrolment.course)
@@ -400,8 +455,13 @@ def _latest_enrolment(user, course) -> Enrolment | None:
     )
 
 
-def course_detail_for_learner(*, course: CoursePage, user) -> CourseDetail:
-    lessons = lessons_of(course)
+def course_detail_for_learner(
+    *, course: CoursePage, user, preview: bool = False
+) -> CourseDetail:
+    """`preview`: `course` is an editor's unsaved version, whose competencies are
+    its own, not the published ones of the outline."""
+    outline = course_outline(course.path)
+    lessons = outline.lessons
     enrolment = _latest_enrolment(user, course)
     statuses: dict[int, str] = {}
     if enrolment is not None:
@@ -414,11 +474,7 @@ def course_detail_for_learner(*, course: CoursePage, user) -> CourseDetail:
     prerequisites = None
     if user.is_authenticated and (enrolment is None or not enrolment.is_open):
         prerequisites = prerequisites_check(user=user, course=course)
-    links = list(
-        course.competency_links.select_related(
-            "competency", "competency__framework", "level"
-        ).order_by("sort_order")
-    )
+    links = _competency_links(course) if preview else outline.links
     assigned = False
     if course.enrolment_policy == CoursePage.EnrolmentPolicy.ASSIGNED and (
         enrolment is None or not enrolment.is_open
@@ -449,7 +505,7 @@ class LessonDetail:
 
 def lesson_detail_for_learner(*, lesson: LessonPage, user) -> LessonDetail:
     # By the tree path: the lesson's parent row is not read on the way.
-    course = CoursePage.objects.get(path=lesson.path[: -LessonPage.steplen])
+    course = course_outline(lesson.path[: -LessonPage.steplen]).course
     detail = course_detail_for_learner(course=course, user=user)
     index = next(
         (i for i, state in enumerate(detail.lessons) if state.lesson.pk == lesson.pk), 0

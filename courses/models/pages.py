@@ -261,7 +261,11 @@ class CoursePage(CachedViewRestrictionsMixin, Page):
         from ..selectors import course_detail_for_learner
 
         context = super().get_context(request, *args, **kwargs)
-        context["detail"] = course_detail_for_learner(course=self, user=request.user)
+        context["detail"] = course_detail_for_learner(
+            course=self,
+            user=request.user,
+            preview=getattr(request, "is_preview", False),
+        )
         context["assessments"] = course_assessments_for_learner(
             user=request.user, course=self
         )
