@@ -40,7 +40,7 @@ def _choice(request, access):
 @workspace_view(officer=True)
 def register(request, access):
     node, year = _choice(request, access)
-    unit_trails([node])
+    unit_trails([node], access=access)
     current = fiscal_year(timezone.localdate())
     return workspace_render(
         request,
@@ -76,7 +76,7 @@ def register_file(request, access, fmt: str):
     if fmt == "csv":
         header = [name for name, _label in COLUMNS]
         return csv_response(filename=filename, header=header, rows=rows)
-    unit_trails([node])
+    unit_trails([node], access=access)
     on = timezone.localdate()
     scope = R.unit_scope(node)
     label = _("fiscal year %(year)s") % {"year": buddhist_year(year)}

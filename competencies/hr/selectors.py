@@ -195,6 +195,33 @@ def _scope_units_build(user_id: int) -> tuple[OrgUnit, ...]:
 scope_units_cache = ReferenceCache("hr_scope", _scope_units_build, max_entries=10_000)
 
 
+def _scope_above_build(paths: tuple[str, ...]) -> dict[str, OrgUnit | None]:
+    steplen = OrgUnit.steplen
+    above = {
+        path[: steplen * depth]
+        for path in paths
+        for depth in range(1, len(path) // steplen)
+    }
+    found = {
+        unit.path: unit
+        for unit in OrgUnit.objects.filter(path__in=above).only(
+            "path", "name_th", "name_en"
+        )
+    }
+    return {path: found.get(path) for path in above}
+
+
+#: The units above a scope's outermost units (names only), by the scope's paths:
+#: what every trail of a unit in the scope begins with. Under the scope's version,
+#: which every change to the organisation tree bumps. Shared: never modify them.
+scope_above_cache = ReferenceCache(
+    "hr_scope_above",
+    _scope_above_build,
+    version_key=scope_units_cache.version_key,
+    max_entries=10_000,
+)
+
+
 def scope_units_version_bump(*args, **kwargs) -> None:
     """For writes to scopes or units that send no model signal."""
     scope_units_cache.bump()
@@ -257,9 +284,10 @@ def unit_trails(units, *, access: HRAccess | None = None) -> list[OrgUnit]:
     ("กระทรวง… › กรม…"), so that same-named units can be told apart wherever one is
     shown. One query for any number of units (ancestors by materialised path).
 
-    With `access`, the units above are remembered for the request (on the HRAccess):
-    a page that shows trails twice (its rows and the unit chooser) asks only for
-    those it has not read yet, none when there are none."""
+    With `access`, the units above are remembered for the request (on the HRAccess),
+    starting from the scope's own units and those above them (scope_above_cache): a
+    page asks only for units inside the scope it has not read yet, none for the
+    scope's outermost units, nor twice (its rows and the unit chooser)."""
     units = [unit for unit in units if unit is not None]
     steplen = OrgUnit.steplen
     paths = {
@@ -274,6 +302,9 @@ def unit_trails(units, *, access: HRAccess | None = None) -> list[OrgUnit]:
         if "name_th" in unit.__dict__ and "name_en" in unit.__dict__
     }
     known = access.units_above if access is not None else {}
+    if access is not None and not known and access.scope_units:
+        known.update(scope_above_cache.get(tuple(access.scope_paths)))
+        known.update({unit.path: unit for unit in access.scope_units})
     missing = paths - given.keys() - known.keys()
     if missing:
         found = {
@@ -915,7 +946,7 @@ def heatmap(
         if ancestor_paths
         else []
     )
-    unit_trails([node, *breadcrumbs])
+    unit_trails([node, *breadcrumbs], access=access)
     return Heatmap(
         node=node,
         framework=framework,
