@@ -7,6 +7,7 @@ stays for analysts. HR officers only, in their scope, audited as an export.
 
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from academy.accounts.audit import AuditAction, audit_record
 from competencies.hr.selectors import unit_trails
@@ -40,8 +41,8 @@ def _count_columns() -> list[R.Column]:
     return [
         R.Column(_("Assigned"), R.INTEGER),
         R.Column(_("Completed"), R.INTEGER),
-        R.Column(_("In progress"), R.INTEGER),
-        R.Column(_("Not started"), R.INTEGER),
+        R.Column(pgettext("learning", "In progress"), R.INTEGER),
+        R.Column(pgettext("learning", "Not started"), R.INTEGER),
         R.Column(_("Overdue"), R.INTEGER),
         R.Column(_("Share completed"), R.PERCENT),
     ]

@@ -21,6 +21,7 @@ from decimal import Decimal
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from xlsxwriter import Workbook
@@ -80,8 +81,8 @@ COLUMN_LABELS = {
     "due_on": _("Due on"),
     "assigned": _("Assigned"),
     "completed": _("Completed"),
-    "in_progress": _("In progress"),
-    "not_started": _("Not started"),
+    "in_progress": pgettext_lazy("learning", "In progress"),
+    "not_started": pgettext_lazy("learning", "Not started"),
     "overdue": _("Overdue"),
 }
 #: Columns whose numbers are shares of one, shown as percentages.

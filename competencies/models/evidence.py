@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from academy.core.storage import private_storage
 
@@ -42,7 +43,7 @@ class Evidence(models.Model):
         MANUAL_RATING = "manual", _("Manual rating")
         SELF_ASSESSMENT = "self", _("Self assessment")
         PRIOR_LEARNING = "prior", _("Recognition of prior learning")
-        IMPORT = "import", _("Import")
+        IMPORT = "import", pgettext_lazy("evidence source", "Import")
 
     person = models.ForeignKey(
         Person, on_delete=models.CASCADE, related_name="evidence"

@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
@@ -241,7 +242,7 @@ class Question(ClusterableModel):
         """For listings: whether the question can be drawn, or what it lacks."""
         if self.is_unmapped:
             return _("No: needs a competency and level")
-        return _("Yes")
+        return pgettext_lazy("question can be drawn", "Yes")
 
     @property
     def tag_list(self) -> list[str]:
@@ -583,7 +584,7 @@ class Attempt(models.Model):
     """One learner's attempt: what was drawn, what they answered, how it was graded."""
 
     class Status(models.TextChoices):
-        IN_PROGRESS = "in_progress", _("In progress")
+        IN_PROGRESS = "in_progress", pgettext_lazy("attempt", "In progress")
         SUBMITTED = "submitted", _("Submitted")
 
     assessment = models.ForeignKey(

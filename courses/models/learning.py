@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .pages import CoursePage, LessonPage
 
@@ -11,7 +12,7 @@ from .pages import CoursePage, LessonPage
 class Enrolment(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Awaiting approval")
-        ACTIVE = "active", _("In progress")
+        ACTIVE = "active", pgettext_lazy("learning", "In progress")
         COMPLETED = "completed", _("Completed")
         WITHDRAWN = "withdrawn", _("Withdrawn")
         REJECTED = "rejected", _("Not approved")
