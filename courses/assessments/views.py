@@ -24,8 +24,11 @@ def _wants_json(request) -> bool:
 def assessment_detail(request, assessment_id: int):
     assessment = selectors.assessment_get_for_learner(assessment_id=assessment_id)
     overview = selectors.assessment_overview(user=request.user, assessment=assessment)
-    if overview.in_progress is not None:
-        services.attempt_close_if_expired(attempt=overview.in_progress)
+    if (
+        overview.in_progress is not None
+        and services.attempt_close_if_expired(attempt=overview.in_progress).is_submitted
+    ):
+        # Its time was up and it is graded now: read the attempts again.
         overview = selectors.assessment_overview(
             user=request.user, assessment=assessment
         )

@@ -275,6 +275,24 @@ def test_expired_autosave_answers_json_with_the_result(client, learner, mixed_qu
     assert response.json()["redirect"] == f"/learn/attempts/{attempt.pk}/result/"
 
 
+def test_assessment_page_grades_an_attempt_out_of_time_and_shows_it_graded(
+    client, learner, placement_quiz
+):
+    placement_quiz.time_limit_minutes = 1
+    placement_quiz.save()
+    attempt = attempt_start(
+        user=learner,
+        assessment=placement_quiz,
+        now=timezone.now() - timedelta(hours=1),
+    )
+    client.force_login(learner)
+    page = client.get(f"/learn/assessments/{placement_quiz.pk}/")
+    overview = page.context["overview"]
+    assert overview.in_progress is None
+    assert [shown.pk for shown in overview.attempts] == [attempt.pk]
+    assert overview.attempts[0].is_submitted and overview.attempts[0].auto_submitted
+
+
 def test_course_page_and_dashboard_show_assessments_and_evidence(
     client, learner, mixed_quiz, governance_course
 ):
@@ -429,6 +447,25 @@ def test_assessment_page_query_budget(client, learner, sized_quiz):
         grow, lambda: page_queries(client, f"/learn/assessments/{quiz.pk}/")
     )
     assert one == fifty <= 10
+
+
+def test_assessment_page_reads_the_attempts_once_with_one_in_progress(
+    client, learner, sized_quiz
+):
+    """An attempt in progress and in time is shown as read, not read again."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    quiz = sized_quiz(2)
+    attempt_start(user=learner, assessment=quiz)
+    client.force_login(learner)
+    client.get(f"/learn/assessments/{quiz.pk}/")
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(f"/learn/assessments/{quiz.pk}/")
+    assert page.status_code == 200
+    assert page.context["overview"].in_progress is not None
+    reads = [q for q in captured if 'FROM "courses_attempt"' in q["sql"]]
+    assert len(reads) == 1
 
 
 def test_dashboard_with_assessments_query_budget(
