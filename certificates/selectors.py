@@ -222,9 +222,9 @@ def certificates_for_hr(
     certificates = issued_certificates().filter(_currently_placed_in(paths))
     if course_id:
         certificates = certificates.filter(course_id=course_id)
-    return certificates.only(*_LIST_FIELDS, "position_th", "organisation_th").order_by(
-        "-issued_on", "-pk"
-    )
+    return certificates.only(
+        *_LIST_FIELDS, "person_id", "position_th", "organisation_th"
+    ).order_by("-issued_on", "-pk")
 
 
 def certificates_of_person(person) -> list[Certificate]:

@@ -8,7 +8,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from academy.accounts.audit import AuditAction, audit_record
+from academy.accounts.audit import AuditAction, audit_views_once_a_day
 from certificates import selectors, services, views
 from certificates.forms import HRBundleForm
 from competencies.hr.selectors import units_in_scope
@@ -27,15 +27,21 @@ def _hr_page(request, access, *, form=None, status=200):
             raise Http404
     certificates = selectors.certificates_for_hr(access, unit=unit)
     page = Paginator(certificates, HR_PAGE_SIZE).get_page(request.GET.get("page"))
-    others = [c.number for c in page if c.user_id != request.user.pk]
-    if others:
-        audit_record(
-            actor=request.user,
-            action=AuditAction.CERTIFICATE_VIEW,
-            obj=unit,
-            request=request,
-            detail={"certificates": others},
-        )
+    # Reading others' certificates is audited, once a day for each holder: this
+    # page is opened again and again (audit_views_once_a_day).
+    others: dict[int, dict] = {}
+    for certificate in page:
+        if certificate.user_id != request.user.pk:
+            others.setdefault(certificate.person_id, {"certificates": []})[
+                "certificates"
+            ].append(certificate.number)
+    audit_views_once_a_day(
+        actor=request.user,
+        action=AuditAction.CERTIFICATE_VIEW,
+        subjects=others,
+        obj=unit,
+        request=request,
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return workspace_render(

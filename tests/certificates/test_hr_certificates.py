@@ -8,9 +8,10 @@ from django.urls import reverse
 import pytest
 
 from academy.accounts.roles import Role
-from certificates.models import CertificateBundle
+from certificates.models import Certificate, CertificateBundle
 from tests.certificates.certificate_helpers import issue
 from tests.factories import PlacementFactory, UserFactory, hr_officer, org_unit
+from tests.queries import page_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -170,7 +171,10 @@ def test_officers_reading_others_certificates_are_audited_not_their_own(client, 
     client.get(reverse("hr:certificates"))
     [listing] = views()
     assert listing.actor == world.officer
+    assert listing.subject_person_id == world.in_v1.person_id
     assert listing.detail == {"certificates": [world.in_v1.number]}
+    client.get(reverse("hr:certificates"))  # again the same day: not again
+    assert len(views()) == 1
 
     client.get(reverse("hr:person", args=[world.in_v1.person.pk]))
     page = views()[-1]
@@ -197,30 +201,77 @@ def test_officers_reading_others_certificates_are_audited_not_their_own(client, 
     assert len(views()) == 2
 
 
-def test_query_count_is_the_same_for_1_and_50_certificates(
-    client, world, django_assert_max_num_queries
-):
+def _writes(context) -> list[str]:
+    return [
+        query["sql"]
+        for query in context
+        if query["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+    ]
+
+
+def _certify_in_v1(world, n: int, start: int = 0):
+    for k in range(start, start + n):
+        user = UserFactory(email=f"many{k}@example.go.th")
+        PlacementFactory(unit=world.units["V1"], person__user=user)
+        issue(user, world.course)
+
+
+def test_query_count_is_the_same_for_1_and_50_certificates(client, world):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     client.force_login(world.officer)
     url = reverse("hr:certificates")
-
-    def count() -> int:
-        with CaptureQueriesContext(connection) as queries:
-            assert client.get(url).status_code == 200
-        return len(queries)
-
-    count()  # warm the per-process caches (content types, site)
-    one = count()
-    for n in range(49):
-        user = UserFactory(email=f"many{n}@example.go.th")
-        PlacementFactory(unit=world.units["V1"], person__user=user)
-        issue(user, world.course)
+    # page_queries counts a second GET: the holders' daily audit entries are
+    # written by the first (test_certificate_views_are_audited_once_a_day_...).
+    one = page_queries(client, url)
+    _certify_in_v1(world, 49)
     assert len(client.get(url).context["page"].object_list) == 50
-    assert count() == one
-    with django_assert_max_num_queries(20):
+    fifty = page_queries(client, url)
+    # Sign-in and scope 3, the certificates 2 (count and rows), the holders
+    # audited today 1, the officer's ZIPs 1, the scope's units 2 (the filter and
+    # the ZIP form), the courses offered for a ZIP 1; no write.
+    assert one == fifty <= 10
+    with CaptureQueriesContext(connection) as context:
         client.get(url)
+    assert _writes(context) == []
+
+
+def test_certificate_views_are_audited_once_a_day_for_each_holder_in_one_insert(
+    client, world
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from academy.accounts.audit import AuditAction
+    from academy.accounts.models import AuditEntry
+
+    client.force_login(world.officer)
+    url = reverse("hr:certificates")
+    _certify_in_v1(world, 3)
+
+    def get() -> list[str]:
+        with CaptureQueriesContext(connection) as context:
+            assert client.get(url).status_code == 200
+        return _writes(context)
+
+    def views():
+        return AuditEntry.objects.filter(action=AuditAction.CERTIFICATE_VIEW)
+
+    [insert] = get()
+    assert "accounts_auditentry" in insert
+    assert views().count() == 4
+    holders = Certificate.objects.exclude(pk=world.in_v2.pk)
+    assert {entry.subject_person_id for entry in views()} == set(
+        holders.values_list("person_id", flat=True)
+    )
+    assert get() == []  # read again the same day: nothing written
+    assert views().count() == 4
+
+    _certify_in_v1(world, 2, start=3)
+    [insert] = get()  # only the two new holders
+    assert views().count() == 6
+    assert get() == []
 
 
 def test_a_leaver_is_in_neither_the_list_nor_a_zip(
