@@ -869,11 +869,15 @@ def org_matrices(
     by: tuple[str, ...],
     on: date | None = None,
     live: bool = False,
+    units: list[OrgUnit] | None = None,
 ) -> dict[str, OrgMatrix]:
     """org_matrix for several groupings of the same subtree at once (by unit, child
     subtree, personnel group): one aggregate whose branches, one per grouping, are
-    joined with UNION ALL over the same staff, and one read of the competencies, so
-    that a report showing the matrix two ways costs no more queries than one."""
+    joined with UNION ALL over the same staff, and one read of the competencies
+    (none when loaded with the framework: framework_competencies), so that a report
+    showing the matrix two ways costs no more queries than one. `units`: the root
+    and the units directly under it, by path, when the caller has read them (by
+    "child" reads them otherwise)."""
     for item in by:
         if item not in MATRIX_BY:
             raise ValueError(f"by must be one of {MATRIX_BY}")
@@ -932,7 +936,13 @@ def org_matrices(
             if kind == index
         ]
         matrices[item] = _matrix_of(
-            root, framework, item, found, competencies, maintained=run is not None
+            root,
+            framework,
+            item,
+            found,
+            competencies,
+            maintained=run is not None,
+            units=units,
         )
     return matrices
 
@@ -953,13 +963,16 @@ def _matrix_of(
     competencies: list[Competency],
     *,
     maintained: bool,
+    units: list[OrgUnit] | None = None,
 ) -> OrgMatrix:
     buckets = {row[0] for row in results}
     if by == "group":
         rows = personnel_groups(framework)
         key_of = {group.pk: group.pk for group in rows}
     else:
-        if by == "child":
+        if by == "child" and units is not None:
+            units = list(units)
+        elif by == "child":
             units = list(
                 OrgUnit.objects.filter(
                     Q(pk=root.pk) | Q(path__startswith=root.path, depth=root.depth + 1)

@@ -10,7 +10,7 @@ from django.utils.translation import pgettext
 
 from academy.accounts.audit import AuditAction, audit_record
 from academy.core.thaidate import buddhist_year, fiscal_year
-from competencies.hr.selectors import frameworks_for_hr, unit_trails
+from competencies.hr.selectors import frameworks_for_hr
 from courses.assignments import fiscal
 
 from . import reports as R
@@ -34,7 +34,6 @@ def _report(request, access):
         year=year,
         framework=framework,
     )
-    unit_trails([report.node])
     return frameworks, report
 
 

@@ -41,6 +41,7 @@ from competencies.hr.selectors import (
     placements_in_scope,
     rows_with_staff,
     unit_get_in_scope,
+    unit_trails,
 )
 from competencies.models import (
     DevelopmentRecord,
@@ -142,10 +143,63 @@ def targets_of(node: OrgUnit) -> Targets:
         .order_by("-unit__depth")
         .values_list("unit__path", "hours_per_year")
     )
+    return _targets(node, rows)
+
+
+def _targets(node: OrgUnit, rows: list[tuple[str, Decimal]]) -> Targets:
+    """Targets from (unit path, hours) of the units at or above `node` and below it
+    that have one, deepest first."""
+    steplen = OrgUnit.steplen
+    paths = [node.path[: steplen * depth] for depth in range(1, node.depth + 1)]
     own = next((hours for path, hours in rows if path in paths), None)
     return Targets(
         node=own if own is not None else default_target_hours(),
         inside=tuple((path, hours) for path, hours in rows if path not in paths),
+    )
+
+
+@dataclass
+class NodeUnits:
+    """What a report of a node reads of the units about it, in one query."""
+
+    #: The node and the units directly under it, by path: the report's rows.
+    rows: list[OrgUnit]
+    #: The units above the node, outermost first (its trail: unit_trails).
+    above: list[OrgUnit]
+    targets: Targets
+
+
+def node_units(node: OrgUnit) -> NodeUnits:
+    """The node's rows, the names above it and the development targets that bear on
+    its staff (at or above it, or anywhere below it): one query, where reading each
+    took its own."""
+    steplen = OrgUnit.steplen
+    above = [node.path[: steplen * depth] for depth in range(1, node.depth)]
+    units = list(
+        OrgUnit.objects.filter(
+            Q(path__in=above)
+            | Q(pk=node.pk)
+            | Q(path__startswith=node.path, depth=node.depth + 1)
+            | Q(path__startswith=node.path, development_target__isnull=False)
+        )
+        .annotate(target_hours=F("development_target__hours_per_year"))
+        .order_by("path")
+    )
+    with_targets = sorted(
+        (unit for unit in units if unit.target_hours is not None),
+        key=lambda unit: -unit.depth,
+    )
+    return NodeUnits(
+        rows=[
+            unit
+            for unit in units
+            if unit.pk == node.pk
+            or (unit.depth == node.depth + 1 and unit.path.startswith(node.path))
+        ],
+        above=[unit for unit in units if unit.path in above],
+        targets=_targets(
+            node, [(unit.path, unit.target_hours) for unit in with_targets]
+        ),
     )
 
 
@@ -323,10 +377,16 @@ class HoursRow:
 
 
 def hours_by_unit(
-    access: HRAccess, node: OrgUnit, year: FiscalYear, targets: Targets | None = None
+    access: HRAccess,
+    node: OrgUnit,
+    year: FiscalYear,
+    targets: Targets | None = None,
+    *,
+    rows: list[OrgUnit] | None = None,
 ) -> list[HoursRow]:
     """Staff, hours and staff reaching their target, by the units directly under
-    `node` (and the node itself for those placed in it): one GROUP BY query."""
+    `node` (and the node itself for those placed in it): one GROUP BY query, and one
+    for those units unless the caller has read them (`rows`, NodeUnits.rows)."""
     sql, params = _people_sql(access, node, year, targets)
     sql = f"""
         SELECT x.bucket, COUNT(*), SUM(x.hours),
@@ -337,11 +397,14 @@ def hours_by_unit(
     """  # noqa: S608 - a compiled query and fixed names
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    units = {
-        unit.path: unit
-        for unit in OrgUnit.objects.filter(path__in=[row[0] for row in rows])
-    }
+        results = cursor.fetchall()
+    if rows is None:
+        units = {
+            unit.path: unit
+            for unit in OrgUnit.objects.filter(path__in=[row[0] for row in results])
+        }
+    else:
+        units = {unit.path: unit for unit in rows}
     return [
         HoursRow(
             unit=units[bucket],
@@ -349,7 +412,7 @@ def hours_by_unit(
             hours=_hours(total),
             meeting=int(meeting or 0),
         )
-        for bucket, staff, total, meeting in rows
+        for bucket, staff, total, meeting in results
         if bucket in units
     ]
 
@@ -371,15 +434,13 @@ class AssignmentRow:
 
 def assignments_due(access: HRAccess, node: OrgUnit, year: FiscalYear):
     """Each assignment due in the year that reaches the node: its people's progress
-    (one aggregate query, compliance_counts), in order of due date."""
+    (one aggregate query, compliance_counts, the assignments due as its subquery),
+    in order of due date."""
     english = not (translation.get_language() or "th").startswith("th")
-    ids = list(
-        CourseAssignment.objects.filter(
-            due_on__gte=year.starts, due_on__lte=year.ends, cancelled_at__isnull=True
-        ).values_list("pk", flat=True)
-    )
-    if not ids:
-        return []
+    # A subquery: one query whether or not any assignment is due in the year.
+    ids = CourseAssignment.objects.filter(
+        due_on__gte=year.starts, due_on__lte=year.ends, cancelled_at__isnull=True
+    ).values("pk")
     rows: dict[int, AssignmentRow] = {}
     for row in compliance_counts(
         access,
@@ -569,21 +630,25 @@ def fiscal_report(
     year: FiscalYear,
     framework: Framework | None,
 ) -> FiscalReport:
-    """The report for a node of the officer's scope (default: their first node)."""
+    """The report for a node of the officer's scope (default: their first node), its
+    trail set on `node` (unit_trails)."""
     _officer(access)
     node = unit_get_in_scope(access, node_id) if node_id else access.scope_units[0]
-    targets = targets_of(node)
+    units = node_units(node)
+    unit_trails([node, *units.above])  # the units above name themselves: no query
     report = FiscalReport(
         node=node,
         year=year,
         framework=framework,
-        targets=targets,
-        hours=hours_by_unit(access, node, year, targets),
+        targets=units.targets,
+        hours=hours_by_unit(access, node, year, units.targets, rows=units.rows),
         assignments=assignments_due(access, node, year),
     )
     if framework is not None:
         # Both groupings in one aggregate; the rules are read with the framework.
-        matrices = org_matrices(node, framework=framework, by=("child", "group"))
+        matrices = org_matrices(
+            node, framework=framework, by=("child", "group"), units=units.rows
+        )
         report.coverage_by_unit = coverage_rows(
             node, *heat_rows(node, matrices["child"])
         )

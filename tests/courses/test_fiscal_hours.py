@@ -17,8 +17,8 @@ from django.utils import timezone
 
 import pytest
 
-from competencies.hr.selectors import hr_access
-from competencies.models import DevelopmentRecord, Placement
+from competencies.hr.selectors import hr_access, unit_trails
+from competencies.models import DevelopmentRecord, OrgUnit, Placement
 from courses.assignments import fiscal
 from courses.development.selectors import development_hours_by_quarter
 from courses.models import CourseCompletion, DevelopmentTarget, Enrolment
@@ -237,3 +237,26 @@ def test_the_query_count_does_not_grow_with_the_people(varied):
         counts.append((len(rows), len(queries)))
     (few, few_queries), (many, many_queries) = counts
     assert few < many and few_queries == many_queries
+
+
+def test_node_units_read_what_their_own_queries_read(varied):
+    """The fiscal report reads the units about its node in one query (node_units):
+    the same targets, rows and trail as targets_of, hours_by_unit and unit_trails
+    read each with their own."""
+    world, *_facts = varied
+    access = hr_access(world.parent_officer)
+    sub = OrgUnit.objects.get(code="V2A")
+    for node in (world.department, world.unit, world.sibling, sub):
+        units = fiscal.node_units(node)
+        alone = fiscal.targets_of(node)
+        assert units.targets.node == alone.node
+        assert set(units.targets.inside) == set(alone.inside)
+        assert fiscal.hours_by_unit(
+            access, node, FY, units.targets, rows=units.rows
+        ) == fiscal.hours_by_unit(access, node, FY)
+        [read] = unit_trails([OrgUnit.objects.get(pk=node.pk)])
+        given, *_above = unit_trails([node, *units.above])
+        assert given.trail == read.trail
+    assert fiscal.node_units(world.sibling).targets.inside == (
+        (sub.path, Decimal("4.0")),
+    )
