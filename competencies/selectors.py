@@ -563,13 +563,15 @@ def person_profile(
     framework: Framework | None = None,
     on: date | None = None,
     placement: Placement | None = PLACEMENT_UNREAD,
+    with_attachments: bool = False,
 ) -> PersonProfile:
     """Required vs attained vs gap on every competency of the active frameworks.
 
     A constant number of queries, whatever the number of competencies or evidence:
     three for the person (placement, evidence, optional choices), the standards from
     the snapshot. `placement`: the person's current placement on `on`, when the
-    caller has read it (person_and_placement), None for none.
+    caller has read it (person_and_placement), None for none. `with_attachments`:
+    each piece of evidence read with its attachment, if any (the HR person page).
     """
     on = on or today()
     if placement is PLACEMENT_UNREAD:
@@ -593,7 +595,9 @@ def person_profile(
         Evidence.objects.filter(
             person=person, competency__framework_id__in=framework_ids
         )
-        .select_related("level", "recorded_by")
+        .select_related(
+            "level", "recorded_by", *(("attachment",) if with_attachments else ())
+        )
         .order_by("-observed_on", "-pk")
     ):
         evidence_by_competency[item.competency_id].append(item)

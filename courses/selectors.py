@@ -786,16 +786,20 @@ def person_learning(person: Person) -> PersonLearning:
     assigned courses not yet completed.
 
     The caller has already checked that the viewer may see this person. A person
-    without an account has no learning yet. Five queries, however many enrolments.
+    without an account has no learning yet. Three queries, however many enrolments
+    (enrolments with their lessons done, completions, assignments), and the
+    person's account unless it was read with them.
     """
     from .assignments.selectors import assignments_for_learner
 
     if person.user_id is None:
         return PersonLearning(enrolments=[], hours_by_year=[])
     enrolments = list(
-        Enrolment.objects.filter(user_id=person.user_id)
-        .select_related("course")
-        .order_by("-enrolled_at", "-pk")
+        with_lessons_done(
+            Enrolment.objects.filter(user_id=person.user_id)
+            .select_related("course")
+            .order_by("-enrolled_at", "-pk")
+        )
     )
     totals: dict[int, list] = defaultdict(lambda: [Decimal("0"), 0])
     for completed_at, hours in CourseCompletion.objects.filter(

@@ -19,7 +19,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_POST
 
-from academy.accounts.audit import AuditAction, audit_record
+from academy.accounts.audit import (
+    AuditAction,
+    audit_entry,
+    audit_record,
+    audit_record_all,
+)
 from academy.accounts.authz import can, require
 from academy.core.forms import form_add_service_errors
 from academy.core.thaidate import ENGLISH_MONTHS, THAI_MONTHS_SHORT, buddhist_year
@@ -151,28 +156,34 @@ def directory_export(request, access, fmt: str):
 @workspace_view(officer=False)
 def person(request, access, person_id: int):
     page = selectors.person_page(access, person_id)
-    audit_record(
-        actor=request.user,
-        action=AuditAction.PERSON_VIEW,
-        obj=page.person,
-        subject=page.person,
-        request=request,
-        detail={"read_only": page.read_only},
-    )
     sections = person_sections_render(
         person=page.person, user=request.user, request=request
     )
+    # The view and what its sections showed, in one INSERT.
+    entries = [
+        audit_entry(
+            actor=request.user,
+            action=AuditAction.PERSON_VIEW,
+            obj=page.person,
+            subject=page.person,
+            request=request,
+            detail={"read_only": page.read_only},
+        )
+    ]
     if page.person.user_id != request.user.pk:
-        for section in sections:
-            if section.audit_action:
-                audit_record(
-                    actor=request.user,
-                    action=section.audit_action,
-                    obj=page.person,
-                    subject=page.person,
-                    request=request,
-                    detail={"section": section.key, **section.audit_detail},
-                )
+        entries += [
+            audit_entry(
+                actor=request.user,
+                action=section.audit_action,
+                obj=page.person,
+                subject=page.person,
+                request=request,
+                detail={"section": section.key, **section.audit_detail},
+            )
+            for section in sections
+            if section.audit_action
+        ]
+    audit_record_all(entries)
     return workspace_render(
         request,
         "hr/person.html",

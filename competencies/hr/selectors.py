@@ -360,7 +360,8 @@ def person_get_visible(access: HRAccess, person_id: int) -> tuple[Person, bool]:
     """(person, read_only): HR officers of their unit act; their supervisors look."""
     if not access.has_workspace:
         raise Http404
-    people = Person.objects.filter(pk=person_id)
+    # With the account: the person page's learning section reads it.
+    people = Person.objects.filter(pk=person_id).select_related("user")
     if access.is_hr_officer:
         people = people.annotate(
             hr_in_scope=Exists(
@@ -695,21 +696,34 @@ class PersonPage:
 def person_page(access: HRAccess, person_id: int) -> PersonPage:
     """Everything the person page shows, in a constant number of queries."""
     person, read_only = person_get_visible(access, person_id)
-    profile = person_profile(person)
+    # Every placement, past and present, in one query; the profile's is the
+    # current one among them (placement_current's rule: the latest started).
     placements = list(
         person.placements.select_related(
-            "unit", "position_type", "position_level", "line_of_work", "supervisor"
+            "unit",
+            "scheme",
+            "position_type",
+            "position_level",
+            "line_of_work",
+            "supervisor",
         ).order_by("-starts_on", "-pk")
     )
+    on = today()
+    current = next(
+        (
+            placement
+            for placement in placements
+            if placement.starts_on <= on
+            and (placement.ends_on is None or placement.ends_on >= on)
+        ),
+        None,
+    )
+    profile = person_profile(person, placement=current, with_attachments=True)
     unit_trails([placement.unit for placement in placements])
-    attachments = {
-        attachment.evidence_id: attachment
-        for attachment in EvidenceAttachment.objects.filter(evidence__person=person)
-    }
     for framework_profile in profile.frameworks:
         for row in framework_profile.rows:
             for item in row.evidence:
-                item.hr_attachment = attachments.get(item.pk)
+                item.hr_attachment = getattr(item, "attachment", None)
     return PersonPage(
         person=person, read_only=read_only, profile=profile, placements=placements
     )
