@@ -394,14 +394,19 @@ _PLACEMENT_RELATED = (
 )
 
 
-def placement_current(person: Person, *, on: date | None = None) -> Placement | None:
+def placements_current(person: Person, *, on: date | None = None):
+    """The person's current placements, latest first, with what a profile reads of
+    them: the first is placement_current's."""
     return (
         Placement.objects.current(on or today())
         .filter(person=person)
         .select_related(*_PLACEMENT_RELATED)
         .order_by("-starts_on", "-pk")
-        .first()
     )
+
+
+def placement_current(person: Person, *, on: date | None = None) -> Placement | None:
+    return placements_current(person, on=on).first()
 
 
 def person_and_placement(

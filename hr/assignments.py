@@ -244,7 +244,9 @@ def compliance_export(request, access, fmt: str):
 def plan_workspace(request, access, person_id: int):
     plan_access = selectors.plan_person_for_workspace(access, person_id)
     year = _year(request.GET.get("year"))
-    view = selectors.plan_view(plan_access.person, year=year)
+    view = selectors.plan_view(
+        plan_access.person, year=year, placement=plan_access.placement
+    )
     return workspace_render(
         request,
         "hr/assignments/plan_workspace.html",
@@ -269,7 +271,9 @@ def plan_workspace_agree(request, access, person_id: int):
     if not plan_access.can_agree_as_supervisor:
         raise Http404
     year = _year(request.POST.get("year"))
-    view = selectors.plan_view(plan_access.person, year=year)
+    view = selectors.plan_view(
+        plan_access.person, year=year, placement=plan_access.placement
+    )
     if view.plan is None:
         raise Http404
     try:

@@ -37,7 +37,9 @@ def _plan_url(person_id: int, year: int) -> str:
 def _workspace_plan(request, access, person_id: int):
     plan_access = plan_selectors.plan_person_for_workspace(access, person_id)
     year = _year(request.POST.get("year") or request.GET.get("year"))
-    view = plan_selectors.plan_view(plan_access.person, year=year)
+    view = plan_selectors.plan_view(
+        plan_access.person, year=year, placement=plan_access.placement
+    )
     if view.plan is None:
         raise Http404
     return plan_access, view, year

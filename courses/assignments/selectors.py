@@ -16,7 +16,6 @@ number of people:
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Q, Subquery, Window
 from django.db.models.functions import Substr
@@ -38,6 +37,7 @@ from competencies.selectors import (
     FrameworkProfile,
     person_and_placement,
     person_profile,
+    placements_current,
 )
 
 from ..models import (
@@ -662,10 +662,19 @@ def plan_view(
     courses completed within the fiscal year. A constant number of queries.
     `placement`: the person's current placement, when the caller has read it
     (person_and_placement)."""
+    from ..development.selectors import (
+        development_hours_by_quarter_annotations,
+        development_hours_by_quarter_of,
+    )
+
     year = year or fiscal_year(today())
+    # The plan row carries the year's development hours by quarter (correlated
+    # subqueries), and each planned course its completion in the year, so the
+    # progress costs no query of its own.
     plan = (
         DevelopmentPlan.objects.filter(person=person, fiscal_year=year)
         .select_related("supervisor_agreed_by", "returned_by", "agreement_recorded_by")
+        .annotate(**development_hours_by_quarter_annotations(year, person="person"))
         .first()
     )
     profile = person_profile(person, placement=placement)
@@ -676,7 +685,6 @@ def plan_view(
         for row in framework_profile.rows
     }
     gaps, courses = [], []
-    completions: list[tuple[date, Decimal]] = []  # the year's, for the quarters
     if plan is not None:
         gaps = [
             PlanGapRow(gap=gap, attained_rank=attained.get(gap.competency_id, 0))
@@ -685,23 +693,28 @@ def plan_view(
             )
         ]
         starts, ends = fiscal_year_bounds(year)
-        done: dict[int, date] = {}
+        planned = plan.courses.select_related("course").order_by("course__title")
         if person.user_id:
-            for course_id, completed_at, hours in CourseCompletion.objects.filter(
+            completed = CourseCompletion.objects.filter(
                 user_id=person.user_id,
+                course_id=OuterRef("course_id"),
                 completed_at__date__gte=starts,
                 completed_at__date__lte=ends,
-            ).values_list("course_id", "completed_at", "learning_hours"):
-                done[course_id] = timezone.localdate(completed_at)
-                completions.append((done[course_id], hours))
-        courses = [
-            PlanCourseRow(
-                planned=item,
-                completed=item.course_id in done,
-                completed_on=done.get(item.course_id),
+            ).order_by("-completed_at")
+            planned = planned.annotate(
+                completed_in_year_at=Subquery(completed.values("completed_at")[:1])
             )
-            for item in plan.courses.select_related("course").order_by("course__title")
-        ]
+        for item in planned:
+            completed_at = getattr(item, "completed_in_year_at", None)
+            courses.append(
+                PlanCourseRow(
+                    planned=item,
+                    completed=completed_at is not None,
+                    completed_on=timezone.localdate(completed_at)
+                    if completed_at is not None
+                    else None,
+                )
+            )
     return PlanView(
         person=person,
         fiscal_year=year,
@@ -715,46 +728,35 @@ def plan_view(
             else supervisor_of(person)
         ),
         quarters=(
-            _plan_quarters(person, year, courses, completions)
+            _plan_quarters(development_hours_by_quarter_of(plan, year), courses)
             if plan is not None
             else []
         ),
     )
 
 
-def _plan_quarters(
-    person: Person,
-    year: int,
-    courses: list[PlanCourseRow],
-    completions: list[tuple[date, Decimal]],
-):
-    """Hours and planned courses completed by Thai fiscal quarter (one query, for
-    the development records; the course hours from the year's `completions`)."""
-    from ..development.selectors import development_hours_by_quarter
-
+def _plan_quarters(hours: list, courses: list[PlanCourseRow]):
+    """Hours and planned courses completed by Thai fiscal quarter, from the
+    quarters' hours (courses.development.selectors.QuarterHours)."""
     on = today()
-    quarters = []
-    for item in development_hours_by_quarter(person, year, completions=completions):
-        completed = [
-            row.completed_on for row in courses if row.completed_on is not None
-        ]
-        quarters.append(
-            PlanQuarter(
-                number=item.number,
-                starts_on=item.starts_on,
-                ends_on=item.ends_on,
-                hours=item.hours,
-                courses_completed=sum(
-                    1 for day in completed if item.starts_on <= day <= item.ends_on
-                ),
-                courses_completed_to_date=sum(
-                    1 for day in completed if day <= item.ends_on
-                ),
-                is_current=item.starts_on <= on <= item.ends_on,
-                is_future=item.starts_on > on,
-            )
+    completed = [row.completed_on for row in courses if row.completed_on is not None]
+    return [
+        PlanQuarter(
+            number=item.number,
+            starts_on=item.starts_on,
+            ends_on=item.ends_on,
+            hours=item.hours,
+            courses_completed=sum(
+                1 for day in completed if item.starts_on <= day <= item.ends_on
+            ),
+            courses_completed_to_date=sum(
+                1 for day in completed if day <= item.ends_on
+            ),
+            is_current=item.starts_on <= on <= item.ends_on,
+            is_future=item.starts_on > on,
         )
-    return quarters
+        for item in hours
+    ]
 
 
 def plan_course_choices(profile: FrameworkProfile | None, planned: list[int]):
@@ -798,6 +800,8 @@ def person_and_placement_for_learner(user) -> tuple[Person, Placement | None]:
 class PlanAccess:
     person: Person
     supervisor: Person | None  # the viewer, when they may agree as direct supervisor
+    #: The person's current placement (placement_current's), for plan_view.
+    placement: Placement | None = None
 
     @property
     def can_agree_as_supervisor(self) -> bool:
@@ -808,14 +812,20 @@ def plan_person_for_workspace(access: HRAccess, person_id: int) -> PlanAccess:
     """HR officers of the person's unit and their supervisors (any depth) may look;
     only the direct supervisor of the current placement may agree."""
     person, _read_only = person_get_visible(access, person_id)
-    placement = (
-        Placement.objects.current(today())
-        .filter(person=person, supervisor_id=access.person_id)
-        .select_related("supervisor")
-        .first()
-        if access.person_id is not None
-        else None
+    # All the person's current placements in one query: the latest is the one their
+    # plan's profile reads, and the viewer agrees if they supervise any directly.
+    placements = list(placements_current(person))
+    supervised = next(
+        (
+            placement
+            for placement in placements
+            if access.person_id is not None
+            and placement.supervisor_id == access.person_id
+        ),
+        None,
     )
     return PlanAccess(
-        person=person, supervisor=placement.supervisor if placement else None
+        person=person,
+        supervisor=supervised.supervisor if supervised else None,
+        placement=placements[0] if placements else None,
     )

@@ -142,6 +142,36 @@ def development_hours_by_quarter(
     ]
 
 
+def development_hours_by_quarter_annotations(year: int, *, person: str = "") -> dict:
+    """development_hours_by_quarter as correlated subqueries on the rows of another
+    queryset that names the person (`person`, as development_hours_annotations), so
+    that a row read anyway carries them (the development plan's, plan_view): read
+    back with development_hours_by_quarter_of."""
+    return {
+        f"q{number}_{name}": expression
+        for number, first, last in fiscal_quarters(year)
+        for name, expression in development_hours_annotations(
+            first, last, person=person
+        ).items()
+    }
+
+
+def development_hours_by_quarter_of(row, year: int) -> list[QuarterHours]:
+    """The quarters of a row annotated with development_hours_by_quarter_annotations."""
+    return [
+        QuarterHours(
+            number=number,
+            starts_on=first,
+            ends_on=last,
+            hours=DevelopmentHours(
+                course=getattr(row, f"q{number}_course_hours"),
+                external=getattr(row, f"q{number}_external_hours"),
+            ),
+        )
+        for number, first, last in fiscal_quarters(year)
+    ]
+
+
 # ------------------------------------------------------------------------------
 # Records
 # ------------------------------------------------------------------------------
