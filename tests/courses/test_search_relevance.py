@@ -20,6 +20,10 @@ JUDGEMENTS = json.loads(
 QUERIES = JUDGEMENTS["queries"]
 TYPOS = JUDGEMENTS["typos"]["queries"]
 
+# One process runs this module's tests (pytest-xdist, --dist loadgroup), so the demo
+# catalogue is seeded once a run, not once in every worker the queries spread to.
+pytestmark = pytest.mark.xdist_group("search_relevance")
+
 
 @pytest.fixture(scope="module")
 def demo_catalogue(django_db_setup, django_db_blocker):

@@ -66,6 +66,8 @@ def seeded(django_db_setup, django_db_blocker):
 
 
 @pytest.mark.django_db
+# One process runs the class (pytest-xdist, --dist loadgroup): it is seeded once.
+@pytest.mark.xdist_group("demo_catalogue")
 @pytest.mark.usefixtures("seeded")
 class TestSeededCatalogue:
     def test_twenty_live_courses_each_with_lessons_and_a_competency(self):
