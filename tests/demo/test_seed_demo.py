@@ -62,13 +62,29 @@ def _seed(monkeypatch=None, password: str | None = None) -> str:
     return out.getvalue()
 
 
+class _Records(logging.Handler):
+    """The log records at INFO and above, as pytest's caplog.at_level(INFO) keeps them."""
+
+    def __init__(self):
+        super().__init__(logging.INFO)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record):
+        self.records.append(record)
+
+
 @pytest.fixture(scope="class")
 def seeded(django_db_setup, django_db_blocker, tmp_path_factory):
     """The demo seeded once for a class (password "demo-password-1"), in a
     transaction rolled back after it; each test's own transaction is a savepoint
     inside it, so every test sees the demo as the seed left it. Its files (the
-    certificates' PDFs) go to a temporary folder, as every test's do."""
+    certificates' PDFs) go to a temporary folder, as every test's do.
+
+    Returns the log records the seed wrote at INFO and above: seeding costs seconds,
+    so the test of a first seed reads this one rather than seeding again."""
     files = tmp_path_factory.mktemp("seeded")
+    root = logging.getLogger()
+    records = _Records()
     with (
         override_settings(
             MEDIA_ROOT=files / "media", ACADEMY_PRIVATE_MEDIA_ROOT=files / "private"
@@ -77,8 +93,15 @@ def seeded(django_db_setup, django_db_blocker, tmp_path_factory):
         pytest.MonkeyPatch.context() as monkeypatch,
         transaction.atomic(),
     ):
-        _seed(monkeypatch, "demo-password-1")
-        yield
+        level = root.level
+        root.addHandler(records)
+        root.setLevel(logging.INFO)
+        try:
+            _seed(monkeypatch, "demo-password-1")
+        finally:
+            root.setLevel(level)
+            root.removeHandler(records)
+        yield records.records
         transaction.set_rollback(True)
 
 
@@ -106,27 +129,24 @@ def _counts() -> dict[str, int]:
     }
 
 
-def test_seed_demo_creates_one_user_per_role(monkeypatch, caplog):
-    with caplog.at_level(logging.INFO):
-        _seed(monkeypatch, "demo-password-1")
-    # Publishing two dozen pages and running their tasks logs nothing at INFO:
-    # the accounts and password stay the last thing a newcomer reads.
-    chatty = [r for r in caplog.records if r.name.split(".")[0] in CHATTY_LOGGERS]
-    assert [r.getMessage() for r in chatty if r.levelno < logging.WARNING] == []
-    assert {logging.getLogger(name).level for name in CHATTY_LOGGERS} == {
-        logging.NOTSET
-    }, "the loggers are restored after the command"
-    User = get_user_model()
-    for email, role in ROLES.items():
-        user = User.objects.get(email=email)
-        assert set(user.groups.values_list("name", flat=True)) == {role}
-        assert user.is_superuser == (role == "academy_admin")
-        assert Placement.objects.current().filter(person__user=user).count() == 1
-
-
 @pytest.mark.usefixtures("seeded")
 class TestSeededDemo:
     """Tests that read the demo, or run the command again over it."""
+
+    def test_seed_demo_creates_one_user_per_role(self, seeded):
+        # Publishing two dozen pages and running their tasks logs nothing at INFO:
+        # the accounts and password stay the last thing a newcomer reads.
+        chatty = [r for r in seeded if r.name.split(".")[0] in CHATTY_LOGGERS]
+        assert [r.getMessage() for r in chatty if r.levelno < logging.WARNING] == []
+        assert {logging.getLogger(name).level for name in CHATTY_LOGGERS} == {
+            logging.NOTSET
+        }, "the loggers are restored after the command"
+        User = get_user_model()
+        for email, role in ROLES.items():
+            user = User.objects.get(email=email)
+            assert set(user.groups.values_list("name", flat=True)) == {role}
+            assert user.is_superuser == (role == "academy_admin")
+            assert Placement.objects.current().filter(person__user=user).count() == 1
 
     def test_seed_demo_twice_changes_no_counts(self, monkeypatch):
         first = _counts()
