@@ -119,6 +119,27 @@ def _postgresql_flush_deletes():
 
 
 @pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    django_db_modify_db_settings, request, tmp_path_factory
+):
+    """Under pytest-xdist, the workers copy one migrated database (tests/testdb.py)
+    rather than each running the migrations; --reuse-db keeps pytest-django's way."""
+    worker = getattr(request.config, "workerinput", {}).get("workerid")
+    if worker is None or (
+        request.config.getvalue("reuse_db") and not request.config.getvalue("create_db")
+    ):
+        yield
+        return
+    from tests.testdb import copied_from_one_migration
+
+    run_dir = tmp_path_factory.getbasetemp().parent  # shared by the run's workers
+    with copied_from_one_migration(
+        run_dir, worker, request.config.option.verbose, shared_data
+    ):
+        yield
+
+
+@pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """The test database, migrated, with the shared data every test may read.
 
