@@ -19,29 +19,6 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.get_closest_marker("celery_worker"):
             item.add_marker(pytest.mark.xdist_group("celery_worker"))
-    if getattr(config.option, "loadgroup", False):  # an xdist worker, --dist loadgroup
-        _xdist_groups_named(items)
-
-
-def _xdist_groups_named(items):
-    """Give each test of an xdist_group the "@group" end of its id that --dist loadgroup
-    schedules by, as pytest-xdist does itself.
-
-    pytest-xdist 3.8 writes it to item._nodeid, which pytest 9.2 no longer reads (the
-    id is item._id): every xdist_group was ignored, and the tests of a group ran in
-    both workers (the real-worker tests sharing one broker database; the seeded demo,
-    seeded in each). Set through pytest's own parser of ids; harmless if xdist's works
-    again (the scheduler reads what follows the last "@").
-    """
-    from _pytest.nodeid import coerce_node_id
-
-    for item in items:
-        groups = {
-            str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
-            for mark in item.iter_markers("xdist_group")
-        }
-        if groups and "@" not in item.nodeid.rsplit("]", 1)[-1]:
-            item._id = coerce_node_id(f"{item.nodeid}@{'_'.join(sorted(groups))}")
 
 
 @pytest.fixture(autouse=True)
