@@ -1,5 +1,6 @@
 """A course whose lesson is a real SCORM package (the Golf Examples)."""
 
+import contextlib
 from pathlib import Path
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -85,15 +86,30 @@ def knowledge_check_answered(frame):
 
 
 def wait_until_passed(page, *, timeout: int = 60_000):
-    """Wait until the lesson page says the server took the pass; fail at once, naming
-    what the page shows, if its last commit was refused or could not be saved."""
-    page.locator(
-        ".scorm-player[data-passed=true], .scorm-status[data-state=failed]"
-    ).first.wait_for(timeout=timeout)
+    """Wait until the lesson page says the server took the pass; fail, naming what
+    the page shows, if its last commit was refused or could not be saved, or if the
+    pass never came (the page's state and the package's own results page then)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     player = page.locator(".scorm-player")
-    if player.get_attribute("data-passed") != "true":
-        state = page.locator(".scorm-status").get_attribute("data-state")
-        raise AssertionError(
-            f"the lesson page's last commit was not saved: status {state!r}, "
-            f"data-completed={player.get_attribute('data-completed')!r}"
-        )
+    with contextlib.suppress(PlaywrightTimeout):
+        page.locator(
+            ".scorm-player[data-passed=true], .scorm-status[data-state=failed]"
+        ).first.wait_for(timeout=timeout)
+    if player.get_attribute("data-passed") == "true":
+        return
+    state = page.locator(".scorm-status").get_attribute("data-state")
+    shown = ""
+    for frame in page.frames:
+        if "/scorm-content/" in frame.url and "assessment" in frame.url:
+            try:
+                shown = frame.locator("body").inner_text(timeout=2_000)[:600]
+            except Exception as error:  # noqa: BLE001 - a diagnosis, best effort
+                shown = f"(unreadable: {error})"
+    raise AssertionError(
+        f"the lesson page shows no pass: status {state!r}, "
+        f"data-passed={player.get_attribute('data-passed')!r}, "
+        f"data-completed={player.get_attribute('data-completed')!r}; "
+        f"frames: {[frame.url for frame in page.frames]}; the package's test page "
+        f"says: {shown!r}"
+    )
