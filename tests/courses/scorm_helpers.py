@@ -113,3 +113,9 @@ def wait_until_passed(page, *, timeout: int = 60_000):
         f"frames: {[frame.url for frame in page.frames]}; the package's test page "
         f"says: {shown!r}"
     )
+
+
+def knowledge_check_scored(frame, score: int = 100):
+    """Wait until the golf sample's results replace its form, scored `score` (its
+    SubmitAnswers writes "Score: N" and then records it with the LMS)."""
+    frame.locator("#test h3", has_text=f"Score: {score}").wait_for()

@@ -11,6 +11,7 @@ from courses.services import enrolment_create
 from tests.courses.scorm_helpers import (
     FORCED_ORDER_ITEMS,
     knowledge_check_answered,
+    knowledge_check_scored,
     multi_sco_course,
     wait_until_passed,
 )
@@ -104,6 +105,7 @@ def test_a_multi_sco_package_plays_as_contents_and_rolls_up(
     page.wait_for_url("**?sco=assessment_item")
     quiz = sco.frame_locator("#contentFrame")
     knowledge_check_answered(quiz).click()
+    knowledge_check_scored(quiz)
     wait_until_passed(page)
     page.locator(".scorm-status[data-state=course_completed]").wait_for()
     shot(page, "scorm-multi-passed")
