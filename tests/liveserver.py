@@ -11,12 +11,14 @@ lesson page's retries did not always outlast it.
 Here the server's threads still accept connections and read requests (an idle
 keep-alive connection blocks nobody), but the application runs one request at a
 time, until its response has been sent, as SQLite runs one writer at a time anyway.
-On PostgreSQL the server is Django's as it is. The test's own reads still meet the
-server's locks: tests.e2e.live.recorded reads again when they do.
+On PostgreSQL the server is Django's as it is. The test's own thread meets the same
+locks when it reads or writes while a request runs: `server_idle()` holds the server's
+turn for it (tests.e2e.live.recorded and the journeys' sign-in use it).
 """
 
 import os
 import threading
+from contextlib import contextmanager
 
 from django.core.servers.basehttp import ThreadedWSGIServer
 from django.db import connections
@@ -76,9 +78,27 @@ def in_memory_sqlite() -> bool:
     )
 
 
+_serving: list[_OneAtATime] = []  # the live server's application, once it started
+
+
+@contextmanager
+def server_idle():
+    """Run the block while the live server runs no request (on in-memory SQLite; on
+    PostgreSQL at once): the test's own reads and writes then meet no table lock.
+    Never drive the browser inside it: its requests would wait for the block."""
+    application = _serving[-1] if _serving else None
+    if application is None or not application.serial():
+        yield
+        return
+    with application.lock:
+        yield
+
+
 class SerialSQLiteWSGIServer(ThreadedWSGIServer):
     def set_app(self, application):
-        super().set_app(_OneAtATime(application, serial=in_memory_sqlite))
+        serving = _OneAtATime(application, serial=in_memory_sqlite)
+        _serving.append(serving)
+        super().set_app(serving)
 
 
 @pytest.fixture(scope="session")

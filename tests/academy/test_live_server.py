@@ -77,3 +77,38 @@ def test_requests_at_once_where_each_connection_is_its_own():
     first = application({}, lambda status, headers: None)
     second = application({}, lambda status, headers: None)  # not waiting for the first
     assert b"".join(second) == b"".join(first) == b"ok"
+
+
+def test_the_tests_thread_waits_for_the_request_in_progress(monkeypatch):
+    from tests import liveserver
+
+    log = []
+    application = _OneAtATime(_app(log))
+    monkeypatch.setattr(liveserver, "_serving", [application])
+    response = application({}, lambda status, headers: None)  # a request under way
+
+    def test_thread():
+        with liveserver.server_idle():
+            log.append("test reads")
+
+    thread = threading.Thread(target=test_thread)
+    thread.start()
+    time.sleep(0.05)
+    assert log == ["start"]  # still waiting for the request
+    b"".join(response)
+    response.close()
+    thread.join(timeout=5)
+    assert log == ["start", "end", "test reads"]
+
+
+def test_nothing_waits_where_each_connection_is_its_own(monkeypatch):
+    from tests import liveserver
+
+    application = _OneAtATime(_app([]), serial=lambda: False)
+    monkeypatch.setattr(liveserver, "_serving", [application])
+    application.lock.acquire()  # would block a serialising server
+    try:
+        with liveserver.server_idle():
+            pass
+    finally:
+        application.lock.release()

@@ -113,10 +113,12 @@ def sign_in():
         from django.contrib.auth import get_user_model
 
         from academy.accounts.mfa import mfa_required
+        from tests.liveserver import server_idle
         from tests.signin import enrol_totp, forget_used_totp_codes, totp_code
 
-        user = get_user_model().objects.get(email__iexact=email)
-        secret = enrol_totp(user) if mfa_required(user) else None
+        with server_idle():  # the server may still be writing the last page's work
+            user = get_user_model().objects.get(email__iexact=email)
+            secret = enrol_totp(user) if mfa_required(user) else None
         page.goto("/admin/login/" if admin else "/accounts/login/")
         page.fill("input[name=login]", email)
         page.fill("input[name=password]", password)
