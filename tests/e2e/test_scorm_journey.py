@@ -57,6 +57,7 @@ def test_scorm_package_journey(page, sign_in, shot, standards, scorm_origins, ve
     dialogs = []
 
     def accept(dialog):
+        print(f"dialog: {dialog.message!r}")  # shown if the journey fails
         dialogs.append(dialog.message)
         dialog.accept()
 
