@@ -384,7 +384,8 @@ class PersonProfile:
     frameworks: list[FrameworkProfile]
 
 
-_PLACEMENT_RELATED = (
+#: What a placement is shown with: read in the same query wherever one is listed.
+PLACEMENT_RELATED = (
     "unit",
     "scheme",
     "position_type",
@@ -400,7 +401,7 @@ def placements_current(person: Person, *, on: date | None = None):
     return (
         Placement.objects.current(on or today())
         .filter(person=person)
-        .select_related(*_PLACEMENT_RELATED)
+        .select_related(*PLACEMENT_RELATED)
         .order_by("-starts_on", "-pk")
     )
 
@@ -418,7 +419,7 @@ def person_and_placement(
     placement = (
         Placement.objects.current(on or today())
         .filter(person__user=user)
-        .select_related("person", *_PLACEMENT_RELATED)
+        .select_related("person", *PLACEMENT_RELATED)
         .order_by("-starts_on", "-pk")
         .first()
     )

@@ -47,6 +47,7 @@ from competencies.models import (
     StaffScheme,
 )
 from competencies.selectors import (
+    PLACEMENT_RELATED,
     MatrixCell,
     OrgMatrix,
     PersonProfile,
@@ -699,14 +700,9 @@ def person_page(access: HRAccess, person_id: int) -> PersonPage:
     # Every placement, past and present, in one query; the profile's is the
     # current one among them (placement_current's rule: the latest started).
     placements = list(
-        person.placements.select_related(
-            "unit",
-            "scheme",
-            "position_type",
-            "position_level",
-            "line_of_work",
-            "supervisor",
-        ).order_by("-starts_on", "-pk")
+        person.placements.select_related(*PLACEMENT_RELATED).order_by(
+            "-starts_on", "-pk"
+        )
     )
     on = today()
     current = next(
