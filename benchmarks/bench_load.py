@@ -21,6 +21,19 @@ comes over http://127.0.0.1), and 127.0.0.1 is a trusted proxy, so each simulate
 learner signs in from its own X-Forwarded-For address instead of all 200 sharing the
 sign-in rate limit of one address. The learners are prepared in the benchmark
 database: each enrolled in three courses, with the privacy notice accepted.
+
+Production settings queue tasks on the broker (CELERY_BROKER_URL; never run eagerly
+in a request), and a learner's first view of a lesson is recorded by one. A Celery
+worker (one process, --pool solo, on every queue the settings route to) consumes
+them for the whole run, as in production; its CPU is printed with the server's.
+Without it the views were never recorded, so every later view queued its task again
+and the dashboard never changed.
+
+CPU per request of the pages phase, from /proc at its start and end: the server's
+(gunicorn's master and every worker it had: workers are recycled after
+max_requests, and a recycled worker's CPU is counted through its master), the Celery
+worker's, and locust's own (the load generator shares the two cores). PostgreSQL's
+is in none of them.
 """
 
 import argparse
@@ -28,6 +41,8 @@ import csv
 import json
 import os
 import shutil
+import signal
+import subprocess
 import sys
 import tempfile
 import time
@@ -102,7 +117,107 @@ def prepare_learners(count: int) -> dict:
         "learners": emails,
         "lessons": lessons,
         "assessment": f"/learn/assessments/{placement.pk}/",
+        "queues": celery_queues(),
     }
+
+
+def celery_queues() -> list[str]:
+    """(Child process) every queue the settings send a task to."""
+    from django.conf import settings
+
+    routes = getattr(settings, "CELERY_TASK_ROUTES", {}) or {}
+    queues = {settings.CELERY_TASK_DEFAULT_QUEUE}
+    queues |= {route["queue"] for route in routes.values() if "queue" in route}
+    return sorted(queues)
+
+
+def celery_start(
+    env: dict[str, str], queues: list[str], logfile: str
+) -> subprocess.Popen:
+    """One Celery worker process (--pool solo) on `queues`, logging to `logfile`."""
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "academy",
+            "worker",
+            "-Q",
+            ",".join(queues),
+            "--pool",
+            "solo",
+            "--concurrency",
+            "1",
+            "-n",
+            f"bench-load-{os.getpid()}@%h",
+            "-l",
+            "INFO",
+            "--logfile",
+            logfile,
+        ],
+        cwd=bench_pages.BASE_DIR,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+
+
+def celery_wait(process: subprocess.Popen, logfile: str, *, timeout: float) -> None:
+    """Until the worker logs that it is ready (consuming)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the Celery worker exited:\n{_read(logfile)}")
+        if " ready." in _read(logfile):
+            return
+        time.sleep(0.3)
+    raise RuntimeError(f"the Celery worker was not ready within {timeout:.0f} s.")
+
+
+def celery_stop(process: subprocess.Popen) -> None:
+    if process.poll() is not None:
+        return
+    os.killpg(process.pid, signal.SIGTERM)  # warm shutdown: the task under way ends
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=5)
+
+
+def celery_tasks(log: str) -> dict[str, int]:
+    """Tasks the worker's log says succeeded and failed."""
+    return {
+        "succeeded": log.count("] succeeded in "),
+        "failed": log.count("] raised unexpected:") + log.count("] retry:"),
+    }
+
+
+def queued(broker_url: str, queues: list[str]) -> int | None:
+    """Messages waiting in `queues` on the Redis broker (None if unreadable)."""
+    try:
+        import redis
+
+        client = redis.Redis.from_url(broker_url)
+        return sum(client.llen(queue) for queue in queues)
+    except Exception:
+        return None
+
+
+def _read(path: str) -> str:
+    try:
+        return Path(path).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+
+
+def per_request(seconds: float | None, requests: int) -> str:
+    """CPU seconds over `requests` as ms per request ("-" when unknown)."""
+    if seconds is None or not requests:
+        return "-"
+    return f"{seconds * 1000 / requests:.1f}"
 
 
 def read_stats(prefix: str) -> list[dict]:
@@ -151,11 +266,14 @@ def run_locust(
     spawn_rate: float,
     seconds: int,
     server_pid: int,
-) -> tuple[list[dict], dict | None]:
-    """(the pages phase's statistics, the sign-in phase's summary)."""
+    celery_pid: int | None = None,
+) -> tuple[list[dict], dict | None, dict | None]:
+    """(the pages phase's statistics, the sign-in phase's summary, the pages
+    phase's requests and CPU)."""
     workdir = tempfile.mkdtemp(prefix="academy-locust-")
     prefix = os.path.join(workdir, "load")
     signin_path = os.path.join(workdir, "signin.json")
+    pages_path = os.path.join(workdir, "pages.json")
     try:
         bench_pages._child(
             [
@@ -188,16 +306,21 @@ def run_locust(
                 "ACADEMY_LOAD_SECONDS": str(seconds),
                 "ACADEMY_LOAD_SIGNIN": signin_path,
                 "ACADEMY_LOAD_SERVER_PID": str(server_pid),
+                "ACADEMY_LOAD_CELERY_PID": str(celery_pid or ""),
+                "ACADEMY_LOAD_PAGES": pages_path,
             },
             timeout=seconds + SIGN_IN_BUDGET + 300,
         )
-        signin = None
-        if os.path.exists(signin_path):
-            with open(signin_path, encoding="utf-8") as handle:
-                signin = json.load(handle)
-        return read_stats(prefix), signin
+        return read_stats(prefix), _json(signin_path), _json(pages_path)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _json(path: str) -> dict | None:
+    if not os.path.exists(path):
+        return None
+    with open(path, encoding="utf-8") as handle:
+        return json.load(handle)
 
 
 def run(
@@ -223,12 +346,15 @@ def run(
         f"Settings: {bench_pages.SETTINGS_MODULE} (production, DEBUG off) with "
         "cookies not Secure (plain http on loopback) and 127.0.0.1 a trusted proxy "
         "(one address per learner).\n"
+        "Tasks: a Celery worker (one process, --pool solo) on every queue, on "
+        f"{bench_pages._masked(env['CELERY_BROKER_URL'])}.\n"
         f"Database: {bench_pages._masked(database_url)}\n"
         f"Load average at the start: {bench_pages.load_average()}\n"
     )
-    process = None
+    process = worker = None
     plan_dir = tempfile.mkdtemp(prefix="academy-load-")
     plan_path = os.path.join(plan_dir, "plan.json")
+    worker_log = os.path.join(plan_dir, "celery.log")
     try:
         started = time.perf_counter()
         output = bench_pages._child(
@@ -238,26 +364,28 @@ def run(
         )
         line = next(row for row in output.splitlines() if row.startswith(PREPARED))
         Path(plan_path).write_text(line.removeprefix(PREPARED), encoding="utf-8")
+        queues = json.loads(line.removeprefix(PREPARED))["queues"]
         bench_pages._child(
             ["manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
             env,
             timeout=600,
         )
         stdout.write(f"Prepared in {time.perf_counter() - started:.0f} s.\n")
+        worker = celery_start(env, queues, worker_log)
+        celery_wait(worker, worker_log, timeout=120)
         port = int(os.environ.get("ACADEMY_BENCH_PORT") or bench_pages._free_port())
         host = f"http://127.0.0.1:{port}"
         process = bench_pages._gunicorn_start(env, port)
         bench_pages._gunicorn_wait(process, f"{host}/bench/bare/", timeout=60)
-        cpu_before = bench_pages.workers_cpu(process.pid)
-        rows, signin = run_locust(
+        rows, signin, pages = run_locust(
             host=host,
             plan_path=plan_path,
             users=users,
             spawn_rate=spawn_rate,
             seconds=seconds,
             server_pid=process.pid,
+            celery_pid=worker.pid,
         )
-        cpu_after = bench_pages.workers_cpu(process.pid)
         if signin is None:
             stdout.write(
                 f"\nSign-in phase: not every learner signed in within "
@@ -266,29 +394,44 @@ def run(
         else:
             stdout.write(
                 f"\nSign-in phase ({signin['count']} learners, form + password "
-                f"post, production hasher): median {signin['median_ms']} ms, p95 "
-                f"{signin['p95_ms']} ms, max {signin['max_ms']} ms, "
-                f"{signin['failures']} failures.\n"
+                f"post + the page it leads to, production hasher): median "
+                f"{signin['median_ms']} ms, p95 {signin['p95_ms']} ms, max "
+                f"{signin['max_ms']} ms, {signin['failures']} failures.\n"
                 f"Pages phase ({seconds} s, everyone signed in):\n"
             )
         stdout.write("\n" + format_stats(rows) + "\n")
         total = next((row for row in rows if row["Name"] == "Aggregated"), None)
-        if signin is not None and "server_cpu" in signin:
-            # JSON keys are strings: the pages phase's CPU from the reset on.
-            cpu_before = {int(pid): cpu for pid, cpu in signin["server_cpu"].items()}
         if total is not None:
-            requests = int(total["Request Count"])
-            cpu = bench_pages.cpu_ms_per_request(cpu_before, cpu_after, requests)
             stdout.write(
                 f"All requests: p95 {total['95%']} ms, {total['Failure Count']} "
-                f"failures of {requests}; server CPU "
-                f"{bench_pages._cell(cpu, '.1f')} ms/request.\n"
+                f"failures of {total['Request Count']}.\n"
             )
+        if pages is not None:
+            requests, cpu = pages["requests"], pages["cpu_seconds"]
+            stdout.write(
+                f"CPU of the pages phase ({requests} requests in "
+                f"{cpu['clock']:.0f} s), ms per request: server "
+                f"{per_request(cpu['server'], requests)}, Celery worker "
+                f"{per_request(cpu['celery'], requests)}, locust "
+                f"{per_request(cpu['locust'], requests)}.\n"
+            )
+        else:
+            stdout.write("CPU of the pages phase: not read (no pages phase).\n")
+        tasks = celery_tasks(_read(worker_log))
+        stdout.write(
+            f"Celery worker over the whole run: {tasks['succeeded']} tasks "
+            f"succeeded, {tasks['failed']} failed or retried; "
+            f"{bench_pages._cell(queued(env['CELERY_BROKER_URL'], queues), 'd')} "
+            "still queued at "
+            "the end.\n"
+        )
         stdout.write(f"Load average at the end: {bench_pages.load_average()}\n")
         return rows
     finally:
         if process is not None:
             bench_pages._gunicorn_stop(process)
+        if worker is not None:
+            celery_stop(worker)
         shutil.rmtree(static_root, ignore_errors=True)
         shutil.rmtree(plan_dir, ignore_errors=True)
 

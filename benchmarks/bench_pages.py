@@ -373,16 +373,27 @@ def _gunicorn_stop(process: subprocess.Popen) -> None:
 # ------------------------------------------------------------------------------
 
 
-def process_cpu_seconds(pid: int) -> float | None:
-    """User + system CPU time of one process from /proc (None when it is gone)."""
+def _stat_fields(pid: int) -> list[str] | None:
+    """The fields of /proc/PID/stat after the command name (None when it is gone)."""
     try:
         stat = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
         return None
     # The command name may hold spaces and parentheses: fields follow the last ")".
-    fields = stat[stat.rindex(")") + 2 :].split()
-    utime, stime = int(fields[11]), int(fields[12])
-    return (utime + stime) / os.sysconf("SC_CLK_TCK")
+    return stat[stat.rindex(")") + 2 :].split()
+
+
+def process_cpu_seconds(pid: int, *, reaped_children: bool = False) -> float | None:
+    """User + system CPU time of one process from /proc (None when it is gone);
+    with `reaped_children`, also that of its children that have exited and been
+    waited for (cutime + cstime: a gunicorn master's recycled workers)."""
+    fields = _stat_fields(pid)
+    if fields is None:
+        return None
+    ticks = int(fields[11]) + int(fields[12])
+    if reaped_children:
+        ticks += int(fields[13]) + int(fields[14])
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def child_pids(parent: int) -> list[int]:
@@ -391,34 +402,36 @@ def child_pids(parent: int) -> list[int]:
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        if int(stat[stat.rindex(")") + 2 :].split()[1]) == parent:
+        fields = _stat_fields(int(entry.name))
+        if fields is not None and int(fields[1]) == parent:
             children.append(int(entry.name))
     return sorted(children)
 
 
-def workers_cpu(master: int) -> dict[int, float]:
-    """CPU seconds used so far by each worker of the gunicorn master `master`."""
-    figures = {}
+def server_cpu_seconds(master: int) -> float | None:
+    """CPU seconds used so far by the gunicorn master `master` and every worker it
+    has had: its own, its live workers', and its exited ones' (gunicorn recycles a
+    worker after max_requests; the master waits for it, and the kernel adds the
+    worker's CPU to the master's cutime/cstime). None when the master is gone.
+
+    A difference of two readings is the server's CPU in between, whatever workers
+    exited or started meanwhile: a worker that exits moves from the live sum to the
+    master's reaped figure, counted once."""
+    total = process_cpu_seconds(master, reaped_children=True)
+    if total is None:
+        return None
     for pid in child_pids(master):
-        seconds = process_cpu_seconds(pid)
-        if seconds is not None:
-            figures[pid] = seconds
-    return figures
+        total += process_cpu_seconds(pid) or 0.0
+    return total
 
 
 def cpu_ms_per_request(
-    before: dict[int, float], after: dict[int, float], requests: int
+    before: float | None, after: float | None, requests: int
 ) -> float | None:
-    """Server CPU per request between two `workers_cpu` readings (workers that
-    restarted in between are left out)."""
-    if not requests:
+    """Server CPU per request between two `server_cpu_seconds` readings."""
+    if not requests or before is None or after is None:
         return None
-    used = sum(after[pid] - before[pid] for pid in after.keys() & before.keys())
-    return used * 1000 / requests
+    return (after - before) * 1000 / requests
 
 
 def queries_per_request(url: str, headers: dict[str, str]) -> int | None:
@@ -561,12 +574,14 @@ def measure(
     use_wrk: bool,
 ) -> LoadResult:
     """Load `url` for `seconds`, with the gunicorn workers' CPU read around it."""
-    before = workers_cpu(master)
+    before = server_cpu_seconds(master)
     if use_wrk:
         result = run_wrk(url, seconds=seconds, headers=headers, target=target)
     else:
         result = issue_requests(url, seconds=seconds, headers=headers, target=target)
-    result.cpu_ms = cpu_ms_per_request(before, workers_cpu(master), result.requests)
+    result.cpu_ms = cpu_ms_per_request(
+        before, server_cpu_seconds(master), result.requests
+    )
     return result
 
 

@@ -15,6 +15,20 @@ signed in to for a think time (not all clicking in the same instant), browses fo
 ACADEMY_LOAD_SECONDS; the sign-in figures are written to ACADEMY_LOAD_SIGNIN
 (JSON) before the reset. Every request of the pages phase is in its statistics.
 
+The CPU of the pages phase, read from /proc at its start and at its end (just
+before locust stops), goes to ACADEMY_LOAD_PAGES (JSON): the server's (the gunicorn
+master ACADEMY_LOAD_SERVER_PID and every worker it had, recycled ones included),
+the Celery worker's (ACADEMY_LOAD_CELERY_PID) and locust's own, with the requests
+counted in between.
+
+The learners use locust's FastHttpUser (geventhttpclient): the load generator shares
+the server's two cores, and python-requests (HttpUser) spent several milliseconds of
+CPU on each request that the server then did not have. Its differences from
+requests are handled here: a response's `url` is the one requested (redirects are
+followed, but the sign-in's is checked on the 302 itself), cookies live in
+`client.cookiejar`, and headers for every request are the class's
+`default_headers`, set per learner before the client is made.
+
 The learners and the URLs come from the file named by ACADEMY_LOAD_PLAN (JSON written
 by bench_load's preparation): {"password": ..., "learners": [emails], "lessons":
 [paths], "assessment": path}.
@@ -29,7 +43,10 @@ import time
 
 import gevent
 from gevent.event import Event
-from locust import HttpUser, between, events, task
+from locust import between, events, task
+from locust.contrib.fasthttp import FastHttpUser
+
+from benchmarks.bench_pages import process_cpu_seconds, server_cpu_seconds
 
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 CSRF_COOKIE = "csrftoken"
@@ -74,20 +91,62 @@ def _signed_in_one(environment, seconds: float, *, failed: bool) -> None:
         ),
         "max_ms": round(1000 * ordered[-1]),
     }
-    master = os.environ.get("ACADEMY_LOAD_SERVER_PID")
-    if master:  # the server's CPU so far: the pages phase's starts here
-        from benchmarks.bench_pages import workers_cpu
-
-        summary["server_cpu"] = workers_cpu(int(master))
     path = os.environ.get("ACADEMY_LOAD_SIGNIN")
     if path:
         with open(path, "w", encoding="utf-8") as handle:
             json.dump(summary, handle)
     environment.runner.stats.reset_all()
+    started = cpu_readings()
     _everyone_in.set()
     seconds = float(os.environ.get("ACADEMY_LOAD_SECONDS", "0") or 0)
     if seconds:
-        gevent.spawn_later(seconds, environment.runner.quit)
+        gevent.spawn_later(seconds, _pages_phase_end, environment, started)
+
+
+def _pid(name: str) -> int | None:
+    value = os.environ.get(name, "")
+    return int(value) if value else None
+
+
+def cpu_readings() -> dict:
+    """CPU seconds so far (/proc): the server's, the Celery worker's, locust's own,
+    and the clock; None for a process not named or gone."""
+    server, worker = _pid("ACADEMY_LOAD_SERVER_PID"), _pid("ACADEMY_LOAD_CELERY_PID")
+    return {
+        "server": server_cpu_seconds(server) if server else None,
+        "celery": (
+            process_cpu_seconds(worker, reaped_children=True) if worker else None
+        ),
+        "locust": process_cpu_seconds(os.getpid()),
+        "clock": time.monotonic(),
+    }
+
+
+def cpu_used(started: dict, ended: dict) -> dict:
+    """Seconds of CPU (and of the clock) between two `cpu_readings`."""
+    return {
+        name: None
+        if started[name] is None or ended[name] is None
+        else ended[name] - started[name]
+        for name in started
+    }
+
+
+def _pages_phase_end(environment, started: dict) -> None:
+    used = cpu_used(started, cpu_readings())
+    total = environment.runner.stats.total
+    path = os.environ.get("ACADEMY_LOAD_PAGES")
+    if path:
+        with open(path, "w", encoding="utf-8") as handle:
+            json.dump(
+                {
+                    "requests": total.num_requests,
+                    "failures": total.num_failures,
+                    "cpu_seconds": used,
+                },
+                handle,
+            )
+    environment.runner.quit()
 
 
 @events.init.add_listener
@@ -96,20 +155,30 @@ def _fresh_state(environment, **kwargs) -> None:
     _signed_in.clear()
 
 
-class Learner(HttpUser):
+class Learner(FastHttpUser):
     wait_time = between(1, 4)
+    # A connection error is a failure, as with python-requests, not retried.
+    max_retries = 0
+
+    def __init__(self, environment) -> None:
+        self.number = next_number()
+        number = self.number
+        # One address per learner, behind the trusted proxy (127.0.0.1), on every
+        # request: the client is made from default_headers in __init__.
+        self.default_headers = {
+            "X-Forwarded-For": (
+                f"10.{number // 65536 % 256}.{number // 256 % 256}.{number % 256}"
+            )
+        }
+        super().__init__(environment)
 
     def on_start(self) -> None:
         details = plan()
-        number = next_number()
+        number = self.number
         self.email = details["learners"][number % len(details["learners"])]
         self.lesson = details["lessons"][number % len(details["lessons"])]
         self.assessment = details["assessment"]
         self.attempt = None
-        # One address per learner, behind the trusted proxy (127.0.0.1).
-        self.client.headers["X-Forwarded-For"] = (
-            f"10.{number // 65536 % 256}.{number // 256 % 256}.{number % 256}"
-        )
         started = time.perf_counter()
         failed = not self.sign_in(details["password"])
         _signed_in_one(self.environment, time.perf_counter() - started, failed=failed)
@@ -123,10 +192,17 @@ class Learner(HttpUser):
         gevent.sleep(self.wait_time())
 
     def _csrf(self, html: str) -> str:
-        match = CSRF_INPUT.search(html)
-        return match.group(1) if match else self.client.cookies.get(CSRF_COOKIE, "")
+        match = CSRF_INPUT.search(html or "")
+        if match:
+            return match.group(1)
+        cookie = next(
+            (c.value for c in self.client.cookiejar if c.name == CSRF_COOKIE), ""
+        )
+        return cookie or ""
 
     def sign_in(self, password: str) -> bool:
+        """The form, its post, and the page the post redirects to (as a browser
+        follows it); False when the post does not redirect away from the form."""
         form = self.client.get("/accounts/login/", name="sign in (form)")
         with self.client.post(
             "/accounts/login/",
@@ -137,12 +213,17 @@ class Learner(HttpUser):
             },
             headers={"Referer": form.url},
             name="sign in (post)",
+            allow_redirects=False,
             catch_response=True,
         ) as response:
-            if "/accounts/login/" in response.url:
-                response.failure("still on the sign-in page")
+            location = response.headers.get("Location", "") if response.headers else ""
+            if response.status_code != 302 or "/accounts/login/" in location:
+                response.failure(
+                    f"still on the sign-in page: {response.status_code} {location}"
+                )
                 return False
-            return True
+        self.client.get(location, name="sign in (landing)")
+        return True
 
     @task(3)
     def dashboard(self) -> None:
@@ -166,7 +247,9 @@ class Learner(HttpUser):
                 allow_redirects=False,
                 catch_response=True,
             ) as response:
-                location = response.headers.get("Location", "")
+                location = (
+                    response.headers.get("Location", "") if response.headers else ""
+                )
                 if response.status_code != 302 or "/learn/attempts/" not in location:
                     response.failure(
                         f"no attempt started: {response.status_code} {location}"

@@ -49,6 +49,7 @@ def test_five_learners_sign_in_and_read_without_failures(
     )
     prefix = str(tmp_path / "smoke")
     signin = tmp_path / "signin.json"
+    pages = tmp_path / "pages.json"
 
     subprocess.run(
         [
@@ -78,6 +79,10 @@ def test_five_learners_sign_in_and_read_without_failures(
             **os.environ,
             "ACADEMY_LOAD_PLAN": str(plan),
             "ACADEMY_LOAD_SIGNIN": str(signin),
+            "ACADEMY_LOAD_SECONDS": "5",
+            "ACADEMY_LOAD_PAGES": str(pages),
+            # The live server runs in this process: its CPU stands for the server's.
+            "ACADEMY_LOAD_SERVER_PID": str(os.getpid()),
         },
         capture_output=True,
         text=True,
@@ -103,3 +108,11 @@ def test_five_learners_sign_in_and_read_without_failures(
         if name in rows:
             assert rows[name]["Failure Count"] == "0", format_stats(list(rows.values()))
     assert int(rows["Aggregated"]["Request Count"]) >= 3
+    # The pages phase's CPU, read from /proc at its start and end, and its requests.
+    phase = json.loads(pages.read_text())
+    assert phase["requests"] >= 3
+    assert phase["failures"] == 0
+    assert phase["cpu_seconds"]["locust"] > 0
+    assert phase["cpu_seconds"]["server"] > 0
+    assert phase["cpu_seconds"]["celery"] is None  # no worker named
+    assert 4 <= phase["cpu_seconds"]["clock"] < 8
