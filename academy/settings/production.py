@@ -50,7 +50,7 @@ if not REDIS_URL:
     )
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "academy.core.rediscache.RedisCache",
         "LOCATION": REDIS_URL,
     }
 }
