@@ -15,6 +15,12 @@ assignment (which may reach many learners). Bulk writes send no model signal: th
 staff import says which people it changed (competencies.signals.people_changed_in_bulk)
 and their learners' versions are bumped together; adding assignees in bulk bumps the
 assignments version.
+
+The page's HTML of that data (all of it but the assigned courses, whose form carries
+a CSRF token) is kept beside it under the same key and the host it was written for
+(dashboard_page): it shows nothing the data does not hold, so whatever orphans the
+one orphans the other, and a visit from the cache reads both in one round trip and
+renders neither.
 """
 
 from __future__ import annotations
@@ -206,27 +212,33 @@ def dashboard_key(user_id: int) -> str:
     return DASHBOARD_KEY.format(user_id=user_id, parts=parts)
 
 
-def dashboard_data(*, user) -> tuple:
-    """(dashboard_for_user, dashboard_assessments) for `user`, from the cache when
-    nothing they show has changed."""
+def _compute(user) -> tuple:
     from .assessments.selectors import dashboard_assessments
     from .selectors import dashboard_for_user
 
-    def compute():
-        return (
-            dashboard_for_user(user=user),
-            dashboard_assessments(user=user),
-        )
+    return (dashboard_for_user(user=user), dashboard_assessments(user=user))
 
+
+def dashboard_page(*, user, host: str, render) -> tuple:
+    """(dashboard_for_user, dashboard_assessments, HTML) for `user`: the HTML is
+    `render(dashboard, assessments)`, a part of the page that shows that data and
+    nothing else a request brings but the host its links are written for. Both from
+    the cache when nothing they show has changed, in one round trip."""
     if ttl() <= 0:
-        return compute()
-    key = dashboard_key(user.pk)
-    cached = cache.get(key)
-    if cached is not None:
-        return cached
-    data = compute()
-    cache.set(key, data, timeout=ttl())
-    return data
+        data = _compute(user)
+        return (*data, render(*data))
+    data_key = dashboard_key(user.pk)
+    html_key = f"{data_key}:html:{host}"
+    found = cache.get_many([data_key, html_key])
+    data = found.get(data_key)
+    if data is None:
+        data = _compute(user)
+        cache.set(data_key, data, timeout=ttl())
+    html = found.get(html_key)
+    if html is None:
+        html = str(render(*data))
+        cache.set(html_key, html, timeout=ttl())
+    return (*data, html)
 
 
 # ------------------------------------------------------------------------------

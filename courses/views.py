@@ -4,14 +4,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from academy.core.pagecache import page_cacheable
 from academy.core.thaidate import fiscal_year
 
-from .dashboard_cache import dashboard_data
+from .dashboard_cache import dashboard_page
 from .development.selectors import plans_awaiting_supervisor
 from .models import CoursePage, Enrolment, LessonPage
 from .selectors import (
@@ -29,7 +31,18 @@ from .services import (
 
 @login_required
 def dashboard(request):
-    data, assessments = dashboard_data(user=request.user)
+    def render_rest(data, assessments) -> str:
+        return render_to_string(
+            "courses/includes/dashboard_rest.html",
+            {"dashboard": data, "assessments": assessments},
+            request=request,
+        )
+
+    # The data and the HTML of all but the assigned courses (their form's CSRF token
+    # is the request's), from the learner's cache when nothing they show changed.
+    data, assessments, rest = dashboard_page(
+        user=request.user, host=request.get_host(), render=render_rest
+    )
     # Not cached with the rest: it changes when the people supervised agree a plan.
     year = fiscal_year(timezone.localdate())
     return render(
@@ -38,6 +51,7 @@ def dashboard(request):
         {
             "dashboard": data,
             "assessments": assessments,
+            "dashboard_rest": mark_safe(rest),  # noqa: S308 - rendered by render_rest
             "plans_waiting": plans_awaiting_supervisor(request.user, year=year),
             "plans_year": year,
         },

@@ -210,6 +210,104 @@ def test_assignees_added_in_bulk_bump_every_dashboard(
 
 
 # ------------------------------------------------------------------------------
+# The page's HTML, cached beside the data
+# ------------------------------------------------------------------------------
+
+
+def _rendered(monkeypatch) -> list[str]:
+    """The dashboard's cached part's renders, by the view."""
+    from courses import views
+
+    renders = []
+    original = views.render_to_string
+
+    def counting(template, *args, **kwargs):
+        renders.append(template)
+        return original(template, *args, **kwargs)
+
+    monkeypatch.setattr(views, "render_to_string", counting)
+    return renders
+
+
+def test_a_second_visit_renders_nothing_from_the_data(
+    client, cached, learner, governance_course, monkeypatch
+):
+    enrolment_create(user=learner, course=governance_course)
+    client.force_login(learner)
+    renders = _rendered(monkeypatch)
+    first = client.get("/dashboard/").content.decode()
+    second = client.get("/dashboard/").content.decode()
+
+    assert renders == ["courses/includes/dashboard_rest.html"]
+    assert second == first
+    assert governance_course.title in second
+
+
+def test_the_cached_html_follows_the_learners_writes(
+    client, cached, learner, governance_course, monkeypatch
+):
+    enrolment_create(user=learner, course=governance_course)
+    client.force_login(learner)
+    renders = _rendered(monkeypatch)
+    before = client.get("/dashboard/").content.decode()
+    lesson_complete(user=learner, lesson=lessons_of(governance_course)[0])
+    after = client.get("/dashboard/").content.decode()
+
+    assert len(renders) == 2
+    assert "0 จาก 2 บทเรียน" in before or "0 of 2 lessons" in before
+    assert "1 จาก 2 บทเรียน" in after or "1 of 2 lessons" in after
+
+
+def test_the_cached_html_is_the_hosts(
+    client, cached, learner, governance_course, monkeypatch, settings
+):
+    settings.ALLOWED_HOSTS = ["testserver", "other.example"]
+    client.force_login(learner)
+    renders = _rendered(monkeypatch)
+    client.get("/dashboard/")
+    client.get("/dashboard/", HTTP_HOST="other.example")
+    client.get("/dashboard/", HTTP_HOST="other.example")
+
+    assert len(renders) == 2
+
+
+def test_an_assigned_courses_form_carries_this_requests_token(
+    cached, learner, governance_course
+):
+    """The assigned courses (a form to start each) are rendered at every visit: a
+    dashboard read from the cache after signing in again posts."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from competencies.hr.selectors import hr_access
+    from courses.assignments import selectors
+    from courses.assignments.services import assignment_create
+    from courses.models import Enrolment
+    from tests.factories import hr_officer
+
+    unit = learner.person_record.placements.get().unit
+    assignment_create(
+        access=hr_access(hr_officer(unit)),
+        course=governance_course,
+        due_on=date.today().replace(year=date.today().year + 1),
+        target=selectors.AssignmentTarget(unit=unit),
+    )
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(learner)
+    client.get("/dashboard/")  # cached now
+    client.logout()
+    client.force_login(learner)  # a new sign-in rotates the CSRF token
+    page = client.get("/dashboard/").content.decode()
+    token = page.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+    enrol = reverse("courses:enrol", args=[governance_course.pk])
+
+    assert enrol in page
+    response = client.post(enrol, {"csrfmiddlewaretoken": token})
+    assert response.status_code == 302
+    assert Enrolment.objects.filter(user=learner, course=governance_course).exists()
+
+
+# ------------------------------------------------------------------------------
 # Mass deletes: each learner bumped once, not once per row
 # ------------------------------------------------------------------------------
 
