@@ -357,24 +357,51 @@ def person_in_scope(access: HRAccess, person: Person) -> bool:
     return True
 
 
-def person_get_visible(access: HRAccess, person_id: int) -> tuple[Person, bool]:
-    """(person, read_only): HR officers of their unit act; their supervisors look."""
+def person_get_visible(
+    access: HRAccess, person_id: int, *, with_placements: bool = False
+) -> tuple[Person, bool]:
+    """(person, read_only): HR officers of their unit act; their supervisors look.
+
+    with_placements: the person is read through their placements, every one, past
+    and present, latest first, with PLACEMENT_RELATED, set on them as
+    `hr_placements`: one query for both. Nobody without a placement is visible here
+    (the scope and the reports both follow current placements): 404 alike."""
     if not access.has_workspace:
         raise Http404
     # With the account: the person page's learning section reads it.
-    people = Person.objects.filter(pk=person_id).select_related("user")
+    if with_placements:
+        rows = (
+            Placement.objects.filter(person_id=person_id)
+            .select_related("person__user", *PLACEMENT_RELATED)
+            .order_by("-starts_on", "-pk")
+        )
+        person_ref = "person_id"
+    else:
+        rows = Person.objects.filter(pk=person_id).select_related("user")
+        person_ref = "pk"
     if access.is_hr_officer:
-        people = people.annotate(
+        rows = rows.annotate(
             hr_in_scope=Exists(
-                placements_in_scope(access).filter(person=OuterRef("pk"))
+                placements_in_scope(access).filter(person=OuterRef(person_ref))
             )
         )
-    person = people.first()
-    if person is None:
-        raise Http404
+    if with_placements:
+        placements = list(rows)
+        if not placements:
+            raise Http404
+        first = placements[0]
+        person = first.person
+        for placement in placements:
+            placement.person = person
+        person.hr_placements = placements
+    else:
+        first = person = rows.first()
+        if person is None:
+            raise Http404
+    in_scope = getattr(first, "hr_in_scope", False)
     if access.is_hr_officer:
-        access.people_in_scope[person.pk] = person if person.hr_in_scope else None
-    if getattr(person, "hr_in_scope", False):
+        access.people_in_scope[person.pk] = person if in_scope else None
+    if in_scope:
         return person, False
     if person.pk in access.report_ids:
         return person, True
@@ -696,14 +723,11 @@ class PersonPage:
 
 def person_page(access: HRAccess, person_id: int) -> PersonPage:
     """Everything the person page shows, in a constant number of queries."""
-    person, read_only = person_get_visible(access, person_id)
-    # Every placement, past and present, in one query; the profile's is the
-    # current one among them (placement_current's rule: the latest started).
-    placements = list(
-        person.placements.select_related(*PLACEMENT_RELATED).order_by(
-            "-starts_on", "-pk"
-        )
-    )
+    # The person with every placement, past and present, in one query; the
+    # profile's is the current one among them (placement_current's rule: the
+    # latest started).
+    person, read_only = person_get_visible(access, person_id, with_placements=True)
+    placements = person.hr_placements
     on = today()
     current = next(
         (
@@ -715,7 +739,8 @@ def person_page(access: HRAccess, person_id: int) -> PersonPage:
         None,
     )
     profile = person_profile(person, placement=current, with_attachments=True)
-    unit_trails([placement.unit for placement in placements])
+    # The units of the scope and those above it are known to the request.
+    unit_trails([placement.unit for placement in placements], access=access)
     for framework_profile in profile.frameworks:
         for row in framework_profile.rows:
             for item in row.evidence:
