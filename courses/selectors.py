@@ -786,27 +786,30 @@ def person_learning(person: Person) -> PersonLearning:
     assigned courses not yet completed.
 
     The caller has already checked that the viewer may see this person. A person
-    without an account has no learning yet. Three queries, however many enrolments
-    (enrolments with their lessons done, completions, assignments), and the
+    without an account has no learning yet. Two queries, however many enrolments
+    (enrolments with their lessons done and their completions, assignments), and the
     person's account unless it was read with them.
     """
     from .assignments.selectors import assignments_for_learner
 
     if person.user_id is None:
         return PersonLearning(enrolments=[], hours_by_year=[])
+    # A completion is recorded once per enrolment (its one-to-one), for the
+    # enrolment's user: the enrolments' completions are the person's.
     enrolments = list(
         with_lessons_done(
             Enrolment.objects.filter(user_id=person.user_id)
-            .select_related("course")
+            .select_related("course", "completion")
             .order_by("-enrolled_at", "-pk")
         )
     )
     totals: dict[int, list] = defaultdict(lambda: [Decimal("0"), 0])
-    for completed_at, hours in CourseCompletion.objects.filter(
-        user_id=person.user_id
-    ).values_list("completed_at", "learning_hours"):
-        year = totals[fiscal_year(timezone.localdate(completed_at))]
-        year[0] += hours
+    for enrolment in enrolments:
+        completion = getattr(enrolment, "completion", None)
+        if completion is None:
+            continue
+        year = totals[fiscal_year(timezone.localdate(completion.completed_at))]
+        year[0] += completion.learning_hours
         year[1] += 1
     return PersonLearning(
         assignments=assignments_for_learner(user=person.user),
