@@ -93,7 +93,15 @@ class HRBundleForm(forms.Form):
         empty_label=_("All courses"),
     )
 
-    def __init__(self, *args, units, courses, **kwargs):
+    def __init__(self, *args, units, courses, units_read=None, **kwargs):
+        """`units_read`: the units of `units`, when the caller has read them (the
+        choices shown, not read again; answers are still checked against `units`)."""
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
+        field = self.fields["unit"]
+        field.queryset = units
+        if units_read is not None:
+            field.choices = [
+                ("", field.empty_label),
+                *((unit.pk, field.label_from_instance(unit)) for unit in units_read),
+            ]
         self.fields["course"].queryset = courses

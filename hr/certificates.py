@@ -20,9 +20,12 @@ HR_PAGE_SIZE = 50
 
 def _hr_page(request, access, *, form=None, status=200):
     units = units_in_scope(access)
+    # Read once: the filter's choices and the ZIP form's.
+    unit_list = list(units)
     unit = None
     if request.GET.get("unit"):
-        unit = units.filter(pk=request.GET["unit"]).first()
+        chosen = request.GET["unit"]
+        unit = next((item for item in unit_list if str(item.pk) == chosen), None)
         if unit is None:
             raise Http404
     certificates = selectors.certificates_for_hr(access, unit=unit)
@@ -52,11 +55,14 @@ def _hr_page(request, access, *, form=None, status=200):
         {
             "page": page,
             "unit": unit,
-            "units": units,
+            "units": unit_list,
             "querystring": query.urlencode(),
             "form": form
             or HRBundleForm(
-                units=units, courses=selectors.bundle_courses(), initial={"unit": unit}
+                units=units,
+                units_read=unit_list,
+                courses=selectors.bundle_courses(),
+                initial={"unit": unit},
             ),
             "bundles": selectors.bundles_for_user(user=request.user),
         },
