@@ -20,7 +20,7 @@ from .workspace import workspace_render, workspace_view
 YEARS_SHOWN = 5
 
 
-def _report(request, access):
+def _report(request, access, *, people: bool = False):
     year = fiscal.fiscal_year_get(request.GET.get("year"))
     frameworks = frameworks_for_hr()
     chosen = request.GET.get("framework")
@@ -33,6 +33,7 @@ def _report(request, access):
         node_id=_int(request.GET.get("node")),
         year=year,
         framework=framework,
+        people=people,
     )
     return frameworks, report
 
@@ -89,7 +90,8 @@ def _tally_values(tally) -> list:
 
 @workspace_view(officer=True)
 def fiscal_report_xlsx(request, access):
-    _frameworks, report = _report(request, access)
+    # With the rows by person, read with those by unit.
+    _frameworks, report = _report(request, access, people=True)
     audit_record(
         actor=request.user,
         action=AuditAction.EXPORT,
@@ -159,7 +161,7 @@ def fiscal_report_xlsx(request, access):
             R.Column(_("Target (hours)"), R.DECIMAL, width=12),
             R.Column(_("Share of the target"), R.PERCENT, width=12),
         ],
-        rows=fiscal.hours_rows(access, report.node, report.year, report.targets),
+        rows=report.people,
     )
     assigned = R.ReportSheet(
         name=_("Assigned courses"),

@@ -9,6 +9,7 @@ GROUP BY and joined to the placements, then counted per unit with GROUP BY), so 
 number of queries does not grow with the staff.
 """
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -57,6 +58,8 @@ from .selectors import Tally, _officer, _tally, compliance_counts
 
 HOURS = DecimalField(max_digits=9, decimal_places=1)
 TENTH = Decimal("0.1")
+#: Rows read from the database at a time by the streamed rows by person.
+FETCH_ROWS = 2000
 
 
 # ------------------------------------------------------------------------------
@@ -345,19 +348,25 @@ def hours_rows(
     """  # noqa: S608 - a compiled query and fixed names
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        while chunk := cursor.fetchmany(2000):
+        while chunk := cursor.fetchmany(FETCH_ROWS):
             for row in chunk:
-                number, name, unit, code, *figures = row
-                *figures, target = (_hours(value) for value in figures)
-                yield [
-                    number,
-                    name,
-                    unit,
-                    code,
-                    *figures,
-                    target,
-                    float(figures[-1] / target) if target else 0.0,
-                ]
+                yield _person_row(row)
+
+
+def _person_row(row) -> list:
+    """A row of hours_rows from its SQL columns (number, name, unit, code, q1-q4,
+    course hours, external hours, hours, target)."""
+    number, name, unit, code, *figures = row
+    *figures, target = (_hours(value) for value in figures)
+    return [
+        number,
+        name,
+        unit,
+        code,
+        *figures,
+        target,
+        float(figures[-1] / target) if target else 0.0,
+    ]
 
 
 @dataclass
@@ -398,6 +407,11 @@ def hours_by_unit(
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         results = cursor.fetchall()
+    return _unit_rows(results, rows)
+
+
+def _unit_rows(results, rows: list[OrgUnit] | None) -> list[HoursRow]:
+    """hours_by_unit's rows from its SQL's (bucket, staff, hours, meeting)."""
     if rows is None:
         units = {
             unit.path: unit
@@ -408,13 +422,72 @@ def hours_by_unit(
     return [
         HoursRow(
             unit=units[bucket],
-            staff=staff,
+            staff=int(staff),
             hours=_hours(total),
             meeting=int(meeting or 0),
         )
         for bucket, staff, total, meeting in results
         if bucket in units
     ]
+
+
+def hours_by_unit_and_person(
+    access: HRAccess,
+    node: OrgUnit,
+    year: FiscalYear,
+    targets: Targets | None = None,
+    *,
+    rows: list[OrgUnit] | None = None,
+) -> tuple[list[HoursRow], Iterator[list]]:
+    """(hours_by_unit, hours_rows) in one query, for the workbook that shows both:
+    the people's hours are computed once (a CTE), the rows by unit come first and
+    are read at once, the rows by person are streamed from the same result after
+    them (their cursor closes when they have all been read)."""
+    sql, params = _people_sql(access, node, year, targets)
+    # Both branches line up column by column: (kind, the sort keys, then the
+    # unit's bucket, staff, hours and meeting, or the person's row).
+    sql = f"""
+        WITH x AS ({sql})
+        SELECT 0, x.bucket, NULL, NULL, NULL,
+               x.bucket, NULL, NULL, NULL, COUNT(*), SUM(x.hours),
+               SUM(CASE WHEN x.hours >= x.target THEN 1 ELSE 0 END),
+               NULL, NULL, NULL, NULL, NULL
+        FROM x
+        GROUP BY x.bucket
+        UNION ALL
+        SELECT 1, x.unit_path, x.first_name, x.last_name, x.id,
+               x.employee_number, x.report_name, x.unit_name, x.unit_code,
+               x.q1, x.q2, x.q3, x.q4, x.course_hours, x.external_hours, x.hours,
+               x.target
+        FROM x
+        ORDER BY 1, 2, 3, 4, 5
+    """  # noqa: S608 - a compiled query and fixed names
+    cursor = connection.cursor()
+    try:
+        cursor.execute(sql, params)
+        by_unit, chunk = [], cursor.fetchmany(FETCH_ROWS)
+        while chunk and chunk[-1][0] == 0:
+            by_unit += chunk
+            chunk = cursor.fetchmany(FETCH_ROWS)
+        first_person = next(
+            (index for index, row in enumerate(chunk) if row[0] == 1), len(chunk)
+        )
+        by_unit += chunk[:first_person]
+    except BaseException:
+        cursor.close()
+        raise
+
+    def people(chunk):
+        try:
+            while chunk:
+                for row in chunk:
+                    yield _person_row(row[5:])
+                chunk = cursor.fetchmany(FETCH_ROWS)
+        finally:
+            cursor.close()
+
+    units = _unit_rows([(row[5], *row[9:12]) for row in by_unit], rows)
+    return units, people(chunk[first_person:])
 
 
 # ------------------------------------------------------------------------------
@@ -599,6 +672,8 @@ class FiscalReport:
     trend_root: OrgUnit | None = None
     gaps_closed: list[QuarterGaps] = field(default_factory=list)
     gaps_closed_total: GapsClosed | None = None
+    #: The rows by person (hours_rows), streamed: asked for by the workbook only.
+    people: Iterator[list] | None = None
 
     @property
     def target(self) -> Decimal:
@@ -629,20 +704,30 @@ def fiscal_report(
     node_id: int | None,
     year: FiscalYear,
     framework: Framework | None,
+    people: bool = False,
 ) -> FiscalReport:
     """The report for a node of the officer's scope (default: their first node), its
-    trail set on `node` (unit_trails)."""
+    trail set on `node` (unit_trails). `people`: with the rows by person as well
+    (`people`, read with the rows by unit: hours_by_unit_and_person)."""
     _officer(access)
     node = unit_get_in_scope(access, node_id) if node_id else access.scope_units[0]
     units = node_units(node)
     unit_trails([node, *units.above])  # the units above name themselves: no query
+    by_person = None
+    if people:
+        hours, by_person = hours_by_unit_and_person(
+            access, node, year, units.targets, rows=units.rows
+        )
+    else:
+        hours = hours_by_unit(access, node, year, units.targets, rows=units.rows)
     report = FiscalReport(
         node=node,
         year=year,
         framework=framework,
         targets=units.targets,
-        hours=hours_by_unit(access, node, year, units.targets, rows=units.rows),
+        hours=hours,
         assignments=assignments_due(access, node, year),
+        people=by_person,
     )
     if framework is not None:
         # Both groupings in one aggregate; the rules are read with the framework.

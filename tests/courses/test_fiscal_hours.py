@@ -239,6 +239,30 @@ def test_the_query_count_does_not_grow_with_the_people(varied):
     assert few < many and few_queries == many_queries
 
 
+@pytest.mark.parametrize("fetch_rows", [1, 2, 2000])
+def test_hours_by_unit_and_person_read_together_equal_each_read_alone(
+    varied, monkeypatch, fetch_rows
+):
+    """The workbook's one query (hours_by_unit_and_person) gives the rows by unit
+    and by person, in order, that hours_by_unit and hours_rows give, however the
+    rows fall into the fetches; for any node, in one query."""
+    world, *_facts = varied
+    access = hr_access(world.parent_officer)
+    monkeypatch.setattr(fiscal, "FETCH_ROWS", fetch_rows)
+    sub = OrgUnit.objects.get(code="V2A")
+    for node in (world.department, world.unit, world.sibling, sub):
+        units = fiscal.node_units(node)
+        with CaptureQueriesContext(connection) as queries:
+            by_unit, by_person = fiscal.hours_by_unit_and_person(
+                access, node, FY, units.targets, rows=units.rows
+            )
+            by_person = list(by_person)
+        assert len(queries) == 1
+        assert by_unit == fiscal.hours_by_unit(access, node, FY)
+        assert by_person == list(fiscal.hours_rows(access, node, FY))
+        assert by_unit and by_person
+
+
 def test_node_units_read_what_their_own_queries_read(varied):
     """The fiscal report reads the units about its node in one query (node_units):
     the same targets, rows and trail as targets_of, hours_by_unit and unit_trails
