@@ -283,3 +283,25 @@ def test_the_procfile_beat_starts(tmp_path):
     command[command.index("--schedule") + 1] = str(tmp_path / "beat-schedule")
     output = _start_until(command, _production_env(tmp_path), "beat: Starting")
     assert "beat: Starting" in output
+
+
+def _gunicorn_settings(monkeypatch, tmp_path, **environ) -> dict:
+    """gunicorn.conf.py's values as gunicorn reads them, under `environ` (its
+    PROMETHEUS_MULTIPROC_DIR default kept out of this process's environment)."""
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))
+    for key, value in environ.items():
+        monkeypatch.setenv(key, value)
+    path = ROOT / "gunicorn.conf.py"
+    namespace = {"__file__": str(path), "__name__": "__config__"}
+    exec(compile(path.read_text(encoding="utf-8"), str(path), "exec"), namespace)  # noqa: S102
+    return namespace
+
+
+def test_gunicorn_preloads_the_application_unless_told_not_to(monkeypatch, tmp_path):
+    """Workers are forks of a master that imported the Academy once: a recycled
+    worker (every ~2,000 requests) does not pay the import again."""
+    settings = _gunicorn_settings(monkeypatch, tmp_path)
+    assert settings["preload_app"] is True
+    assert settings["max_requests"] == 2000
+    off = _gunicorn_settings(monkeypatch, tmp_path, GUNICORN_PRELOAD="0")
+    assert off["preload_app"] is False
