@@ -21,6 +21,35 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.xdist_group("celery_worker"))
 
 
+class _XdistGroupsHeld:
+    """`--dist loadgroup` sends each xdist_group's tests to one worker, as it is meant to.
+
+    pytest-xdist names a grouped test "<node id>@<group>" in each worker, and the
+    controller sends a name's whole group to one worker; pytest 9 keeps a node's id in
+    `Node._id`, so xdist 3.8's `item._nodeid = ...` no longer renames anything and every
+    group was spread across the workers: TestSeededDemo's class-scoped seed, for one,
+    ran once in each. This renames the test as xdist means to, after its own hook.
+    """
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(self, config, items):
+        from _pytest.nodeid import NodeId
+
+        for item in items:
+            groups = {
+                str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+                for mark in item.iter_markers("xdist_group")
+            }
+            suffix = "@" + "_".join(sorted(groups))
+            if groups and not item.nodeid.endswith(suffix):
+                item._id = NodeId.parse(item.nodeid + suffix)
+
+
+def pytest_configure(config):
+    if hasattr(config, "workerinput") and config.getvalue("loadgroup"):
+        config.pluginmanager.register(_XdistGroupsHeld(), "academy-xdist-groups-held")
+
+
 @pytest.fixture(autouse=True)
 def _reference_caches_fresh(request):
     """Every test reads the reference data (academy.core.refcache) from its own
@@ -230,6 +259,7 @@ def _site_tree_for_transactional_tests(request):
     if not transactional:
         return
     request.getfixturevalue("transactional_db")
+    request.node.stash[_flushed_after] = request.getfixturevalue("django_db_blocker")
     from courses.models import CatalogPage
     from tests.dbsnapshot import snapshot_restore, snapshot_taken
 
@@ -237,3 +267,34 @@ def _site_tree_for_transactional_tests(request):
         shared_data()
     elif not CatalogPage.objects.exists():  # flushed
         snapshot_restore()
+
+
+_flushed_after = pytest.StashKey()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a transactional test's flush (its fixtures' teardown), the snapshot's rows
+    are written back at once: the test that runs next in this process may be any test,
+    one inside a transaction included, and reads the page tree and the standards.
+
+    pytest-django runs a process's transactional tests after the others, but with
+    `--dist loadgroup` a group (the real-worker tests') runs where the controller
+    sends it, before other tests as often as not.
+    """
+    try:
+        return (yield)
+    finally:
+        blocker = item.stash.get(_flushed_after, None)
+        # After the process's last test the test database is gone with the session.
+        if blocker is not None and nextitem is not None:
+            _snapshot_written_back(blocker)
+
+
+def _snapshot_written_back(blocker) -> None:
+    from courses.models import CatalogPage
+    from tests.dbsnapshot import snapshot_restore, snapshot_taken
+
+    with blocker.unblock():
+        if snapshot_taken() and not CatalogPage.objects.exists():
+            snapshot_restore()
