@@ -1,5 +1,6 @@
 """factory_boy factories for the Academy's models."""
 
+from contextlib import contextmanager
 from datetime import date
 
 from django.contrib.auth import get_user_model
@@ -112,6 +113,76 @@ class EvidenceFactory(factory.django.DjangoModelFactory):
     observed_on = date(2026, 1, 15)
 
 
+@contextmanager
+def _receiver_held(signal, receiver, senders):
+    """Within the block, `signal` sent by one of `senders` does not reach `receiver`;
+    afterwards its connections are back where they were in the receivers' order."""
+    from django.dispatch.dispatcher import _make_id
+
+    held_keys = {(_make_id(receiver), _make_id(sender)) for sender in senders}
+    with signal.lock:
+        held = [
+            (index, entry)
+            for index, entry in enumerate(signal.receivers)
+            if entry[0] in held_keys
+        ]
+        signal.receivers = [e for e in signal.receivers if e[0] not in held_keys]
+        signal.sender_receivers_cache.clear()
+    try:
+        yield
+    finally:
+        with signal.lock:
+            for index, entry in held:
+                signal.receivers.insert(index, entry)
+            signal.sender_receivers_cache.clear()
+
+
+@contextmanager
+def _index_updates_deferred():
+    """Within the block, saving or publishing a course or a lesson writes neither
+    Wagtail's search index nor its reference index, nor the Academy's course search
+    index (courses.search): _indexes_written writes them once afterwards."""
+    from django.db.models.signals import post_save
+
+    from wagtail.signal_handlers import disable_reference_index_auto_update
+    from wagtail.signals import page_published
+
+    from modelsearch.signal_handlers import post_save_signal_handler
+
+    from courses.models import CoursePage, LessonPage
+    from courses.search.handlers import page_changed
+
+    senders = (CoursePage, LessonPage)
+    with (
+        _receiver_held(post_save, post_save_signal_handler, senders),
+        _receiver_held(page_published, page_changed, senders),
+        disable_reference_index_auto_update(),
+    ):
+        yield
+
+
+def _indexes_written(course_page, *lessons, course_published: bool) -> None:
+    """What the receivers _index_updates_deferred held back would have left after the
+    last save: each page's search and reference index entries, as their tasks write
+    them, and the course's search entries when it was published."""
+    from wagtail.tasks import update_reference_index_task
+
+    from modelsearch.tasks import insert_or_update_object_task
+
+    from courses.search.services import search_index_update
+
+    for page in (course_page, *lessons):
+        meta = page._meta
+        insert_or_update_object_task.enqueue(
+            meta.app_label, meta.model_name, str(page.pk)
+        )
+        update_reference_index_task.enqueue(
+            meta.app_label, meta.model_name, str(page.pk)
+        )
+    if course_published:
+        search_index_update(course_id=course_page.pk)
+
+
 def course(
     title: str = "การกำกับดูแลข้อมูลภาครัฐ",
     *,
@@ -174,20 +245,26 @@ def course(
                 sort_order=rank_order,
             )
         )
-    catalogue.add_child(instance=page)
-    if publish and revisions:
-        page.save_revision().publish()
-    for n in range(1, lessons + 1):
-        lesson = LessonPage(
-            title=f"บทที่ {n}",
-            slug=f"lesson-{n}",
-            body=[("paragraph", f"<p>เนื้อหาบทที่ {n}</p>")],
-            live=publish,
-            **live_state,
-        )
-        page.add_child(instance=lesson)
+    lessons_made = []
+    # Each page is saved three times (added, its revision saved, published): the
+    # search and reference indexes are written once, for the pages as they end.
+    with _index_updates_deferred():
+        catalogue.add_child(instance=page)
         if publish and revisions:
-            lesson.save_revision().publish()
+            page.save_revision().publish()
+        for n in range(1, lessons + 1):
+            lesson = LessonPage(
+                title=f"บทที่ {n}",
+                slug=f"lesson-{n}",
+                body=[("paragraph", f"<p>เนื้อหาบทที่ {n}</p>")],
+                live=publish,
+                **live_state,
+            )
+            page.add_child(instance=lesson)
+            if publish and revisions:
+                lesson.save_revision().publish()
+            lessons_made.append(lesson)
+    _indexes_written(page, *lessons_made, course_published=publish and revisions)
     if published_now:
         # What publishing tells the apps; the course's receivers read its lessons too.
         page_published.send(sender=CoursePage, instance=page, revision=None)
