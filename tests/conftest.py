@@ -216,11 +216,9 @@ def standards(db):
 def without_standards(db):
     """The test database as the migrations leave it, without the standards that
     django_db_setup loads: they are deleted inside this test's transaction only."""
-    from competencies.models import Framework, ProficiencyScale, StaffScheme
+    from tests.fixtures import standards_deleted
 
-    Framework.objects.all().delete()
-    ProficiencyScale.objects.all().delete()
-    StaffScheme.objects.all().delete()  # position types, levels, lines of work
+    standards_deleted()
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 pytest_plugins (no conftest imports another's fixtures): a learner and a course, the
 HR workspace's small ministry, and a course assigned there with its learners' progress."""
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -26,6 +27,29 @@ from tests.factories import (
     level,
     org_unit,
 )
+
+
+def standards_deleted() -> None:
+    """Delete the standards django_db_setup loaded: the database as the migrations
+    leave it."""
+    from competencies.models import Framework, ProficiencyScale, StaffScheme
+
+    Framework.objects.all().delete()
+    ProficiencyScale.objects.all().delete()
+    StaffScheme.objects.all().delete()  # position types, levels, lines of work
+
+
+@contextmanager
+def class_transaction(django_db_blocker):
+    """A transaction around a test class, rolled back after its last test: what the
+    class's fixture writes in it, each test sees, as its own transaction is a savepoint
+    inside. The class's tests run in one process (an xdist_group), so it is written
+    once a run, where a function-scoped fixture would write it again for every test."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield
+        transaction.set_rollback(True)
 
 
 @pytest.fixture

@@ -21,12 +21,12 @@ from competencies.models import (
 )
 from competencies.services import standards_load
 from tests.factories import PersonFactory, PlacementFactory, org_unit
+from tests.fixtures import class_transaction, standards_deleted
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("without_standards")]
+pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def legacy():
+def _legacy() -> dict:
     """What the earlier data left: the four-level scale, a 2018 framework on it with an
     area DL, the invented DL-02 and the misplaced DTR200, one requirement, evidence,
     and the invented line-of-work code 3-1-0016 on the HR officer's line."""
@@ -95,44 +95,61 @@ def legacy():
     }
 
 
-def test_a_recoded_competency_keeps_its_evidence(legacy):
-    standards_load()
-    unit = Competency.objects.get(pk=legacy["dl02"].pk)
-    assert (unit.framework.code, unit.code) == ("th-dg-2018", "CEC-CSYN-028")
-    assert unit.name_th.startswith("ใช้งานเครื่องมือด้านดิจิทัล")
-    assert Evidence.objects.get(pk=legacy["strong"].pk).competency_id == unit.pk
+@pytest.fixture
+def legacy(without_standards):
+    return _legacy()
 
 
-def test_evidence_at_a_proficient_level_becomes_a_pass_beside_the_original(legacy):
-    standards_load()
-    converted = Evidence.objects.get(reference=f"converted:{legacy['strong'].pk}")
-    assert converted.level.code == "pass"
-    assert converted.observed_on == date(2025, 3, 1)
-    assert not Evidence.objects.filter(reference=f"converted:{legacy['weak'].pk}")
+@pytest.fixture(scope="class")
+def migrated(django_db_setup, django_db_blocker):
+    """The earlier data (_legacy) loaded once over with the published standards, for
+    the class's tests (each in a savepoint), rolled back after the last: the legacy
+    records and the load's report."""
+    with class_transaction(django_db_blocker):
+        standards_deleted()
+        legacy = _legacy()
+        yield legacy, standards_load()
 
 
-def test_conversion_is_not_repeated(legacy):
-    standards_load()
-    count = Evidence.objects.count()
-    report = standards_load()
-    assert Evidence.objects.count() == count
-    assert report.evidence_converted == 0
+@pytest.mark.xdist_group("standards_migrated")
+class TestMigrated:
+    """What one load over the earlier data leaves, and loading again over it."""
 
+    def test_a_recoded_competency_keeps_its_evidence(self, migrated):
+        legacy, _ = migrated
+        unit = Competency.objects.get(pk=legacy["dl02"].pk)
+        assert (unit.framework.code, unit.code) == ("th-dg-2018", "CEC-CSYN-028")
+        assert unit.name_th.startswith("ใช้งานเครื่องมือด้านดิจิทัล")
+        assert Evidence.objects.get(pk=legacy["strong"].pk).competency_id == unit.pk
 
-def test_a_unit_of_another_standard_moves_to_its_framework(legacy):
-    report = standards_load()
-    unit = Competency.objects.get(pk=legacy["dtr"].pk)
-    assert unit.framework.code == "th-gcio-2561"
-    assert "th-dg-2018 / DTR200 -> th-gcio-2561 / DTR200" in report.moved
-    assert not Competency.objects.filter(framework__code="th-dg-2018", code="DL")
+    def test_evidence_at_a_proficient_level_becomes_a_pass_beside_the_original(
+        self, migrated
+    ):
+        legacy, _ = migrated
+        converted = Evidence.objects.get(reference=f"converted:{legacy['strong'].pk}")
+        assert converted.level.code == "pass"
+        assert converted.observed_on == date(2025, 3, 1)
+        assert not Evidence.objects.filter(reference=f"converted:{legacy['weak'].pk}")
 
+    def test_conversion_is_not_repeated(self, migrated):
+        count = Evidence.objects.count()
+        report = standards_load()
+        assert Evidence.objects.count() == count
+        assert report.evidence_converted == 0
 
-def test_requirements_whose_meaning_changed_are_reported(legacy):
-    report = standards_load()
-    assert any(
-        line.startswith("th-dg-2018 / others / CEC-CSYN-028")
-        for line in report.meaning_changed
-    ), report.meaning_changed
+    def test_a_unit_of_another_standard_moves_to_its_framework(self, migrated):
+        legacy, report = migrated
+        unit = Competency.objects.get(pk=legacy["dtr"].pk)
+        assert unit.framework.code == "th-gcio-2561"
+        assert "th-dg-2018 / DTR200 -> th-gcio-2561 / DTR200" in report.moved
+        assert not Competency.objects.filter(framework__code="th-dg-2018", code="DL")
+
+    def test_requirements_whose_meaning_changed_are_reported(self, migrated):
+        _, report = migrated
+        assert any(
+            line.startswith("th-dg-2018 / others / CEC-CSYN-028")
+            for line in report.meaning_changed
+        ), report.meaning_changed
 
 
 def test_a_line_of_work_with_an_invented_code_takes_its_published_one(legacy):
