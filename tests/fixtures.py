@@ -41,10 +41,10 @@ def standards_deleted() -> None:
 
 @contextmanager
 def class_transaction(django_db_blocker):
-    """A transaction around a test class, rolled back after its last test: what the
-    class's fixture writes in it, each test sees, as its own transaction is a savepoint
-    inside. The class's tests run in one process (an xdist_group), so it is written
-    once a run, where a function-scoped fixture would write it again for every test."""
+    """A transaction around a test class or module, rolled back after its last test:
+    what its fixture writes in it, each test sees, as the test's own transaction is a
+    savepoint inside. With the tests in one process (an xdist_group), it is written once
+    a run, where a function-scoped fixture would write it again for every test."""
     from django.db import transaction
 
     with django_db_blocker.unblock(), transaction.atomic():
@@ -64,6 +64,11 @@ def learner(standards):
 
 @pytest.fixture
 def governance_course(framework_academy):
+    return governance_course_create(framework_academy)
+
+
+def governance_course_create(framework_academy):
+    """The governance_course fixture's course, for a fixture of a wider scope."""
     return course(
         "การกำกับดูแลข้อมูลภาครัฐ",
         title_en="Government data governance",

@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.conf import settings
+from django.test import override_settings
 from django.utils import timezone
 
 import pytest
@@ -22,12 +23,14 @@ from certificates.register import (
     register_rows,
 )
 from competencies.hr.selectors import hr_access
-from competencies.models import DevelopmentRecord, Person, Placement
+from competencies.models import DevelopmentRecord, Framework, Person, Placement
 from courses.models import CourseCompletion, CoursePage
 from tests.certificates.certificate_helpers import complete_course, issue
 from tests.factories import PlacementFactory, UserFactory, hr_officer, org_unit
+from tests.fixtures import class_transaction, governance_course_create
 
-pytestmark = pytest.mark.django_db
+# One process runs the module's tests (an xdist_group), so `varied` is built once a run.
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("register_rows")]
 
 
 def _at(day: date, hour: int = 10) -> datetime:
@@ -54,8 +57,23 @@ def _record(person, *, ends: date, hours: str, status="approved", title="ดู�
     )
 
 
-@pytest.fixture
-def varied(standards, governance_course):
+@pytest.fixture(scope="module")
+def varied(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Built once for the module (each test in a savepoint inside its transaction),
+    its certificates' files in a temporary folder, as every test's are."""
+    files = tmp_path_factory.mktemp("varied")
+    with (
+        override_settings(
+            MEDIA_ROOT=files / "media", ACADEMY_PRIVATE_MEDIA_ROOT=files / "private"
+        ),
+        class_transaction(django_db_blocker),
+    ):
+        yield _varied(
+            governance_course_create(Framework.objects.get(code="acd-digital"))
+        )
+
+
+def _varied(course):
     """A department (D1: V1, V2) and another (D2); people who moved, left, have no
     certificate, a revoked or superseded one, two current placements, none now."""
     today = timezone.localdate()
@@ -66,7 +84,6 @@ def varied(standards, governance_course):
     v1 = org_unit("V1", parent=d1, kind="division", name="กองหนึ่ง")
     v2 = org_unit("V2", parent=d1, kind="division", name="กองสอง")
     d2 = org_unit("D2", parent=ministry, kind="department", name="กรมสอง")
-    course = governance_course
 
     def person(number, unit, *, starts_on=date(2020, 10, 1), ends_on=None, **extra):
         user = UserFactory(email=f"{number.lower()}@example.go.th")
