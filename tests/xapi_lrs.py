@@ -183,9 +183,10 @@ def ralph_validate(statements: list[dict]) -> list:
     return json.loads(completed.stdout)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def ralph(tmp_path_factory):
-    """Ralph on a free port, one per test module."""
+    """Ralph on a free port, one per test process (it took 3-4 s to start, once in
+    each of the five modules that use it): `lrs` empties its store for each test."""
     lrs = RalphLrs(directory=tmp_path_factory.mktemp("ralph"))
     lrs.start()
     yield lrs
