@@ -271,6 +271,26 @@ def test_the_cached_html_is_the_hosts(
     assert len(renders) == 2
 
 
+def test_one_learners_cached_html_is_never_anothers(
+    client, cached, learner, monkeypatch
+):
+    """The cached page is the learner's own: a second learner, visiting after the
+    first's page was cached, gets a page rendered for them, without the first's
+    courses."""
+    own = course("หลักสูตรเฉพาะของผู้เรียนคนแรก", lessons=1)
+    enrolment_create(user=learner, course=own)
+    other = UserFactory(email="other-learner@example.go.th")
+    renders = _rendered(monkeypatch)
+    client.force_login(learner)
+    first = client.get("/dashboard/").content.decode()
+    client.force_login(other)
+    seen = client.get("/dashboard/").content.decode()
+
+    assert own.title in first
+    assert own.title not in seen
+    assert len(renders) == 2
+
+
 def test_an_assigned_courses_form_carries_this_requests_token(
     cached, learner, governance_course
 ):
